@@ -1,0 +1,38 @@
+// One measurement: validate + render (+ serialise, + write) a generated spec of N tenants.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { render, toYaml, validateSpecText, writeRendered } from "../dist/index.js";
+import { generateSpec } from "./generate.js";
+
+const tenants = Number(process.argv[2] ?? 1000);
+const text = generateSpec(tenants);
+
+const t0 = performance.now();
+const result = validateSpecText(text, "bench.yaml");
+if (!result.spec) throw new Error(`generated spec is invalid: ${JSON.stringify(result.diagnostics[0])}`);
+const t1 = performance.now();
+const objects = render(result.spec);
+const t2 = performance.now();
+let bytes = 0;
+for (const { object } of objects) bytes += toYaml(object).length;
+const t3 = performance.now();
+const dir = mkdtempSync(join(tmpdir(), "tenantctl-bench-"));
+await writeRendered(join(dir, "out"), objects);
+const t4 = performance.now();
+rmSync(dir, { recursive: true, force: true });
+
+const ms = (a, b) => Math.round(b - a);
+console.log(
+  JSON.stringify({
+    tenants,
+    objects: objects.length,
+    "validate ms": ms(t0, t1),
+    "render ms": ms(t1, t2),
+    "yaml ms": ms(t2, t3),
+    "validate+render+yaml ms": ms(t0, t3),
+    "write to disk ms": ms(t3, t4),
+    "YAML MiB": (bytes / 2 ** 20).toFixed(1),
+    "peak RSS MiB": Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
+);

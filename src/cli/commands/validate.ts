@@ -1,0 +1,40 @@
+import type { Command } from "commander";
+import { failure, isError } from "../../diagnostics/diagnostic.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
+import { readSpecText, validateSpecText } from "../../spec/load.js";
+import { EXIT, type Io } from "../io.js";
+
+export function validateCommand(program: Command, io: Io): void {
+  program
+    .command("validate")
+    .description("Check a platform spec and report every problem at once, with line:column.")
+    .argument("<spec>", "path of platform.yaml")
+    .option("--format <format>", "text or json", "text")
+    .action(async (file: string, options: { format: string }) => {
+      if (options.format !== "text" && options.format !== "json") {
+        throw failure(
+          "usage/format",
+          `--format ${JSON.stringify(options.format)} is not supported`,
+          'use "text" or "json"',
+        );
+      }
+      const text = await readSpecText(file);
+      const result = validateSpecText(text, file);
+      const errors = result.diagnostics.filter(isError).length;
+      if (options.format === "json") {
+        io.out(
+          `${JSON.stringify({ file, valid: errors === 0, diagnostics: result.diagnostics }, null, 2)}\n`,
+        );
+      } else if (result.diagnostics.length > 0) {
+        io.err(`${formatDiagnostics(result.diagnostics)}\n`);
+      }
+      if (errors > 0) {
+        io.setExitCode(EXIT.invalid);
+        return;
+      }
+      if (options.format === "text" && result.spec) {
+        const zones = Object.keys(result.spec.zones).length;
+        io.out(`${file}: valid (${result.spec.tenants.length} tenants in ${zones} zones)\n`);
+      }
+    });
+}

@@ -1,0 +1,32 @@
+import type { Diagnostic } from "./diagnostic.js";
+
+/**
+ * The one place that turns diagnostics into text for people:
+ *
+ *   examples/platform.yaml:14:15 error spec/unknown-zone
+ *     tenants[1].zone: "extrnal" is not a zone of this platform; expected "internal" | "external"
+ *        14 |     zone: extrnal
+ *           |           ^
+ *     hint: declare it under `zones:` or correct the spelling
+ */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.column} ` : "";
+  const lines = [`${where}${d.severity} ${d.code}`, `  ${d.message}`];
+  const loc = d.location;
+  if (loc?.lineText !== undefined) {
+    const gutter = String(loc.line).padStart(5);
+    lines.push(`${gutter} | ${loc.lineText}`);
+    lines.push(`${" ".repeat(5)} | ${" ".repeat(Math.max(0, loc.column - 1))}^`);
+  }
+  lines.push(`  hint: ${d.hint}`);
+  return lines.join("\n");
+}
+
+export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === "error").length;
+  const warnings = diagnostics.length - errors;
+  const body = diagnostics.map(formatDiagnostic).join("\n\n");
+  const tally = [`${errors} error${errors === 1 ? "" : "s"}`];
+  if (warnings > 0) tally.push(`${warnings} warning${warnings === 1 ? "" : "s"}`);
+  return `${body}\n\n${tally.join(", ")}`;
+}

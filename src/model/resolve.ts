@@ -1,0 +1,85 @@
+import type { EffectiveSettings } from "../spec/defaults.js";
+import { effectiveSettings } from "../spec/effective.js";
+import { databaseInstances, type EffectiveQuota, effectiveQuota } from "../spec/footprint.js";
+import { tenantHostname } from "../spec/rules.js";
+import type { Platform, SecretProvider } from "../spec/schema.js";
+import { tenantNamespace } from "./names.js";
+
+/**
+ * The Model: the spec with every default applied, every name given and every zone relation
+ * worked out, so that renderers, the runtime and verify read decisions instead of making them.
+ */
+export interface ZoneModel {
+  readonly name: string;
+  readonly customerData: boolean;
+  readonly customerDataCidrs: readonly string[];
+  /**
+   * Networks this zone's pods must never reach: its own denyEgressTo and, for a zone without
+   * customer data, every customer-data network of the platform.
+   */
+  readonly deniedEgressCidrs: readonly string[];
+  readonly dedicatedNodes: boolean;
+  readonly allowSharedDataServices: boolean;
+}
+
+export interface TenantModel {
+  readonly name: string;
+  readonly zone: ZoneModel;
+  readonly namespace: string;
+  readonly hostname: string;
+  readonly settings: EffectiveSettings;
+  readonly quota: EffectiveQuota;
+  readonly databaseInstances: number;
+}
+
+export interface Model {
+  readonly platform: string;
+  readonly cluster: Platform["cluster"];
+  readonly gitops: Platform["gitops"];
+  readonly secretProvider: SecretProvider;
+  readonly zones: readonly ZoneModel[];
+  readonly tenants: readonly TenantModel[];
+}
+
+export function resolve(spec: Platform): Model {
+  const allCustomerDataCidrs = Object.values(spec.zones).flatMap((z) =>
+    z.customerData ? z.customerDataCidrs : [],
+  );
+  const zones = new Map<string, ZoneModel>();
+  for (const name of Object.keys(spec.zones).sort()) {
+    const zone = spec.zones[name];
+    if (zone === undefined) continue;
+    const denied = zone.customerData ? zone.denyEgressTo : [...zone.denyEgressTo, ...allCustomerDataCidrs];
+    zones.set(name, {
+      name,
+      customerData: zone.customerData,
+      customerDataCidrs: zone.customerDataCidrs,
+      deniedEgressCidrs: [...new Set(denied)].sort(),
+      dedicatedNodes: zone.dedicatedNodes,
+      allowSharedDataServices: zone.allowSharedDataServices,
+    });
+  }
+  const tenants = spec.tenants.map((tenant, i): TenantModel => {
+    const settings = effectiveSettings(spec, i);
+    const zone = zones.get(tenant.zone);
+    if (zone === undefined)
+      throw new Error(`resolve: tenant ${tenant.name} names unknown zone ${tenant.zone}`);
+    return {
+      name: tenant.name,
+      zone,
+      namespace: tenantNamespace(tenant.name),
+      hostname: tenantHostname(spec, i),
+      settings,
+      quota: effectiveQuota(settings),
+      databaseInstances: databaseInstances(settings),
+    };
+  });
+  return {
+    platform: spec.metadata.name,
+    cluster: spec.cluster,
+    gitops: spec.gitops,
+    secretProvider: spec.secrets.provider,
+    zones: [...zones.values()],
+    tenants,
+  };
+}

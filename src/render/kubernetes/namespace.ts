@@ -1,0 +1,29 @@
+import { POD_SECURITY } from "../../model/names.js";
+import type { Model, TenantModel } from "../../model/resolve.js";
+import { type KubernetesObject, tenantLabels } from "./object.js";
+
+/**
+ * The tenant's namespace: labelled with tenant and zone (what every NetworkPolicy and
+ * admission policy selects on) and held to Pod Security `restricted`, pinned to the
+ * cluster's Kubernetes version so that an upgrade never changes the profile unannounced.
+ */
+export function renderNamespace(model: Model, tenant: TenantModel): KubernetesObject {
+  const version = `v${model.cluster.kubernetesVersion}`;
+  return {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name: tenant.namespace,
+      labels: {
+        ...tenant.settings.labels,
+        ...tenantLabels(tenant),
+        [POD_SECURITY.enforce]: "restricted",
+        [POD_SECURITY.enforceVersion]: version,
+        [POD_SECURITY.audit]: "restricted",
+        [POD_SECURITY.auditVersion]: version,
+        [POD_SECURITY.warn]: "restricted",
+        [POD_SECURITY.warnVersion]: version,
+      },
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { LABEL, MANAGED_BY } from "../../model/names.js";
+import type { TenantModel } from "../../model/resolve.js";
+
+/** A Kubernetes object as rendered: plain data, serialisable as YAML. */
+export interface KubernetesObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: ObjectMeta;
+  readonly [field: string]: unknown;
+}
+export interface ObjectMeta {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** Labels every object of a tenant carries: the owner, the tenant and its zone. */
+export function tenantLabels(tenant: TenantModel): Record<string, string> {
+  return { [LABEL.managedBy]: MANAGED_BY, [LABEL.tenant]: tenant.name, [LABEL.zone]: tenant.zone.name };
+}
+
+/** Metadata of a namespaced object of the tenant. */
+export function tenantMeta(
+  tenant: TenantModel,
+  name: string,
+  extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
+): ObjectMeta {
+  return {
+    name,
+    namespace: tenant.namespace,
+    labels: { ...tenantLabels(tenant), ...extra.labels },
+    ...(extra.annotations === undefined ? {} : { annotations: extra.annotations }),
+  };
+}

@@ -1,0 +1,126 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, resolve as resolvePath } from "node:path";
+import { failure } from "../diagnostics/diagnostic.js";
+import type { RenderedObject } from "./render.js";
+import { toYaml } from "./serialize.js";
+
+/**
+ * Writes rendered objects into a directory that tenantctl owns. The whole tree is built
+ * beside the target and swapped in with renames, so a failed render never leaves a
+ * half-written directory, and a removed tenant's files disappear with the old tree.
+ * A non-empty directory without tenantctl's marker is refused: it may hold the user's work.
+ */
+export const OWNER_MARKER = ".tenantctl-output";
+const MARKER_TEXT =
+  "This directory is written by `tenantctl render` and replaced as a whole on every render.\nDo not edit files here; change platform.yaml instead.\n";
+
+export interface WriteResult {
+  readonly directory: string;
+  readonly files: number;
+}
+
+export async function writeRendered(
+  directory: string,
+  objects: readonly RenderedObject[],
+): Promise<WriteResult> {
+  const target = resolvePath(directory);
+  await assertOwned(target);
+  const parent = dirname(target);
+  const suffix = `${uniqueToken()}-${randomBytes(4).toString("hex")}`;
+  const staging = join(parent, `.${basename(target)}.tenantctl-new-${suffix}`);
+  const retired = join(parent, `.${basename(target)}.tenantctl-old-${suffix}`);
+  try {
+    await mkdir(parent, { recursive: true });
+    await mkdir(staging);
+    await writeFile(join(staging, OWNER_MARKER), MARKER_TEXT);
+    const byFile = groupByFile(objects);
+    const dirs = new Set([...byFile.keys()].map((f) => dirname(join(staging, f))));
+    for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });
+    await forEachConcurrently([...byFile], WRITE_CONCURRENCY, ([file, list]) =>
+      writeFile(join(staging, file), list.map((o) => toYaml(o.object)).join("---\n")),
+    );
+    const existed = await exists(target);
+    if (existed) await rename(target, retired);
+    try {
+      await rename(staging, target);
+    } catch (cause) {
+      if (existed) await rename(retired, target);
+      throw cause;
+    }
+    if (existed) await rm(retired, { recursive: true, force: true });
+    return { directory: target, files: byFile.size };
+  } catch (cause) {
+    await rm(staging, { recursive: true, force: true });
+    throw failure(
+      "render/write-failed",
+      `cannot write the rendered output to ${target}: ${(cause as Error).message}`,
+      "check that the directory and its parent are writable; the previous output was left as it was",
+      cause,
+    );
+  }
+}
+
+async function assertOwned(target: string): Promise<void> {
+  let entries: string[];
+  try {
+    const info = await stat(target);
+    if (!info.isDirectory()) {
+      throw failure(
+        "render/output-not-owned",
+        `${target} exists and is not a directory`,
+        "pass --out with a new or tenantctl-owned directory",
+      );
+    }
+    entries = await readdir(target);
+  } catch (cause) {
+    if ((cause as { code?: string }).code === "ENOENT") return;
+    throw cause;
+  }
+  if (entries.length === 0 || entries.includes(OWNER_MARKER)) return;
+  throw failure(
+    "render/output-not-owned",
+    `${target} is not empty and was not written by tenantctl (no ${OWNER_MARKER} file); refusing to replace it`,
+    "pass --out with a new or empty directory; tenantctl replaces its output directory as a whole",
+  );
+}
+
+/** Files written at once: enough to hide the file system's latency, few enough for fd limits. */
+const WRITE_CONCURRENCY = 32;
+
+async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await task(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function groupByFile(objects: readonly RenderedObject[]): Map<string, RenderedObject[]> {
+  const out = new Map<string, RenderedObject[]>();
+  for (const o of objects) out.set(o.file, [...(out.get(o.file) ?? []), o]);
+  return out;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let counter = 0;
+/** A per-call unique token without reading the process global (only cli/ does that). */
+function uniqueToken(): string {
+  counter += 1;
+  return `${Date.now().toString(36)}${counter}`;
+}

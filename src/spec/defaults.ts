@@ -1,0 +1,94 @@
+import type { DatabaseIsolation, RedisIsolation, Tier } from "./schema.js";
+
+/**
+ * What a tenant gets for every setting that neither the tenant nor `defaults:` sets.
+ * The n8n version is pinned here and nowhere else; a tenant may override it.
+ * Figures are sized so that the default footprint fits the default quota with room for
+ * the workers to scale to their maximum.
+ */
+export const DEFAULT_N8N_VERSION = "1.123.81";
+
+export interface ComputeAmounts {
+  readonly cpu: string;
+  readonly memory: string;
+}
+export interface EffectiveResources {
+  readonly requests: ComputeAmounts;
+  readonly limits: ComputeAmounts;
+}
+
+export interface EffectiveSettings {
+  readonly tier: Tier;
+  readonly database: {
+    readonly isolation: DatabaseIsolation;
+    readonly storage: string;
+    /** Undefined means: 1 for the shared tier, 2 for the dedicated tier. */
+    readonly instances: number | undefined;
+    readonly resources: EffectiveResources;
+  };
+  readonly redis: { readonly isolation: RedisIsolation; readonly resources: EffectiveResources };
+  readonly quota: {
+    readonly cpu: string;
+    readonly memory: string;
+    /** Unset means 3× the cpu and 2× the memory requests quota. */
+    readonly limits: Partial<ComputeAmounts>;
+    readonly storage: string;
+    readonly pods: number;
+    readonly persistentVolumeClaims: number;
+  };
+  readonly n8n: {
+    readonly version: string;
+    readonly main: { readonly replicas: number; readonly resources: EffectiveResources };
+    readonly webhook: {
+      readonly enabled: boolean;
+      readonly min: number;
+      readonly max: number;
+      readonly resources: EffectiveResources;
+    };
+    readonly workers: {
+      readonly min: number;
+      readonly max: number;
+      readonly concurrency: number;
+      readonly targetQueueLength: number;
+      readonly resources: EffectiveResources;
+    };
+  };
+  readonly admins: readonly string[];
+  readonly viewers: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+const res = (cpu: string, memory: string, limitCpu: string, limitMemory: string): EffectiveResources => ({
+  requests: { cpu, memory },
+  limits: { cpu: limitCpu, memory: limitMemory },
+});
+
+export const BUILTIN_SETTINGS: EffectiveSettings = {
+  tier: "shared",
+  database: {
+    isolation: "cluster",
+    storage: "10Gi",
+    instances: undefined,
+    resources: res("250m", "512Mi", "1", "1Gi"),
+  },
+  redis: { isolation: "instance", resources: res("50m", "64Mi", "250m", "256Mi") },
+  quota: { cpu: "4", memory: "8Gi", limits: {}, storage: "40Gi", pods: 40, persistentVolumeClaims: 10 },
+  n8n: {
+    version: DEFAULT_N8N_VERSION,
+    main: { replicas: 1, resources: res("250m", "512Mi", "1", "1Gi") },
+    webhook: { enabled: true, min: 1, max: 3, resources: res("100m", "256Mi", "500m", "512Mi") },
+    workers: {
+      min: 1,
+      max: 5,
+      concurrency: 10,
+      targetQueueLength: 5,
+      resources: res("250m", "512Mi", "1", "1Gi"),
+    },
+  },
+  admins: [],
+  viewers: [],
+  labels: {},
+};
+
+/** The task-runner sidecar that runs next to main and every worker (external runner mode). */
+export const RUNNER_RESOURCES: EffectiveResources = res("50m", "128Mi", "500m", "512Mi");

@@ -1,0 +1,47 @@
+import type { PathSegment } from "../diagnostics/diagnostic.js";
+import { BUILTIN_SETTINGS, type EffectiveSettings } from "./defaults.js";
+import type { Platform } from "./schema.js";
+
+/** Keys of a tenant entry that say who it is rather than how it runs. */
+const IDENTITY_KEYS = new Set(["name", "zone", "hostname"]);
+
+/**
+ * A tenant's effective settings: built-in defaults < the spec's `defaults:` < the tenant's
+ * own keys. Objects merge key by key; arrays and scalars are replaced whole.
+ */
+export function effectiveSettings(spec: Platform, tenantIndex: number): EffectiveSettings {
+  const tenant = spec.tenants[tenantIndex];
+  const own = Object.fromEntries(Object.entries(tenant ?? {}).filter(([key]) => !IDENTITY_KEYS.has(key)));
+  return merge(merge(BUILTIN_SETTINGS, spec.defaults ?? {}), own) as EffectiveSettings;
+}
+
+/**
+ * Where an effective value was set: the tenant's own path, else `defaults.…`, else the
+ * tenant itself (a built-in default). Diagnostics point at the line the user can change.
+ */
+export function sourceOf(spec: Platform, tenantIndex: number, path: readonly string[]): PathSegment[] {
+  if (lookup(spec.tenants[tenantIndex], path) !== undefined) return ["tenants", tenantIndex, ...path];
+  if (lookup(spec.defaults, path) !== undefined) return ["defaults", ...path];
+  return ["tenants", tenantIndex];
+}
+
+function lookup(root: unknown, path: readonly string[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (!isPlainObject(node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+function merge(base: unknown, override: unknown): unknown {
+  if (override === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(override)) return override;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(override)) out[key] = merge(base[key], value);
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

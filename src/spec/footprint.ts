@@ -1,0 +1,104 @@
+import { bytes, formatBytes, formatMillicores, millicores } from "./quantity.js";
+import { type EffectiveResources, type EffectiveSettings, RUNNER_RESOURCES } from "./defaults.js";
+
+/**
+ * What a tenant's own workloads ask of its namespace, at their minimum and at their maximum
+ * replica counts: the figures that the quota rule compares with the ResourceQuota.
+ */
+export interface Amounts {
+  /** millicores */
+  readonly requestsCpu: number;
+  /** bytes */
+  readonly requestsMemory: number;
+  readonly limitsCpu: number;
+  readonly limitsMemory: number;
+  readonly pods: number;
+}
+export interface Footprint {
+  readonly atMin: Amounts;
+  readonly atMax: Amounts;
+  /** bytes of persistent storage */
+  readonly storage: number;
+  readonly persistentVolumeClaims: number;
+}
+
+interface PodGroup {
+  readonly min: number;
+  readonly max: number;
+  readonly containers: readonly EffectiveResources[];
+}
+
+export function databaseInstances(settings: EffectiveSettings): number {
+  return settings.database.instances ?? (settings.tier === "dedicated" ? 2 : 1);
+}
+
+export function podGroups(settings: EffectiveSettings): PodGroup[] {
+  const { n8n, database, redis } = settings;
+  const groups: PodGroup[] = [
+    { min: n8n.main.replicas, max: n8n.main.replicas, containers: [n8n.main.resources, RUNNER_RESOURCES] },
+    { min: n8n.workers.min, max: n8n.workers.max, containers: [n8n.workers.resources, RUNNER_RESOURCES] },
+  ];
+  if (n8n.webhook.enabled) {
+    groups.push({ min: n8n.webhook.min, max: n8n.webhook.max, containers: [n8n.webhook.resources] });
+  }
+  if (database.isolation === "cluster") {
+    const instances = databaseInstances(settings);
+    groups.push({ min: instances, max: instances, containers: [database.resources] });
+  }
+  if (redis.isolation === "instance") groups.push({ min: 1, max: 1, containers: [redis.resources] });
+  return groups;
+}
+
+export function footprint(settings: EffectiveSettings): Footprint {
+  const groups = podGroups(settings);
+  const dbVolumes = settings.database.isolation === "cluster" ? databaseInstances(settings) : 0;
+  return {
+    atMin: sum(groups, "min"),
+    atMax: sum(groups, "max"),
+    storage: dbVolumes * bytes(settings.database.storage),
+    persistentVolumeClaims: dbVolumes,
+  };
+}
+
+function sum(groups: readonly PodGroup[], which: "min" | "max"): Amounts {
+  let requestsCpu = 0;
+  let requestsMemory = 0;
+  let limitsCpu = 0;
+  let limitsMemory = 0;
+  let pods = 0;
+  for (const group of groups) {
+    const count = group[which];
+    pods += count;
+    for (const c of group.containers) {
+      requestsCpu += count * millicores(c.requests.cpu);
+      requestsMemory += count * bytes(c.requests.memory);
+      limitsCpu += count * millicores(c.limits.cpu);
+      limitsMemory += count * bytes(c.limits.memory);
+    }
+  }
+  return { requestsCpu, requestsMemory, limitsCpu, limitsMemory, pods };
+}
+
+/** The namespace quota with its limits filled in (default: 3× the cpu, 2× the memory requests: room to burst). */
+export interface EffectiveQuota {
+  readonly requestsCpu: string;
+  readonly requestsMemory: string;
+  readonly limitsCpu: string;
+  readonly limitsMemory: string;
+  readonly storage: string;
+  readonly pods: number;
+  readonly persistentVolumeClaims: number;
+}
+
+export function effectiveQuota(settings: EffectiveSettings): EffectiveQuota {
+  const q = settings.quota;
+  return {
+    requestsCpu: q.cpu,
+    requestsMemory: q.memory,
+    limitsCpu: q.limits.cpu ?? formatMillicores(3 * millicores(q.cpu)),
+    limitsMemory: q.limits.memory ?? formatBytes(2 * bytes(q.memory)),
+    storage: q.storage,
+    pods: q.pods,
+    persistentVolumeClaims: q.persistentVolumeClaims,
+  };
+}

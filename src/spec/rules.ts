@@ -1,0 +1,241 @@
+import type { PathSegment, Severity } from "../diagnostics/diagnostic.js";
+import { oneOf, quote } from "../diagnostics/path.js";
+import type { EffectiveSettings } from "./defaults.js";
+import { effectiveSettings, sourceOf } from "./effective.js";
+import { type Amounts, effectiveQuota, footprint } from "./footprint.js";
+import type { Located } from "./issues.js";
+import { bytes, formatBytes, formatMillicores, millicores } from "./quantity.js";
+import type { Platform } from "./schema.js";
+
+/**
+ * The rules that a schema cannot express: relations between tenants, zones and quotas.
+ * They run on a spec that passed the schema, and report every problem they find.
+ */
+export function checkRules(spec: Platform): Located[] {
+  const out: Located[] = [];
+  const settings = spec.tenants.map((_, i) => effectiveSettings(spec, i));
+  checkUniqueNames(spec, out);
+  checkZones(spec, out);
+  checkHostnames(spec, out);
+  spec.tenants.forEach((_, i) => {
+    const s = settings[i] as EffectiveSettings;
+    checkSharedDataServices(spec, i, s, out);
+    checkReplicaBounds(spec, i, s, out);
+    checkReservedLabels(spec, i, s, out);
+    checkQuota(spec, i, s, out);
+  });
+  return out;
+}
+
+const RESERVED_LABEL_PREFIXES = ["tenantctl.io/", "kubernetes.io/", "k8s.io/", "pod-security.kubernetes.io/"];
+const RESERVED_LABEL_KEYS = ["app.kubernetes.io/managed-by"];
+
+function problem(
+  code: string,
+  path: readonly PathSegment[],
+  message: string,
+  hint: string,
+  severity: Severity = "error",
+): Located {
+  return { code, severity, path, message, hint };
+}
+
+function checkUniqueNames(spec: Platform, out: Located[]): void {
+  const firstIndex = new Map<string, number>();
+  spec.tenants.forEach((tenant, i) => {
+    const first = firstIndex.get(tenant.name);
+    if (first === undefined) {
+      firstIndex.set(tenant.name, i);
+      return;
+    }
+    out.push(
+      problem(
+        "spec/duplicate-tenant",
+        ["tenants", i, "name"],
+        `tenants[${i}].name: ${quote(tenant.name)} is already the name of tenants[${first}]; tenant names must be unique`,
+        "rename one of the two tenants (a tenant's name becomes its namespace and secret paths)",
+      ),
+    );
+  });
+}
+
+function checkZones(spec: Platform, out: Located[]): void {
+  const zones = Object.keys(spec.zones);
+  spec.tenants.forEach((tenant, i) => {
+    if (spec.zones[tenant.zone] !== undefined) return;
+    out.push(
+      problem(
+        "spec/unknown-zone",
+        ["tenants", i, "zone"],
+        `tenants[${i}].zone: ${quote(tenant.zone)} is not a zone of this platform; expected ${oneOf(zones)}`,
+        `use one of the zones declared under \`zones:\`, or declare ${quote(tenant.zone)} there`,
+      ),
+    );
+  });
+  for (const [name, zone] of Object.entries(spec.zones)) {
+    if (!zone.customerData && zone.customerDataCidrs.length > 0) {
+      out.push(
+        problem(
+          "spec/customer-data-cidrs-in-internal-zone",
+          ["zones", name, "customerDataCidrs"],
+          `zones.${name}.customerDataCidrs: set on a zone with customerData: false`,
+          "list customer-data networks on the zone that holds customer data; to keep this zone away from them, use denyEgressTo",
+        ),
+      );
+    }
+  }
+}
+
+export function tenantHostname(spec: Platform, tenantIndex: number): string {
+  const tenant = spec.tenants[tenantIndex];
+  return tenant?.hostname ?? `${tenant?.name ?? ""}.${spec.cluster.domain}`;
+}
+
+function checkHostnames(spec: Platform, out: Located[]): void {
+  const owner = new Map<string, number>();
+  const names = new Set<string>();
+  spec.tenants.forEach((tenant, i) => {
+    // A duplicate name is reported once, as a duplicate, not again as its default hostname.
+    if (names.has(tenant.name) && tenant.hostname === undefined) return;
+    names.add(tenant.name);
+    const hostname = tenantHostname(spec, i);
+    const path = tenant.hostname === undefined ? ["tenants", i, "name"] : ["tenants", i, "hostname"];
+    if (hostname.length > 253) {
+      out.push(
+        problem(
+          "spec/hostname-too-long",
+          path,
+          `tenants[${i}]: the hostname ${quote(hostname)} has ${hostname.length} characters; at most 253 are allowed`,
+          "set a shorter `hostname:` for this tenant",
+        ),
+      );
+    }
+    const first = owner.get(hostname);
+    if (first === undefined) {
+      owner.set(hostname, i);
+      return;
+    }
+    out.push(
+      problem(
+        "spec/hostname-collision",
+        path,
+        `tenants[${i}]: the hostname ${quote(hostname)} is already used by tenants[${first}] (${spec.tenants[first]?.name ?? ""})`,
+        "give one of the tenants its own `hostname:`",
+      ),
+    );
+  });
+}
+
+function checkSharedDataServices(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
+  const zoneName = spec.tenants[i]?.zone ?? "";
+  const zone = spec.zones[zoneName];
+  if (!zone?.customerData || zone.allowSharedDataServices) return;
+  const shared: [string[], string, string][] = [
+    [["database", "isolation"], s.database.isolation, "database"],
+    [["redis", "isolation"], s.redis.isolation, "acl"],
+  ];
+  for (const [field, value, weak] of shared) {
+    if (value !== weak) continue;
+    const path = sourceOf(spec, i, field);
+    out.push(
+      problem(
+        "spec/shared-data-service-in-customer-zone",
+        path,
+        `tenants[${i}].${field.join(".")}: ${quote(value)} shares a ${field[0]} server between tenants of zone ${quote(zoneName)}, which holds customer data`,
+        `use ${field[0] === "database" ? '"cluster" or "rds"' : '"instance"'} (a server per tenant), or set zones.${zoneName}.allowSharedDataServices: true to accept the weaker isolation`,
+      ),
+    );
+  }
+}
+
+function checkReplicaBounds(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
+  const bounded: [string, { min: number; max: number }][] = [["workers", s.n8n.workers]];
+  if (s.n8n.webhook.enabled) bounded.push(["webhook", s.n8n.webhook]);
+  for (const [name, { min, max }] of bounded) {
+    if (min <= max) continue;
+    out.push(
+      problem(
+        "spec/min-above-max",
+        sourceOf(spec, i, ["n8n", name, "min"]),
+        `tenants[${i}].n8n.${name}: min ${min} is above max ${max}`,
+        `set n8n.${name}.min to at most n8n.${name}.max`,
+      ),
+    );
+  }
+}
+
+function checkReservedLabels(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
+  for (const key of Object.keys(s.labels)) {
+    if (!RESERVED_LABEL_KEYS.includes(key) && !RESERVED_LABEL_PREFIXES.some((p) => key.startsWith(p)))
+      continue;
+    out.push(
+      problem(
+        "spec/reserved-label",
+        sourceOf(spec, i, ["labels", key]),
+        `tenants[${i}].labels: ${quote(key)} is a label that tenantctl or Kubernetes owns`,
+        "choose a label key outside tenantctl.io/, kubernetes.io/ and k8s.io/",
+      ),
+    );
+  }
+}
+
+/**
+ * Quotas smaller than what the tenant's own workloads request at their minimum replica
+ * counts are errors (the tenant could not even start); room too small for the maximum is a
+ * warning (autoscaling would stop at the quota).
+ */
+function checkQuota(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
+  const quota = effectiveQuota(s);
+  const need = footprint(s);
+  const limits: [keyof Amounts, string, number, (n: number) => string, string[]][] = [
+    ["requestsCpu", "cpu requests", millicores(quota.requestsCpu), formatMillicores, ["quota", "cpu"]],
+    ["requestsMemory", "memory requests", bytes(quota.requestsMemory), formatBytes, ["quota", "memory"]],
+    ["limitsCpu", "cpu limits", millicores(quota.limitsCpu), formatMillicores, ["quota", "limits", "cpu"]],
+    ["limitsMemory", "memory limits", bytes(quota.limitsMemory), formatBytes, ["quota", "limits", "memory"]],
+    ["pods", "pods", quota.pods, String, ["quota", "pods"]],
+  ];
+  for (const [key, what, allowed, show, field] of limits) {
+    const path = sourceOf(spec, i, field);
+    if (need.atMin[key] > allowed) {
+      out.push(
+        problem(
+          "spec/quota-below-requests",
+          path,
+          `tenants[${i}].${field.join(".")}: ${show(allowed)} is less than the ${show(need.atMin[key])} of ${what} that the tenant's own workloads need at their minimum replicas`,
+          `raise ${field.join(".")} to at least ${show(need.atMin[key])}, or lower the n8n/database resources or replicas`,
+        ),
+      );
+    } else if (need.atMax[key] > allowed) {
+      out.push(
+        problem(
+          "spec/quota-below-autoscaling-max",
+          path,
+          `tenants[${i}].${field.join(".")}: ${show(allowed)} of ${what} leaves no room for the maximum replicas, which need ${show(need.atMax[key])}`,
+          `raise ${field.join(".")} to ${show(need.atMax[key])} or lower n8n.workers.max / n8n.webhook.max; until then autoscaling stops at the quota`,
+          "warning",
+        ),
+      );
+    }
+  }
+  const storage = bytes(quota.storage);
+  if (need.storage > storage) {
+    out.push(
+      problem(
+        "spec/quota-below-requests",
+        sourceOf(spec, i, ["quota", "storage"]),
+        `tenants[${i}].quota.storage: ${formatBytes(storage)} is less than the ${formatBytes(need.storage)} that the tenant's database volumes need`,
+        `raise quota.storage to at least ${formatBytes(need.storage)} or lower database.storage`,
+      ),
+    );
+  }
+  if (need.persistentVolumeClaims > quota.persistentVolumeClaims) {
+    out.push(
+      problem(
+        "spec/quota-below-requests",
+        sourceOf(spec, i, ["quota", "persistentVolumeClaims"]),
+        `tenants[${i}].quota.persistentVolumeClaims: ${quota.persistentVolumeClaims} is less than the ${need.persistentVolumeClaims} volumes of the tenant's database`,
+        `raise quota.persistentVolumeClaims to at least ${need.persistentVolumeClaims}`,
+      ),
+    );
+  }
+}

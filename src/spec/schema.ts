@@ -1,0 +1,158 @@
+import { z } from "zod";
+import { AwsRegion, Cidr, DnsLabel, DnsName, LabelKey, LabelValue, Quantity, RepoUrl } from "./formats.js";
+
+/**
+ * The platform spec (`platform.yaml`), apiVersion tenantctl/v1alpha1. Every object is strict:
+ * an unknown key is an error, never silently ignored. Tenant settings are all optional here;
+ * model/resolve merges built-in defaults < `defaults:` < the tenant's own settings, so that
+ * the rules can tell where an effective value came from.
+ */
+export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34"] as const;
+export const TIERS = ["shared", "dedicated"] as const;
+export const DATABASE_ISOLATIONS = ["cluster", "rds", "database"] as const;
+export const REDIS_ISOLATIONS = ["instance", "acl"] as const;
+export const SECRET_PROVIDERS = ["external-secrets", "generated"] as const;
+
+const Semver = z.string().regex(/^\d+\.\d+\.\d+$/, { error: 'an n8n release version such as "1.123.81"' });
+const Replicas = z.int({ error: "a whole number" }).min(0).max(1000);
+
+export const ComputeAmounts = z.strictObject({ cpu: Quantity.optional(), memory: Quantity.optional() });
+export const Resources = z
+  .strictObject({ requests: ComputeAmounts.optional(), limits: ComputeAmounts.optional() })
+  .meta({ description: "Container requests and limits; what is left out comes from the defaults." });
+
+export const N8nMain = z.strictObject({
+  replicas: Replicas.min(1)
+    .optional()
+    .meta({ description: "More than 1 needs n8n's multi-main (licensed)." }),
+  resources: Resources.optional(),
+});
+export const N8nWebhook = z.strictObject({
+  enabled: z.boolean().optional().meta({ description: "Run webhook processors (`n8n webhook`)." }),
+  min: Replicas.min(1).optional(),
+  max: Replicas.min(1).optional(),
+  resources: Resources.optional(),
+});
+export const N8nWorkers = z.strictObject({
+  min: Replicas.optional().meta({
+    description: "0 lets KEDA scale workers to zero when the queue is empty.",
+  }),
+  max: Replicas.min(1).optional(),
+  concurrency: z.int().min(1).max(200).optional().meta({ description: "Jobs one worker runs at once." }),
+  targetQueueLength: z
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: "Waiting jobs per worker at which KEDA adds a worker." }),
+  resources: Resources.optional(),
+});
+export const N8n = z.strictObject({
+  version: Semver.optional(),
+  main: N8nMain.optional(),
+  webhook: N8nWebhook.optional(),
+  workers: N8nWorkers.optional(),
+});
+
+export const Database = z.strictObject({
+  isolation: z.enum(DATABASE_ISOLATIONS).optional().meta({
+    description:
+      "cluster: a PostgreSQL server (CloudNativePG) per tenant; rds: an RDS instance per tenant; database: a database and role on the zone's shared server.",
+  }),
+  storage: Quantity.optional(),
+  instances: z.int().min(1).max(5).optional(),
+  resources: Resources.optional(),
+});
+export const Redis = z.strictObject({
+  isolation: z.enum(REDIS_ISOLATIONS).optional().meta({
+    description: "instance: a Redis per tenant; acl: an ACL user with a key prefix on the zone's Redis.",
+  }),
+  resources: Resources.optional(),
+});
+export const Quota = z.strictObject({
+  cpu: Quantity.optional().meta({ description: "requests.cpu of the namespace" }),
+  memory: Quantity.optional().meta({ description: "requests.memory of the namespace" }),
+  limits: ComputeAmounts.optional().meta({
+    description: "limits.cpu/limits.memory; default 3× the cpu and 2× the memory requests",
+  }),
+  storage: Quantity.optional().meta({ description: "requests.storage of the namespace" }),
+  pods: z.int().min(1).optional(),
+  persistentVolumeClaims: z.int().min(0).optional(),
+});
+
+const Groups = z.array(z.string().min(1)).meta({ description: "Identity-provider groups." });
+const Labels = z.record(LabelKey, LabelValue);
+
+const settings = {
+  tier: z.enum(TIERS).optional().meta({ description: "dedicated: the tenant gets its own node pool." }),
+  database: Database.optional(),
+  redis: Redis.optional(),
+  quota: Quota.optional(),
+  n8n: N8n.optional(),
+  admins: Groups.optional(),
+  viewers: Groups.optional(),
+  labels: Labels.optional(),
+};
+
+export const Defaults = z.strictObject(settings).meta({ description: "Applied to every tenant." });
+
+export const Tenant = z.strictObject({
+  name: DnsLabel,
+  zone: DnsLabel,
+  hostname: DnsName.optional().meta({ description: "Default: <name>.<cluster.domain>" }),
+  ...settings,
+});
+
+export const Zone = z.strictObject({
+  customerData: z.boolean().meta({ description: "Whether this zone's n8n processes customer data." }),
+  customerDataCidrs: z.array(Cidr).default([]),
+  denyEgressTo: z.array(Cidr).default([]),
+  dedicatedNodes: z.boolean().default(false),
+  allowSharedDataServices: z.boolean().default(false).meta({
+    description: "Allow database/redis sharing (isolation database/acl) for tenants of a customer-data zone.",
+  }),
+});
+
+export const Cluster = z.strictObject({
+  name: DnsLabel,
+  region: AwsRegion,
+  domain: DnsName,
+  kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS),
+});
+
+export const Gitops = z.strictObject({
+  repoURL: RepoUrl,
+  targetRevision: z.string().min(1),
+  path: z
+    .string()
+    .regex(/^[^/\s][^\s]*$/, { error: "a relative path inside the repository, such as rendered" }),
+});
+
+export const Secrets = z.strictObject({
+  provider: z.enum(SECRET_PROVIDERS).default("external-secrets"),
+});
+
+export const Platform = z.strictObject({
+  apiVersion: z.literal("tenantctl/v1alpha1"),
+  kind: z.literal("Platform"),
+  metadata: z.strictObject({ name: DnsLabel }),
+  cluster: Cluster,
+  gitops: Gitops,
+  secrets: Secrets.default({ provider: "external-secrets" }),
+  zones: z.record(DnsLabel, Zone).refine((zones) => Object.keys(zones).length > 0, {
+    error: "no zone is declared; at least one is required",
+    params: { hint: "declare a zone, for example `internal: { customerData: false }`" },
+  }),
+  defaults: Defaults.optional(),
+  tenants: z.array(Tenant),
+});
+
+export type Platform = z.output<typeof Platform>;
+export type PlatformInput = z.input<typeof Platform>;
+export type Tenant = z.output<typeof Tenant>;
+export type Zone = z.output<typeof Zone>;
+export type Defaults = z.output<typeof Defaults>;
+export type Resources = z.output<typeof Resources>;
+export type Tier = (typeof TIERS)[number];
+export type DatabaseIsolation = (typeof DATABASE_ISOLATIONS)[number];
+export type RedisIsolation = (typeof REDIS_ISOLATIONS)[number];
+export type SecretProvider = (typeof SECRET_PROVIDERS)[number];

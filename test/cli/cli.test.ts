@@ -1,0 +1,103 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { EXIT, type Io } from "../../src/cli/io.js";
+
+const repo = fileURLToPath(new URL("../../", import.meta.url));
+const example = join(repo, "examples", "platform.yaml");
+const invalid = join(repo, "test", "golden", "invalid", "duplicate-tenant-unknown-zone", "platform.yaml");
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  let exit: number = EXIT.ok;
+  const io: Io = {
+    version: "0.0.0-test",
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+    setExitCode: (c) => {
+      exit = c;
+    },
+    exitCode: () => exit,
+  };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+describe("tenantctl CLI", () => {
+  it("validates the example", async () => {
+    const r = await run("validate", example);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/valid \(4 tenants in 2 zones\)/);
+  });
+
+  it("fails with exit 1 and every error with line:column when the spec is invalid", async () => {
+    const r = await run("validate", invalid);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/platform\.yaml:\d+:\d+ error spec\/duplicate-tenant/);
+    expect(r.err).toMatch(/platform\.yaml:\d+:\d+ error spec\/unknown-zone/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it("reports diagnostics as JSON for machines", async () => {
+    const r = await run("validate", invalid, "--format", "json");
+    const parsed = JSON.parse(r.out) as {
+      valid: boolean;
+      diagnostics: { code: string; location: { line: number } }[];
+    };
+    expect(r.code).toBe(1);
+    expect(parsed.valid).toBe(false);
+    expect(parsed.diagnostics.map((d) => d.code)).toEqual(["spec/duplicate-tenant", "spec/unknown-zone"]);
+  });
+
+  it("fails with exit 1 and a clear message when the spec file is missing", async () => {
+    const r = await run("validate", "no/such/platform.yaml");
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("cannot read the spec no/such/platform.yaml: no such file");
+    expect(r.err).toContain("hint:");
+  });
+
+  it("fails with exit 2 on a usage error", async () => {
+    expect((await run("render")).code).toBe(2);
+    expect((await run("frobnicate")).code).toBe(2);
+    expect((await run("validate", example, "--format", "xml")).code).toBe(2);
+  });
+
+  it("renders into a directory and prints a summary per tenant", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "tenantctl-cli-")), "rendered");
+    const r = await run("render", example, "--out", out);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/rendered 4 tenants, \d+ objects/);
+    for (const tenant of ["ops", "globex", "initech", "umbrella"]) expect(r.out).toContain(tenant);
+    expect(readdirSync(join(out, "tenants")).sort()).toEqual(["globex", "initech", "ops", "umbrella"]);
+  });
+
+  it("writes one YAML stream to stdout with --out -", async () => {
+    const r = await run("render", example, "--out", "-");
+    expect(r.code).toBe(0);
+    expect(r.out.startsWith("---\n# tenants/")).toBe(true);
+  });
+
+  it("refuses with exit 1 to overwrite a directory it does not own", async () => {
+    const r = await run("render", example, "--out", join(repo, "src"));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("render/output-not-owned");
+  });
+
+  it("runs as an installed executable (bin/tenantctl.js over dist/)", () => {
+    const r = spawnSync(process.execPath, [join(repo, "bin", "tenantctl.js"), "validate", example], {
+      encoding: "utf8",
+    });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("valid");
+  });
+});

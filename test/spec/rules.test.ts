@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { type Diagnostic, isError } from "../../src/diagnostics/diagnostic.js";
+import { validateSpecText } from "../../src/spec/load.js";
+import { exampleSpecText, exampleWith } from "../support/spec-text.js";
+
+const check = (text: string): readonly Diagnostic[] => validateSpecText(text, "platform.yaml").diagnostics;
+const codes = (text: string) =>
+  check(text).map((d) => `${d.severity} ${d.code} ${d.location?.line}:${d.location?.column}`);
+
+describe("spec rules", () => {
+  it("accepts the example without a single error or warning", () => {
+    expect(check(exampleSpecText())).toEqual([]);
+  });
+
+  it("fails when a tenant sets a label that tenantctl owns", () => {
+    const text = exampleWith((doc) =>
+      doc.setIn(["tenants", 0, "labels"], { "tenantctl.io/zone": "external" }),
+    );
+    const found = check(text);
+    expect(found.map((d) => d.code)).toEqual(["spec/reserved-label"]);
+    expect(found[0]?.message).toContain('"tenantctl.io/zone"');
+  });
+
+  it("allows shared data services in a customer-data zone only when the zone opts in", () => {
+    const shared = exampleWith((doc) => doc.setIn(["tenants", 2, "database"], { isolation: "database" }));
+    expect(codes(shared)).toEqual([
+      expect.stringMatching(/^error spec\/shared-data-service-in-customer-zone/),
+    ]);
+    const optedIn = exampleWith((doc) => {
+      doc.setIn(["tenants", 2, "database"], { isolation: "database" });
+      doc.setIn(["zones", "external", "allowSharedDataServices"], true);
+    });
+    expect(check(optedIn).filter(isError)).toEqual([]);
+  });
+
+  it("allows shared data services in a zone without customer data", () => {
+    const text = exampleWith((doc) => doc.setIn(["tenants", 0, "redis"], { isolation: "acl" }));
+    expect(check(text)).toEqual([]);
+  });
+
+  it("points at defaults: when the offending value comes from there", () => {
+    const text = exampleWith((doc) => doc.setIn(["defaults", "database"], { isolation: "database" }));
+    const found = check(text);
+    // Three external tenants inherit it (globex overrides with rds): each is reported at defaults.database.isolation.
+    expect(found.map((d) => d.path.join("."))).toEqual([
+      "defaults.database.isolation",
+      "defaults.database.isolation",
+    ]);
+    expect(new Set(found.map((d) => d.location?.line)).size).toBe(1);
+  });
+
+  it("warns when the quota leaves no room for the autoscaling maximum", () => {
+    const text = exampleWith((doc) => doc.setIn(["tenants", 2, "n8n"], { workers: { max: 30 } }));
+    const found = check(text);
+    expect(found.length).toBeGreaterThan(0);
+    expect(
+      found.every((d) => d.severity === "warning" && d.code === "spec/quota-below-autoscaling-max"),
+    ).toBe(true);
+    expect(validateSpecText(text, "platform.yaml").spec).toBeDefined();
+  });
+
+  it("fails when an internal zone lists customer-data networks", () => {
+    const text = exampleWith((doc) => doc.setIn(["zones", "internal", "customerDataCidrs"], ["10.9.0.0/16"]));
+    expect(check(text).map((d) => d.code)).toEqual(["spec/customer-data-cidrs-in-internal-zone"]);
+  });
+
+  it("fails when a CIDR is not one", () => {
+    const text = exampleWith((doc) =>
+      doc.setIn(["zones", "internal", "denyEgressTo"], ["10.50.0.0/33", "banana"]),
+    );
+    expect(check(text).map((d) => d.code)).toEqual(["spec/invalid-value", "spec/invalid-value"]);
+  });
+
+  it("accepts a 63-character tenant name (its namespace gets a hashed name)", () => {
+    const text = exampleWith((doc) => doc.setIn(["tenants", 0, "name"], `a${"b".repeat(62)}`));
+    expect(check(text).filter(isError)).toEqual([]);
+  });
+
+  it("fails when a tenant name is longer than a DNS label", () => {
+    const text = exampleWith((doc) => doc.setIn(["tenants", 0, "name"], "a".repeat(64)));
+    expect(check(text).map((d) => d.code)).toEqual(["spec/out-of-range"]);
+  });
+
+  it("fails when the file holds more than one document", () => {
+    expect(codes(`${exampleSpecText()}---\nkind: Other\n`)).toEqual([
+      expect.stringMatching(/spec\/multiple-documents \d+:1/),
+    ]);
+  });
+
+  it("fails when the file is empty", () => {
+    expect(check("# nothing here\n").map((d) => d.code)).toEqual(["spec/empty"]);
+  });
+});
