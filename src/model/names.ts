@@ -60,9 +60,123 @@ export const BASELINE = {
 /** kube-dns as every EKS cluster runs it: pods labelled k8s-app=kube-dns in kube-system. */
 export const KUBE_DNS = { namespace: "kube-system", podLabel: "k8s-app", podLabelValue: "kube-dns" } as const;
 
+/** PostgreSQL identifiers (database and role names): lower case, `_`, at most 63 bytes. */
+export function pgIdentifier(...parts: readonly string[]): string {
+  return dnsLabel(...parts).replaceAll("-", "_");
+}
+
+/** The n8n workloads of a tenant and what they listen on. */
+export const N8N = {
+  app: "n8n",
+  serviceAccount: "n8n",
+  port: 5678,
+  /** The task broker inside main/worker; the runner sidecar reaches it on localhost. */
+  brokerPort: 5679,
+  roles: { main: "n8n-main", worker: "n8n-worker", webhook: "n8n-webhook" },
+} as const;
+export type N8nRole = keyof typeof N8N.roles;
+
+/** The tenant's own data services (isolation cluster / instance). */
+export const DATA = {
+  dbCluster: "n8n-db",
+  dbPort: 5432,
+  dbName: "n8n",
+  dbOwner: "n8n",
+  scheduledBackup: "n8n-db-daily",
+  redis: "redis",
+  redisPort: 6379,
+  /** Shared zone services (isolation database / acl). */
+  sharedDbCluster: "shared-db",
+  sharedRedis: "shared-redis",
+} as const;
+
+/** Argo CD must never prune or delete what holds data (databases, keys, credentials). */
+export const KEEP_DATA_ANNOTATIONS = {
+  "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+} as const;
+
+/** CloudNativePG labels its instance pods with the cluster name under this key. */
+export const CNPG_CLUSTER_LABEL = "cnpg.io/cluster";
+
+/** Secrets a tenant's stack reads, by purpose: name in the namespace and keys inside. */
+export const SECRET = {
+  core: { name: "n8n-encryption-key", keys: ["encryptionKey"] },
+  runners: { name: "n8n-runners-auth", keys: ["authToken"] },
+  redis: { name: "n8n-redis-auth", keys: ["password"] },
+  redisAcl: { name: "n8n-redis-auth", keys: ["username", "password"] },
+  database: { name: "n8n-db-app", keys: ["username", "password"] },
+  rds: { name: "n8n-db-app", keys: ["host", "port", "dbname", "username", "password", "sslCa"] },
+} as const;
+
+/** The key prefix (Bull queue and n8n's own keys and channels) of a tenant on Redis. */
+export function redisPrefix(tenant: string): string {
+  return dnsLabel("n8n", tenant);
+}
+
+/** Path of a tenant's secrets in AWS Secrets Manager: zone first, so IAM can scope by zone. */
+export function secretPath(zone: string, tenant: string, item: string): string {
+  return `${zone}/${tenant}/${item}`;
+}
+
+/** The External Secrets store a zone reads from (one per zone, with its own IAM role). */
+export function zoneSecretStore(zone: string): string {
+  return dnsLabel("aws-secrets", zone);
+}
+
+/** The namespace of a zone's shared data services. */
+export function zoneDataNamespace(zone: string): string {
+  return dnsLabel("zone", zone, "data");
+}
+
+/** In a zone's data namespace: the Secret with a tenant's role credentials, and its Database object. */
+export function zoneRoleSecret(tenant: string): string {
+  return dnsLabel("db", tenant);
+}
+export function zoneDatabaseObject(tenant: string): string {
+  return dnsLabel("n8n", tenant);
+}
+export const ZONE_REDIS_ACL_SECRET = "shared-redis-acl";
+
+/** The S3 bucket of database backups, unless the spec names one. */
+export function backupBucket(platform: string, cluster: string): string {
+  return dnsLabel(platform, cluster, "db-backups");
+}
+
+/** The network policies of a tenant's stack and of a zone's shared data services. */
+export const NETWORK_POLICY = {
+  ingressToN8n: "allow-ingress-to-n8n",
+  prometheus: "allow-prometheus-scrape",
+  n8nToData: "allow-n8n-to-data",
+  n8nToInternet: "allow-n8n-to-internet",
+  database: "allow-database",
+  redis: "allow-redis",
+} as const;
+
+/** Namespaces where the platform's add-ons run (installed by the cluster layer). */
+export const ADDON_NAMESPACE = {
+  cnpg: "cnpg-system",
+  keda: "keda",
+  monitoring: "monitoring",
+  ingressNginx: "ingress-nginx",
+} as const;
+
+/** Node pools: a label every Karpenter NodePool puts on its nodes, and the taint of tainted pools. */
+export const NODE_POOL = {
+  key: "tenantctl.io/node-pool",
+  general: "general",
+  database: "database",
+  zone: (zone: string) => dnsLabel("zone", zone),
+  tenant: (tenant: string) => dnsLabel("tenant", tenant),
+} as const;
+
 /** The path of a tenant's rendered objects inside the output directory. */
 export function tenantDirectory(tenant: string): string {
   return `tenants/${tenant}`;
+}
+
+/** The path of a zone's shared objects inside the output directory. */
+export function zoneDirectory(zone: string): string {
+  return `zones/${zone}`;
 }
 
 /** A rendered object's file name: `<kind>-<name>.yaml`, lower case. */

@@ -3,7 +3,7 @@ import { effectiveSettings } from "../spec/effective.js";
 import { databaseInstances, type EffectiveQuota, effectiveQuota } from "../spec/footprint.js";
 import { tenantHostname } from "../spec/rules.js";
 import type { Platform, SecretProvider } from "../spec/schema.js";
-import { tenantNamespace } from "./names.js";
+import { backupBucket, redisPrefix, tenantNamespace } from "./names.js";
 
 /**
  * The Model: the spec with every default applied, every name given and every zone relation
@@ -30,6 +30,8 @@ export interface TenantModel {
   readonly settings: EffectiveSettings;
   readonly quota: EffectiveQuota;
   readonly databaseInstances: number;
+  /** Prefix of every Redis key and channel of the tenant (Bull queue and n8n's own). */
+  readonly redisPrefix: string;
 }
 
 export interface Model {
@@ -37,6 +39,8 @@ export interface Model {
   readonly cluster: Platform["cluster"];
   readonly gitops: Platform["gitops"];
   readonly secretProvider: SecretProvider;
+  readonly ingress: Platform["ingress"];
+  readonly backups: { readonly bucket: string; readonly retention: string; readonly schedule: string };
   readonly zones: readonly ZoneModel[];
   readonly tenants: readonly TenantModel[];
 }
@@ -72,6 +76,7 @@ export function resolve(spec: Platform): Model {
       settings,
       quota: effectiveQuota(settings),
       databaseInstances: databaseInstances(settings),
+      redisPrefix: redisPrefix(tenant.name),
     };
   });
   return {
@@ -79,6 +84,12 @@ export function resolve(spec: Platform): Model {
     cluster: spec.cluster,
     gitops: spec.gitops,
     secretProvider: spec.secrets.provider,
+    ingress: spec.ingress,
+    backups: {
+      bucket: spec.backups.bucket ?? backupBucket(spec.metadata.name, spec.cluster.name),
+      retention: spec.backups.retention,
+      schedule: spec.backups.schedule,
+    },
     zones: [...zones.values()],
     tenants,
   };

@@ -1,7 +1,8 @@
-import { objectFileName, tenantDirectory } from "../model/names.js";
+import { objectFileName, tenantDirectory, zoneDirectory } from "../model/names.js";
 import { type Model, resolve } from "../model/resolve.js";
 import type { Platform } from "../spec/schema.js";
 import type { KubernetesObject } from "./kubernetes/object.js";
+import { renderZoneData } from "./kubernetes/data/zone.js";
 import { renderTenant } from "./kubernetes/tenant.js";
 
 /** One rendered object and the file (relative to the output directory) it goes to. */
@@ -24,6 +25,16 @@ export function renderModel(model: Model): RenderedObject[] {
       out.push({
         file: `${dir}/${objectFileName(object.kind, object.metadata.name)}`,
         tenant: tenant.name,
+        object,
+      });
+    }
+  }
+  for (const zone of model.zones) {
+    const dir = zoneDirectory(zone.name);
+    for (const object of renderZoneData(model, zone)) {
+      out.push({
+        file: `${dir}/${objectFileName(object.kind, object.metadata.name)}`,
+        tenant: undefined,
         object,
       });
     }

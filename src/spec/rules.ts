@@ -6,6 +6,7 @@ import { type Amounts, effectiveQuota, footprint } from "./footprint.js";
 import type { Located } from "./issues.js";
 import { bytes, formatBytes, formatMillicores, millicores } from "./quantity.js";
 import type { Platform } from "./schema.js";
+import { compareVersions, N8N_PREFIXED_PUBSUB_SINCE } from "../versions.js";
 
 /**
  * The rules that a schema cannot express: relations between tenants, zones and quotas.
@@ -17,9 +18,11 @@ export function checkRules(spec: Platform): Located[] {
   checkUniqueNames(spec, out);
   checkZones(spec, out);
   checkHostnames(spec, out);
+  checkIngress(spec, out);
   spec.tenants.forEach((_, i) => {
     const s = settings[i] as EffectiveSettings;
     checkSharedDataServices(spec, i, s, out);
+    checkAclNeedsPrefixedChannels(spec, i, s, out);
     checkReplicaBounds(spec, i, s, out);
     checkReservedLabels(spec, i, s, out);
     checkQuota(spec, i, s, out);
@@ -143,6 +146,53 @@ function checkSharedDataServices(spec: Platform, i: number, s: EffectiveSettings
         path,
         `tenants[${i}].${field.join(".")}: ${quote(value)} shares a ${field[0]} server between tenants of zone ${quote(zoneName)}, which holds customer data`,
         `use ${field[0] === "database" ? '"cluster" or "rds"' : '"instance"'} (a server per tenant), or set zones.${zoneName}.allowSharedDataServices: true to accept the weaker isolation`,
+      ),
+    );
+  }
+}
+
+/**
+ * On a shared Redis a tenant is confined to its key prefix and channels by an ACL user.
+ * n8n releases before N8N_PREFIXED_PUBSUB_SINCE publish on bare channel names, which such a
+ * user could not reach without seeing every other tenant's messages: refuse, don't weaken.
+ */
+function checkAclNeedsPrefixedChannels(
+  spec: Platform,
+  i: number,
+  s: EffectiveSettings,
+  out: Located[],
+): void {
+  if (s.redis.isolation !== "acl" || compareVersions(s.n8n.version, N8N_PREFIXED_PUBSUB_SINCE) >= 0) return;
+  out.push(
+    problem(
+      "spec/acl-needs-prefixed-pubsub",
+      sourceOf(spec, i, ["redis", "isolation"]),
+      `tenants[${i}].redis.isolation: "acl" needs n8n ${N8N_PREFIXED_PUBSUB_SINCE} or later; n8n ${s.n8n.version} publishes on unprefixed Redis channels that an ACL user cannot be confined to`,
+      `use redis.isolation: "instance", or set n8n.version to ${N8N_PREFIXED_PUBSUB_SINCE} or later`,
+    ),
+  );
+}
+
+function checkIngress(spec: Platform, out: Located[]): void {
+  const { className, tls, clusterIssuer } = spec.ingress;
+  if (tls !== "cert-manager") return;
+  if (className === "alb") {
+    out.push(
+      problem(
+        "spec/cert-manager-with-alb",
+        ["ingress", "tls"],
+        'ingress.tls: "cert-manager" cannot serve an ALB: the AWS load balancer only presents ACM certificates',
+        'use tls: "acm" with className "alb", or an in-cluster ingress controller class with cert-manager',
+      ),
+    );
+  }
+  if (clusterIssuer === undefined) {
+    out.push(
+      problem(
+        "spec/missing-field",
+        ["ingress"],
+        'ingress.clusterIssuer: is required with tls: "cert-manager"',
+        "name the cert-manager ClusterIssuer that signs the tenants' certificates",
       ),
     );
   }

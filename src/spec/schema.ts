@@ -117,6 +117,47 @@ export const Cluster = z.strictObject({
   region: AwsRegion,
   domain: DnsName,
   kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS),
+  vpcCidr: Cidr.default("10.0.0.0/16").meta({
+    description:
+      "The cluster VPC: where the load balancer, the API server endpoints and RDS live. NetworkPolicies allow exactly these sources and destinations.",
+  }),
+});
+
+export const INGRESS_TLS = ["acm", "cert-manager"] as const;
+export const Ingress = z.strictObject({
+  className: z.string().min(1).default("alb").meta({
+    description:
+      "alb: AWS Load Balancer Controller, one shared ALB per zone (IngressGroup); any other: an in-cluster controller.",
+  }),
+  tls: z.enum(INGRESS_TLS).default("acm").meta({
+    description:
+      "acm: the ALB finds the ACM certificate for each hostname; cert-manager: a certificate per tenant.",
+  }),
+  clusterIssuer: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: "cert-manager ClusterIssuer (tls: cert-manager)." }),
+  controllerNamespace: DnsLabel.default("ingress-nginx").meta({
+    description:
+      "Namespace of an in-cluster ingress controller, allowed to reach n8n (className other than alb).",
+  }),
+});
+
+export const Backups = z.strictObject({
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name" })
+    .optional(),
+  retention: z
+    .string()
+    .regex(/^[1-9]\d*[dwm]$/, { error: 'a retention such as "30d", "8w" or "6m"' })
+    .default("30d"),
+  schedule: z
+    .string()
+    .min(1)
+    .default("0 0 3 * * *")
+    .meta({ description: "CloudNativePG cron, with seconds." }),
 });
 
 export const Gitops = z.strictObject({
@@ -138,6 +179,8 @@ export const Platform = z.strictObject({
   cluster: Cluster,
   gitops: Gitops,
   secrets: Secrets.default({ provider: "external-secrets" }),
+  ingress: Ingress.default({ className: "alb", tls: "acm", controllerNamespace: "ingress-nginx" }),
+  backups: Backups.default({ retention: "30d", schedule: "0 0 3 * * *" }),
   zones: z.record(DnsLabel, Zone).refine((zones) => Object.keys(zones).length > 0, {
     error: "no zone is declared; at least one is required",
     params: { hint: "declare a zone, for example `internal: { customerData: false }`" },
@@ -156,3 +199,4 @@ export type Tier = (typeof TIERS)[number];
 export type DatabaseIsolation = (typeof DATABASE_ISOLATIONS)[number];
 export type RedisIsolation = (typeof REDIS_ISOLATIONS)[number];
 export type SecretProvider = (typeof SECRET_PROVIDERS)[number];
+export type IngressSpec = z.output<typeof Ingress>;

@@ -25,3 +25,41 @@ describe("rendered objects against the Kubernetes 1.34 OpenAPI schemas", () => {
     expect(errors[0]).toMatch(/ResourceQuota\/broken/);
   });
 });
+
+describe("custom resources against their upstream schemas", () => {
+  const cluster = {
+    apiVersion: "postgresql.cnpg.io/v1",
+    kind: "Cluster",
+    metadata: { name: "db", namespace: "t" },
+    spec: { instances: 1, storage: { size: "1Gi" } },
+  };
+
+  it("accepts a valid CloudNativePG Cluster (the check passes what it should)", async () => {
+    expect(await schemaErrors(cluster)).toEqual([]);
+  });
+
+  it("fails when a CloudNativePG Cluster has a misspelt field (strict, as the API server)", async () => {
+    const errors = await schemaErrors({ ...cluster, spec: { ...cluster.spec, instancess: 2 } });
+    expect(errors.join()).toMatch(/additional properties/);
+  });
+
+  it("fails when a KEDA ScaledObject has a wrong type", async () => {
+    const errors = await schemaErrors({
+      apiVersion: "keda.sh/v1alpha1",
+      kind: "ScaledObject",
+      metadata: { name: "w" },
+      spec: { scaleTargetRef: { name: "x" }, maxReplicaCount: "ten", triggers: [] },
+    });
+    expect(errors).toHaveLength(1);
+  });
+
+  it("fails when an ExternalSecret misses its store reference type", async () => {
+    const errors = await schemaErrors({
+      apiVersion: "external-secrets.io/v1",
+      kind: "ExternalSecret",
+      metadata: { name: "s" },
+      spec: { data: [{ secretKey: 5, remoteRef: { key: "a" } }] },
+    });
+    expect(errors).toHaveLength(1);
+  });
+});

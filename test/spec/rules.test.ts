@@ -34,8 +34,29 @@ describe("spec rules", () => {
   });
 
   it("allows shared data services in a zone without customer data", () => {
-    const text = exampleWith((doc) => doc.setIn(["tenants", 0, "redis"], { isolation: "acl" }));
+    const text = exampleWith((doc) => {
+      doc.setIn(["tenants", 0, "redis"], { isolation: "acl" });
+      doc.setIn(["tenants", 0, "database"], { isolation: "database" });
+      doc.setIn(["tenants", 0, "n8n"], { version: "2.3.2" });
+    });
     expect(check(text)).toEqual([]);
+  });
+
+  it("fails when a Redis ACL user is asked for an n8n that publishes on unprefixed channels", () => {
+    const text = exampleWith((doc) => doc.setIn(["tenants", 0, "redis"], { isolation: "acl" }));
+    const found = check(text);
+    expect(found.map((d) => d.code)).toEqual(["spec/acl-needs-prefixed-pubsub"]);
+    expect(found[0]?.message).toContain("n8n 1.123.81 publishes on unprefixed Redis channels");
+    expect(found[0]?.hint).toContain("2.3.0");
+  });
+
+  it("fails when cert-manager certificates are asked of an ALB, or no issuer is named", () => {
+    const text = exampleWith((doc) => doc.set("ingress", { tls: "cert-manager" }));
+    expect(
+      check(text)
+        .map((d) => d.code)
+        .sort(),
+    ).toEqual(["spec/cert-manager-with-alb", "spec/missing-field"]);
   });
 
   it("points at defaults: when the offending value comes from there", () => {

@@ -1,34 +1,114 @@
 /**
- * Validates rendered objects against the official Kubernetes OpenAPI schemas of the pinned
- * version, as published by the maintained `kubernetes-models` package (Kubernetes 1.34).
- * Custom resources are validated by their own packages (see customResourceValidators).
+ * Validates rendered objects against their real schemas at the pinned versions:
+ * - built-in kinds: the Kubernetes 1.34 OpenAPI schemas, as published by the maintained
+ *   `kubernetes-models` package;
+ * - KEDA, External Secrets, prometheus-operator: their `@kubernetes-models/*` packages;
+ * - CloudNativePG: the CRDs of the pinned release, from its published Go module (see
+ *   scripts/upstream-crds.sh). CRD schemas are checked strictly: an unknown field is an
+ *   error, as the API server's `fieldValidation=Strict` would make it.
  */
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv, type ValidateFunction } from "ajv";
+import { parse } from "yaml";
 import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
 
 type Validatable = { validate(): void };
 type ModelClass = new (data: unknown) => Validatable;
+type Validator = (object: KubernetesObject) => string | undefined;
 
-const cache = new Map<string, ModelClass>();
+const PACKAGE_BY_GROUP: Readonly<Record<string, string>> = {
+  "keda.sh": "@kubernetes-models/keda",
+  "external-secrets.io": "@kubernetes-models/external-secrets",
+  "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
+};
+const CRD_GROUPS = new Set(["postgresql.cnpg.io"]);
 
-export async function modelClassFor(apiVersion: string, kind: string): Promise<ModelClass> {
+const cache = new Map<string, Validator>();
+
+async function validatorFor(apiVersion: string, kind: string): Promise<Validator> {
   const key = `${apiVersion}/${kind}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const specifier = `kubernetes-models/${apiVersion}/${kind}`;
+  const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
+  const validator = CRD_GROUPS.has(group)
+    ? crdValidator(apiVersion, kind)
+    : await modelValidator(apiVersion, kind, group);
+  cache.set(key, validator);
+  return validator;
+}
+
+async function modelValidator(apiVersion: string, kind: string, group: string): Promise<Validator> {
+  const pkg = PACKAGE_BY_GROUP[group] ?? "kubernetes-models";
+  const specifier = `${pkg}/${apiVersion}/${kind}`;
   const module = (await import(specifier)) as Record<string, ModelClass>;
-  const found = module[kind];
-  if (!found) throw new Error(`no schema for ${key} in ${specifier}`);
-  cache.set(key, found);
-  return found;
+  const Model = module[kind];
+  if (!Model) throw new Error(`no schema for ${apiVersion} ${kind} in ${specifier}`);
+  return (object) => {
+    try {
+      new Model(structuredClone(object)).validate();
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+}
+
+let crdSchemas: Map<string, Record<string, unknown>> | undefined;
+
+/** Every served version of every upstream CRD, as `group/version/Kind` → openAPIV3Schema. */
+function upstreamCrdSchemas(): Map<string, Record<string, unknown>> {
+  if (crdSchemas) return crdSchemas;
+  const repo = fileURLToPath(new URL("../../", import.meta.url));
+  const listing = execFileSync("bash", [join(repo, "scripts", "upstream-crds.sh")], { encoding: "utf8" });
+  crdSchemas = new Map();
+  for (const line of listing.trim().split("\n")) {
+    const dir = line.slice(line.indexOf(" ") + 1);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".yaml"))) {
+      const crd = parse(readFileSync(join(dir, file), "utf8")) as {
+        spec: {
+          group: string;
+          names: { kind: string };
+          versions: { name: string; schema: { openAPIV3Schema: Record<string, unknown> } }[];
+        };
+      };
+      for (const version of crd.spec.versions) {
+        crdSchemas.set(
+          `${crd.spec.group}/${version.name}/${crd.spec.names.kind}`,
+          version.schema.openAPIV3Schema,
+        );
+      }
+    }
+  }
+  return crdSchemas;
+}
+
+const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
+
+function crdValidator(apiVersion: string, kind: string): Validator {
+  const schema = upstreamCrdSchemas().get(`${apiVersion}/${kind}`);
+  if (!schema) throw new Error(`no upstream CRD for ${apiVersion} ${kind}`);
+  const validate: ValidateFunction = ajv.compile(strict(schema));
+  return (object) => (validate(object) ? undefined : ajv.errorsText(validate.errors, { dataVar: kind }));
+}
+
+/** Unknown fields are errors (what the API server's Strict field validation does). */
+function strict(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(strict);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const node = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === "enum" ? v : strict(v)]));
+  const closed =
+    node.properties !== undefined &&
+    node.additionalProperties === undefined &&
+    node["x-kubernetes-preserve-unknown-fields"] !== true;
+  if (closed) node.additionalProperties = false;
+  return node;
 }
 
 /** The schema errors of one object, as "kind/name: message" lines (empty when valid). */
 export async function schemaErrors(object: KubernetesObject): Promise<string[]> {
-  const Model = await modelClassFor(object.apiVersion, object.kind);
-  try {
-    new Model(structuredClone(object)).validate();
-    return [];
-  } catch (error) {
-    return [`${object.kind}/${object.metadata.name}: ${(error as Error).message}`];
-  }
+  const error = (await validatorFor(object.apiVersion, object.kind))(object);
+  return error === undefined ? [] : [`${object.kind}/${object.metadata.name}: ${error}`];
 }

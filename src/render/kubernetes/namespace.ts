@@ -8,15 +8,22 @@ import { type KubernetesObject, tenantLabels } from "./object.js";
  * cluster's Kubernetes version so that an upgrade never changes the profile unannounced.
  */
 export function renderNamespace(model: Model, tenant: TenantModel): KubernetesObject {
+  return restrictedNamespace(model, tenant.namespace, { ...tenant.settings.labels, ...tenantLabels(tenant) });
+}
+
+export function restrictedNamespace(
+  model: Model,
+  name: string,
+  labels: Record<string, string>,
+): KubernetesObject {
   const version = `v${model.cluster.kubernetesVersion}`;
   return {
     apiVersion: "v1",
     kind: "Namespace",
     metadata: {
-      name: tenant.namespace,
+      name,
       labels: {
-        ...tenant.settings.labels,
-        ...tenantLabels(tenant),
+        ...labels,
         [POD_SECURITY.enforce]: "restricted",
         [POD_SECURITY.enforceVersion]: version,
         [POD_SECURITY.audit]: "restricted",

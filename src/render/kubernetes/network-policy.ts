@@ -1,25 +1,24 @@
 import { BASELINE, KUBE_DNS, LABEL } from "../../model/names.js";
-import type { TenantModel } from "../../model/resolve.js";
-import { type KubernetesObject, tenantMeta } from "./object.js";
+import type { KubernetesObject, ObjectMeta } from "./object.js";
 
 /**
- * The network baseline of a tenant: nothing in or out, for every pod, except DNS lookups
+ * The network baseline of a namespace (a tenant's, a zone's): nothing in or out, for every pod, except DNS lookups
  * to kube-dns. Every other allowance is a separate, named policy that verify can explain.
  */
-export function renderDefaultDeny(tenant: TenantModel): KubernetesObject {
+export function renderDefaultDeny(meta: (name: string) => ObjectMeta): KubernetesObject {
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
-    metadata: tenantMeta(tenant, BASELINE.defaultDeny),
+    metadata: meta(BASELINE.defaultDeny),
     spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
   };
 }
 
-export function renderAllowDns(tenant: TenantModel): KubernetesObject {
+export function renderAllowDns(meta: (name: string) => ObjectMeta): KubernetesObject {
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
-    metadata: tenantMeta(tenant, BASELINE.allowDns),
+    metadata: meta(BASELINE.allowDns),
     spec: {
       podSelector: {},
       policyTypes: ["Egress"],

@@ -15,6 +15,21 @@ export interface ObjectMeta {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
+/** Metadata of an object of a zone's shared services (no tenant label: it serves several). */
+export function zoneMeta(
+  zone: string,
+  namespace: string | undefined,
+  name: string,
+  extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
+): ObjectMeta {
+  return {
+    name,
+    ...(namespace === undefined ? {} : { namespace }),
+    labels: { [LABEL.managedBy]: MANAGED_BY, [LABEL.zone]: zone, ...extra.labels },
+    ...(extra.annotations === undefined ? {} : { annotations: extra.annotations }),
+  };
+}
+
 /** Labels every object of a tenant carries: the owner, the tenant and its zone. */
 export function tenantLabels(tenant: TenantModel): Record<string, string> {
   return { [LABEL.managedBy]: MANAGED_BY, [LABEL.tenant]: tenant.name, [LABEL.zone]: tenant.zone.name };

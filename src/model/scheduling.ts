@@ -1,0 +1,38 @@
+import { NODE_POOL } from "./names.js";
+import type { TenantModel } from "./resolve.js";
+
+/**
+ * Where a tenant's pods may run. Karpenter pools label their nodes `tenantctl.io/node-pool`
+ * and taint every pool but `general`; a pod reaches a tainted pool only by tolerating it.
+ * - dedicated tier: everything of the tenant on its own pool (`tenant-<name>`), nothing else there;
+ * - a zone with dedicatedNodes: the zone's pool for n8n and Redis;
+ * - otherwise the general pool; databases on the on-demand `database` pool.
+ */
+export type Workload = "n8n" | "database" | "redis";
+
+export interface Placement {
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Toleration[];
+}
+export interface Toleration {
+  readonly key: string;
+  readonly operator: "Equal";
+  readonly value: string;
+  readonly effect: "NoSchedule";
+}
+
+export function placement(tenant: TenantModel, workload: Workload): Placement {
+  const pool = poolFor(tenant, workload);
+  if (pool === NODE_POOL.general) return { nodeSelector: { [NODE_POOL.key]: pool }, tolerations: [] };
+  return {
+    nodeSelector: { [NODE_POOL.key]: pool },
+    tolerations: [{ key: NODE_POOL.key, operator: "Equal", value: pool, effect: "NoSchedule" }],
+  };
+}
+
+export function poolFor(tenant: TenantModel, workload: Workload): string {
+  if (tenant.settings.tier === "dedicated") return NODE_POOL.tenant(tenant.name);
+  if (workload === "database") return NODE_POOL.database;
+  if (tenant.zone.dedicatedNodes) return NODE_POOL.zone(tenant.zone.name);
+  return NODE_POOL.general;
+}

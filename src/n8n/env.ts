@@ -1,0 +1,144 @@
+import { N8N, type N8nRole } from "../model/names.js";
+
+/**
+ * THE n8n environment builder (ARCHITECTURE invariant 1). The Kubernetes renderer and the
+ * local runtime both call it; they differ only in the hosts, ports and where secret values
+ * come from. A secret is always a reference, never a value: the renderer turns references
+ * into `secretKeyRef`s, the local runtime reads them from its 0600 state files.
+ */
+export interface SecretRef {
+  readonly secret: string;
+  readonly key: string;
+}
+export type EnvValue = { readonly value: string } | { readonly secretRef: SecretRef };
+export interface EnvVar {
+  readonly name: string;
+  readonly from: EnvValue;
+}
+
+/** Where the tenant's database and Redis are, as the process will see them. */
+export type DatabaseTls =
+  | { readonly mode: "off" }
+  | { readonly mode: "verify"; readonly ca: SecretRef }
+  | { readonly mode: "unverified" };
+
+export interface N8nConnections {
+  readonly database: {
+    readonly host: EnvValue;
+    readonly port: EnvValue;
+    readonly name: EnvValue;
+    readonly user: EnvValue;
+    readonly password: SecretRef;
+    /**
+     * TLS to PostgreSQL: verified against the server's CA (a PEM in a secret) where the
+     * tenant can hold the CA, encrypted only where it cannot, off on loopback.
+     */
+    readonly tls: DatabaseTls;
+  };
+  readonly redis: {
+    readonly host: string;
+    readonly port: number;
+    /** Set for an ACL user on a shared Redis. */
+    readonly username?: SecretRef;
+    readonly password: SecretRef;
+  };
+}
+
+export interface N8nEnvInput {
+  /** Public hostname of the tenant's editor and webhooks. */
+  readonly hostname: string;
+  readonly protocol: "https" | "http";
+  /** Public port when it is not the protocol's default (local runtime). */
+  readonly publicPort?: number;
+  /** The port this process listens on (and serves health checks on). */
+  readonly listenPort: number;
+  readonly redisPrefix: string;
+  /** Whether production webhooks go to separate webhook processors. */
+  readonly webhookProcessors: boolean;
+  readonly encryptionKey: SecretRef;
+  readonly runnerAuthToken: SecretRef;
+  readonly connections: N8nConnections;
+  /** Hops of reverse proxies in front of n8n (the load balancer): 1 in a cluster, 0 locally. */
+  readonly proxyHops: number;
+}
+
+const lit = (value: string | number | boolean): EnvValue => ({ value: String(value) });
+const ref = (secretRef: SecretRef): EnvValue => ({ secretRef });
+
+export function buildN8nEnv(role: N8nRole, input: N8nEnvInput): EnvVar[] {
+  const { database, redis } = input.connections;
+  const origin = `${input.protocol}://${input.hostname}${input.publicPort === undefined ? "" : `:${input.publicPort}`}/`;
+  const env: [string, EnvValue][] = [
+    ["EXECUTIONS_MODE", lit("queue")],
+    ["N8N_PORT", lit(input.listenPort)],
+    ["N8N_HOST", lit(input.hostname)],
+    ["N8N_PROTOCOL", lit(input.protocol)],
+    ["WEBHOOK_URL", lit(origin)],
+    ["N8N_EDITOR_BASE_URL", lit(origin)],
+    ["N8N_PROXY_HOPS", lit(input.proxyHops)],
+    ["N8N_ENCRYPTION_KEY", ref(input.encryptionKey)],
+    ["N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS", lit(true)],
+    // No calls home from a tenant: telemetry, version checks and banners stay off.
+    ["N8N_DIAGNOSTICS_ENABLED", lit(false)],
+    ["N8N_VERSION_NOTIFICATIONS_ENABLED", lit(false)],
+    ["N8N_DYNAMIC_BANNERS_ENABLED", lit(false)],
+    ["N8N_PERSONALIZATION_ENABLED", lit(false)],
+    ["DB_TYPE", lit("postgresdb")],
+    ["DB_POSTGRESDB_HOST", database.host],
+    ["DB_POSTGRESDB_PORT", database.port],
+    ["DB_POSTGRESDB_DATABASE", database.name],
+    ["DB_POSTGRESDB_USER", database.user],
+    ["DB_POSTGRESDB_PASSWORD", ref(database.password)],
+    ["DB_POSTGRESDB_SSL_ENABLED", lit(database.tls.mode !== "off")],
+    ...databaseTlsEnv(database.tls),
+    ["QUEUE_BULL_REDIS_HOST", lit(redis.host)],
+    ["QUEUE_BULL_REDIS_PORT", lit(redis.port)],
+    ["QUEUE_BULL_REDIS_PASSWORD", ref(redis.password)],
+    ...(redis.username === undefined
+      ? []
+      : [["QUEUE_BULL_REDIS_USERNAME", ref(redis.username)] as [string, EnvValue]]),
+    // One prefix for the Bull queue and n8n's own keys and channels: an ACL user confined
+    // to `<prefix>:*` can do all the tenant needs and nothing else.
+    ["QUEUE_BULL_PREFIX", lit(input.redisPrefix)],
+    ["N8N_REDIS_KEY_PREFIX", lit(input.redisPrefix)],
+    // Manual executions run on workers too: main never executes workflow code.
+    ["OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS", lit(true)],
+    // Task runners in external mode: code runs in the runner sidecar, which holds no
+    // database credentials and no encryption key.
+    ["N8N_RUNNERS_ENABLED", lit(true)],
+    ["N8N_RUNNERS_MODE", lit("external")],
+    ["N8N_RUNNERS_BROKER_LISTEN_ADDRESS", lit("127.0.0.1")],
+    ["N8N_RUNNERS_BROKER_PORT", lit(N8N.brokerPort)],
+    ["N8N_RUNNERS_AUTH_TOKEN", ref(input.runnerAuthToken)],
+  ];
+  if (role === "main") {
+    env.push(["N8N_METRICS", lit(true)], ["N8N_METRICS_INCLUDE_QUEUE_METRICS", lit(true)]);
+    if (input.webhookProcessors) env.push(["N8N_DISABLE_PRODUCTION_MAIN_PROCESS", lit(true)]);
+  }
+  if (role === "worker") {
+    env.push(["QUEUE_HEALTH_CHECK_ACTIVE", lit(true)], ["QUEUE_HEALTH_CHECK_PORT", lit(input.listenPort)]);
+  }
+  return env.map(([name, from]) => ({ name, from }));
+}
+
+function databaseTlsEnv(tls: DatabaseTls): [string, EnvValue][] {
+  if (tls.mode === "verify") return [["DB_POSTGRESDB_SSL_CA", ref(tls.ca)]];
+  if (tls.mode === "unverified") return [["DB_POSTGRESDB_SSL_REJECT_UNAUTHORIZED", lit(false)]];
+  return [];
+}
+
+/** The runner sidecar's environment: the broker on localhost and its token, nothing else. */
+export function buildRunnerEnv(input: Pick<N8nEnvInput, "runnerAuthToken">): EnvVar[] {
+  return [
+    { name: "N8N_RUNNERS_TASK_BROKER_URI", from: lit(`http://127.0.0.1:${N8N.brokerPort}`) },
+    { name: "N8N_RUNNERS_AUTH_TOKEN", from: ref(input.runnerAuthToken) },
+    { name: "N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT", from: lit(15) },
+  ];
+}
+
+/** The command line of each n8n process. */
+export function n8nArgs(role: N8nRole, concurrency: number): string[] {
+  if (role === "main") return ["start"];
+  if (role === "webhook") return ["webhook"];
+  return ["worker", `--concurrency=${concurrency}`];
+}

@@ -1,0 +1,30 @@
+import { isIPv6 } from "node:net";
+
+/**
+ * Address ranges that egress to "the internet" must exclude: private and shared ranges (the
+ * VPC, pods, services, other tenants), link-local (the instance metadata service) and
+ * loopback. A connection to any of them needs its own, named allowance.
+ */
+export const NON_PUBLIC_V4 = [
+  "10.0.0.0/8",
+  "100.64.0.0/10",
+  "127.0.0.0/8",
+  "169.254.0.0/16",
+  "172.16.0.0/12",
+  "192.168.0.0/16",
+];
+export const NON_PUBLIC_V6 = ["::1/128", "fc00::/7", "fe80::/10"];
+
+export function isV6(cidr: string): boolean {
+  return isIPv6(cidr.slice(0, cidr.indexOf("/")));
+}
+
+/** `0.0.0.0/0` and `::/0` as ipBlocks, minus non-public ranges and the given extra ranges. */
+export function publicInternet(denied: readonly string[]): Record<string, unknown>[] {
+  const except = (base: readonly string[], v6: boolean) =>
+    [...new Set([...base, ...denied.filter((c) => isV6(c) === v6)])].sort();
+  return [
+    { ipBlock: { cidr: "0.0.0.0/0", except: except(NON_PUBLIC_V4, false) } },
+    { ipBlock: { cidr: "::/0", except: except(NON_PUBLIC_V6, true) } },
+  ];
+}

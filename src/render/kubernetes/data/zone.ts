@@ -1,0 +1,267 @@
+import {
+  ADDON_NAMESPACE,
+  DATA,
+  KEEP_DATA_ANNOTATIONS,
+  LABEL,
+  NETWORK_POLICY,
+  NODE_POOL,
+  ZONE_REDIS_ACL_SECRET,
+  zoneDatabaseObject,
+  zoneDataNamespace,
+  zoneRoleSecret,
+  zoneSecretStore,
+} from "../../../model/names.js";
+import { redisAclLine } from "../../../model/redis-acl.js";
+import type { Model, TenantModel, ZoneModel } from "../../../model/resolve.js";
+import { databaseName, databaseRole, redisAclUser } from "../../../model/secrets.js";
+import { bytes, formatBytes } from "../../../spec/quantity.js";
+import { PINNED } from "../../../versions.js";
+import { restrictedNamespace } from "../namespace.js";
+import { renderAllowDns, renderDefaultDeny } from "../network-policy.js";
+import { type KubernetesObject, type ObjectMeta, zoneMeta } from "../object.js";
+import { emptyDir, RESTRICTED_CONTAINER_SECURITY, restrictedPodSecurity } from "../pod.js";
+import { allowFromNamespace, databasePolicy, n8nPods } from "../stack-network.js";
+import { REDIS_LABELS, redisCommand } from "./redis.js";
+
+/**
+ * A zone's shared data services, for the tenants that chose the weaker isolation:
+ * - `database`: one CloudNativePG cluster per zone; each tenant a role and a database it owns,
+ *   and pg_hba lets a role connect to its same-named database only (`sameuser`), over TLS;
+ * - `acl`: one Redis per zone; each tenant an ACL user confined to its key prefix and channels.
+ * They live in `zone-<zone>-data`, reachable only from the n8n pods of the tenants they serve.
+ */
+export function renderZoneData(model: Model, zone: ZoneModel): KubernetesObject[] {
+  const tenants = model.tenants.filter((t) => t.zone.name === zone.name);
+  const dbTenants = tenants.filter((t) => t.settings.database.isolation === "database");
+  const aclTenants = tenants.filter((t) => t.settings.redis.isolation === "acl");
+  if (dbTenants.length === 0 && aclTenants.length === 0) return [];
+  const ns = zoneDataNamespace(zone.name);
+  const meta = (name: string, extra: Parameters<typeof zoneMeta>[3] = {}): ObjectMeta =>
+    zoneMeta(zone.name, ns, name, extra);
+  const out: KubernetesObject[] = [
+    restrictedNamespace(model, ns, zoneMeta(zone.name, undefined, ns).labels ?? {}),
+    renderDefaultDeny((name) => meta(name)),
+    renderAllowDns((name) => meta(name)),
+  ];
+  if (dbTenants.length > 0) out.push(...sharedDatabase(model, zone, dbTenants, meta));
+  if (aclTenants.length > 0) out.push(...sharedRedis(zone, aclTenants, meta));
+  return out;
+}
+
+type Meta = (name: string, extra?: Parameters<typeof zoneMeta>[3]) => ObjectMeta;
+
+function sharedDatabase(
+  model: Model,
+  zone: ZoneModel,
+  tenants: readonly TenantModel[],
+  meta: Meta,
+): KubernetesObject[] {
+  const storage = Math.max(
+    bytes("10Gi"),
+    tenants.reduce((sum, t) => sum + bytes(t.settings.database.storage), 0),
+  );
+  const cluster: KubernetesObject = {
+    apiVersion: "postgresql.cnpg.io/v1",
+    kind: "Cluster",
+    metadata: meta(DATA.sharedDbCluster, { annotations: { ...KEEP_DATA_ANNOTATIONS } }),
+    spec: {
+      affinity: {
+        enablePodAntiAffinity: true,
+        nodeSelector: { [NODE_POOL.key]: NODE_POOL.database },
+        podAntiAffinityType: "required",
+        tolerations: [
+          { effect: "NoSchedule", key: NODE_POOL.key, operator: "Equal", value: NODE_POOL.database },
+        ],
+        topologyKey: "kubernetes.io/hostname",
+      },
+      backup: {
+        barmanObjectStore: {
+          data: { compression: "gzip" },
+          destinationPath: `s3://${model.backups.bucket}/${zone.name}/_shared/`,
+          s3Credentials: { inheritFromIAMRole: true },
+          wal: { compression: "gzip" },
+        },
+        retentionPolicy: model.backups.retention,
+      },
+      enableSuperuserAccess: false,
+      imageName: PINNED.postgresImage,
+      inheritedMetadata: { labels: { [LABEL.zone]: zone.name } },
+      instances: 2,
+      managed: {
+        roles: tenants.map((t) => ({
+          connectionLimit: 50,
+          ensure: "present",
+          inherit: true,
+          login: true,
+          name: databaseRole(t),
+          passwordSecret: { name: zoneRoleSecret(t.name) },
+        })),
+      },
+      postgresql: {
+        parameters: { log_connections: "on", password_encryption: "scram-sha-256" },
+        // A tenant's role is named like its database: `sameuser` admits it there and nowhere else.
+        pg_hba: ["hostssl sameuser all all scram-sha-256", "host all all all reject"],
+      },
+      storage: { size: formatBytes(storage) },
+    },
+  };
+  const databases = tenants.map(
+    (t): KubernetesObject => ({
+      apiVersion: "postgresql.cnpg.io/v1",
+      kind: "Database",
+      metadata: meta(zoneDatabaseObject(t.name), {
+        annotations: { ...KEEP_DATA_ANNOTATIONS },
+        labels: { [LABEL.tenant]: t.name },
+      }),
+      spec: {
+        cluster: { name: DATA.sharedDbCluster },
+        databaseReclaimPolicy: "retain",
+        ensure: "present",
+        name: databaseName(t),
+        owner: databaseRole(t),
+      },
+    }),
+  );
+  const secrets = tenants.map(
+    (t): KubernetesObject => ({
+      apiVersion: "external-secrets.io/v1",
+      kind: "ExternalSecret",
+      metadata: meta(zoneRoleSecret(t.name), {
+        annotations: { ...KEEP_DATA_ANNOTATIONS },
+        labels: { [LABEL.tenant]: t.name },
+      }),
+      spec: {
+        data: [
+          { remoteRef: { key: `${zone.name}/${t.name}/db`, property: "password" }, secretKey: "password" },
+        ],
+        refreshInterval: "1h",
+        secretStoreRef: { kind: "ClusterSecretStore", name: zoneSecretStore(zone.name) },
+        target: {
+          creationPolicy: "Orphan",
+          deletionPolicy: "Retain",
+          name: zoneRoleSecret(t.name),
+          template: {
+            data: { username: databaseRole(t) },
+            engineVersion: "v2",
+            mergePolicy: "Merge",
+            type: "kubernetes.io/basic-auth",
+          },
+        },
+      },
+    }),
+  );
+  const clients = tenants.map((t) => allowFromNamespace(t.namespace, n8nPods.matchLabels));
+  return [
+    cluster,
+    ...databases,
+    ...secrets,
+    databasePolicy(model, meta(NETWORK_POLICY.database), DATA.sharedDbCluster, clients),
+  ];
+}
+
+function sharedRedis(zone: ZoneModel, tenants: readonly TenantModel[], meta: Meta): KubernetesObject[] {
+  const labels = { ...REDIS_LABELS, [LABEL.zone]: zone.name };
+  const key = (t: TenantModel) => `password-${t.name}`;
+  const aclFile = [
+    "user default off",
+    ...tenants.map((t) => redisAclLine(redisAclUser(t.name), t.redisPrefix, `>{{ index . "${key(t)}" }}`)),
+  ].join("\n");
+  const aclSecret: KubernetesObject = {
+    apiVersion: "external-secrets.io/v1",
+    kind: "ExternalSecret",
+    metadata: meta(ZONE_REDIS_ACL_SECRET),
+    spec: {
+      data: tenants.map((t) => ({
+        remoteRef: { key: `${zone.name}/${t.name}/redis`, property: "password" },
+        secretKey: key(t),
+      })),
+      refreshInterval: "1h",
+      secretStoreRef: { kind: "ClusterSecretStore", name: zoneSecretStore(zone.name) },
+      target: {
+        creationPolicy: "Owner",
+        deletionPolicy: "Retain",
+        name: ZONE_REDIS_ACL_SECRET,
+        template: { data: { "users.acl": `${aclFile}\n` }, engineVersion: "v2", mergePolicy: "Replace" },
+      },
+    },
+  };
+  const probe = { periodSeconds: 10, tcpSocket: { port: "redis" }, timeoutSeconds: 3 };
+  const deployment: KubernetesObject = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: meta(DATA.sharedRedis, { labels }),
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      strategy: { type: "Recreate" },
+      template: {
+        metadata: { labels: { ...labels, [LABEL.managedBy]: "tenantctl" } },
+        spec: {
+          automountServiceAccountToken: false,
+          containers: [
+            {
+              command: redisCommand("printf 'aclfile /etc/redis/users.acl\\n'"),
+              image: PINNED.redisImage,
+              livenessProbe: probe,
+              name: "redis",
+              ports: [{ containerPort: DATA.redisPort, name: "redis", protocol: "TCP" }],
+              readinessProbe: probe,
+              resources: { limits: { cpu: "1", memory: "1Gi" }, requests: { cpu: "100m", memory: "256Mi" } },
+              securityContext: RESTRICTED_CONTAINER_SECURITY,
+              volumeMounts: [
+                { mountPath: "/data", name: "data" },
+                { mountPath: "/etc/redis", name: "acl", readOnly: true },
+              ],
+            },
+          ],
+          enableServiceLinks: false,
+          nodeSelector: {
+            [NODE_POOL.key]: zone.dedicatedNodes ? NODE_POOL.zone(zone.name) : NODE_POOL.general,
+          },
+          ...(zone.dedicatedNodes
+            ? {
+                tolerations: [
+                  {
+                    effect: "NoSchedule",
+                    key: NODE_POOL.key,
+                    operator: "Equal",
+                    value: NODE_POOL.zone(zone.name),
+                  },
+                ],
+              }
+            : {}),
+          securityContext: restrictedPodSecurity(999),
+          volumes: [emptyDir("data", "1Gi"), { name: "acl", secret: { secretName: ZONE_REDIS_ACL_SECRET } }],
+        },
+      },
+    },
+  };
+  const service: KubernetesObject = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: meta(DATA.sharedRedis, { labels }),
+    spec: {
+      ports: [{ name: "redis", port: DATA.redisPort, protocol: "TCP", targetPort: "redis" }],
+      selector: labels,
+    },
+  };
+  const network: KubernetesObject = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: meta(NETWORK_POLICY.redis),
+    spec: {
+      ingress: [
+        {
+          from: [
+            ...tenants.map((t) => allowFromNamespace(t.namespace, n8nPods.matchLabels)),
+            allowFromNamespace(ADDON_NAMESPACE.keda),
+          ],
+          ports: [{ port: DATA.redisPort, protocol: "TCP" }],
+        },
+      ],
+      podSelector: { matchLabels: labels },
+      policyTypes: ["Ingress"],
+    },
+  };
+  return [aclSecret, deployment, service, network];
+}

@@ -1,0 +1,53 @@
+import { dnsLabel, N8N } from "../../../model/names.js";
+import type { Model, TenantModel } from "../../../model/resolve.js";
+import { type KubernetesObject, tenantMeta } from "../object.js";
+
+/**
+ * One Ingress per tenant on its hostname. Production webhooks (`/webhook/`) go to the
+ * webhook processors when there are any; test webhooks, the editor and the API go to main.
+ * With the AWS Load Balancer Controller, all tenants of a zone share one ALB (IngressGroup),
+ * internet-facing for a customer-data zone and internal otherwise, and the ALB finds each
+ * hostname's ACM certificate. ExternalDNS publishes the hostname.
+ */
+export const INGRESS_NAME = "n8n";
+export const TLS_SECRET = "n8n-tls";
+
+export function ingressGroup(model: Model, zone: string): string {
+  return dnsLabel(model.platform, zone);
+}
+
+export function renderIngress(model: Model, tenant: TenantModel): KubernetesObject {
+  const { className, tls, clusterIssuer } = model.ingress;
+  const alb = className === "alb";
+  const annotations: Record<string, string> = {
+    "external-dns.alpha.kubernetes.io/hostname": tenant.hostname,
+  };
+  if (alb) {
+    Object.assign(annotations, {
+      "alb.ingress.kubernetes.io/group.name": ingressGroup(model, tenant.zone.name),
+      "alb.ingress.kubernetes.io/healthcheck-path": "/healthz/readiness",
+      "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS":443}]',
+      "alb.ingress.kubernetes.io/scheme": tenant.zone.customerData ? "internet-facing" : "internal",
+      "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+      "alb.ingress.kubernetes.io/target-type": "ip",
+    });
+  }
+  if (tls === "cert-manager" && clusterIssuer !== undefined)
+    annotations["cert-manager.io/cluster-issuer"] = clusterIssuer;
+  const backend = (service: string) => ({ service: { name: service, port: { name: "http" } } });
+  const paths = [];
+  if (tenant.settings.n8n.webhook.enabled) {
+    paths.push({ backend: backend(N8N.roles.webhook), path: "/webhook/", pathType: "Prefix" });
+  }
+  paths.push({ backend: backend(N8N.roles.main), path: "/", pathType: "Prefix" });
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: tenantMeta(tenant, INGRESS_NAME, { annotations }),
+    spec: {
+      ingressClassName: className,
+      rules: [{ host: tenant.hostname, http: { paths } }],
+      ...(tls === "cert-manager" ? { tls: [{ hosts: [tenant.hostname], secretName: TLS_SECRET }] } : {}),
+    },
+  };
+}

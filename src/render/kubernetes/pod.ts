@@ -1,0 +1,71 @@
+import type { EffectiveResources } from "../../spec/defaults.js";
+import type { EnvVar } from "../../n8n/env.js";
+import type { Placement } from "../../model/scheduling.js";
+
+/**
+ * Pod building blocks that hold Pod Security `restricted` for every workload tenantctl
+ * renders: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp, a
+ * read-only root filesystem (writable emptyDirs where a process needs to write), and no
+ * service-account token in the pod.
+ */
+export const RESTRICTED_CONTAINER_SECURITY = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+} as const;
+
+export function restrictedPodSecurity(uid: number): Record<string, unknown> {
+  return {
+    fsGroup: uid,
+    runAsGroup: uid,
+    runAsNonRoot: true,
+    runAsUser: uid,
+    seccompProfile: { type: "RuntimeDefault" },
+  };
+}
+
+export function containerResources(resources: EffectiveResources): Record<string, unknown> {
+  return {
+    limits: { cpu: resources.limits.cpu, memory: resources.limits.memory },
+    requests: { cpu: resources.requests.cpu, memory: resources.requests.memory },
+  };
+}
+
+/** Kubernetes env entries from the environment builder's variables. */
+export function kubernetesEnv(env: readonly EnvVar[]): Record<string, unknown>[] {
+  return env.map(({ name, from }) =>
+    "value" in from
+      ? { name, value: from.value }
+      : { name, valueFrom: { secretKeyRef: { key: from.secretRef.key, name: from.secretRef.secret } } },
+  );
+}
+
+export function emptyDir(name: string, sizeLimit: string): Record<string, unknown> {
+  return { emptyDir: { sizeLimit }, name };
+}
+
+/** Spread replicas over availability zones (best effort) and nodes. */
+export function topologySpread(matchLabels: Readonly<Record<string, string>>): Record<string, unknown>[] {
+  return [
+    {
+      labelSelector: { matchLabels },
+      maxSkew: 1,
+      topologyKey: "topology.kubernetes.io/zone",
+      whenUnsatisfiable: "ScheduleAnyway",
+    },
+    {
+      labelSelector: { matchLabels },
+      maxSkew: 1,
+      topologyKey: "kubernetes.io/hostname",
+      whenUnsatisfiable: "ScheduleAnyway",
+    },
+  ];
+}
+
+export function placementFields(placement: Placement): Record<string, unknown> {
+  return {
+    nodeSelector: placement.nodeSelector,
+    ...(placement.tolerations.length === 0 ? {} : { tolerations: placement.tolerations }),
+  };
+}
