@@ -90,7 +90,7 @@ const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
 function crdValidator(apiVersion: string, kind: string): Validator {
   const schema = upstreamCrdSchemas().get(`${apiVersion}/${kind}`);
   if (!schema) throw new Error(`no upstream CRD for ${apiVersion} ${kind}`);
-  const validate: ValidateFunction = ajv.compile(strict(schema));
+  const validate: ValidateFunction = ajv.compile(strict(schema) as object);
   return (object) => (validate(object) ? undefined : ajv.errorsText(validate.errors, { dataVar: kind }));
 }
 
