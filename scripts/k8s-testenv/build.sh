@@ -58,7 +58,13 @@ GO
 log "resolving modules (go mod tidy)"
 go mod tidy >&2
 log "building kube-apiserver, kube-controller-manager, kube-scheduler, etcd"
-go build -trimpath -ldflags "-s -w" -o "$BIN/" \
+# Stamp the release version: the API server derives its emulation version and discovery from it.
+minor="$(echo "$K8S_VERSION" | cut -d. -f2)"
+vflags=""
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  vflags="$vflags -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+done
+go build -trimpath -ldflags "-s -w $vflags" -o "$BIN/" \
   k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
   k8s.io/kubernetes/cmd/kube-scheduler >&2
 go build -trimpath -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/server/v3 >&2

@@ -19,17 +19,24 @@ function renderedTree(text: string): Map<string, string> {
   return files;
 }
 
-describe("golden: examples/platform.yaml", () => {
-  it("renders exactly the reviewed tree", () => {
-    // GIVEN the example platform WHEN it is rendered
-    const actual = renderedTree(exampleSpecText());
-    const root = join(here, "example", "expected");
-    if (updating) writeTree(root, actual);
-    // THEN every file matches the golden tree byte for byte, and no file is missing or extra
-    const expected = readTree(root);
-    expect([...actual.keys()]).toEqual([...expected.keys()]);
-    for (const [file, content] of actual) expect(content, file).toBe(expected.get(file));
-  });
+const validCases: [string, () => string][] = [
+  ["example", exampleSpecText],
+  ["shared-services", () => readGolden(join(here, "shared-services", "platform.yaml")) ?? ""],
+];
+
+describe("golden: valid platforms", () => {
+  for (const [name, text] of validCases) {
+    it(`renders exactly the reviewed tree for ${name}`, () => {
+      // GIVEN the platform WHEN it is rendered
+      const actual = renderedTree(text());
+      const root = join(here, name, "expected");
+      if (updating) writeTree(root, actual);
+      // THEN every file matches the golden tree byte for byte, and no file is missing or extra
+      const expected = readTree(root);
+      expect([...actual.keys()]).toEqual([...expected.keys()]);
+      for (const [file, content] of actual) expect(content, file).toBe(expected.get(file));
+    });
+  }
 });
 
 describe("golden: invalid specs", () => {

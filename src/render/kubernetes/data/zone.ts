@@ -29,6 +29,8 @@ import { REDIS_LABELS, redisCommand } from "./redis.js";
  *   and pg_hba lets a role connect to its same-named database only (`sameuser`), over TLS;
  * - `acl`: one Redis per zone; each tenant an ACL user confined to its key prefix and channels.
  * They live in `zone-<zone>-data`, reachable only from the n8n pods of the tenants they serve.
+ * The role secrets and the ACL file come from AWS Secrets Manager (the same entries as the
+ * tenants' own), or, with generated secrets, are written by `apply`.
  */
 export function renderZoneData(model: Model, zone: ZoneModel): KubernetesObject[] {
   const tenants = model.tenants.filter((t) => t.zone.name === zone.name);
@@ -44,7 +46,7 @@ export function renderZoneData(model: Model, zone: ZoneModel): KubernetesObject[
     renderAllowDns((name) => meta(name)),
   ];
   if (dbTenants.length > 0) out.push(...sharedDatabase(model, zone, dbTenants, meta));
-  if (aclTenants.length > 0) out.push(...sharedRedis(zone, aclTenants, meta));
+  if (aclTenants.length > 0) out.push(...sharedRedis(model, zone, aclTenants, meta));
   return out;
 }
 
@@ -122,34 +124,40 @@ function sharedDatabase(
       },
     }),
   );
-  const secrets = tenants.map(
-    (t): KubernetesObject => ({
-      apiVersion: "external-secrets.io/v1",
-      kind: "ExternalSecret",
-      metadata: meta(zoneRoleSecret(t.name), {
-        annotations: { ...KEEP_DATA_ANNOTATIONS },
-        labels: { [LABEL.tenant]: t.name },
-      }),
-      spec: {
-        data: [
-          { remoteRef: { key: `${zone.name}/${t.name}/db`, property: "password" }, secretKey: "password" },
-        ],
-        refreshInterval: "1h",
-        secretStoreRef: { kind: "ClusterSecretStore", name: zoneSecretStore(zone.name) },
-        target: {
-          creationPolicy: "Orphan",
-          deletionPolicy: "Retain",
-          name: zoneRoleSecret(t.name),
-          template: {
-            data: { username: databaseRole(t) },
-            engineVersion: "v2",
-            mergePolicy: "Merge",
-            type: "kubernetes.io/basic-auth",
-          },
-        },
-      },
-    }),
-  );
+  const secrets =
+    model.secretProvider !== "external-secrets"
+      ? []
+      : tenants.map(
+          (t): KubernetesObject => ({
+            apiVersion: "external-secrets.io/v1",
+            kind: "ExternalSecret",
+            metadata: meta(zoneRoleSecret(t.name), {
+              annotations: { ...KEEP_DATA_ANNOTATIONS },
+              labels: { [LABEL.tenant]: t.name },
+            }),
+            spec: {
+              data: [
+                {
+                  remoteRef: { key: `${zone.name}/${t.name}/db`, property: "password" },
+                  secretKey: "password",
+                },
+              ],
+              refreshInterval: "1h",
+              secretStoreRef: { kind: "ClusterSecretStore", name: zoneSecretStore(zone.name) },
+              target: {
+                creationPolicy: "Orphan",
+                deletionPolicy: "Retain",
+                name: zoneRoleSecret(t.name),
+                template: {
+                  data: { username: databaseRole(t) },
+                  engineVersion: "v2",
+                  mergePolicy: "Merge",
+                  type: "kubernetes.io/basic-auth",
+                },
+              },
+            },
+          }),
+        );
   const clients = tenants.map((t) => allowFromNamespace(t.namespace, n8nPods.matchLabels));
   return [
     cluster,
@@ -159,7 +167,12 @@ function sharedDatabase(
   ];
 }
 
-function sharedRedis(zone: ZoneModel, tenants: readonly TenantModel[], meta: Meta): KubernetesObject[] {
+function sharedRedis(
+  model: Model,
+  zone: ZoneModel,
+  tenants: readonly TenantModel[],
+  meta: Meta,
+): KubernetesObject[] {
   const labels = { ...REDIS_LABELS, [LABEL.zone]: zone.name };
   const key = (t: TenantModel) => `password-${t.name}`;
   const aclFile = [
@@ -263,5 +276,6 @@ function sharedRedis(zone: ZoneModel, tenants: readonly TenantModel[], meta: Met
       policyTypes: ["Ingress"],
     },
   };
-  return [aclSecret, deployment, service, network];
+  // With generated secrets, `apply` writes the ACL file from the tenants' Redis passwords.
+  return [...(model.secretProvider === "external-secrets" ? [aclSecret] : []), deployment, service, network];
 }

@@ -1,0 +1,20 @@
+import { readFileSync } from "node:fs";
+import { type Model, resolve } from "../../src/model/resolve.js";
+import { type RenderedObject, render } from "../../src/render/render.js";
+import { validSpec } from "./example.js";
+import { exampleSpecText } from "./spec-text.js";
+
+/** The two reviewed platforms: the example, and one with every other mode (golden/shared-services). */
+export const SHARED_SERVICES_SPEC = new URL("../golden/shared-services/platform.yaml", import.meta.url);
+
+export const PLATFORMS: readonly { name: string; text: () => string }[] = [
+  { name: "example", text: exampleSpecText },
+  { name: "shared-services", text: () => readFileSync(SHARED_SERVICES_SPEC, "utf8") },
+];
+
+export function platform(name: "example" | "shared-services"): { model: Model; objects: RenderedObject[] } {
+  const entry = PLATFORMS.find((p) => p.name === name);
+  if (!entry) throw new Error(name);
+  const spec = validSpec(entry.text());
+  return { model: resolve(spec), objects: render(spec) };
+}
