@@ -90,9 +90,14 @@ export const DATA = {
   sharedRedis: "shared-redis",
 } as const;
 
-/** Argo CD must never prune or delete what holds data (databases, keys, credentials). */
+/**
+ * What holds data (databases, encryption keys, credentials) is marked so: Argo CD never prunes
+ * or deletes it, and `tenantctl apply` keeps it unless --allow-data-loss is given.
+ */
+export const DATA_BEARING_ANNOTATION = "tenantctl.io/data-bearing";
 export const KEEP_DATA_ANNOTATIONS = {
   "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+  [DATA_BEARING_ANNOTATION]: "true",
 } as const;
 
 /** CloudNativePG labels its instance pods with the cluster name under this key. */

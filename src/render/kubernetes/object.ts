@@ -32,7 +32,16 @@ export function zoneMeta(
 
 /** Labels every object of a tenant carries: the owner, the tenant and its zone. */
 export function tenantLabels(tenant: TenantModel): Record<string, string> {
-  return { [LABEL.managedBy]: MANAGED_BY, [LABEL.tenant]: tenant.name, [LABEL.zone]: tenant.zone.name };
+  return { [LABEL.managedBy]: MANAGED_BY, ...tenantIdentityLabels(tenant) };
+}
+
+/**
+ * The tenant and zone labels alone, for what operators create on the tenant's behalf (the
+ * database's pods and volumes): they belong to the tenant, but tenantctl did not apply them,
+ * so they must not look managed by tenantctl (prune would otherwise consider them).
+ */
+export function tenantIdentityLabels(tenant: TenantModel): Record<string, string> {
+  return { [LABEL.tenant]: tenant.name, [LABEL.zone]: tenant.zone.name };
 }
 
 /** Metadata of a namespaced object of the tenant. */

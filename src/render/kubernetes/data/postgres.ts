@@ -2,7 +2,7 @@ import { DATA, KEEP_DATA_ANNOTATIONS, SECRET } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
 import { PINNED } from "../../../versions.js";
-import { type KubernetesObject, tenantLabels, tenantMeta } from "../object.js";
+import { type KubernetesObject, tenantIdentityLabels, tenantMeta } from "../object.js";
 import { containerResources } from "../pod.js";
 
 /**
@@ -41,7 +41,7 @@ export function renderPostgresCluster(model: Model, tenant: TenantModel): Kubern
       },
       enableSuperuserAccess: false,
       imageName: PINNED.postgresImage,
-      inheritedMetadata: { labels: tenantLabels(tenant) },
+      inheritedMetadata: { labels: tenantIdentityLabels(tenant) },
       instances: tenant.databaseInstances,
       postgresql: {
         parameters: { log_connections: "on", log_disconnections: "on", password_encryption: "scram-sha-256" },
