@@ -374,6 +374,7 @@ describe("secrets providers", () => {
     });
     expect(es.metadata.annotations).toEqual({
       "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+      "tenantctl.io/data-bearing": "true",
     });
   });
 
