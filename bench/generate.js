@@ -20,7 +20,12 @@ export function generateSpec(tenants) {
     lines.push(`    zone: ${i % 5 === 0 ? "internal" : "external"}`);
     lines.push(`    admins: [${name}-admins]`);
     if (i % 10 === 1) lines.push("    tier: dedicated", "    database: { isolation: rds }");
-    if (i % 10 === 2) lines.push("    database: { isolation: database }", "    redis: { isolation: acl }", "    n8n: { version: 2.3.2 }");
+    if (i % 10 === 2)
+      lines.push(
+        "    database: { isolation: database }",
+        "    redis: { isolation: acl }",
+        "    n8n: { version: 2.3.2 }",
+      );
     if (i % 7 === 3) lines.push(`    viewers: [${name}-auditors]`);
   }
   return `${lines.join("\n")}\n`;

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Prints, one per line, `<name> <directory>` of the upstream CRD manifests at the versions
-# tenantctl pins, taken from the projects' published Go modules (downloaded by the Go module
-# proxy into the Go module cache; nothing third-party is committed).
+# Prints, one per line, `<project> <directory>` of the upstream CRD manifests at the versions
+# tenantctl pins (src/versions.json, "crds"), taken from the projects' published Go modules:
+# the Go module proxy downloads them into the Go module cache, outside the repository.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-source "$here/crd-versions.sh"
-module_dir() {
-  local dir
-  dir="$(cd /tmp && GOFLAGS=-mod=mod go mod download -json "$1@$2" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')"
-  if [ -z "$dir" ] || [ ! -d "$dir" ]; then
-    echo "cannot download $1@$2 from the Go module proxy" >&2
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+node -e '
+  const crds = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).crds;
+  for (const [name, c] of Object.entries(crds)) for (const p of c.paths) console.log(name, c.module, c.version, p);
+' "$repo/src/versions.json" | while read -r name module version path; do
+  dir="$(cd /tmp && GOFLAGS=-mod=mod go mod download -json "$module@$version" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')"
+  if [ -z "$dir" ] || [ ! -d "$dir/$path" ]; then
+    echo "cannot get the CRDs of $name ($module@$version, $path) from the Go module proxy" >&2
     exit 1
   fi
-  echo "$dir"
-}
-echo "cloudnative-pg $(module_dir github.com/cloudnative-pg/cloudnative-pg "$CNPG_VERSION")/config/crd/bases"
+  echo "$name $dir/$path"
+done

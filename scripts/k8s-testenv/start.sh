@@ -60,6 +60,9 @@ KCFG
   chmod 600 "$STATE/$1.kubeconfig"
 }
 kubeconfig admin "$ADMIN_TOKEN"
+if [ -f "$STATE/extra-tokens.csv" ]; then
+  while IFS=, read -r token user _; do [ -n "$user" ] && kubeconfig "$user" "$token"; done < "$STATE/extra-tokens.csv"
+fi
 
 launch() { # name cmd...
   local name=$1; shift

@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { TenantctlError } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
+import { applyCommand } from "./commands/apply.js";
+import { diffCommand } from "./commands/diff.js";
 import { renderCommand } from "./commands/render.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
@@ -19,6 +21,8 @@ export function buildProgram(io: Io): Command {
     .exitOverride();
   validateCommand(program, io);
   renderCommand(program, io);
+  applyCommand(program, io);
+  diffCommand(program, io);
   schemaCommand(program, io);
   return program;
 }

@@ -23,6 +23,8 @@ export function dnsLabel(...parts: readonly string[]): string {
 
 /** Label keys and values that tenantctl sets and that its policies select on. */
 export const LABEL = {
+  /** Which platform (spec metadata.name) an object belongs to: the scope of apply's prune. */
+  platform: "tenantctl.io/platform",
   tenant: "tenantctl.io/tenant",
   zone: "tenantctl.io/zone",
   managedBy: "app.kubernetes.io/managed-by",

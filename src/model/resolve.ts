@@ -11,6 +11,8 @@ import { backupBucket, redisPrefix, tenantNamespace } from "./names.js";
  */
 export interface ZoneModel {
   readonly name: string;
+  /** The platform (spec metadata.name) the zone belongs to. */
+  readonly platform: string;
   readonly customerData: boolean;
   readonly customerDataCidrs: readonly string[];
   /**
@@ -24,6 +26,8 @@ export interface ZoneModel {
 
 export interface TenantModel {
   readonly name: string;
+  /** The platform (spec metadata.name) the tenant belongs to. */
+  readonly platform: string;
   readonly zone: ZoneModel;
   readonly namespace: string;
   readonly hostname: string;
@@ -56,6 +60,7 @@ export function resolve(spec: Platform): Model {
     const denied = zone.customerData ? zone.denyEgressTo : [...zone.denyEgressTo, ...allCustomerDataCidrs];
     zones.set(name, {
       name,
+      platform: spec.metadata.name,
       customerData: zone.customerData,
       customerDataCidrs: zone.customerDataCidrs,
       deniedEgressCidrs: [...new Set(denied)].sort(),
@@ -70,6 +75,7 @@ export function resolve(spec: Platform): Model {
       throw new Error(`resolve: tenant ${tenant.name} names unknown zone ${tenant.zone}`);
     return {
       name: tenant.name,
+      platform: spec.metadata.name,
       zone,
       namespace: tenantNamespace(tenant.name),
       hostname: tenantHostname(spec, i),

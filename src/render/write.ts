@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import { failure } from "../diagnostics/diagnostic.js";
+import { forEachLimited } from "../lib/concurrency.js";
 import type { RenderedObject } from "./render.js";
 import { toYaml } from "./serialize.js";
 
@@ -37,7 +38,7 @@ export async function writeRendered(
     const byFile = groupByFile(objects);
     const dirs = new Set([...byFile.keys()].map((f) => dirname(join(staging, f))));
     for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });
-    await forEachConcurrently([...byFile], WRITE_CONCURRENCY, ([file, list]) =>
+    await forEachLimited([...byFile], WRITE_CONCURRENCY, ([file, list]) =>
       writeFile(join(staging, file), list.map((o) => toYaml(o.object)).join("---\n")),
     );
     const existed = await exists(target);
@@ -87,21 +88,6 @@ async function assertOwned(target: string): Promise<void> {
 
 /** Files written at once: enough to hide the file system's latency, few enough for fd limits. */
 const WRITE_CONCURRENCY = 32;
-
-async function forEachConcurrently<T>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await task(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 function groupByFile(objects: readonly RenderedObject[]): Map<string, RenderedObject[]> {
   const out = new Map<string, RenderedObject[]>();

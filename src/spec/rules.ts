@@ -23,6 +23,7 @@ export function checkRules(spec: Platform): Located[] {
     const s = settings[i] as EffectiveSettings;
     checkSharedDataServices(spec, i, s, out);
     checkAclNeedsPrefixedChannels(spec, i, s, out);
+    checkRdsNeedsExternalSecrets(spec, i, s, out);
     checkReplicaBounds(spec, i, s, out);
     checkReservedLabels(spec, i, s, out);
     checkQuota(spec, i, s, out);
@@ -169,6 +170,19 @@ function checkAclNeedsPrefixedChannels(
       sourceOf(spec, i, ["redis", "isolation"]),
       `tenants[${i}].redis.isolation: "acl" needs n8n ${N8N_PREFIXED_PUBSUB_SINCE} or later; n8n ${s.n8n.version} publishes on unprefixed Redis channels that an ACL user cannot be confined to`,
       `use redis.isolation: "instance", or set n8n.version to ${N8N_PREFIXED_PUBSUB_SINCE} or later`,
+    ),
+  );
+}
+
+/** An RDS endpoint and its credentials exist only in AWS: they cannot be generated in the cluster. */
+function checkRdsNeedsExternalSecrets(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
+  if (s.database.isolation !== "rds" || spec.secrets.provider === "external-secrets") return;
+  out.push(
+    problem(
+      "spec/rds-needs-external-secrets",
+      sourceOf(spec, i, ["database", "isolation"]),
+      `tenants[${i}].database.isolation: "rds" needs secrets.provider "external-secrets"; with "generated" nothing can bring the RDS endpoint and credentials into the cluster`,
+      'set secrets.provider: external-secrets, or use database.isolation: "cluster"',
     ),
   );
 }

@@ -1,5 +1,5 @@
 import { LABEL, MANAGED_BY } from "../../model/names.js";
-import type { TenantModel } from "../../model/resolve.js";
+import type { TenantModel, ZoneModel } from "../../model/resolve.js";
 
 /** A Kubernetes object as rendered: plain data, serialisable as YAML. */
 export interface KubernetesObject {
@@ -17,7 +17,7 @@ export interface ObjectMeta {
 
 /** Metadata of an object of a zone's shared services (no tenant label: it serves several). */
 export function zoneMeta(
-  zone: string,
+  zone: ZoneModel,
   namespace: string | undefined,
   name: string,
   extra: { labels?: Record<string, string>; annotations?: Record<string, string> } = {},
@@ -25,14 +25,19 @@ export function zoneMeta(
   return {
     name,
     ...(namespace === undefined ? {} : { namespace }),
-    labels: { [LABEL.managedBy]: MANAGED_BY, [LABEL.zone]: zone, ...extra.labels },
+    labels: { ...managedLabels(zone.platform), [LABEL.zone]: zone.name, ...extra.labels },
     ...(extra.annotations === undefined ? {} : { annotations: extra.annotations }),
   };
 }
 
 /** Labels every object of a tenant carries: the owner, the tenant and its zone. */
 export function tenantLabels(tenant: TenantModel): Record<string, string> {
-  return { [LABEL.managedBy]: MANAGED_BY, ...tenantIdentityLabels(tenant) };
+  return { ...managedLabels(tenant.platform), ...tenantIdentityLabels(tenant) };
+}
+
+/** The owner labels: applied by tenantctl, for this platform. */
+export function managedLabels(platform: string): Record<string, string> {
+  return { [LABEL.managedBy]: MANAGED_BY, [LABEL.platform]: platform };
 }
 
 /**

@@ -18,7 +18,7 @@ interface Rule {
 
 export const TENANT_ADMIN_RULES: readonly Rule[] = [
   { apiGroups: [""], resources: ["configmaps", "services"], verbs: WRITE },
-  { apiGroups: [""], resources: ["pods"], verbs: [...READ, "delete"] },
+  { apiGroups: [""], resources: ["pods"], verbs: [...READ, "create", "delete"] },
   { apiGroups: [""], resources: ["pods/log"], verbs: READ },
   { apiGroups: [""], resources: ["secrets"], verbs: READ },
   {

@@ -18,7 +18,7 @@ import { bytes, formatBytes } from "../../../spec/quantity.js";
 import { PINNED } from "../../../versions.js";
 import { restrictedNamespace } from "../namespace.js";
 import { renderAllowDns, renderDefaultDeny } from "../network-policy.js";
-import { type KubernetesObject, type ObjectMeta, zoneMeta } from "../object.js";
+import { type KubernetesObject, managedLabels, type ObjectMeta, zoneMeta } from "../object.js";
 import { emptyDir, RESTRICTED_CONTAINER_SECURITY, restrictedPodSecurity } from "../pod.js";
 import { allowFromNamespace, databasePolicy, n8nPods } from "../stack-network.js";
 import { REDIS_LABELS, redisCommand } from "./redis.js";
@@ -39,9 +39,9 @@ export function renderZoneData(model: Model, zone: ZoneModel): KubernetesObject[
   if (dbTenants.length === 0 && aclTenants.length === 0) return [];
   const ns = zoneDataNamespace(zone.name);
   const meta = (name: string, extra: Parameters<typeof zoneMeta>[3] = {}): ObjectMeta =>
-    zoneMeta(zone.name, ns, name, extra);
+    zoneMeta(zone, ns, name, extra);
   const out: KubernetesObject[] = [
-    restrictedNamespace(model, ns, zoneMeta(zone.name, undefined, ns).labels ?? {}),
+    restrictedNamespace(model, ns, zoneMeta(zone, undefined, ns).labels ?? {}),
     renderDefaultDeny((name) => meta(name)),
     renderAllowDns((name) => meta(name)),
   ];
@@ -177,7 +177,10 @@ function sharedRedis(
   const key = (t: TenantModel) => `password-${t.name}`;
   const aclFile = [
     "user default off",
-    ...tenants.map((t) => redisAclLine(redisAclUser(t.name), t.redisPrefix, `>{{ index . "${key(t)}" }}`)),
+    // Only SHA-256 hashes of the passwords reach the ACL file.
+    ...tenants.map((t) =>
+      redisAclLine(redisAclUser(t.name), t.redisPrefix, `#{{ index . "${key(t)}" | sha256sum }}`),
+    ),
   ].join("\n");
   const aclSecret: KubernetesObject = {
     apiVersion: "external-secrets.io/v1",
@@ -208,7 +211,7 @@ function sharedRedis(
       selector: { matchLabels: labels },
       strategy: { type: "Recreate" },
       template: {
-        metadata: { labels: { ...labels, [LABEL.managedBy]: "tenantctl" } },
+        metadata: { labels: { ...labels, ...managedLabels(zone.platform) } },
         spec: {
           automountServiceAccountToken: false,
           containers: [

@@ -1,0 +1,128 @@
+import type { Command } from "commander";
+import { type ApplyReport, applyPlatform, type ObjectResult } from "../../deploy/apply.js";
+import { KubeUnreachableError } from "../../deploy/kube-client.js";
+import { describeRef } from "../../deploy/objects.js";
+import { failure } from "../../diagnostics/diagnostic.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
+import { resolve } from "../../model/resolve.js";
+import { renderModel } from "../../render/render.js";
+import { loadSpec } from "../../spec/load.js";
+import { EXIT, type Io } from "../io.js";
+import { clientFrom, type KubeFlags, withKubeOptions } from "../kube-options.js";
+import { table } from "../table.js";
+
+interface ApplyFlags extends KubeFlags {
+  readonly dryRun?: boolean;
+  readonly prune: boolean;
+  readonly allowDataLoss?: boolean;
+}
+
+export function applyCommand(program: Command, io: Io): void {
+  withKubeOptions(
+    program
+      .command("apply")
+      .description(
+        "Server-side apply everything render produces to a cluster, then prune what is no longer rendered.",
+      )
+      .argument("<spec>", "path of platform.yaml"),
+  )
+    .option("--dry-run", "ask the API server what would happen (server-side dry run); change nothing")
+    .option("--no-prune", "do not delete objects tenantctl applied before and no longer renders")
+    .option(
+      "--allow-data-loss",
+      "also prune databases, volumes and secrets holding keys or credentials (listed first)",
+    )
+    .action(async (file: string, flags: ApplyFlags) => {
+      const loaded = await loadSpec(file);
+      if (loaded.warnings.length > 0) io.err(`${formatDiagnostics(loaded.warnings)}\n`);
+      const model = resolve(loaded.spec);
+      const objects = renderModel(model);
+      const client = clientFrom(flags);
+      const perTenant = new Map<string, { total: number; done: number }>();
+      for (const o of objects) {
+        const key = o.tenant ?? "(platform)";
+        perTenant.set(key, { total: (perTenant.get(key)?.total ?? 0) + 1, done: 0 });
+      }
+      io.err(
+        `${flags.dryRun ? "dry run: " : ""}applying ${model.tenants.length} tenants (${objects.length} objects) to ${client.server} (context ${client.context})\n`,
+      );
+      let report: ApplyReport;
+      try {
+        report = await applyPlatform(client, model, objects, {
+          dryRun: flags.dryRun ?? false,
+          prune: flags.prune,
+          allowDataLoss: flags.allowDataLoss ?? false,
+          onProgress: (event) => {
+            if (event.type === "phase") {
+              io.err(`  ${event.message}\n`);
+              return;
+            }
+            const key = event.result.tenant ?? "(platform)";
+            const entry = perTenant.get(key);
+            if (!entry) return;
+            entry.done += 1;
+            if (entry.done === entry.total) io.err(`  ${key}: ${entry.total} objects done\n`);
+          },
+        });
+      } catch (error) {
+        if (error instanceof KubeUnreachableError) {
+          const partial = (error as KubeUnreachableError & { report?: ApplyReport }).report;
+          if (partial) io.out(formatReport(partial));
+          throw failure(
+            "deploy/unreachable",
+            error.message,
+            "check the kubeconfig, the network and the cluster; running apply again completes what was not applied",
+            error,
+          );
+        }
+        throw error;
+      } finally {
+        client.close();
+      }
+      io.out(formatReport(report));
+      if (report.results.some((r) => r.outcome === "failed" || r.outcome === "not-attempted"))
+        io.setExitCode(EXIT.invalid);
+    });
+}
+
+export function formatReport(report: ApplyReport): string {
+  const count = (o: ObjectResult["outcome"]) => report.results.filter((r) => r.outcome === o).length;
+  const lines: string[] = [];
+  const failed = report.results.filter((r) => r.outcome === "failed");
+  const notAttempted = report.results.filter((r) => r.outcome === "not-attempted");
+  if (failed.length > 0) {
+    lines.push("failed:");
+    for (const r of failed) lines.push(`  ${describeRef(r.ref)}: ${r.error ?? ""}`);
+  }
+  if (notAttempted.length > 0) {
+    lines.push("not applied (run apply again to complete):");
+    for (const r of notAttempted) lines.push(`  ${describeRef(r.ref)}`);
+  }
+  if (report.pruned.length > 0) {
+    lines.push(report.dryRun ? "would prune:" : "pruned:");
+    for (const ref of report.pruned) lines.push(`  ${describeRef(ref)}`);
+  }
+  if (report.keptForData.length > 0) {
+    lines.push("kept because they hold data (no longer rendered; pass --allow-data-loss to delete them):");
+    for (const ref of report.keptForData) lines.push(`  ${describeRef(ref)}`);
+  }
+  if (report.pruneSkipped) lines.push("prune skipped: nothing is deleted after a failed apply");
+  lines.push(
+    table(
+      ["created", "configured", "unchanged", "pruned", "kept (data)", "failed", "not applied", "seconds"],
+      [
+        [
+          String(count("created")),
+          String(count("configured")),
+          String(count("unchanged")),
+          String(report.pruned.length),
+          String(report.keptForData.length),
+          String(failed.length),
+          String(notAttempted.length),
+          report.seconds.toFixed(1),
+        ],
+      ],
+    ),
+  );
+  return `${report.dryRun ? "dry run (nothing was changed)\n" : ""}${lines.join("\n")}\n`;
+}

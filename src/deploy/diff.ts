@@ -1,0 +1,119 @@
+import { lineDiff } from "../lib/line-diff.js";
+import type { RenderedObject } from "../render/render.js";
+import { toYaml } from "../render/serialize.js";
+import { type KubeClient, KubeUnreachableError } from "./kube-client.js";
+import {
+  appliedByTenantctl,
+  FIELD_MANAGER,
+  isDataBearing,
+  keyOf,
+  type LiveObject,
+  managedSelector,
+  type ObjectRef,
+  refOf,
+} from "./objects.js";
+
+/**
+ * `tenantctl diff`: what an apply would change, object by object, computed by the API server
+ * itself (server-side dry-run apply) against the live object, so defaults, webhooks and
+ * other field managers are taken into account. Secret values are never shown.
+ */
+export type Change = "create" | "update" | "none" | "prune" | "keep-data" | "error";
+
+export interface ObjectDiff {
+  readonly ref: ObjectRef;
+  readonly tenant: string | undefined;
+  readonly change: Change;
+  readonly lines: readonly string[];
+}
+
+const VOLATILE_METADATA = ["managedFields", "resourceVersion", "uid", "generation", "creationTimestamp"];
+
+export async function diffPlatform(
+  client: KubeClient,
+  platform: string,
+  objects: readonly RenderedObject[],
+): Promise<ObjectDiff[]> {
+  const out: ObjectDiff[] = [];
+  const rendered = new Set<string>();
+  const infos = new Map<string, Awaited<ReturnType<KubeClient["resourceFor"]>>>();
+  for (const o of objects) {
+    const ref = refOf(o.object);
+    rendered.add(keyOf(ref));
+    const typeKey = `${o.object.apiVersion}/${o.object.kind}`;
+    if (!infos.has(typeKey)) infos.set(typeKey, await client.resourceFor(o.object.apiVersion, o.object.kind));
+    const info = infos.get(typeKey);
+    if (!info) {
+      out.push({
+        ref,
+        tenant: o.tenant,
+        change: "error",
+        lines: [`  the cluster does not serve ${typeKey}: install its CRD first`],
+      });
+      continue;
+    }
+    const path = client.path(info, ref.namespace, ref.name);
+    const live = await client.request<LiveObject>("GET", path);
+    try {
+      const planned = await client.call<LiveObject>("PATCH", path, {
+        contentType: "application/apply-patch+yaml",
+        body: o.object,
+        query: { fieldManager: FIELD_MANAGER, force: "true", fieldValidation: "Strict", dryRun: "All" },
+      });
+      const after = text(planned.body);
+      if (live.status === 404) {
+        out.push({ ref, tenant: o.tenant, change: "create", lines: after.map((l) => `+ ${l}`) });
+        continue;
+      }
+      const before = text(live.body);
+      const same = before.join("\n") === after.join("\n");
+      out.push({
+        ref,
+        tenant: o.tenant,
+        change: same ? "none" : "update",
+        lines: same ? [] : lineDiff(before, after),
+      });
+    } catch (error) {
+      if (error instanceof KubeUnreachableError) throw error;
+      out.push({ ref, tenant: o.tenant, change: "error", lines: [`  ${(error as Error).message}`] });
+    }
+  }
+  for (const info of [...new Set(infos.values())]) {
+    if (!info) continue;
+    const list = await client.call<{ items: LiveObject[] }>("GET", client.path(info), {
+      query: { labelSelector: managedSelector(platform) },
+    });
+    const apiVersion = info.group === "" ? info.version : `${info.group}/${info.version}`;
+    for (const item of list.body.items.map((i) => ({ ...i, apiVersion, kind: info.kind }))) {
+      const ref = refOf(item);
+      if (rendered.has(keyOf(ref)) || !appliedByTenantctl(item)) continue;
+      out.push({
+        ref,
+        tenant: item.metadata.labels?.["tenantctl.io/tenant"],
+        change: isDataBearing(item) ? "keep-data" : "prune",
+        lines: [],
+      });
+    }
+  }
+  return out;
+}
+
+/** An object as YAML lines without what the server changes on every write, and without secret values. */
+function text(object: LiveObject): string[] {
+  const metadata = Object.fromEntries(
+    Object.entries(object.metadata).filter(([k]) => !VOLATILE_METADATA.includes(k)),
+  );
+  const clean: Record<string, unknown> = {
+    ...Object.fromEntries(Object.entries(object).filter(([k]) => k !== "status")),
+    metadata,
+  };
+  if (object.kind === "Secret") {
+    for (const field of ["data", "stringData"]) {
+      const values = clean[field] as Record<string, string> | undefined;
+      if (values) clean[field] = Object.fromEntries(Object.keys(values).map((k) => [k, "(hidden)"]));
+    }
+  }
+  return toYaml(clean as LiveObject)
+    .trimEnd()
+    .split("\n");
+}

@@ -1,0 +1,199 @@
+import { createHash, randomBytes } from "node:crypto";
+import {
+  DATA_BEARING_ANNOTATION,
+  LABEL,
+  MANAGED_BY,
+  ZONE_REDIS_ACL_SECRET,
+  zoneDataNamespace,
+  zoneRoleSecret,
+} from "../model/names.js";
+import { redisAclLine } from "../model/redis-acl.js";
+import type { Model, TenantModel, ZoneModel } from "../model/resolve.js";
+import { databaseRole, redisAclUser, tenantSecrets } from "../model/secrets.js";
+import { KubeApiError, type KubeClient } from "./kube-client.js";
+import type { ObjectRef } from "./objects.js";
+
+/**
+ * Secrets of the `generated` provider, created by `apply` inside the cluster: random values,
+ * once. An existing Secret is never overwritten (its encryption key is what keeps the
+ * tenant's credentials readable). The zone's derived secrets (a tenant's database role in the
+ * shared cluster, the shared Redis's ACL file with password hashes) follow from the tenants'.
+ */
+export interface SecretOutcome {
+  readonly ref: ObjectRef;
+  readonly tenant: string | undefined;
+  readonly outcome: "created" | "unchanged" | "configured";
+}
+
+type SecretData = Record<string, string>;
+
+export async function ensureGeneratedSecrets(
+  client: KubeClient,
+  model: Model,
+  options: { dryRun: boolean },
+): Promise<SecretOutcome[]> {
+  const out: SecretOutcome[] = [];
+  const values = new Map<string, SecretData>();
+  for (const tenant of model.tenants) {
+    for (const secret of tenantSecrets(tenant)) {
+      const wanted: SecretData = {};
+      for (const { key, source } of secret.keys) {
+        if (source.kind === "random") wanted[key] = randomBytes(source.bytes).toString("base64url");
+        else if (source.kind === "fixed") wanted[key] = source.value;
+        else
+          throw new Error(`secret ${secret.name} of ${tenant.name} needs a value only AWS can give (${key})`);
+      }
+      const result = await createIfMissing(client, tenant.namespace, secret.name, wanted, {
+        platform: model.platform,
+        tenant: tenant.name,
+        zone: tenant.zone.name,
+        dataBearing: secret.dataBearing,
+        dryRun: options.dryRun,
+      });
+      values.set(`${tenant.name}/${secret.purpose}`, result.data);
+      out.push({
+        ref: secretRef(tenant.namespace, secret.name),
+        tenant: tenant.name,
+        outcome: result.outcome,
+      });
+    }
+  }
+  for (const zone of model.zones) {
+    const tenants = model.tenants.filter((t) => t.zone.name === zone.name);
+    const ns = zoneDataNamespace(zone.name);
+    for (const tenant of tenants.filter((t) => t.settings.database.isolation === "database")) {
+      const password = values.get(`${tenant.name}/database`)?.password ?? "";
+      const result = await createIfMissing(
+        client,
+        ns,
+        zoneRoleSecret(tenant.name),
+        { username: databaseRole(tenant), password },
+        {
+          platform: model.platform,
+          tenant: tenant.name,
+          zone: zone.name,
+          dataBearing: true,
+          dryRun: options.dryRun,
+          type: "kubernetes.io/basic-auth",
+        },
+      );
+      out.push({
+        ref: secretRef(ns, zoneRoleSecret(tenant.name)),
+        tenant: undefined,
+        outcome: result.outcome,
+      });
+    }
+    const acl = tenants.filter((t) => t.settings.redis.isolation === "acl");
+    if (acl.length > 0) {
+      const file = aclFile(acl, (t) => values.get(`${t.name}/redis`)?.password ?? "");
+      const outcome = await upsertDerived(
+        client,
+        ns,
+        ZONE_REDIS_ACL_SECRET,
+        { "users.acl": file },
+        zone,
+        options.dryRun,
+      );
+      out.push({ ref: secretRef(ns, ZONE_REDIS_ACL_SECRET), tenant: undefined, outcome });
+    }
+  }
+  return out;
+}
+
+/** The shared Redis's ACL file: default user off; each tenant confined to its prefix; SHA-256 of passwords only. */
+export function aclFile(tenants: readonly TenantModel[], password: (t: TenantModel) => string): string {
+  const lines = ["user default off"];
+  for (const t of tenants) {
+    const hash = createHash("sha256").update(password(t)).digest("hex");
+    lines.push(redisAclLine(redisAclUser(t.name), t.redisPrefix, `#${hash}`));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function secretRef(namespace: string, name: string): ObjectRef {
+  return { apiVersion: "v1", kind: "Secret", namespace, name };
+}
+
+const decode = (data: Record<string, string> | undefined): SecretData =>
+  Object.fromEntries(
+    Object.entries(data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]),
+  );
+const encode = (data: SecretData): Record<string, string> =>
+  Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, "utf8").toString("base64")]));
+
+async function createIfMissing(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  wanted: SecretData,
+  meta: {
+    platform: string;
+    tenant: string;
+    zone: string;
+    dataBearing: boolean;
+    dryRun: boolean;
+    type?: string;
+  },
+): Promise<{ outcome: "created" | "unchanged"; data: SecretData }> {
+  const path = `/api/v1/namespaces/${namespace}/secrets`;
+  const existing = await client.request<{ data?: Record<string, string> }>("GET", `${path}/${name}`);
+  if (existing.status === 200) return { outcome: "unchanged", data: decode(existing.body.data) };
+  if (existing.status !== 404)
+    throw new KubeApiError(existing.status, "", `reading Secret ${namespace}/${name} failed`);
+  await client.call("POST", path, {
+    query: { fieldManager: "tenantctl", ...(meta.dryRun ? { dryRun: "All" } : {}) },
+    body: {
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: {
+        name,
+        namespace,
+        labels: {
+          [LABEL.managedBy]: MANAGED_BY,
+          [LABEL.platform]: meta.platform,
+          [LABEL.tenant]: meta.tenant,
+          [LABEL.zone]: meta.zone,
+        },
+        annotations: {
+          "tenantctl.io/generated": "true",
+          ...(meta.dataBearing ? { [DATA_BEARING_ANNOTATION]: "true" } : {}),
+        },
+      },
+      type: meta.type ?? "Opaque",
+      data: encode(wanted),
+    },
+  });
+  return { outcome: "created", data: wanted };
+}
+
+/** A secret derived from others (not data-bearing): created, or rewritten when it no longer matches. */
+async function upsertDerived(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  wanted: SecretData,
+  zone: ZoneModel,
+  dryRun: boolean,
+): Promise<"created" | "unchanged" | "configured"> {
+  const path = `/api/v1/namespaces/${namespace}/secrets`;
+  const existing = await client.request<{ data?: Record<string, string> }>("GET", `${path}/${name}`);
+  const body = {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name,
+      namespace,
+      labels: { [LABEL.managedBy]: MANAGED_BY, [LABEL.platform]: zone.platform, [LABEL.zone]: zone.name },
+    },
+    type: "Opaque",
+    data: encode(wanted),
+  };
+  const query = { fieldManager: "tenantctl", ...(dryRun ? { dryRun: "All" } : {}) };
+  if (existing.status === 404) {
+    await client.call("POST", path, { query, body });
+    return "created";
+  }
+  if (JSON.stringify(decode(existing.body.data)) === JSON.stringify(wanted)) return "unchanged";
+  await client.call("PUT", `${path}/${name}`, { query, body });
+  return "configured";
+}

@@ -1,0 +1,247 @@
+import { Agent, request as httpsRequest, type RequestOptions } from "node:https";
+import { KubeConfig } from "@kubernetes/client-node";
+import { failure } from "../diagnostics/diagnostic.js";
+
+/**
+ * A small Kubernetes API client: kubeconfig loading (every auth method kubectl knows,
+ * including exec plugins such as `aws eks get-token`) comes from @kubernetes/client-node;
+ * requests, server-side apply and discovery are plain HTTPS, so that what tenantctl sends is
+ * visible here and nothing else is.
+ */
+export interface ResourceInfo {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  readonly resource: string;
+  readonly namespaced: boolean;
+}
+
+export interface KubeResponse<T = unknown> {
+  readonly status: number;
+  readonly body: T;
+}
+
+export interface ClientOptions {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  /** Per-request timeout (ms). */
+  readonly timeoutMs?: number;
+}
+
+/** A Kubernetes `Status` error body. */
+export interface KubeStatus {
+  readonly kind?: string;
+  readonly message?: string;
+  readonly reason?: string;
+  readonly code?: number;
+}
+
+export class KubeApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "KubeApiError";
+  }
+}
+
+/** The API server could not be reached at all (connection refused, DNS, TLS, timeout). */
+export class KubeUnreachableError extends Error {
+  constructor(
+    readonly server: string,
+    options: { cause: unknown },
+  ) {
+    super(`cannot reach the Kubernetes API at ${server}: ${(options.cause as Error).message}`, options);
+    this.name = "KubeUnreachableError";
+  }
+}
+
+const RETRYABLE = new Set([429, 503, 504]);
+const RETRY_DELAYS_MS = [100, 200, 400, 800, 1600, 3200, 3200, 3200, 3200];
+
+export class KubeClient {
+  private discovery: Map<string, ResourceInfo> | undefined;
+  private readonly agent: Agent;
+
+  private constructor(
+    private readonly config: KubeConfig,
+    readonly server: string,
+    readonly context: string,
+    private readonly timeoutMs: number,
+  ) {
+    this.agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  }
+
+  static fromKubeconfig(options: ClientOptions = {}): KubeClient {
+    const config = new KubeConfig();
+    try {
+      if (options.kubeconfig === undefined) config.loadFromDefault();
+      else config.loadFromFile(options.kubeconfig);
+    } catch (cause) {
+      throw failure(
+        "deploy/kubeconfig",
+        `cannot read the kubeconfig ${options.kubeconfig ?? "(default: $KUBECONFIG or ~/.kube/config)"}: ${(cause as Error).message}`,
+        "pass --kubeconfig with a readable kubeconfig file",
+        cause,
+      );
+    }
+    if (options.context !== undefined) {
+      if (!config.getContexts().some((c) => c.name === options.context)) {
+        throw failure(
+          "usage/context",
+          `the kubeconfig has no context ${JSON.stringify(options.context)}; it has ${config
+            .getContexts()
+            .map((c) => JSON.stringify(c.name))
+            .join(", ")}`,
+          "pass one of these with --context",
+        );
+      }
+      config.setCurrentContext(options.context);
+    }
+    const cluster = config.getCurrentCluster();
+    if (!cluster) {
+      throw failure(
+        "deploy/kubeconfig",
+        "the kubeconfig has no current cluster",
+        "set a current context, or pass --context",
+      );
+    }
+    return new KubeClient(config, cluster.server, config.getCurrentContext(), options.timeoutMs ?? 30_000);
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    options: { body?: unknown; contentType?: string; query?: Record<string, string | undefined> } = {},
+  ): Promise<KubeResponse<T>> {
+    const url = new URL(path, this.server.endsWith("/") ? this.server : `${this.server}/`);
+    for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+    const payload =
+      options.body === undefined
+        ? undefined
+        : typeof options.body === "string"
+          ? options.body
+          : JSON.stringify(options.body);
+    const requestOptions: RequestOptions = {
+      method,
+      agent: this.agent,
+      headers: {
+        Accept: "application/json",
+        ...(payload === undefined
+          ? {}
+          : {
+              "Content-Type": options.contentType ?? "application/json",
+              "Content-Length": Buffer.byteLength(payload),
+            }),
+      },
+      timeout: this.timeoutMs,
+    };
+    await this.config.applyToHTTPSOptions(requestOptions);
+    return await new Promise<KubeResponse<T>>((resolve, reject) => {
+      const req = httpsRequest(url, requestOptions, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let body: unknown = text;
+          try {
+            body = text === "" ? undefined : JSON.parse(text);
+          } catch {
+            // Not JSON (a proxy's error page): keep the text for the error message.
+          }
+          resolve({ status: res.statusCode ?? 0, body: body as T });
+        });
+        res.on("error", (cause) => reject(new KubeUnreachableError(this.server, { cause })));
+      });
+      req.on("timeout", () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
+      req.on("error", (cause) => reject(new KubeUnreachableError(this.server, { cause })));
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  /**
+   * A request whose non-2xx answer becomes a KubeApiError with the server's message. Answers
+   * that say "try again" (429 Too Many Requests, 503 while storage initialises, 504) are
+   * retried with back-off for up to about 15 s.
+   */
+  async call<T = unknown>(
+    method: string,
+    path: string,
+    options: Parameters<KubeClient["request"]>[2] = {},
+  ): Promise<KubeResponse<T>> {
+    let response = await this.request<T>(method, path, options);
+    for (let attempt = 0; RETRYABLE.has(response.status) && attempt < RETRY_DELAYS_MS.length; attempt++) {
+      await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt]));
+      response = await this.request<T>(method, path, options);
+    }
+    if (response.status >= 200 && response.status < 300) return response;
+    const status = response.body as KubeStatus | string | undefined;
+    const message =
+      typeof status === "object" && status !== null ? (status.message ?? "") : String(status ?? "");
+    const reason = typeof status === "object" && status !== null ? (status.reason ?? "") : "";
+    throw new KubeApiError(response.status, reason, message || `HTTP ${response.status}`);
+  }
+
+  /** The REST resource that serves an apiVersion/kind, from discovery (refreshed on a miss). */
+  async resourceFor(apiVersion: string, kind: string): Promise<ResourceInfo | undefined> {
+    const key = `${apiVersion}/${kind}`;
+    if (!this.discovery) this.discovery = await this.discover();
+    let found = this.discovery.get(key);
+    if (!found) {
+      this.discovery = await this.discover();
+      found = this.discovery.get(key);
+    }
+    return found;
+  }
+
+  /** Forget discovery, e.g. after CRDs were installed. */
+  invalidateDiscovery(): void {
+    this.discovery = undefined;
+  }
+
+  path(info: ResourceInfo, namespace?: string, name?: string): string {
+    const base = info.group === "" ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
+    const ns =
+      info.namespaced && namespace !== undefined ? `/namespaces/${encodeURIComponent(namespace)}` : "";
+    return `${base}${ns}/${info.resource}${name === undefined ? "" : `/${encodeURIComponent(name)}`}`;
+  }
+
+  private async discover(): Promise<Map<string, ResourceInfo>> {
+    const out = new Map<string, ResourceInfo>();
+    type ResourceList = { resources: { name: string; kind: string; namespaced: boolean }[] };
+    const add = (group: string, version: string, list: ResourceList) => {
+      for (const r of list.resources) {
+        if (r.name.includes("/")) continue;
+        const apiVersion = group === "" ? version : `${group}/${version}`;
+        out.set(`${apiVersion}/${r.kind}`, {
+          group,
+          version,
+          kind: r.kind,
+          resource: r.name,
+          namespaced: r.namespaced,
+        });
+      }
+    };
+    add("", "v1", (await this.call<ResourceList>("GET", "/api/v1")).body);
+    const groups = (
+      await this.call<{ groups: { name: string; versions: { version: string }[] }[] }>("GET", "/apis")
+    ).body.groups;
+    const lists = await Promise.all(
+      groups.flatMap((g) =>
+        g.versions.map(async (v) => {
+          const r = await this.request<ResourceList>("GET", `/apis/${g.name}/${v.version}`);
+          return { group: g.name, version: v.version, list: r.status === 200 ? r.body : { resources: [] } };
+        }),
+      ),
+    );
+    for (const { group, version, list } of lists) add(group, version, list);
+    return out;
+  }
+}
