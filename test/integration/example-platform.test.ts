@@ -296,3 +296,163 @@ describe("admission, as the tenant admin with server-side dry run", () => {
     expect(response.body.message).toMatch(/exceeded quota: tenant-quota/);
   });
 });
+
+describe.sequential("scheduling on KWOK nodes shaped like the Karpenter pools", () => {
+  type Pod = { metadata: { name: string; namespace: string }; spec: { nodeName?: string } };
+  const node = (name: string, pool: string, zone: string, taint: boolean) => ({
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: {
+      name,
+      annotations: { "kwok.x-k8s.io/node": "fake" },
+      labels: {
+        "tenantctl.io/node-pool": pool,
+        "topology.kubernetes.io/zone": zone,
+        "kubernetes.io/hostname": name,
+        type: "kwok",
+      },
+    },
+    spec: taint ? { taints: [{ key: "tenantctl.io/node-pool", value: pool, effect: "NoSchedule" }] } : {},
+  });
+
+  beforeAll(async () => {
+    const nodes = [
+      node("general-a", "general", "eu-central-1a", false),
+      node("general-b", "general", "eu-central-1b", false),
+      node("database-a", "database", "eu-central-1a", true),
+      node("globex-a", "tenant-globex", "eu-central-1a", true),
+      node("globex-b", "tenant-globex", "eu-central-1b", true),
+    ];
+    for (const n of nodes) {
+      await admin.call("PATCH", `/api/v1/nodes/${n.metadata.name}`, {
+        contentType: "application/apply-patch+yaml",
+        body: n,
+        query: { fieldManager: "tenantctl-test", force: "true" },
+      });
+    }
+  });
+
+  async function scheduledPods(): Promise<Pod[]> {
+    const tenantNamespaces = model.tenants.map((t) => t.namespace);
+    for (let attempt = 0; attempt < 150; attempt++) {
+      const pods = (await admin.call<{ items: Pod[] }>("GET", "/api/v1/pods")).body.items.filter((p) =>
+        tenantNamespaces.includes(p.metadata.namespace),
+      );
+      if (pods.length > 0 && pods.every((p) => p.spec.nodeName !== undefined)) return pods;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error("tenant pods were not all scheduled within 30 s");
+  }
+
+  it("runs the dedicated tenant's pods only on its own nodes, and nobody else's there", async () => {
+    const pods = await scheduledPods();
+    const globex = pods.filter((p) => p.metadata.namespace === "tenant-globex");
+    const others = pods.filter((p) => p.metadata.namespace !== "tenant-globex");
+    expect(globex.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(globex.map((p) => p.spec.nodeName))).toEqual(new Set(["globex-a", "globex-b"]));
+    expect(others.length).toBeGreaterThanOrEqual(12);
+    for (const p of others)
+      expect(["general-a", "general-b"], `${p.metadata.namespace}/${p.metadata.name}`).toContain(
+        p.spec.nodeName,
+      );
+  });
+
+  it("keeps a pod that only selects a dedicated pool (without tolerating it) off those nodes", async () => {
+    const tenant = KubeClient.fromKubeconfig({ kubeconfig: kubeconfigOf(testenv, "initech-admin") });
+    const name = "sneaky";
+    const created = await tenant.call("POST", "/api/v1/namespaces/tenant-initech/pods", {
+      body: {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name },
+        spec: {
+          nodeSelector: { "tenantctl.io/node-pool": "tenant-globex" },
+          containers: [
+            {
+              name: "app",
+              image: "busybox",
+              resources: {
+                limits: { cpu: "100m", memory: "64Mi" },
+                requests: { cpu: "50m", memory: "32Mi" },
+              },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ["ALL"] },
+                runAsNonRoot: true,
+                runAsUser: 1000,
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+            },
+          ],
+        },
+      },
+    });
+    expect(created.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 2000));
+    const pod = (
+      await tenant.call<Pod & { status: { phase: string } }>(
+        "GET",
+        `/api/v1/namespaces/tenant-initech/pods/${name}`,
+      )
+    ).body;
+    expect(pod.spec.nodeName).toBeUndefined();
+    expect(pod.status.phase).toBe("Pending");
+    await tenant.call("DELETE", `/api/v1/namespaces/tenant-initech/pods/${name}`, {
+      query: { gracePeriodSeconds: "0" },
+    });
+    tenant.close();
+  });
+});
+
+describe.sequential("prune", () => {
+  const withoutUmbrella = validSpec(
+    exampleWith((doc) => {
+      const tenants = doc.get("tenants") as { items: unknown[] };
+      tenants.items = tenants.items.slice(0, 3);
+    }),
+  );
+
+  it("deletes a removed tenant's objects but keeps, and lists, what holds data", async () => {
+    const report = await applyPlatform(admin, resolve(withoutUmbrella), render(withoutUmbrella));
+    const kept = report.keptForData.map((r) => `${r.kind} ${r.namespace ?? ""}/${r.name}`);
+    expect(kept).toEqual(
+      expect.arrayContaining([
+        "Cluster tenant-umbrella/n8n-db",
+        "ExternalSecret tenant-umbrella/n8n-encryption-key",
+        "ExternalSecret tenant-umbrella/n8n-db-app",
+        "Namespace /tenant-umbrella",
+      ]),
+    );
+    const pruned = report.pruned.map((r) => `${r.kind} ${r.namespace ?? ""}/${r.name}`);
+    expect(pruned).toEqual(
+      expect.arrayContaining(["Deployment tenant-umbrella/n8n-main", "Ingress tenant-umbrella/n8n"]),
+    );
+    expect(pruned).not.toContain("Cluster tenant-umbrella/n8n-db");
+    expect(pruned).not.toContain("Namespace /tenant-umbrella");
+    const cluster = await admin.request(
+      "GET",
+      "/apis/postgresql.cnpg.io/v1/namespaces/tenant-umbrella/clusters/n8n-db",
+    );
+    expect(cluster.status).toBe(200);
+    const deployment = await admin.request(
+      "GET",
+      "/apis/apps/v1/namespaces/tenant-umbrella/deployments/n8n-main",
+    );
+    expect(deployment.status).toBe(404);
+  });
+
+  it("deletes the data too with allowDataLoss", async () => {
+    const report = await applyPlatform(admin, resolve(withoutUmbrella), render(withoutUmbrella), {
+      allowDataLoss: true,
+    });
+    expect(report.keptForData).toEqual([]);
+    expect(report.pruned.map((r) => `${r.kind} ${r.name}`)).toEqual(
+      expect.arrayContaining(["Cluster n8n-db", "Namespace tenant-umbrella"]),
+    );
+    const cluster = await admin.request(
+      "GET",
+      "/apis/postgresql.cnpg.io/v1/namespaces/tenant-umbrella/clusters/n8n-db",
+    );
+    expect(cluster.status).toBe(404);
+  });
+});
