@@ -14,6 +14,8 @@ import {
   type ObjectRef,
   rankOf,
   refOf,
+  unchangedSinceApply,
+  withAppliedHash,
 } from "./objects.js";
 
 /**
@@ -48,6 +50,11 @@ export interface ApplyOptions {
   readonly prune?: boolean;
   readonly allowDataLoss?: boolean;
   readonly concurrency?: number;
+  /**
+   * Send every object even when it is unchanged since tenantctl last applied it (repairs
+   * drift that left no trace in managed fields). Off: unchanged objects are skipped.
+   */
+  readonly reconcileAll?: boolean;
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -107,8 +114,13 @@ export async function applyPlatform(
         });
         return;
       }
+      const before = live.get(keyOf(ref));
+      if (!options.reconcileAll && before !== undefined && unchangedSinceApply(before, o.object)) {
+        record({ ref, tenant: o.tenant, outcome: "unchanged" });
+        return;
+      }
       try {
-        const outcome = await applyOne(client, info, o, live.get(keyOf(ref)), dryRun);
+        const outcome = await applyOne(client, info, o, before, dryRun);
         record({ ref, tenant: o.tenant, outcome });
       } catch (error) {
         if (error instanceof KubeUnreachableError) unreachable = error;
@@ -175,7 +187,7 @@ async function applyOne(
     client.path(info, o.object.metadata.namespace, o.object.metadata.name),
     {
       contentType: "application/apply-patch+yaml",
-      body: o.object,
+      body: withAppliedHash(o.object),
       query: {
         fieldManager: FIELD_MANAGER,
         force: "true",

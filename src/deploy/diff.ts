@@ -3,6 +3,7 @@ import type { RenderedObject } from "../render/render.js";
 import { toYaml } from "../render/serialize.js";
 import { type KubeClient, KubeUnreachableError } from "./kube-client.js";
 import {
+  APPLIED_HASH_ANNOTATION,
   appliedByTenantctl,
   FIELD_MANAGER,
   isDataBearing,
@@ -11,6 +12,7 @@ import {
   managedSelector,
   type ObjectRef,
   refOf,
+  withAppliedHash,
 } from "./objects.js";
 
 /**
@@ -57,7 +59,7 @@ export async function diffPlatform(
     try {
       const planned = await client.call<LiveObject>("PATCH", path, {
         contentType: "application/apply-patch+yaml",
-        body: o.object,
+        body: withAppliedHash(o.object),
         query: { fieldManager: FIELD_MANAGER, force: "true", fieldValidation: "Strict", dryRun: "All" },
       });
       const after = text(planned.body);
@@ -100,9 +102,14 @@ export async function diffPlatform(
 
 /** An object as YAML lines without what the server changes on every write, and without secret values. */
 function text(object: LiveObject): string[] {
-  const metadata = Object.fromEntries(
+  const metadata: Record<string, unknown> = Object.fromEntries(
     Object.entries(object.metadata).filter(([k]) => !VOLATILE_METADATA.includes(k)),
   );
+  const annotations = Object.entries(object.metadata.annotations ?? {}).filter(
+    ([k]) => k !== APPLIED_HASH_ANNOTATION,
+  );
+  if (annotations.length > 0) metadata.annotations = Object.fromEntries(annotations);
+  else delete metadata.annotations;
   const clean: Record<string, unknown> = {
     ...Object.fromEntries(Object.entries(object).filter(([k]) => k !== "status")),
     metadata,

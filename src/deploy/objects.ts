@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { DATA_BEARING_ANNOTATION, LABEL, MANAGED_BY } from "../model/names.js";
 import type { KubernetesObject } from "../render/kubernetes/object.js";
 
@@ -87,9 +88,48 @@ export const FIELD_MANAGER = "tenantctl";
 export interface LiveObject extends KubernetesObject {
   readonly metadata: KubernetesObject["metadata"] & {
     readonly resourceVersion?: string;
-    readonly managedFields?: readonly { manager?: string; operation?: string }[];
+    readonly managedFields?: readonly ManagedFieldsEntry[];
     readonly uid?: string;
   };
+}
+export interface ManagedFieldsEntry {
+  readonly manager?: string;
+  readonly operation?: string;
+  readonly subresource?: string;
+  readonly time?: string;
+}
+
+/** The hash of what tenantctl applied, kept on the object so that an unchanged one need not be sent again. */
+export const APPLIED_HASH_ANNOTATION = "tenantctl.io/applied-hash";
+
+export function appliedHash(object: KubernetesObject): string {
+  return createHash("sha256").update(JSON.stringify(object)).digest("hex").slice(0, 20);
+}
+
+/** The object as tenantctl sends it: with the hash of its own content. */
+export function withAppliedHash(object: KubernetesObject): KubernetesObject {
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      annotations: { ...object.metadata.annotations, [APPLIED_HASH_ANNOTATION]: appliedHash(object) },
+    },
+  };
+}
+
+/**
+ * Whether a live object is exactly what tenantctl last applied and nobody has written it
+ * since: the same content hash, and no other manager's write to the object itself (status
+ * and scale subresources aside) at or after tenantctl's apply. Such an object needs no request.
+ */
+export function unchangedSinceApply(live: LiveObject, desired: KubernetesObject): boolean {
+  if (live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] !== appliedHash(desired)) return false;
+  const entries = live.metadata.managedFields ?? [];
+  const own = entries.find((f) => f.manager === FIELD_MANAGER && f.operation === "Apply");
+  if (own?.time === undefined) return false;
+  return !entries.some(
+    (f) => f !== own && (f.subresource ?? "") === "" && f.time !== undefined && f.time >= own.time!,
+  );
 }
 
 /** Whether tenantctl applied this object (and so may prune it): its label and its field manager. */

@@ -144,6 +144,26 @@ describe.sequential("apply when things go wrong", () => {
     expect(report.results.filter((r) => r.outcome === "unchanged")).toHaveLength(objects.length - 1);
   });
 
+  it("repairs a field someone else changed (drift), and leaves the rest alone", async () => {
+    await applyPlatform(admin, model, objects);
+    await admin.call("PATCH", "/api/v1/namespaces/tenant-fa/resourcequotas/tenant-quota", {
+      contentType: "application/merge-patch+json",
+      body: { spec: { hard: { pods: "500" } } },
+      query: { fieldManager: "kubectl-edit" },
+    });
+    const report = await applyPlatform(admin, model, objects);
+    expect(
+      report.results
+        .filter((r) => r.outcome !== "unchanged")
+        .map((r) => `${r.outcome} ${r.ref.namespace}/${r.ref.name}`),
+    ).toEqual(["configured tenant-fa/tenant-quota"]);
+    const quota = await admin.call<{ spec: { hard: { pods: string } } }>(
+      "GET",
+      "/api/v1/namespaces/tenant-fa/resourcequotas/tenant-quota",
+    );
+    expect(quota.body.spec.hard.pods).toBe("40");
+  });
+
   it("applies from the command line, with a summary, and a second time changes nothing", () => {
     const first = tenantctl("apply", specFile, "--kubeconfig", kubeconfig);
     expect(first.status, first.stderr).toBe(0);

@@ -15,6 +15,7 @@ interface ApplyFlags extends KubeFlags {
   readonly dryRun?: boolean;
   readonly prune: boolean;
   readonly allowDataLoss?: boolean;
+  readonly reconcileAll?: boolean;
 }
 
 export function applyCommand(program: Command, io: Io): void {
@@ -52,6 +53,7 @@ export function applyCommand(program: Command, io: Io): void {
           dryRun: flags.dryRun ?? false,
           prune: flags.prune,
           allowDataLoss: flags.allowDataLoss ?? false,
+          reconcileAll: flags.reconcileAll ?? false,
           onProgress: (event) => {
             if (event.type === "phase") {
               io.err(`  ${event.message}\n`);

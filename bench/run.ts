@@ -1,28 +1,30 @@
-// `npm run bench`: prints the figures that go into docs/benchmarks.md. Each size runs in a
-// child process of its own so that its peak memory (max RSS) is its own. Figures, not asserts.
+// `npm run bench`: prints the figures that go into docs/benchmarks.md. Each measurement runs
+// in a process of its own, so that its peak memory is its own. Figures, never asserts.
+// BENCH_ONLY=validate-render|apply picks one suite; BENCH_SIZES overrides its sizes.
 import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 
-const sizes = (process.env.BENCH_SIZES ?? "100,1000,5000").split(",").map(Number);
-const only = process.env.BENCH_ONLY;
 const here = fileURLToPath(new URL(".", import.meta.url));
-const suites = [{ name: "validate+render", script: `${here}validate-render.js` }].filter(
-  (s) => only === undefined || s.name === only,
-);
+const suites = [
+  { name: "validate-render", sizes: [100, 1000, 5000] },
+  { name: "apply", sizes: [200] },
+].filter((s) => process.env.BENCH_ONLY === undefined || s.name === process.env.BENCH_ONLY);
 
 console.log(
   `machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`,
 );
 console.log(`date: ${new Date().toISOString().slice(0, 10)}\n`);
 for (const suite of suites) {
+  const sizes = process.env.BENCH_SIZES?.split(",").map(Number) ?? suite.sizes;
   console.log(`## ${suite.name}`);
   let header = false;
   for (const size of sizes) {
-    const out = execFileSync(process.execPath, ["--expose-gc", suite.script, String(size)], {
+    const out = execFileSync(process.execPath, ["--import", "tsx", `${here}${suite.name}.ts`, String(size)], {
       encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
     });
-    const row = JSON.parse(out);
+    const row = JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Record<string, unknown>;
     if (!header) {
       console.log(`| ${Object.keys(row).join(" | ")} |`);
       console.log(

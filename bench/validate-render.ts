@@ -2,7 +2,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { render, toYaml, validateSpecText, writeRendered } from "../dist/index.js";
+import { render } from "../src/render/render.js";
+import { toYaml } from "../src/render/serialize.js";
+import { writeRendered } from "../src/render/write.js";
+import { validateSpecText } from "../src/spec/load.js";
 import { generateSpec } from "./generate.js";
 
 const tenants = Number(process.argv[2] ?? 1000);
@@ -22,7 +25,7 @@ await writeRendered(join(dir, "out"), objects);
 const t4 = performance.now();
 rmSync(dir, { recursive: true, force: true });
 
-const ms = (a, b) => Math.round(b - a);
+const ms = (a: number, b: number) => Math.round(b - a);
 console.log(
   JSON.stringify({
     tenants,
