@@ -126,10 +126,9 @@ export function unchangedSinceApply(live: LiveObject, desired: KubernetesObject)
   if (live.metadata.annotations?.[APPLIED_HASH_ANNOTATION] !== appliedHash(desired)) return false;
   const entries = live.metadata.managedFields ?? [];
   const own = entries.find((f) => f.manager === FIELD_MANAGER && f.operation === "Apply");
-  if (own?.time === undefined) return false;
-  return !entries.some(
-    (f) => f !== own && (f.subresource ?? "") === "" && f.time !== undefined && f.time >= own.time!,
-  );
+  const appliedAt = own?.time;
+  if (appliedAt === undefined) return false;
+  return !entries.some((f) => f !== own && (f.subresource ?? "") === "" && f.time !== undefined && f.time >= appliedAt);
 }
 
 /** Whether tenantctl applied this object (and so may prune it): its label and its field manager. */
