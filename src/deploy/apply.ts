@@ -1,6 +1,7 @@
 import { forEachLimited } from "../lib/concurrency.js";
 import type { Model } from "../model/resolve.js";
 import type { RenderedObject } from "../render/render.js";
+import { WAVE } from "../render/waves.js";
 import { ensureGeneratedSecrets } from "./generated-secrets.js";
 import { KubeApiError, type KubeClient, KubeUnreachableError, type ResourceInfo } from "./kube-client.js";
 import {
@@ -8,6 +9,7 @@ import {
   describeRef,
   FIELD_MANAGER,
   isDataBearing,
+  isGitOpsObject,
   keyOf,
   type LiveObject,
   managedSelector,
@@ -55,6 +57,8 @@ export interface ApplyOptions {
    * drift that left no trace in managed fields). Off: unchanged objects are skipped.
    */
   readonly reconcileAll?: boolean;
+  /** Also apply Argo CD's objects (projects, application sets, add-on applications). */
+  readonly withGitOps?: boolean;
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -65,10 +69,11 @@ export type ProgressEvent =
 export async function applyPlatform(
   client: KubeClient,
   model: Model,
-  objects: readonly RenderedObject[],
+  rendered: readonly RenderedObject[],
   options: ApplyOptions = {},
 ): Promise<ApplyReport> {
   const started = performance.now();
+  const objects = options.withGitOps ? rendered : rendered.filter((o) => !isGitOpsObject(o.object));
   const dryRun = options.dryRun ?? false;
   const progress = options.onProgress ?? (() => undefined);
   const results: ObjectResult[] = [];
@@ -83,8 +88,7 @@ export async function applyPlatform(
   );
 
   const byRank = new Map<number, RenderedObject[]>();
-  for (const o of objects)
-    byRank.set(rankOf(o.object.kind), [...(byRank.get(rankOf(o.object.kind)) ?? []), o]);
+  for (const o of objects) byRank.set(rankOf(o.object), [...(byRank.get(rankOf(o.object)) ?? []), o]);
   const ranks = [...byRank.keys()].sort((a, b) => a - b);
   const total = objects.length;
   const record = (result: ObjectResult) => {
@@ -92,7 +96,13 @@ export async function applyPlatform(
     progress({ type: "object", result, done: results.length, total });
   };
 
+  let secretsDone = model.secretProvider !== "generated";
   for (const rank of ranks) {
+    // Generated secrets are created once the namespaces exist, before anything reads them.
+    if (!secretsDone && rank > WAVE.namespace && !unreachable) {
+      secretsDone = true;
+      await generateSecrets();
+    }
     const batch = byRank.get(rank) ?? [];
     if (unreachable) {
       for (const o of batch) record({ ref: refOf(o.object), tenant: o.tenant, outcome: "not-attempted" });
@@ -132,36 +142,39 @@ export async function applyPlatform(
         });
       }
     });
-    // Generated secrets are created once the namespaces exist, before anything reads them.
-    if (rank === 1 && model.secretProvider === "generated" && !unreachable) {
-      try {
-        for (const s of await ensureGeneratedSecrets(client, model, { dryRun })) record({ ...s });
-      } catch (error) {
-        if (error instanceof KubeUnreachableError) unreachable = error;
-        record({
-          ref: { apiVersion: "v1", kind: "Secret", namespace: undefined, name: "(generated secrets)" },
-          tenant: undefined,
-          outcome: "failed",
-          error: messageOf(error),
-        });
-      }
-    }
   }
+
+  if (!secretsDone && !unreachable) await generateSecrets();
 
   const failed = results.some((r) => r.outcome === "failed" || r.outcome === "not-attempted");
   let pruned: ObjectRef[] = [];
   let keptForData: ObjectRef[] = [];
   if ((options.prune ?? true) && !failed) {
     progress({ type: "phase", message: "pruning what is no longer rendered" });
-    const rendered = new Set(objects.map((o) => keyOf(refOf(o.object))));
-    for (const r of results) rendered.add(keyOf(r.ref));
-    ({ pruned, keptForData } = await prune(client, live, rendered, {
+    // Everything rendered stays, applied this time or not (Argo CD's objects included).
+    const keep = new Set(rendered.map((o) => keyOf(refOf(o.object))));
+    for (const r of results) keep.add(keyOf(r.ref));
+    ({ pruned, keptForData } = await prune(client, live, keep, {
       dryRun,
       allowDataLoss: options.allowDataLoss ?? false,
     }));
   }
   if (unreachable) throw Object.assign(unreachable, { report: summary() });
   return summary();
+
+  async function generateSecrets(): Promise<void> {
+    try {
+      for (const s of await ensureGeneratedSecrets(client, model, { dryRun })) record({ ...s });
+    } catch (error) {
+      if (error instanceof KubeUnreachableError) unreachable = error;
+      record({
+        ref: { apiVersion: "v1", kind: "Secret", namespace: undefined, name: "(generated secrets)" },
+        tenant: undefined,
+        outcome: "failed",
+        error: messageOf(error),
+      });
+    }
+  }
 
   function summary(): ApplyReport {
     return {

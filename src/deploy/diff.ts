@@ -7,6 +7,7 @@ import {
   appliedByTenantctl,
   FIELD_MANAGER,
   isDataBearing,
+  isGitOpsObject,
   keyOf,
   type LiveObject,
   managedSelector,
@@ -34,14 +35,15 @@ const VOLATILE_METADATA = ["managedFields", "resourceVersion", "uid", "generatio
 export async function diffPlatform(
   client: KubeClient,
   platform: string,
-  objects: readonly RenderedObject[],
+  rendered: readonly RenderedObject[],
+  options: { withGitOps?: boolean } = {},
 ): Promise<ObjectDiff[]> {
+  const objects = options.withGitOps ? rendered : rendered.filter((o) => !isGitOpsObject(o.object));
   const out: ObjectDiff[] = [];
-  const rendered = new Set<string>();
+  const renderedKeys = new Set(rendered.map((o) => keyOf(refOf(o.object))));
   const infos = new Map<string, Awaited<ReturnType<KubeClient["resourceFor"]>>>();
   for (const o of objects) {
     const ref = refOf(o.object);
-    rendered.add(keyOf(ref));
     const typeKey = `${o.object.apiVersion}/${o.object.kind}`;
     if (!infos.has(typeKey)) infos.set(typeKey, await client.resourceFor(o.object.apiVersion, o.object.kind));
     const info = infos.get(typeKey);
@@ -88,7 +90,7 @@ export async function diffPlatform(
     const apiVersion = info.group === "" ? info.version : `${info.group}/${info.version}`;
     for (const item of list.body.items.map((i) => ({ ...i, apiVersion, kind: info.kind }))) {
       const ref = refOf(item);
-      if (rendered.has(keyOf(ref)) || !appliedByTenantctl(item)) continue;
+      if (renderedKeys.has(keyOf(ref)) || !appliedByTenantctl(item)) continue;
       out.push({
         ref,
         tenant: item.metadata.labels?.["tenantctl.io/tenant"],

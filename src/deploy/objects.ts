@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { waveOf } from "../render/waves.js";
 import { DATA_BEARING_ANNOTATION, LABEL, MANAGED_BY } from "../model/names.js";
 import type { KubernetesObject } from "../render/kubernetes/object.js";
 
@@ -60,8 +61,15 @@ const RANK: Readonly<Record<string, number>> = {
 };
 export const DEFAULT_RANK = 7;
 
-export function rankOf(kind: string): number {
-  return RANK[kind] ?? DEFAULT_RANK;
+/** Definitions first, then the sync wave every rendered object carries, then the kind's rank. */
+export function rankOf(object: KubernetesObject): number {
+  if (object.kind === "CustomResourceDefinition") return -1000;
+  return waveOf(object) ?? RANK[object.kind] ?? DEFAULT_RANK;
+}
+
+/** Argo CD's own objects: applied only when asked, since they make Argo CD manage the platform too. */
+export function isGitOpsObject(object: KubernetesObject): boolean {
+  return object.apiVersion.startsWith("argoproj.io/");
 }
 
 /** Objects that hold data: never pruned or deleted without --allow-data-loss. */
@@ -128,7 +136,9 @@ export function unchangedSinceApply(live: LiveObject, desired: KubernetesObject)
   const own = entries.find((f) => f.manager === FIELD_MANAGER && f.operation === "Apply");
   const appliedAt = own?.time;
   if (appliedAt === undefined) return false;
-  return !entries.some((f) => f !== own && (f.subresource ?? "") === "" && f.time !== undefined && f.time >= appliedAt);
+  return !entries.some(
+    (f) => f !== own && (f.subresource ?? "") === "" && f.time !== undefined && f.time >= appliedAt,
+  );
 }
 
 /** Whether tenantctl applied this object (and so may prune it): its label and its field manager. */

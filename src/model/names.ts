@@ -44,9 +44,13 @@ export const POD_SECURITY = {
   warnVersion: "pod-security.kubernetes.io/warn-version",
 } as const;
 
-/** The namespace that holds everything of one tenant. */
+/**
+ * The namespace that holds everything of one tenant. Tenant names are DNS labels of at most
+ * 56 characters (spec rule), so this is a DNS label too, and Argo CD's ApplicationSet
+ * templates can spell it the same way (`tenant-{{ .path.basename }}`).
+ */
 export function tenantNamespace(tenant: string): string {
-  return dnsLabel("tenant", tenant);
+  return `tenant-${tenant}`;
 }
 
 /** Fixed names of the per-tenant baseline objects (one of each per namespace). */
@@ -126,13 +130,14 @@ export function secretPath(zone: string, tenant: string, item: string): string {
 }
 
 /** The External Secrets store a zone reads from (one per zone, with its own IAM role). */
+export const ZONE_SECRET_STORE_PREFIX = "aws-secrets-";
 export function zoneSecretStore(zone: string): string {
-  return dnsLabel("aws-secrets", zone);
+  return `${ZONE_SECRET_STORE_PREFIX}${zone}`;
 }
 
-/** The namespace of a zone's shared data services. */
+/** The namespace of a zone's shared data services (zone names are at most 53 characters). */
 export function zoneDataNamespace(zone: string): string {
-  return dnsLabel("zone", zone, "data");
+  return `zone-${zone}-data`;
 }
 
 /** In a zone's data namespace: the Secret with a tenant's role credentials, and its Database object. */
@@ -175,6 +180,50 @@ export const NODE_POOL = {
   zone: (zone: string) => dnsLabel("zone", zone),
   tenant: (tenant: string) => dnsLabel("tenant", tenant),
 } as const;
+
+/** Where the Argo CD objects live, and the project that owns the platform's own objects. */
+export const ARGOCD = {
+  namespace: "argocd",
+  platformProject: "platform",
+  inCluster: "https://kubernetes.default.svc",
+  controllerServiceAccount: "system:serviceaccount:argocd:argocd-application-controller",
+} as const;
+
+/** A tenant's Argo CD project and applications (its stack; its baseline belongs to the platform). */
+export function tenantProject(tenant: string): string {
+  return `tenant-${tenant}`;
+}
+export function tenantApplication(tenant: string): string {
+  return `tenant-${tenant}`;
+}
+export function tenantBaselineApplication(tenant: string): string {
+  return `tenant-${tenant}-platform`;
+}
+
+/** Namespace labels that admission policies read: the node pool of the tenant's workloads and of its database. */
+export const NAMESPACE_POOL_LABEL = "tenantctl.io/node-pool";
+export const NAMESPACE_DATABASE_POOL_LABEL = "tenantctl.io/database-pool";
+
+/** IAM roles the cluster layer refers to; the AWS layer creates them with these names. */
+export function zoneSecretsRole(cluster: string, zone: string): string {
+  return `${cluster}-${zone}-secrets`.slice(0, 64);
+}
+export function karpenterNodeRole(cluster: string): string {
+  return `KarpenterNodeRole-${cluster}`.slice(0, 64);
+}
+export function roleArn(accountId: string, role: string): string {
+  return `arn:aws:iam::${accountId}:role/${role}`;
+}
+
+/** The service account External Secrets uses for a zone's store. */
+export function zoneSecretsServiceAccount(zone: string): string {
+  return dnsLabel("secrets", zone);
+}
+
+/** The directory of the cluster layer inside the output directory. */
+export function clusterDirectory(cluster: string): string {
+  return `clusters/${cluster}`;
+}
 
 /** The path of a tenant's rendered objects inside the output directory. */
 export function tenantDirectory(tenant: string): string {

@@ -2,7 +2,13 @@ import type { EffectiveSettings } from "../spec/defaults.js";
 import { effectiveSettings } from "../spec/effective.js";
 import { databaseInstances, type EffectiveQuota, effectiveQuota } from "../spec/footprint.js";
 import { tenantHostname } from "../spec/rules.js";
-import type { Platform, SecretProvider } from "../spec/schema.js";
+import {
+  ADDON_NAMES,
+  ADDONS_OFF_BY_DEFAULT,
+  type AddonName,
+  type Platform,
+  type SecretProvider,
+} from "../spec/schema.js";
 import { backupBucket, redisPrefix, tenantNamespace } from "./names.js";
 
 /**
@@ -38,6 +44,11 @@ export interface TenantModel {
   readonly redisPrefix: string;
 }
 
+export interface AddonModel {
+  readonly name: AddonName;
+  readonly values: Readonly<Record<string, unknown>>;
+}
+
 export interface Model {
   readonly platform: string;
   readonly cluster: Platform["cluster"];
@@ -47,6 +58,8 @@ export interface Model {
   readonly backups: { readonly bucket: string; readonly retention: string; readonly schedule: string };
   readonly zones: readonly ZoneModel[];
   readonly tenants: readonly TenantModel[];
+  /** The enabled add-ons, in a fixed order, with the user's Helm values. */
+  readonly addons: readonly AddonModel[];
 }
 
 export function resolve(spec: Platform): Model {
@@ -98,5 +111,16 @@ export function resolve(spec: Platform): Model {
     },
     zones: [...zones.values()],
     tenants,
+    addons: ADDON_NAMES.flatMap((name): AddonModel[] => {
+      const setting = spec.addons[name];
+      const enabled =
+        setting === undefined
+          ? !ADDONS_OFF_BY_DEFAULT.includes(name)
+          : typeof setting === "boolean"
+            ? setting
+            : setting.enabled;
+      const values = typeof setting === "object" ? (setting.values ?? {}) : {};
+      return enabled ? [{ name, values }] : [];
+    }),
   };
 }

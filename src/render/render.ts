@@ -1,7 +1,8 @@
-import { objectFileName, tenantDirectory, zoneDirectory } from "../model/names.js";
+import { clusterDirectory, objectFileName, tenantDirectory, zoneDirectory } from "../model/names.js";
 import { type Model, resolve } from "../model/resolve.js";
 import type { Platform } from "../spec/schema.js";
 import type { KubernetesObject } from "./kubernetes/object.js";
+import { renderCluster } from "./cluster/index.js";
 import { renderZoneData } from "./kubernetes/data/zone.js";
 import { renderTenant } from "./kubernetes/tenant.js";
 
@@ -19,25 +20,19 @@ export function render(spec: Platform): RenderedObject[] {
 
 export function renderModel(model: Model): RenderedObject[] {
   const out: RenderedObject[] = [];
+  const place = (dir: string, tenant: string | undefined, objects: readonly KubernetesObject[]) => {
+    for (const object of objects) {
+      out.push({ file: `${dir}/${objectFileName(object.kind, object.metadata.name)}`, tenant, object });
+    }
+  };
   for (const tenant of model.tenants) {
-    const dir = tenantDirectory(tenant.name);
-    for (const object of renderTenant(model, tenant)) {
-      out.push({
-        file: `${dir}/${objectFileName(object.kind, object.metadata.name)}`,
-        tenant: tenant.name,
-        object,
-      });
-    }
+    const parts = renderTenant(model, tenant);
+    place(`${tenantDirectory(tenant.name)}/platform`, tenant.name, parts.platform);
+    place(`${tenantDirectory(tenant.name)}/n8n`, tenant.name, parts.n8n);
   }
-  for (const zone of model.zones) {
-    const dir = zoneDirectory(zone.name);
-    for (const object of renderZoneData(model, zone)) {
-      out.push({
-        file: `${dir}/${objectFileName(object.kind, object.metadata.name)}`,
-        tenant: undefined,
-        object,
-      });
-    }
+  for (const zone of model.zones) place(zoneDirectory(zone.name), undefined, renderZoneData(model, zone));
+  for (const [dir, objects] of Object.entries(renderCluster(model))) {
+    place(`${clusterDirectory(model.cluster.name)}/${dir}`, undefined, objects);
   }
   assertUniqueFiles(out);
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -95,8 +95,20 @@ const settings = {
 
 export const Defaults = z.strictObject(settings).meta({ description: "Applied to every tenant." });
 
+/** A zone name: its data namespace `zone-<name>-data` must stay a DNS label. */
+export const ZoneName = z
+  .string()
+  .max(53, { error: "at most 53 characters, so that its namespace zone-<name>-data stays a DNS label" })
+  .pipe(DnsLabel);
+
+/** A tenant name: its namespace `tenant-<name>` and Argo CD project must stay DNS labels. */
+export const TenantName = z
+  .string()
+  .max(56, { error: "at most 56 characters, so that its namespace tenant-<name> stays a DNS label" })
+  .pipe(DnsLabel);
+
 export const Tenant = z.strictObject({
-  name: DnsLabel,
+  name: TenantName,
   zone: DnsLabel,
   hostname: DnsName.optional().meta({ description: "Default: <name>.<cluster.domain>" }),
   ...settings,
@@ -117,6 +129,13 @@ export const Cluster = z.strictObject({
   region: AwsRegion,
   domain: DnsName,
   kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS),
+  awsAccountId: z
+    .string()
+    .regex(/^\d{12}$/, { error: 'a 12-digit AWS account id, quoted: "123456789012"' })
+    .meta({
+      description:
+        "The AWS account of the cluster: IAM role ARNs (zone identities, Karpenter) are built from it.",
+    }),
   vpcCidr: Cidr.default("10.0.0.0/16").meta({
     description:
       "The cluster VPC: where the load balancer, the API server endpoints and RDS live. NetworkPolicies allow exactly these sources and destinations.",
@@ -172,6 +191,41 @@ export const Secrets = z.strictObject({
   provider: z.enum(SECRET_PROVIDERS).default("external-secrets"),
 });
 
+export const ADDON_NAMES = [
+  "cloudnativePg",
+  "keda",
+  "karpenter",
+  "externalSecrets",
+  "externalDns",
+  "certManager",
+  "awsLoadBalancerController",
+  "kyverno",
+  "policyReporter",
+  "kubePrometheusStack",
+  "loki",
+] as const;
+export type AddonName = (typeof ADDON_NAMES)[number];
+
+/** Add-ons the cluster layer installs unless switched off; Kyverno and its reporter are opt-in. */
+export const ADDONS_OFF_BY_DEFAULT: readonly AddonName[] = ["kyverno", "policyReporter"];
+
+const AddonSwitch = z.union([
+  z.boolean(),
+  z.strictObject({
+    enabled: z.boolean().default(true),
+    values: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: "Helm values merged over tenantctl's." }),
+  }),
+]);
+export const Addons = z.strictObject(
+  Object.fromEntries(ADDON_NAMES.map((name) => [name, AddonSwitch.optional()])) as Record<
+    AddonName,
+    z.ZodOptional<typeof AddonSwitch>
+  >,
+);
+
 export const Platform = z.strictObject({
   apiVersion: z.literal("tenantctl/v1alpha1"),
   kind: z.literal("Platform"),
@@ -181,7 +235,10 @@ export const Platform = z.strictObject({
   secrets: Secrets.default({ provider: "external-secrets" }),
   ingress: Ingress.default({ className: "alb", tls: "acm", controllerNamespace: "ingress-nginx" }),
   backups: Backups.default({ retention: "30d", schedule: "0 0 3 * * *" }),
-  zones: z.record(DnsLabel, Zone).refine((zones) => Object.keys(zones).length > 0, {
+  addons: Addons.default({}).meta({
+    description: "Cluster add-ons, each true/false or { enabled, values }.",
+  }),
+  zones: z.record(ZoneName, Zone).refine((zones) => Object.keys(zones).length > 0, {
     error: "no zone is declared; at least one is required",
     params: { hint: "declare a zone, for example `internal: { customerData: false }`" },
   }),

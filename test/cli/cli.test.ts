@@ -83,7 +83,8 @@ describe("tenantctl CLI", () => {
   it("writes one YAML stream to stdout with --out -", async () => {
     const r = await run("render", example, "--out", "-");
     expect(r.code).toBe(0);
-    expect(r.out.startsWith("---\n# tenants/")).toBe(true);
+    expect(r.out.startsWith("---\n# clusters/acme-prod/")).toBe(true);
+    expect(r.out).toContain("---\n# tenants/ops/n8n/deployment-n8n-main.yaml\n");
   });
 
   it("refuses with exit 1 to overwrite a directory it does not own", async () => {

@@ -30,16 +30,26 @@ function changedIn(report: Awaited<ReturnType<typeof applyPlatform>>): string[] 
 }
 
 describe.sequential("the example platform on a real kube-apiserver", () => {
+  beforeAll(async () => {
+    // Argo CD's namespace, as bootstrap leaves it (docs/bootstrap.md): the GitOps objects go there.
+    await admin.call("PATCH", "/api/v1/namespaces/argocd", {
+      contentType: "application/apply-patch+yaml",
+      body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "argocd" } },
+      query: { fieldManager: "tenantctl-test", force: "true" },
+    });
+  });
+
   it("applies with Strict field validation: every object, custom resources against their real CRDs", async () => {
-    const report = await applyPlatform(admin, model, objects);
-    const notCreated = report.results.filter((r) => r.outcome !== "created");
-    expect(notCreated).toEqual([]);
+    const report = await applyPlatform(admin, model, objects, { withGitOps: true });
+    expect(report.results.filter((r) => r.outcome === "failed" || r.outcome === "not-attempted")).toEqual([]);
+    // Every tenant object is new (cluster-scoped ones may exist from another platform's test).
+    expect(report.results.filter((r) => r.tenant !== undefined && r.outcome !== "created")).toEqual([]);
     expect(report.results).toHaveLength(objects.length);
     expect(report.pruneSkipped).toBe(false);
   });
 
   it("applies a second time as a no-op", async () => {
-    const report = await applyPlatform(admin, model, objects);
+    const report = await applyPlatform(admin, model, objects, { withGitOps: true });
     expect(changedIn(report)).toEqual([]);
     expect(report.pruned).toEqual([]);
   });
@@ -70,7 +80,7 @@ describe.sequential("the example platform on a real kube-apiserver", () => {
     expect(dry.results.filter((r) => r.outcome === "configured").map((r) => r.ref.name)).toEqual([
       "n8n-worker",
     ]);
-    const again = await applyPlatform(admin, model, objects);
+    const again = await applyPlatform(admin, model, objects, { withGitOps: true });
     expect(changedIn(again)).toEqual([]);
   });
 });
@@ -276,13 +286,78 @@ describe("admission, as the tenant admin with server-side dry run", () => {
       metadata: { name, namespace: "tenant-initech" },
       spec: { type, ports: [{ port: 80 }], selector: { app: "x" } },
     });
+    // Two layers refuse them: the admission policy (checked first) and the quota (0 of each).
     const lb = await create(service("lb", "LoadBalancer"), "services");
     expect(lb.status).toBe(403);
-    expect(lb.body.message).toMatch(/exceeded quota: tenant-quota.*services.loadbalancers/);
+    expect(lb.body.message).toMatch(/tenantctl-tenant-workloads.*no LoadBalancer or NodePort Service/);
     const np = await create(service("np", "NodePort"), "services");
     expect(np.status).toBe(403);
-    expect(np.body.message).toMatch(/services.nodeports/);
+    expect(np.body.message).toMatch(/no LoadBalancer or NodePort Service/);
+    const quota = await admin.call<{ spec: { hard: Record<string, string> } }>(
+      "GET",
+      "/api/v1/namespaces/tenant-initech/resourcequotas/tenant-quota",
+    );
+    expect(quota.body.spec.hard).toMatchObject({ "services.loadbalancers": "0", "services.nodeports": "0" });
     expect((await create(service("ok", "ClusterIP"), "services")).status).toBe(201);
+  });
+
+  for (const [name, change, reason] of [
+    [
+      "tolerating another tenant's dedicated nodes",
+      {
+        tolerations: [
+          { key: "tenantctl.io/node-pool", operator: "Equal", value: "tenant-globex", effect: "NoSchedule" },
+        ],
+      },
+      /may tolerate only its own tenant's node pool/,
+    ],
+    [
+      "tolerating every taint",
+      { tolerations: [{ operator: "Exists" }] },
+      /may tolerate only its own tenant's node pool/,
+    ],
+    [
+      "tolerating the database pool",
+      { tolerations: [{ key: "tenantctl.io/node-pool", operator: "Equal", value: "database" }] },
+      /may tolerate only/,
+    ],
+    [
+      "selecting another tenant's dedicated nodes",
+      { nodeSelector: { "tenantctl.io/node-pool": "tenant-globex" } },
+      /may select only/,
+    ],
+    [
+      "requiring another pool by node affinity",
+      {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                {
+                  matchExpressions: [
+                    { key: "tenantctl.io/node-pool", operator: "In", values: ["tenant-globex"] },
+                  ],
+                },
+              ],
+            },
+          },
+        },
+      },
+      /may require only/,
+    ],
+    ["naming its node", { nodeName: "globex-a" }, /may not name its node/],
+  ] as const) {
+    it(`rejects a pod ${name}`, async () => {
+      const response = await create(pod("p", change), "pods");
+      expect(response.status, response.body.message).toBe(403);
+      expect(response.body.message).toMatch(/ValidatingAdmissionPolicy 'tenantctl-tenant-workloads'/);
+      expect(response.body.message).toMatch(reason);
+    });
+  }
+
+  it("accepts a pod on its own pool", async () => {
+    const own = pod("own", { nodeSelector: { "tenantctl.io/node-pool": "general" } });
+    expect((await create(own, "pods")).status).toBe(201);
   });
 
   it("rejects a pod that asks for more than the tenant's quota", async () => {
@@ -294,6 +369,206 @@ describe("admission, as the tenant admin with server-side dry run", () => {
     const response = await create(big, "pods");
     expect(response.status).toBe(403);
     expect(response.body.message).toMatch(/exceeded quota: tenant-quota/);
+  });
+});
+
+describe("admission of ExternalSecrets, as an internal-zone tenant admin", () => {
+  const externalSecret = (store: string, key: string) => ({
+    apiVersion: "external-secrets.io/v1",
+    kind: "ExternalSecret",
+    metadata: { name: "mine", namespace: "tenant-ops" },
+    spec: {
+      data: [{ remoteRef: { key, property: "token" }, secretKey: "token" }],
+      secretStoreRef: { kind: "ClusterSecretStore", name: store },
+      target: { name: "mine" },
+    },
+  });
+  async function create(object: ReturnType<typeof externalSecret>) {
+    const tenant = KubeClient.fromKubeconfig({ kubeconfig: kubeconfigOf(testenv, "ops-admin") });
+    try {
+      return await tenant.request<{ message?: string }>(
+        "POST",
+        "/apis/external-secrets.io/v1/namespaces/tenant-ops/externalsecrets",
+        {
+          body: object,
+          query: { dryRun: "All" },
+        },
+      );
+    } finally {
+      tenant.close();
+    }
+  }
+
+  it("rejects one pointing at the external (customer-data) zone's store", async () => {
+    const response = await create(externalSecret("aws-secrets-external", "internal/ops/slack"));
+    expect(response.status).toBe(403);
+    expect(response.body.message).toMatch(/may read only the ClusterSecretStore of its own zone/);
+  });
+
+  it("rejects one reading another tenant's secrets in its own store", async () => {
+    const response = await create(externalSecret("aws-secrets-internal", "internal/payroll/db"));
+    expect(response.status).toBe(403);
+    expect(response.body.message).toMatch(/may read only its own secrets/);
+  });
+
+  it("accepts one reading its own secrets from its zone's store", async () => {
+    const response = await create(externalSecret("aws-secrets-internal", "internal/ops/slack"));
+    expect(response.status, response.body.message).toBe(201);
+  });
+});
+
+describe("admission of NetworkPolicies in the internal zone", () => {
+  const policy = (to: unknown[]) => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "egress", namespace: "tenant-ops" },
+    spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to }] },
+  });
+  const create = (body: unknown, user: string) => {
+    const client = KubeClient.fromKubeconfig({
+      kubeconfig: user === "admin" ? kubeconfig : kubeconfigOf(testenv, user),
+    });
+    return client
+      .request<{ message?: string }>(
+        "POST",
+        "/apis/networking.k8s.io/v1/namespaces/tenant-ops/networkpolicies",
+        {
+          body,
+          query: { dryRun: "All" },
+        },
+      )
+      .finally(() => client.close());
+  };
+  // Tenant admins may not write NetworkPolicies at all (RBAC); the policy stops everyone else
+  // but the platform, e.g. a namespace admin of another operator. Impersonation-free check: a
+  // service account of the namespace with the right to write them.
+  it("rejects egress to the customer-data network, and to everything (no 'to'), for non-platform writers", async () => {
+    const sa = "netpol-writer";
+    await admin
+      .call("POST", "/api/v1/namespaces/tenant-ops/serviceaccounts", {
+        body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: sa } },
+      })
+      .catch(() => undefined);
+    await admin.call("PATCH", `/apis/rbac.authorization.k8s.io/v1/namespaces/tenant-ops/rolebindings/${sa}`, {
+      contentType: "application/apply-patch+yaml",
+      body: {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: sa, namespace: "tenant-ops" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "admin" },
+        subjects: [{ kind: "ServiceAccount", name: sa, namespace: "tenant-ops" }],
+      },
+      query: { fieldManager: "tenantctl-test", force: "true" },
+    });
+    const token = await admin.call<{ status: { token: string } }>(
+      "POST",
+      `/api/v1/namespaces/tenant-ops/serviceaccounts/${sa}/token`,
+      { body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: {} } },
+    );
+    const file = `${testenv}/${sa}.kubeconfig`;
+    const { readFileSync, writeFileSync } = await import("node:fs");
+    writeFileSync(
+      file,
+      readFileSync(kubeconfig, "utf8").replace(/token: \S+/, `token: ${token.body.status.token}`),
+    );
+    const writer = KubeClient.fromKubeconfig({ kubeconfig: file });
+    const post = (body: unknown) =>
+      writer.request<{ message?: string }>(
+        "POST",
+        "/apis/networking.k8s.io/v1/namespaces/tenant-ops/networkpolicies",
+        {
+          body,
+          query: { dryRun: "All" },
+        },
+      );
+    try {
+      const direct = await post(policy([{ ipBlock: { cidr: "10.50.1.0/24" } }]));
+      expect(direct.status, direct.body.message).toBe(403);
+      expect(direct.body.message).toMatch(/tenantctl-internal-egress-internal.*no egress to 10.50.0.0\/16/);
+      const wide = await post(policy([{ ipBlock: { cidr: "10.0.0.0/8" } }]));
+      expect(wide.status).toBe(403);
+      const everything = await post({
+        ...policy([]),
+        spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{}] },
+      });
+      expect(everything.status).toBe(403);
+      const excepted = await post(policy([{ ipBlock: { cidr: "10.0.0.0/8", except: ["10.50.0.0/16"] } }]));
+      expect(excepted.status, excepted.body.message).toBe(201);
+      const elsewhere = await post(policy([{ ipBlock: { cidr: "192.168.10.0/24" } }]));
+      expect(elsewhere.status, elsewhere.body.message).toBe(201);
+    } finally {
+      writer.close();
+    }
+    // The platform itself is exempt (its own policies are verified statically).
+    expect((await create(policy([{ ipBlock: { cidr: "10.50.1.0/24" } }]), "admin")).status).toBe(201);
+  });
+});
+
+describe("the admission policies as the API server compiled them", () => {
+  it("type-check without warnings", async () => {
+    const list = await admin.call<{
+      items: { metadata: { name: string }; status?: { typeChecking?: { expressionWarnings?: unknown[] } } }[];
+    }>("GET", "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies");
+    const ours = list.body.items.filter((p) => p.metadata.name.startsWith("tenantctl-"));
+    expect(ours.map((p) => p.metadata.name).sort()).toEqual([
+      "tenantctl-internal-egress-internal",
+      "tenantctl-namespace-labels",
+      "tenantctl-secret-store-zone",
+      "tenantctl-tenant-workloads",
+    ]);
+    for (const p of ours)
+      expect(p.status?.typeChecking?.expressionWarnings ?? [], p.metadata.name).toEqual([]);
+  });
+
+  it("keep tenant and zone labels of a namespace for the platform alone", async () => {
+    const sa = `${testenv}/netpol-writer.kubeconfig`;
+    const writer = KubeClient.fromKubeconfig({ kubeconfig: sa });
+    await admin.call(
+      "PATCH",
+      "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/netpol-writer-namespaces",
+      {
+        contentType: "application/apply-patch+yaml",
+        body: {
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "ClusterRoleBinding",
+          metadata: { name: "netpol-writer-namespaces" },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+          subjects: [{ kind: "ServiceAccount", name: "netpol-writer", namespace: "tenant-ops" }],
+        },
+        query: { fieldManager: "tenantctl-test", force: "true" },
+      },
+    );
+    try {
+      const relabel = await writer.request<{ message?: string }>("PATCH", "/api/v1/namespaces/tenant-ops", {
+        contentType: "application/merge-patch+json",
+        body: { metadata: { labels: { "tenantctl.io/zone": "external" } } },
+        query: { dryRun: "All" },
+      });
+      expect(relabel.status, relabel.body.message).toBe(403);
+      expect(relabel.body.message).toMatch(/tenantctl-namespace-labels/);
+      const unrestrict = await writer.request<{ message?: string }>(
+        "PATCH",
+        "/api/v1/namespaces/tenant-ops",
+        {
+          contentType: "application/merge-patch+json",
+          body: { metadata: { labels: { "pod-security.kubernetes.io/enforce": "privileged" } } },
+          query: { dryRun: "All" },
+        },
+      );
+      expect(unrestrict.status).toBe(403);
+      const harmless = await writer.request("PATCH", "/api/v1/namespaces/tenant-ops", {
+        contentType: "application/merge-patch+json",
+        body: { metadata: { labels: { team: "ops" } } },
+        query: { dryRun: "All" },
+      });
+      expect(harmless.status).toBe(200);
+    } finally {
+      writer.close();
+      await admin.call(
+        "DELETE",
+        "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/netpol-writer-namespaces",
+      );
+    }
   });
 });
 
@@ -355,52 +630,6 @@ describe.sequential("scheduling on KWOK nodes shaped like the Karpenter pools", 
       expect(["general-a", "general-b"], `${p.metadata.namespace}/${p.metadata.name}`).toContain(
         p.spec.nodeName,
       );
-  });
-
-  it("keeps a pod that only selects a dedicated pool (without tolerating it) off those nodes", async () => {
-    const tenant = KubeClient.fromKubeconfig({ kubeconfig: kubeconfigOf(testenv, "initech-admin") });
-    const name = "sneaky";
-    const created = await tenant.call("POST", "/api/v1/namespaces/tenant-initech/pods", {
-      body: {
-        apiVersion: "v1",
-        kind: "Pod",
-        metadata: { name },
-        spec: {
-          nodeSelector: { "tenantctl.io/node-pool": "tenant-globex" },
-          containers: [
-            {
-              name: "app",
-              image: "busybox",
-              resources: {
-                limits: { cpu: "100m", memory: "64Mi" },
-                requests: { cpu: "50m", memory: "32Mi" },
-              },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                capabilities: { drop: ["ALL"] },
-                runAsNonRoot: true,
-                runAsUser: 1000,
-                seccompProfile: { type: "RuntimeDefault" },
-              },
-            },
-          ],
-        },
-      },
-    });
-    expect(created.status).toBe(201);
-    await new Promise((r) => setTimeout(r, 2000));
-    const pod = (
-      await tenant.call<Pod & { status: { phase: string } }>(
-        "GET",
-        `/api/v1/namespaces/tenant-initech/pods/${name}`,
-      )
-    ).body;
-    expect(pod.spec.nodeName).toBeUndefined();
-    expect(pod.status.phase).toBe("Pending");
-    await tenant.call("DELETE", `/api/v1/namespaces/tenant-initech/pods/${name}`, {
-      query: { gracePeriodSeconds: "0" },
-    });
-    tenant.close();
   });
 });
 

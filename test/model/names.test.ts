@@ -6,17 +6,18 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 describe("names", () => {
   it("keeps short names readable", () => {
     expect(tenantNamespace("globex")).toBe("tenant-globex");
+    expect(tenantNamespace("a".repeat(56))).toHaveLength(MAX_LABEL_LENGTH);
   });
   it("truncates long names to 63 characters with a hash suffix", () => {
     const long = "a".repeat(60);
-    const name = tenantNamespace(long);
+    const name = dnsLabel("tenant", long);
     expect(name).toHaveLength(MAX_LABEL_LENGTH);
     expect(name).toMatch(DNS_LABEL);
     expect(name).toMatch(/-[0-9a-f]{8}$/);
   });
   it("gives two long names that share a prefix different results", () => {
-    const a = tenantNamespace(`${"x".repeat(60)}-one`);
-    const b = tenantNamespace(`${"x".repeat(60)}-two`);
+    const a = dnsLabel("tenant", `${"x".repeat(60)}-one`);
+    const b = dnsLabel("tenant", `${"x".repeat(60)}-two`);
     expect(a).not.toBe(b);
     expect(a.length).toBeLessThanOrEqual(MAX_LABEL_LENGTH);
   });

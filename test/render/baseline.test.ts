@@ -3,7 +3,7 @@ import { BASELINE, LABEL, POD_SECURITY } from "../../src/model/names.js";
 import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
 import { exampleModel, exampleObjects } from "../support/example.js";
 
-const objects = exampleObjects();
+const objects = exampleObjects().filter((o) => o.tenant !== undefined);
 const model = exampleModel();
 const ofTenant = (tenant: string) => objects.filter((o) => o.tenant === tenant).map((o) => o.object);
 const find = (tenant: string, kind: string, name?: string): KubernetesObject => {

@@ -372,7 +372,7 @@ describe("secrets providers", () => {
       creationPolicy: "Orphan",
       deletionPolicy: "Retain",
     });
-    expect(es.metadata.annotations).toEqual({
+    expect(es.metadata.annotations).toMatchObject({
       "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
       "tenantctl.io/data-bearing": "true",
     });

@@ -73,6 +73,6 @@ describe("rendered output", () => {
     const objects = render(validSpec());
     const stream = toYamlStream(objects);
     expect(stream.match(/^---$/gm)).toHaveLength(objects.length);
-    expect(stream).toContain("# tenants/globex/namespace-tenant-globex.yaml");
+    expect(stream).toContain("# tenants/globex/platform/namespace-tenant-globex.yaml");
   });
 });

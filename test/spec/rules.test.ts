@@ -92,14 +92,16 @@ describe("spec rules", () => {
     expect(check(text).map((d) => d.code)).toEqual(["spec/invalid-value", "spec/invalid-value"]);
   });
 
-  it("accepts a 63-character tenant name (its namespace gets a hashed name)", () => {
-    const text = exampleWith((doc) => doc.setIn(["tenants", 0, "name"], `a${"b".repeat(62)}`));
+  it("accepts a 56-character tenant name (its namespace tenant-<name> is then 63 characters)", () => {
+    const text = exampleWith((doc) => doc.setIn(["tenants", 0, "name"], `a${"b".repeat(55)}`));
     expect(check(text).filter(isError)).toEqual([]);
   });
 
-  it("fails when a tenant name is longer than a DNS label", () => {
-    const text = exampleWith((doc) => doc.setIn(["tenants", 0, "name"], "a".repeat(64)));
-    expect(check(text).map((d) => d.code)).toEqual(["spec/out-of-range"]);
+  it("fails when a tenant name is too long for its namespace to be a DNS label", () => {
+    const text = exampleWith((doc) => doc.setIn(["tenants", 0, "name"], "a".repeat(57)));
+    const found = check(text);
+    expect(found.map((d) => d.code)).toEqual(["spec/out-of-range"]);
+    expect(found[0]?.message).toContain("expected at most 56 characters");
   });
 
   it("fails when the file holds more than one document", () => {

@@ -16,6 +16,7 @@ interface ApplyFlags extends KubeFlags {
   readonly prune: boolean;
   readonly allowDataLoss?: boolean;
   readonly reconcileAll?: boolean;
+  readonly withGitops?: boolean;
 }
 
 export function applyCommand(program: Command, io: Io): void {
@@ -54,6 +55,7 @@ export function applyCommand(program: Command, io: Io): void {
           prune: flags.prune,
           allowDataLoss: flags.allowDataLoss ?? false,
           reconcileAll: flags.reconcileAll ?? false,
+          withGitOps: flags.withGitops ?? false,
           onProgress: (event) => {
             if (event.type === "phase") {
               io.err(`  ${event.message}\n`);

@@ -17,35 +17,42 @@ export function diffCommand(program: Command, io: Io): void {
       .command("diff")
       .description("Show, object by object, what apply would change on the cluster (server-side dry run).")
       .argument("<spec>", "path of platform.yaml"),
-  ).action(async (file: string, flags: KubeFlags) => {
-    const { spec } = await loadSpec(file);
-    const model = resolve(spec);
-    const objects = renderModel(model);
-    const client = clientFrom(flags);
-    try {
-      const diffs = await diffPlatform(client, model.platform, objects);
-      for (const d of diffs) {
-        if (d.change === "none") continue;
-        const note = d.change === "keep-data" ? " (no longer rendered; kept: it holds data)" : "";
-        io.out(`${SIGN[d.change]} ${describeRef(d.ref)}${note}\n`);
-        for (const line of d.lines) io.out(`    ${line}\n`);
-      }
-      const tally = (c: keyof typeof SIGN) => diffs.filter((d) => d.change === c).length;
-      io.out(
-        `${tally("create")} to create, ${tally("update")} to change, ${tally("none")} unchanged, ${tally("prune")} to prune, ${tally("keep-data")} kept for data, ${tally("error")} errors\n`,
-      );
-    } catch (error) {
-      if (error instanceof KubeUnreachableError) {
-        throw failure(
-          "deploy/unreachable",
-          error.message,
-          "check the kubeconfig, the network and the cluster",
-          error,
+  )
+    .option(
+      "--with-gitops",
+      "also compare Argo CD's objects (projects, application sets, add-on applications)",
+    )
+    .action(async (file: string, flags: KubeFlags & { withGitops?: boolean }) => {
+      const { spec } = await loadSpec(file);
+      const model = resolve(spec);
+      const objects = renderModel(model);
+      const client = clientFrom(flags);
+      try {
+        const diffs = await diffPlatform(client, model.platform, objects, {
+          withGitOps: flags.withGitops ?? false,
+        });
+        for (const d of diffs) {
+          if (d.change === "none") continue;
+          const note = d.change === "keep-data" ? " (no longer rendered; kept: it holds data)" : "";
+          io.out(`${SIGN[d.change]} ${describeRef(d.ref)}${note}\n`);
+          for (const line of d.lines) io.out(`    ${line}\n`);
+        }
+        const tally = (c: keyof typeof SIGN) => diffs.filter((d) => d.change === c).length;
+        io.out(
+          `${tally("create")} to create, ${tally("update")} to change, ${tally("none")} unchanged, ${tally("prune")} to prune, ${tally("keep-data")} kept for data, ${tally("error")} errors\n`,
         );
+      } catch (error) {
+        if (error instanceof KubeUnreachableError) {
+          throw failure(
+            "deploy/unreachable",
+            error.message,
+            "check the kubeconfig, the network and the cluster",
+            error,
+          );
+        }
+        throw error;
+      } finally {
+        client.close();
       }
-      throw error;
-    } finally {
-      client.close();
-    }
-  });
+    });
 }

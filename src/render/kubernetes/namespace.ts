@@ -1,4 +1,5 @@
-import { POD_SECURITY } from "../../model/names.js";
+import { NAMESPACE_DATABASE_POOL_LABEL, NAMESPACE_POOL_LABEL, POD_SECURITY } from "../../model/names.js";
+import { poolFor } from "../../model/scheduling.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { type KubernetesObject, tenantLabels } from "./object.js";
 
@@ -8,7 +9,13 @@ import { type KubernetesObject, tenantLabels } from "./object.js";
  * cluster's Kubernetes version so that an upgrade never changes the profile unannounced.
  */
 export function renderNamespace(model: Model, tenant: TenantModel): KubernetesObject {
-  return restrictedNamespace(model, tenant.namespace, { ...tenant.settings.labels, ...tenantLabels(tenant) });
+  return restrictedNamespace(model, tenant.namespace, {
+    ...tenant.settings.labels,
+    ...tenantLabels(tenant),
+    // Read by the tenant-workloads admission policy: the only node pools its pods may use.
+    [NAMESPACE_POOL_LABEL]: poolFor(tenant, "n8n"),
+    [NAMESPACE_DATABASE_POOL_LABEL]: poolFor(tenant, "database"),
+  });
 }
 
 export function restrictedNamespace(

@@ -41,6 +41,8 @@ export const TENANT_ADMIN_RULES: readonly Rule[] = [
   },
   { apiGroups: ["batch"], resources: ["cronjobs", "jobs"], verbs: WRITE },
   { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: WRITE },
+  // Their own secrets from AWS: admission keeps them to their zone's store and <zone>/<tenant>/ paths.
+  { apiGroups: ["external-secrets.io"], resources: ["externalsecrets"], verbs: WRITE },
   { apiGroups: ["networking.k8s.io"], resources: ["networkpolicies"], verbs: READ },
   { apiGroups: ["events.k8s.io"], resources: ["events"], verbs: READ },
   { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: READ },

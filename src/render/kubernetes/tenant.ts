@@ -1,4 +1,5 @@
 import type { Model, TenantModel } from "../../model/resolve.js";
+import { inWave, WAVE } from "../waves.js";
 import { renderPostgresCluster, renderScheduledBackup } from "./data/postgres.js";
 import { renderRedis } from "./data/redis.js";
 import { renderNamespace } from "./namespace.js";
@@ -23,42 +24,56 @@ import { renderTenantRbac } from "./rbac.js";
 import { renderExternalSecrets } from "./secrets.js";
 import { renderStackNetworkPolicies } from "./stack-network.js";
 
-/** Everything of one tenant that lives in Kubernetes: the isolation baseline, then its n8n stack. */
-export function renderTenant(model: Model, tenant: TenantModel): KubernetesObject[] {
-  return [...renderBaseline(model, tenant), ...renderStack(model, tenant)];
+/**
+ * A tenant in two parts, as Argo CD delivers them:
+ * - platform: its namespace and everything that isolates it (quota, limits, every network
+ *   policy, RBAC), owned by the platform project: the tenant cannot change it;
+ * - n8n: its stack (secrets, data services, n8n, autoscaling, ingress, monitoring), in the
+ *   tenant's own project.
+ */
+export interface TenantParts {
+  readonly platform: KubernetesObject[];
+  readonly n8n: KubernetesObject[];
 }
 
-export function renderBaseline(model: Model, tenant: TenantModel): KubernetesObject[] {
+export function renderTenant(model: Model, tenant: TenantModel): TenantParts {
   const meta = (name: string) => tenantMeta(tenant, name);
-  return [
-    renderNamespace(model, tenant),
-    renderResourceQuota(tenant),
-    renderLimitRange(tenant),
-    renderDefaultDeny(meta),
-    renderAllowDns(meta),
-    ...renderTenantRbac(tenant),
-  ];
-}
-
-export function renderStack(model: Model, tenant: TenantModel): KubernetesObject[] {
   const { database, redis, n8n } = tenant.settings;
   const roles = n8nRoles(tenant);
-  return [
-    ...renderExternalSecrets(model, tenant),
-    ...(database.isolation === "cluster"
-      ? [renderPostgresCluster(model, tenant), renderScheduledBackup(model, tenant)]
-      : []),
-    ...(redis.isolation === "instance" ? renderRedis(tenant) : []),
-    renderServiceAccount(tenant),
-    ...roles.map((role) => renderN8nDeployment(tenant, role)),
-    ...roles.map((role) => renderN8nPodDisruptionBudget(tenant, role)),
-    renderN8nService(tenant, "main"),
-    ...(n8n.webhook.enabled ? [renderN8nService(tenant, "webhook"), renderWebhookAutoscaler(tenant)] : []),
-    renderWorkerScaledObject(tenant),
-    renderWorkerTriggerAuthentication(tenant),
-    renderIngress(model, tenant),
-    ...renderStackNetworkPolicies(model, tenant),
-    renderServiceMonitor(tenant),
-    renderPrometheusRule(tenant),
-  ];
+  return {
+    platform: [
+      ...inWave(WAVE.namespace, [renderNamespace(model, tenant)]),
+      ...inWave(WAVE.isolation, [
+        renderResourceQuota(tenant),
+        renderLimitRange(tenant),
+        renderDefaultDeny(meta),
+        renderAllowDns(meta),
+        ...renderStackNetworkPolicies(model, tenant),
+        ...renderTenantRbac(tenant),
+      ]),
+    ],
+    n8n: [
+      ...inWave(WAVE.secrets, [...renderExternalSecrets(model, tenant), renderServiceAccount(tenant)]),
+      ...inWave(WAVE.data, [
+        ...(database.isolation === "cluster"
+          ? [renderPostgresCluster(model, tenant), renderScheduledBackup(model, tenant)]
+          : []),
+        ...(redis.isolation === "instance" ? renderRedis(tenant) : []),
+      ]),
+      ...inWave(WAVE.n8n, [
+        ...roles.map((role) => renderN8nDeployment(tenant, role)),
+        ...roles.map((role) => renderN8nPodDisruptionBudget(tenant, role)),
+        renderN8nService(tenant, "main"),
+        ...(n8n.webhook.enabled ? [renderN8nService(tenant, "webhook")] : []),
+      ]),
+      ...inWave(WAVE.scaling, [
+        ...(n8n.webhook.enabled ? [renderWebhookAutoscaler(tenant)] : []),
+        renderWorkerScaledObject(tenant),
+        renderWorkerTriggerAuthentication(tenant),
+        renderIngress(model, tenant),
+        renderServiceMonitor(tenant),
+        renderPrometheusRule(tenant),
+      ]),
+    ],
+  };
 }

@@ -16,6 +16,7 @@ import type { Model, TenantModel, ZoneModel } from "../../../model/resolve.js";
 import { databaseName, databaseRole, redisAclUser } from "../../../model/secrets.js";
 import { bytes, formatBytes } from "../../../spec/quantity.js";
 import { PINNED } from "../../../versions.js";
+import { inWave, WAVE, type Wave } from "../../waves.js";
 import { restrictedNamespace } from "../namespace.js";
 import { renderAllowDns, renderDefaultDeny } from "../network-policy.js";
 import { type KubernetesObject, managedLabels, type ObjectMeta, zoneMeta } from "../object.js";
@@ -47,7 +48,14 @@ export function renderZoneData(model: Model, zone: ZoneModel): KubernetesObject[
   ];
   if (dbTenants.length > 0) out.push(...sharedDatabase(model, zone, dbTenants, meta));
   if (aclTenants.length > 0) out.push(...sharedRedis(model, zone, aclTenants, meta));
-  return out;
+  return out.map((o) => inWave(zoneWave(o.kind), [o])[0] as KubernetesObject);
+}
+
+function zoneWave(kind: string): Wave {
+  if (kind === "Namespace") return WAVE.namespace;
+  if (kind === "NetworkPolicy") return WAVE.isolation;
+  if (kind === "ExternalSecret") return WAVE.secrets;
+  return WAVE.data;
 }
 
 type Meta = (name: string, extra?: Parameters<typeof zoneMeta>[3]) => ObjectMeta;

@@ -1,0 +1,112 @@
+import { ARGOCD, LABEL, NODE_POOL } from "../../model/names.js";
+import type { AddonModel, Model } from "../../model/resolve.js";
+import type { AddonName } from "../../spec/schema.js";
+import { PINNED } from "../../versions.js";
+import type { KubernetesObject } from "../kubernetes/object.js";
+import { clusterMeta } from "./meta.js";
+import { SYNC_POLICY } from "./argocd.js";
+
+/**
+ * Add-ons as Argo CD Applications of upstream Helm charts at the versions pinned in
+ * src/versions.json, with tenantctl's values (the user's `addons.<name>.values` merged over
+ * them). Add-ons sync in an early wave, before anything that needs their CRDs.
+ */
+type Values = Record<string, unknown>;
+
+function defaultValues(model: Model, name: AddonName): Values {
+  const cluster = model.cluster;
+  const onGeneral = { nodeSelector: { [NODE_POOL.key]: NODE_POOL.general } };
+  switch (name) {
+    case "cloudnativePg":
+      return { ...onGeneral, monitoring: { podMonitorEnabled: false } };
+    case "keda":
+      return { ...onGeneral };
+    case "karpenter":
+      return {
+        controller: {
+          resources: { limits: { cpu: "1", memory: "1Gi" }, requests: { cpu: "250m", memory: "512Mi" } },
+        },
+        settings: { clusterName: cluster.name, interruptionQueue: cluster.name },
+        // Karpenter must not run on nodes it manages: the cluster's managed node group "system".
+        nodeSelector: { "eks.amazonaws.com/nodegroup": "system" },
+      };
+    case "externalSecrets":
+      return { ...onGeneral, installCRDs: true };
+    case "externalDns":
+      return {
+        ...onGeneral,
+        domainFilters: [cluster.domain],
+        policy: "upsert-only",
+        provider: { name: "aws" },
+        sources: ["ingress"],
+        txtOwnerId: cluster.name,
+      };
+    case "certManager":
+      return { ...onGeneral, crds: { enabled: true } };
+    case "awsLoadBalancerController":
+      return { ...onGeneral, clusterName: cluster.name, region: cluster.region };
+    case "kyverno":
+      return { admissionController: { replicas: 3 } };
+    case "policyReporter":
+      return { ui: { enabled: true } };
+    case "kubePrometheusStack":
+      return {
+        prometheus: {
+          prometheusSpec: {
+            // Pick up every tenant's ServiceMonitor and PrometheusRule, not only the chart's.
+            podMonitorSelectorNilUsesHelmValues: false,
+            ruleSelectorNilUsesHelmValues: false,
+            serviceMonitorSelectorNilUsesHelmValues: false,
+          },
+        },
+      };
+    case "loki":
+      return {
+        deploymentMode: "SingleBinary",
+        loki: { auth_enabled: true, commonConfig: { replication_factor: 1 } },
+      };
+  }
+}
+
+export function renderAddons(model: Model): KubernetesObject[] {
+  return model.addons.map((addon) => renderAddon(model, addon));
+}
+
+function renderAddon(model: Model, addon: AddonModel): KubernetesObject {
+  const pin = PINNED.addons[addon.name];
+  const values = merge(defaultValues(model, addon.name), addon.values);
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: {
+      ...clusterMeta(model, `addon-${pin.chart}`, ARGOCD.namespace, {
+        "argocd.argoproj.io/sync-wave": "-30",
+      }),
+      labels: { ...clusterMeta(model, "x").labels, [LABEL.component]: "addon" },
+    },
+    spec: {
+      destination: { namespace: pin.namespace, server: ARGOCD.inCluster },
+      project: ARGOCD.platformProject,
+      source: {
+        chart: pin.chart,
+        helm: { releaseName: pin.chart, valuesObject: values },
+        repoURL: pin.repoURL,
+        targetRevision: pin.version,
+      },
+      syncPolicy: { ...SYNC_POLICY, syncOptions: [...SYNC_POLICY.syncOptions, "CreateNamespace=true"] },
+    },
+  };
+}
+
+function merge(base: Values, override: Readonly<Values>): Values {
+  const out: Values = { ...base };
+  for (const [key, value] of Object.entries(override)) {
+    const current = out[key];
+    out[key] = isObject(current) && isObject(value) ? merge(current, value) : value;
+  }
+  return out;
+}
+
+function isObject(value: unknown): value is Values {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

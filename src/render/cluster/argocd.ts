@@ -1,0 +1,186 @@
+import {
+  ARGOCD,
+  clusterDirectory,
+  LABEL,
+  tenantApplication,
+  tenantBaselineApplication,
+  tenantNamespace,
+  tenantProject,
+  zoneDataNamespace,
+} from "../../model/names.js";
+import type { Model, TenantModel } from "../../model/resolve.js";
+import type { KubernetesObject } from "../kubernetes/object.js";
+import { PINNED } from "../../versions.js";
+import { clusterMeta } from "./meta.js";
+
+/**
+ * The GitOps layer:
+ * - AppProject `platform`: the platform's own objects anywhere in the cluster;
+ * - an AppProject per tenant: only the gitops repository, only the tenant's namespace on this
+ *   cluster, no cluster-scoped kinds, and not the kinds that isolate it (quota, limits, network
+ *   policies, RBAC), which the platform project delivers; roles for the tenant's admin groups;
+ * - ApplicationSets (git directory generator over the rendered tree): per tenant its baseline
+ *   (platform project) and its n8n stack (its own project), and per zone its shared services;
+ * - the root Application (app of apps) for clusters/<cluster>/, so the cluster layer is GitOps too.
+ * Every Application syncs automatically with prune and self-heal, and retries until the
+ * objects it depends on exist. Databases and keys carry annotations that stop Argo CD pruning them.
+ */
+const ISOLATING_KINDS = [
+  { group: "", kind: "ResourceQuota" },
+  { group: "", kind: "LimitRange" },
+  { group: "networking.k8s.io", kind: "NetworkPolicy" },
+  { group: "rbac.authorization.k8s.io", kind: "Role" },
+  { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
+];
+
+const SYNC_POLICY = {
+  automated: { prune: true, selfHeal: true },
+  retry: { backoff: { duration: "10s", factor: 2, maxDuration: "5m" }, limit: 20 },
+  syncOptions: ["ServerSideApply=true", "PruneLast=true", "FailOnSharedResource=true"],
+};
+
+export function helmRepositories(): string[] {
+  return [...new Set(Object.values(PINNED.addons).map((a) => a.repoURL))].sort();
+}
+
+export function renderPlatformProject(model: Model): KubernetesObject {
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AppProject",
+    metadata: clusterMeta(model, ARGOCD.platformProject, ARGOCD.namespace),
+    spec: {
+      clusterResourceWhitelist: [{ group: "*", kind: "*" }],
+      description:
+        "The platform: cluster layer, add-ons, tenant baselines (quota, policies, RBAC) and zone services.",
+      destinations: [{ namespace: "*", server: ARGOCD.inCluster }],
+      sourceRepos: [model.gitops.repoURL, ...helmRepositories()],
+    },
+  };
+}
+
+export function renderTenantProject(model: Model, tenant: TenantModel): KubernetesObject {
+  const project = tenantProject(tenant.name);
+  const policy = (action: string) => `p, proj:${project}:admin, applications, ${action}, ${project}/*, allow`;
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AppProject",
+    metadata: {
+      ...clusterMeta(model, project, ARGOCD.namespace),
+      labels: {
+        ...clusterMeta(model, project).labels,
+        [LABEL.tenant]: tenant.name,
+        [LABEL.zone]: tenant.zone.name,
+      },
+    },
+    spec: {
+      clusterResourceWhitelist: [],
+      description: `Tenant ${tenant.name} (zone ${tenant.zone.name}): its n8n stack, in its namespace only.`,
+      destinations: [{ namespace: tenant.namespace, server: ARGOCD.inCluster }],
+      namespaceResourceBlacklist: ISOLATING_KINDS,
+      orphanedResources: { warn: true },
+      roles:
+        tenant.settings.admins.length === 0
+          ? []
+          : [
+              {
+                description: `Admins of tenant ${tenant.name}: see and sync its applications, nothing else.`,
+                groups: [...tenant.settings.admins].sort(),
+                name: "admin",
+                policies: [policy("get"), policy("sync")],
+              },
+            ],
+      sourceRepos: [model.gitops.repoURL],
+    },
+  };
+}
+
+function directoryGenerator(model: Model, pattern: string) {
+  return {
+    git: {
+      directories: [{ path: `${model.gitops.path}/${pattern}` }],
+      repoURL: model.gitops.repoURL,
+      revision: model.gitops.targetRevision,
+    },
+  };
+}
+
+function applicationSet(
+  model: Model,
+  name: string,
+  pattern: string,
+  template: { name: string; project: string; path: string; namespace: string },
+): KubernetesObject {
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "ApplicationSet",
+    metadata: clusterMeta(model, name, ARGOCD.namespace),
+    spec: {
+      generators: [directoryGenerator(model, pattern)],
+      goTemplate: true,
+      goTemplateOptions: ["missingkey=error"],
+      syncPolicy: { preserveResourcesOnDeletion: true },
+      template: {
+        metadata: { labels: clusterMeta(model, "x").labels ?? {}, name: template.name },
+        spec: {
+          destination: { namespace: template.namespace, server: ARGOCD.inCluster },
+          project: template.project,
+          source: {
+            path: template.path,
+            repoURL: model.gitops.repoURL,
+            targetRevision: model.gitops.targetRevision,
+          },
+          syncPolicy: SYNC_POLICY,
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The templates use the same name functions as everything else, given the directory name
+ * (the tenant or zone) as a template expression.
+ */
+export function renderApplicationSets(model: Model): KubernetesObject[] {
+  const base = "{{ .path.basename }}";
+  return [
+    applicationSet(model, "tenant-baselines", "tenants/*", {
+      name: tenantBaselineApplication(base),
+      project: ARGOCD.platformProject,
+      path: "{{ .path.path }}/platform",
+      namespace: tenantNamespace(base),
+    }),
+    applicationSet(model, "tenant-stacks", "tenants/*", {
+      name: tenantApplication(base),
+      project: tenantProject(base),
+      path: "{{ .path.path }}/n8n",
+      namespace: tenantNamespace(base),
+    }),
+    applicationSet(model, "zone-services", "zones/*", {
+      name: `zone-${base}`,
+      project: ARGOCD.platformProject,
+      path: "{{ .path.path }}",
+      namespace: zoneDataNamespace(base),
+    }),
+  ];
+}
+
+export function renderRootApplication(model: Model): KubernetesObject {
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: clusterMeta(model, `cluster-${model.cluster.name}`, ARGOCD.namespace),
+    spec: {
+      destination: { namespace: ARGOCD.namespace, server: ARGOCD.inCluster },
+      project: ARGOCD.platformProject,
+      source: {
+        directory: { recurse: true },
+        path: `${model.gitops.path}/${clusterDirectory(model.cluster.name)}`,
+        repoURL: model.gitops.repoURL,
+        targetRevision: model.gitops.targetRevision,
+      },
+      syncPolicy: SYNC_POLICY,
+    },
+  };
+}
+
+export { SYNC_POLICY };

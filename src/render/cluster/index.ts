@@ -1,0 +1,30 @@
+import type { Model } from "../../model/resolve.js";
+import type { KubernetesObject } from "../kubernetes/object.js";
+import { inWave, WAVE } from "../waves.js";
+import { renderAddons } from "./addons.js";
+import { renderAdmissionPolicies } from "./admission.js";
+import {
+  renderApplicationSets,
+  renderPlatformProject,
+  renderRootApplication,
+  renderTenantProject,
+} from "./argocd.js";
+import { renderKarpenter } from "./karpenter.js";
+import { renderSecretStores } from "./secret-stores.js";
+
+/** The cluster layer, by the subdirectory of clusters/<cluster>/ it is written to. */
+export function renderCluster(model: Model): Record<string, KubernetesObject[]> {
+  return {
+    addons: inWave(WAVE.addons, renderAddons(model)),
+    admission: inWave(WAVE.admission, renderAdmissionPolicies(model)),
+    karpenter: inWave(WAVE.clusterServices, renderKarpenter(model)),
+    "secret-stores": inWave(WAVE.clusterServices, renderSecretStores(model)),
+    argocd: [
+      ...inWave(WAVE.projects, [
+        renderPlatformProject(model),
+        ...model.tenants.map((t) => renderTenantProject(model, t)),
+      ]),
+      ...inWave(WAVE.applications, [...renderApplicationSets(model), renderRootApplication(model)]),
+    ],
+  };
+}

@@ -1,0 +1,27 @@
+import { LABEL, roleArn, zoneSecretStore, zoneSecretsRole } from "../../model/names.js";
+import type { Model } from "../../model/resolve.js";
+import type { KubernetesObject } from "../kubernetes/object.js";
+import { clusterMeta } from "./meta.js";
+
+/**
+ * A ClusterSecretStore per zone, reading AWS Secrets Manager through the zone's own IAM role
+ * (assumed by External Secrets), and usable only from namespaces labelled with that zone.
+ * The AWS layer gives the internal zone's role access to `internal/*` only.
+ */
+export function renderSecretStores(model: Model): KubernetesObject[] {
+  return model.zones.map((zone) => ({
+    apiVersion: "external-secrets.io/v1",
+    kind: "ClusterSecretStore",
+    metadata: clusterMeta(model, zoneSecretStore(zone.name)),
+    spec: {
+      conditions: [{ namespaceSelector: { matchLabels: { [LABEL.zone]: zone.name } } }],
+      provider: {
+        aws: {
+          region: model.cluster.region,
+          role: roleArn(model.cluster.awsAccountId, zoneSecretsRole(model.cluster.name, zone.name)),
+          service: "SecretsManager",
+        },
+      },
+    },
+  }));
+}

@@ -1,0 +1,247 @@
+import { describe, expect, it } from "vitest";
+import { NODE_POOL } from "../../src/model/names.js";
+import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
+import { podSpecOf } from "../../src/verify/pod-security.js";
+import versions from "../../src/versions.json" with { type: "json" };
+import { platform } from "../support/platforms.js";
+
+type Obj = Record<string, unknown>;
+const example = platform("example");
+const shared = platform("shared-services");
+const inCluster = (objects: typeof example.objects, dir: string) =>
+  objects.filter((o) => o.file.startsWith(`clusters/`) && o.file.includes(`/${dir}/`)).map((o) => o.object);
+const byKind = (objects: KubernetesObject[], kind: string) => objects.filter((o) => o.kind === kind);
+
+describe("Argo CD projects", () => {
+  for (const { model, objects } of [example, shared]) {
+    it(`gives every tenant of ${model.platform} exactly one project, whose only destination is its namespace`, () => {
+      const projects = byKind(inCluster(objects, "argocd"), "AppProject");
+      for (const tenant of model.tenants) {
+        const own = projects.filter((p) => p.metadata.name === `tenant-${tenant.name}`);
+        expect(own).toHaveLength(1);
+        const spec = own[0]?.spec as {
+          destinations: unknown[];
+          sourceRepos: string[];
+          clusterResourceWhitelist: unknown[];
+          namespaceResourceBlacklist: { kind: string }[];
+        };
+        expect(spec.destinations).toEqual([
+          { namespace: tenant.namespace, server: "https://kubernetes.default.svc" },
+        ]);
+        expect(spec.sourceRepos).toEqual([model.gitops.repoURL]);
+        expect(spec.clusterResourceWhitelist).toEqual([]);
+        expect(spec.namespaceResourceBlacklist.map((k) => k.kind).sort()).toEqual(
+          ["LimitRange", "NetworkPolicy", "ResourceQuota", "Role", "RoleBinding"].sort(),
+        );
+      }
+    });
+  }
+
+  it("lets a tenant's admin groups get and sync its applications only", () => {
+    const project = byKind(inCluster(example.objects, "argocd"), "AppProject").find(
+      (p) => p.metadata.name === "tenant-globex",
+    );
+    const roles = (project?.spec as { roles: { groups: string[]; policies: string[] }[] }).roles;
+    expect(roles).toHaveLength(1);
+    expect(roles[0]?.groups).toEqual(["globex-admins"]);
+    expect(roles[0]?.policies).toEqual([
+      "p, proj:tenant-globex:admin, applications, get, tenant-globex/*, allow",
+      "p, proj:tenant-globex:admin, applications, sync, tenant-globex/*, allow",
+    ]);
+  });
+
+  it("puts what isolates a tenant in the platform's part of its directory, and its stack in its own", () => {
+    for (const o of example.objects.filter((x) => x.tenant !== undefined)) {
+      const isolating = [
+        "ResourceQuota",
+        "LimitRange",
+        "NetworkPolicy",
+        "Role",
+        "RoleBinding",
+        "Namespace",
+      ].includes(o.object.kind);
+      expect(o.file, o.file).toMatch(isolating ? /^tenants\/[^/]+\/platform\// : /^tenants\/[^/]+\/n8n\//);
+    }
+  });
+
+  it("generates the applications from the rendered directories, synced automatically, and never prunes data", () => {
+    const sets = byKind(inCluster(example.objects, "argocd"), "ApplicationSet");
+    expect(sets.map((s) => s.metadata.name).sort()).toEqual([
+      "tenant-baselines",
+      "tenant-stacks",
+      "zone-services",
+    ]);
+    const stacks = sets.find((s) => s.metadata.name === "tenant-stacks")?.spec as {
+      generators: { git: { directories: { path: string }[] } }[];
+      template: { spec: { project: string; source: { path: string }; syncPolicy: { automated: Obj } } };
+    };
+    expect(stacks.generators[0]?.git.directories).toEqual([{ path: "rendered/tenants/*" }]);
+    expect(stacks.template.spec.project).toBe("tenant-{{ .path.basename }}");
+    expect(stacks.template.spec.source.path).toBe("{{ .path.path }}/n8n");
+    expect(stacks.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    for (const o of example.objects
+      .map((x) => x.object)
+      .filter((x) => ["Cluster", "Database"].includes(x.kind))) {
+      expect(o.metadata.annotations?.["argocd.argoproj.io/sync-options"]).toBe("Prune=false,Delete=false");
+    }
+  });
+
+  it("orders a tenant's sync: namespace, then isolation, then secrets and data, n8n last", () => {
+    const wave = (kind: string, name?: string) =>
+      Number(
+        example.objects.find(
+          (o) =>
+            o.tenant === "initech" &&
+            o.object.kind === kind &&
+            (name === undefined || o.object.metadata.name === name),
+        )?.object.metadata.annotations?.["argocd.argoproj.io/sync-wave"],
+      );
+    const order = [
+      wave("Namespace"),
+      wave("ResourceQuota"),
+      wave("ExternalSecret"),
+      wave("Cluster"),
+      wave("Deployment", "n8n-main"),
+      wave("Ingress"),
+    ];
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(new Set(order).size).toBe(order.length);
+  });
+
+  it("makes the cluster layer GitOps-managed too (app of apps)", () => {
+    const root = byKind(inCluster(example.objects, "argocd"), "Application")[0];
+    expect(root?.metadata.name).toBe("cluster-acme-prod");
+    expect((root?.spec as { source: { path: string } }).source.path).toBe("rendered/clusters/acme-prod");
+  });
+});
+
+describe("add-ons", () => {
+  it("installs each enabled add-on from its pinned chart version in src/versions.json", () => {
+    const apps = byKind(inCluster(example.objects, "addons"), "Application");
+    const pins = versions.addons as Record<string, { chart: string; version: string; repoURL: string }>;
+    expect(apps.map((a) => a.metadata.name).sort()).toEqual(
+      Object.entries(pins)
+        .filter(([name]) => !["kyverno", "policyReporter"].includes(name))
+        .map(([, p]) => `addon-${p.chart}`)
+        .sort(),
+    );
+    for (const app of apps) {
+      const source = (app.spec as { source: { chart: string; targetRevision: string; repoURL: string } })
+        .source;
+      const pin = Object.values(pins).find((p) => p.chart === source.chart);
+      expect(source).toMatchObject({ targetRevision: pin?.version, repoURL: pin?.repoURL });
+    }
+  });
+
+  it("switches add-ons on and off and merges the user's values over tenantctl's", () => {
+    const apps = byKind(inCluster(shared.objects, "addons"), "Application").map((a) => a.metadata.name);
+    expect(apps).toContain("addon-kyverno");
+    expect(apps).not.toContain("addon-loki");
+    const certManager = byKind(inCluster(shared.objects, "addons"), "Application").find(
+      (a) => a.metadata.name === "addon-cert-manager",
+    );
+    expect(
+      (certManager?.spec as { source: { helm: { valuesObject: Obj } } }).source.helm.valuesObject,
+    ).toMatchObject({
+      crds: { enabled: true },
+      replicaCount: 2,
+    });
+  });
+
+  it("renders the admission policies for Kyverno too when it is on, with the same CEL", () => {
+    const admission = inCluster(shared.objects, "admission");
+    for (const vap of byKind(admission, "ValidatingAdmissionPolicy")) {
+      const twin = byKind(admission, "ClusterPolicy").find((p) => p.metadata.name === vap.metadata.name);
+      const vapCel = (vap.spec as { validations: { expression: string }[] }).validations.map(
+        (v) => v.expression,
+      );
+      const kyvernoCel = (
+        twin?.spec as { rules: { validate: { cel: { expressions: { expression: string }[] } } }[] }
+      ).rules[0]?.validate.cel.expressions.map((e) => e.expression);
+      expect(kyvernoCel).toEqual(vapCel);
+    }
+  });
+});
+
+describe("Karpenter node pools", () => {
+  const pools = byKind(inCluster(example.objects, "karpenter"), "NodePool");
+  const taintOf = (pool: KubernetesObject) =>
+    ((pool.spec as { template: { spec: { taints?: { key: string; value: string }[] } } }).template.spec
+      .taints ?? [])[0];
+
+  it("has general (spot first, on-demand fallback), database (on-demand, tainted) and a pool per dedicated tenant", () => {
+    expect(pools.map((p) => p.metadata.name).sort()).toEqual(["database", "general", "tenant-globex"]);
+    const requirement = (name: string) =>
+      (
+        pools.find((p) => p.metadata.name === name)?.spec as {
+          template: { spec: { requirements: { key: string; values: string[] }[] } };
+        }
+      ).template.spec.requirements.find((r) => r.key === "karpenter.sh/capacity-type")?.values;
+    expect(requirement("general")).toEqual(["spot", "on-demand"]);
+    expect(requirement("database")).toEqual(["on-demand"]);
+    expect(taintOf(pools.find((p) => p.metadata.name === "general") as KubernetesObject)).toBeUndefined();
+    expect(taintOf(pools.find((p) => p.metadata.name === "database") as KubernetesObject)).toMatchObject({
+      value: "database",
+    });
+  });
+
+  for (const { model, objects } of [example, shared]) {
+    it(`lets only the tenant's own pods tolerate a dedicated or zone pool's taint (${model.platform})`, () => {
+      const tainted = byKind(inCluster(objects, "karpenter"), "NodePool").filter(
+        (p) => taintOf(p) !== undefined && p.metadata.name !== NODE_POOL.database,
+      );
+      for (const pool of tainted) {
+        const taint = taintOf(pool) as { key: string; value: string };
+        const tolerating = objects.filter((o) => {
+          const pod = podSpecOf(o.object);
+          const tolerations = (pod?.tolerations ?? []) as { key?: string; value?: string }[];
+          const cnpg =
+            (o.object.spec as { affinity?: { tolerations?: { key?: string; value?: string }[] } })?.affinity
+              ?.tolerations ?? [];
+          return [...tolerations, ...(o.object.kind === "Cluster" ? cnpg : [])].some(
+            (t) => t.key === taint.key && t.value === taint.value,
+          );
+        });
+        expect(tolerating.length, pool.metadata.name).toBeGreaterThan(0);
+        const owners = new Set(
+          tolerating.map((o) =>
+            pool.metadata.name.startsWith("tenant-")
+              ? `tenant-${o.tenant}`
+              : `zone-${o.object.metadata.labels?.["tenantctl.io/zone"]}`,
+          ),
+        );
+        expect([...owners], pool.metadata.name).toEqual([pool.metadata.name]);
+      }
+    });
+  }
+
+  it("requires IMDSv2 with one hop, so pods cannot use the node's role", () => {
+    for (const nodeClass of byKind(inCluster(example.objects, "karpenter"), "EC2NodeClass")) {
+      expect((nodeClass.spec as { metadataOptions: Obj }).metadataOptions).toMatchObject({
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+      });
+    }
+  });
+});
+
+describe("zone identities", () => {
+  it("gives each zone a ClusterSecretStore with the zone's own IAM role, usable only from that zone's namespaces", () => {
+    const stores = byKind(inCluster(example.objects, "secret-stores"), "ClusterSecretStore");
+    expect(stores.map((s) => s.metadata.name).sort()).toEqual([
+      "aws-secrets-external",
+      "aws-secrets-internal",
+    ]);
+    const internal = stores.find((s) => s.metadata.name === "aws-secrets-internal")?.spec as {
+      conditions: unknown[];
+      provider: { aws: { role: string; service: string } };
+    };
+    expect(internal.conditions).toEqual([
+      { namespaceSelector: { matchLabels: { "tenantctl.io/zone": "internal" } } },
+    ]);
+    expect(internal.provider.aws).toMatchObject({
+      role: "arn:aws:iam::111122223333:role/acme-prod-internal-secrets",
+      service: "SecretsManager",
+    });
+  });
+});
