@@ -3,6 +3,7 @@ import { TenantctlError } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { applyCommand } from "./commands/apply.js";
 import { diffCommand } from "./commands/diff.js";
+import { localCommands } from "./commands/local.js";
 import { renderCommand } from "./commands/render.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
@@ -23,6 +24,7 @@ export function buildProgram(io: Io): Command {
   renderCommand(program, io);
   applyCommand(program, io);
   diffCommand(program, io);
+  localCommands(program, io);
   schemaCommand(program, io);
   return program;
 }

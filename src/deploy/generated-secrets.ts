@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import {
   DATA_BEARING_ANNOTATION,
   LABEL,
@@ -7,7 +7,7 @@ import {
   zoneDataNamespace,
   zoneRoleSecret,
 } from "../model/names.js";
-import { redisAclLine } from "../model/redis-acl.js";
+import { aclFileText } from "../model/redis-acl.js";
 import type { Model, TenantModel, ZoneModel } from "../model/resolve.js";
 import { databaseRole, redisAclUser, tenantSecrets } from "../model/secrets.js";
 import { KubeApiError, type KubeClient } from "./kube-client.js";
@@ -102,12 +102,9 @@ export async function ensureGeneratedSecrets(
 
 /** The shared Redis's ACL file: default user off; each tenant confined to its prefix; SHA-256 of passwords only. */
 export function aclFile(tenants: readonly TenantModel[], password: (t: TenantModel) => string): string {
-  const lines = ["user default off"];
-  for (const t of tenants) {
-    const hash = createHash("sha256").update(password(t)).digest("hex");
-    lines.push(redisAclLine(redisAclUser(t.name), t.redisPrefix, `#${hash}`));
-  }
-  return `${lines.join("\n")}\n`;
+  return aclFileText(
+    tenants.map((t) => ({ user: redisAclUser(t.name), prefix: t.redisPrefix, password: password(t) })),
+  );
 }
 
 function secretRef(namespace: string, name: string): ObjectRef {

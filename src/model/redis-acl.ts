@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+
 /**
  * The Redis ACL of a tenant on its zone's shared Redis (isolation `acl`), used by the
  * Kubernetes renderer and the local runtime alike: the tenant's keys and channels are those
@@ -22,4 +24,13 @@ export function redisAclRules(prefix: string): string[] {
 export function redisAclLine(user: string, prefix: string, passwordClause: string): string {
   const [on, ...rest] = redisAclRules(prefix);
   return ["user", user, on, passwordClause, ...rest].join(" ");
+}
+
+/** A whole ACL file: the default user off, then one line per tenant with the SHA-256 of its password. */
+export function aclFileText(users: readonly { user: string; prefix: string; password: string }[]): string {
+  const lines = ["user default off"];
+  for (const u of users) {
+    lines.push(redisAclLine(u.user, u.prefix, `#${createHash("sha256").update(u.password).digest("hex")}`));
+  }
+  return `${lines.join("\n")}\n`;
 }

@@ -1,0 +1,174 @@
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import type { Command } from "commander";
+import { failure } from "../../diagnostics/diagnostic.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
+import { resolve } from "../../model/resolve.js";
+import type { Status } from "../../runtime/local/plan.js";
+import { checkPrerequisites } from "../../runtime/local/prerequisites.js";
+import { StateDir } from "../../runtime/local/state.js";
+import { httpOk } from "../../runtime/local/supervisor.js";
+import { alive, purge, purgeList, readStatus, stopSupervisor, up } from "../../runtime/local/up.js";
+import { loadSpec } from "../../spec/load.js";
+import { EXIT, type Io } from "../io.js";
+import { table } from "../table.js";
+
+/** `up`, `status`, `logs`, `down`, `doctor`: the platform's tenants on this machine. */
+const DEFAULT_STATE_DIR = ".tenantctl";
+
+export function localCommands(program: Command, io: Io): void {
+  program
+    .command("up")
+    .description(
+      "Run the platform's tenants on this machine: PostgreSQL, Redis and n8n in queue mode, isolated per tenant.",
+    )
+    .argument("<spec>", "path of platform.yaml")
+    .option("--tenants <names>", "only these tenants, comma-separated")
+    .option("--state-dir <dir>", "where data, secrets (0600) and logs live", DEFAULT_STATE_DIR)
+    .option("--data-only", "start PostgreSQL and Redis only, no n8n")
+    .action(async (file: string, flags: { tenants?: string; stateDir: string; dataOnly?: boolean }) => {
+      const loaded = await loadSpec(file);
+      if (loaded.warnings.length > 0) io.err(`${formatDiagnostics(loaded.warnings)}\n`);
+      const model = resolve(loaded.spec);
+      const report = await up(model, {
+        stateDir: flags.stateDir,
+        ...(flags.tenants === undefined ? {} : { tenants: flags.tenants.split(",").map((t) => t.trim()) }),
+        dataOnly: flags.dataOnly ?? false,
+        progress: (line) => io.err(`${line}\n`),
+      });
+      io.out(
+        `${report.alreadyUp ? "already up" : `up in ${report.seconds.toFixed(1)} s`} (state: ${flags.stateDir})\n`,
+      );
+      io.out(
+        `${tenantTable(
+          report.status,
+          report.tenants.map((t) => ({ name: t.tenant.name, url: t.url })),
+        )}\n`,
+      );
+    });
+
+  program
+    .command("status")
+    .description("Show the tenants and processes that up started.")
+    .option("--state-dir <dir>", "state directory of up", DEFAULT_STATE_DIR)
+    .action(async (flags: { stateDir: string }) => {
+      const status = statusOrFail(flags.stateDir);
+      const running = alive(status.supervisorPid);
+      io.out(`supervisor ${running ? `running (pid ${status.supervisorPid})` : "stopped"}\n`);
+      const rows = await Promise.all(
+        status.routers.map(async (r) => [
+          r.tenant,
+          `http://127.0.0.1:${r.port}/`,
+          (await httpOk(`http://127.0.0.1:${r.port}/healthz`)) ? "answering" : "not answering",
+        ]),
+      );
+      if (rows.length > 0) io.out(`${table(["tenant", "editor", "front door"], rows)}\n`);
+      io.out(`${processTable(status)}\n`);
+      if (!running) io.setExitCode(EXIT.invalid);
+    });
+
+  program
+    .command("logs")
+    .description("Print the logs of a tenant's processes.")
+    .argument("<tenant>", "tenant name")
+    .option("--process <name>", "main, worker-1, webhook, runner-main, postgres, redis …")
+    .option("--state-dir <dir>", "state directory of up", DEFAULT_STATE_DIR)
+    .option("--lines <n>", "last lines of each log", "50")
+    .action((tenant: string, flags: { process?: string; stateDir: string; lines: string }) => {
+      const state = new StateDir(flags.stateDir);
+      const dir = state.path("logs");
+      const files = existsSync(dir)
+        ? readdirSync(dir).filter((f) => f.includes(`_${tenant}_`) || f.endsWith(`_tenant-${tenant}.log`))
+        : [];
+      const wanted =
+        flags.process === undefined
+          ? files
+          : files.filter(
+              (f) =>
+                f.replace(/\.log$/, "").endsWith(flags.process?.replace("runner-", "") ?? "") &&
+                (!flags.process?.startsWith("runner") || f.startsWith("runner")),
+            );
+      if (wanted.length === 0) {
+        throw failure(
+          "usage/no-logs",
+          `no logs of tenant ${JSON.stringify(tenant)}${flags.process ? ` process ${flags.process}` : ""} in ${dir}`,
+          "run tenantctl status to see the tenants and their processes",
+        );
+      }
+      for (const f of wanted.sort()) {
+        const lines = readFileSync(`${dir}/${f}`, "utf8").trimEnd().split("\n");
+        io.out(`==> ${f} <==\n${lines.slice(-Number(flags.lines)).join("\n")}\n`);
+      }
+    });
+
+  program
+    .command("down")
+    .description(
+      "Stop every process that up started. Data is kept; --purge deletes it after listing what goes.",
+    )
+    .option("--state-dir <dir>", "state directory of up", DEFAULT_STATE_DIR)
+    .option("--purge", "delete the state directory: databases, secrets (encryption keys!), logs")
+    .action(async (flags: { stateDir: string; purge?: boolean }) => {
+      const state = new StateDir(flags.stateDir);
+      const stopped = await stopSupervisor(state);
+      io.out(stopped ? "stopped every process; the data is kept\n" : "nothing was running\n");
+      if (flags.purge) {
+        const doomed = purgeList(flags.stateDir);
+        io.out("deleting (--purge):\n");
+        for (const d of doomed) io.out(`  ${d.path}  ${(d.bytes / 2 ** 20).toFixed(1)} MiB\n`);
+        purge(flags.stateDir);
+        io.out(`deleted ${flags.stateDir}\n`);
+      }
+    });
+
+  program
+    .command("doctor")
+    .description("Say which prerequisites of up are missing, and the command that installs each.")
+    .argument("[spec]", "path of platform.yaml (to check its n8n versions)")
+    .action(async (file: string | undefined) => {
+      const versions =
+        file === undefined
+          ? ["1.123.81"]
+          : resolve((await loadSpec(file)).spec).tenants.map((t) => t.settings.n8n.version);
+      const checks = checkPrerequisites(versions);
+      io.out(
+        `${table(
+          ["", "prerequisite", "found", "fix"],
+          checks.map((c) => [c.ok ? "ok" : "MISSING", c.name, c.found, c.ok ? "" : c.fix]),
+        )}\n`,
+      );
+      if (checks.some((c) => !c.ok && !c.name.startsWith("n8n "))) io.setExitCode(EXIT.invalid);
+    });
+}
+
+function statusOrFail(stateDir: string): Status {
+  const status = readStatus(new StateDir(stateDir));
+  if (!status)
+    throw failure(
+      "usage/not-up",
+      `nothing was started with state directory ${stateDir}`,
+      "run tenantctl up <spec> first, or pass --state-dir",
+    );
+  return status;
+}
+
+function tenantTable(status: Status, tenants: readonly { name: string; url: string }[]): string {
+  const rows = tenants.map((t) => {
+    const processes = Object.entries(status.services).filter(([name]) => name.split(":")[1] === t.name);
+    const ready = processes.filter(([, s]) => s.state === "ready").length;
+    return [t.name, t.url, `${ready}/${processes.length} ready`];
+  });
+  return `${table(["tenant", "editor", "processes"], rows)}\n${processTable(status)}`;
+}
+
+function processTable(status: Status): string {
+  return table(
+    ["process", "state", "pid", "restarts", "last exit"],
+    Object.entries(status.services).map(([name, s]) => [
+      name,
+      s.state,
+      String(s.pid ?? ""),
+      String(s.restarts),
+      s.lastExit ?? "",
+    ]),
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * What the supervisor runs: a list of services, each a process (or a one-off job) with its
+ * command, environment, readiness check, dependencies and restart policy. `up` computes the
+ * plan from the model; the supervisor only executes it. The plan holds secret values (the
+ * processes' environment), so it lives in the 0600 state directory, never in a log.
+ */
+export type Readiness =
+  | { readonly type: "tcp"; readonly port: number }
+  | { readonly type: "http"; readonly url: string }
+  | { readonly type: "exit" };
+
+export interface ServiceSpec {
+  readonly name: string;
+  readonly tenant: string | undefined;
+  readonly kind: "postgres" | "redis" | "provision" | "n8n" | "runner";
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  /** Run as this user (PostgreSQL refuses to run as root). */
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly ready: Readiness;
+  readonly dependsOn: readonly string[];
+  /** Restarted with back-off when it exits (jobs are not). */
+  readonly restart: boolean;
+  /** Signal that stops it cleanly. */
+  readonly stopSignal: "SIGTERM" | "SIGINT";
+  /** For a runner: the task broker it connects to, and its auth token. */
+  readonly broker?: { readonly port: number; readonly authToken: string };
+}
+
+/** A tenant's front door: one port routing like the cluster's Ingress. */
+export interface RouterSpec {
+  readonly tenant: string;
+  readonly port: number;
+  readonly main: number;
+  /** Where `/webhook/` goes when the tenant has webhook processors. */
+  readonly webhook: number | undefined;
+}
+
+export interface Plan {
+  readonly platform: string;
+  readonly services: readonly ServiceSpec[];
+  readonly routers: readonly RouterSpec[];
+}
+
+export type ServiceState = "waiting" | "starting" | "ready" | "restarting" | "failed" | "stopped" | "done";
+
+export interface ServiceStatus {
+  readonly pid: number | undefined;
+  readonly state: ServiceState;
+  readonly restarts: number;
+  readonly lastExit: string | undefined;
+  readonly since: string;
+}
+
+export interface Status {
+  readonly supervisorPid: number;
+  readonly planHash: string;
+  readonly startedAt: string;
+  readonly services: Readonly<Record<string, ServiceStatus>>;
+  readonly routers: readonly RouterSpec[];
+}

@@ -1,0 +1,98 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { compareVersions } from "../../versions.js";
+
+/**
+ * What `up` needs on this machine, found or explained: PostgreSQL and Redis from the OS
+ * packages, n8n from npm in a cache outside the project (installed on demand), and a Node.js
+ * that the chosen n8n release runs on.
+ */
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly found: string;
+  /** The exact command that fixes it. */
+  readonly fix: string;
+}
+
+export function cacheRoot(): string {
+  return process.env.TENANTCTL_CACHE ?? join(homedir(), ".cache", "tenantctl");
+}
+
+export function postgresBinDir(): string | undefined {
+  const base = "/usr/lib/postgresql";
+  if (!existsSync(base)) return undefined;
+  const versions = readdirSync(base)
+    .filter((v) => existsSync(join(base, v, "bin", "postgres")))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions[0] === undefined ? undefined : join(base, versions[0], "bin");
+}
+
+export function redisServer(): string | undefined {
+  const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).stdout.trim();
+  return found === "" ? undefined : found;
+}
+
+/** n8n 2.x needs Node ≥ 24; 1.x runs on Node 20. */
+export function nodeRequiredFor(n8nVersion: string): string {
+  return compareVersions(n8nVersion, "2.0.0") >= 0 ? "24.0.0" : "20.0.0";
+}
+
+export function checkPrerequisites(n8nVersions: readonly string[]): Check[] {
+  const pg = postgresBinDir();
+  const redis = redisServer();
+  const checks: Check[] = [
+    {
+      name: "PostgreSQL server",
+      ok: pg !== undefined,
+      found: pg ?? "not installed",
+      fix: "apt-get update && apt-get install -y postgresql",
+    },
+    {
+      name: "Redis server",
+      ok: redis !== undefined,
+      found: redis === undefined ? "not installed" : redisVersion(redis),
+      fix: "apt-get update && apt-get install -y redis-server",
+    },
+  ];
+  for (const version of [...new Set(n8nVersions)].sort()) {
+    const node = process.versions.node;
+    const needed = nodeRequiredFor(version);
+    checks.push({
+      name: `Node.js for n8n ${version}`,
+      ok: compareVersions(node, needed) >= 0,
+      found: `node ${node}`,
+      fix: `n8n ${version} needs Node.js ${needed} or later: run tenantctl with that Node.js, or set n8n.version to 1.123.81 for local runs`,
+    });
+    const dir = n8nDirectory(version);
+    checks.push({
+      name: `n8n ${version}`,
+      ok: existsSync(n8nBin(version)),
+      found: existsSync(n8nBin(version)) ? dir : "not installed (tenantctl up installs it, ≈ 4 min, 1.8 GB)",
+      fix: `tenantctl up installs it into ${dir}`,
+    });
+  }
+  return checks;
+}
+
+function redisVersion(binary: string): string {
+  try {
+    return execFileSync(binary, ["--version"], { encoding: "utf8" }).trim().split(" ").slice(0, 3).join(" ");
+  } catch {
+    return binary;
+  }
+}
+
+export function n8nDirectory(version: string): string {
+  return join(cacheRoot(), "n8n", version);
+}
+
+export function n8nBin(version: string): string {
+  return join(n8nDirectory(version), "node_modules", "n8n", "bin", "n8n");
+}
+
+export function taskRunnerEntry(version: string): string {
+  return join(n8nDirectory(version), "node_modules", "@n8n", "task-runner", "dist", "start.js");
+}

@@ -1,0 +1,33 @@
+import { writeFileSync } from "node:fs";
+import { aclFileText } from "../../model/redis-acl.js";
+
+/**
+ * Redis servers of `up`: a tenant's own (password required) or a zone's shared one whose ACL
+ * file confines each tenant's user to its key prefix and channels (same rules as in the
+ * cluster, src/model/redis-acl.ts) and holds only SHA-256 hashes of their passwords.
+ * No persistence: the queue is transient, executions live in PostgreSQL.
+ */
+export function writeRedisConfig(
+  file: string,
+  options: { port: number; dir: string; password?: string; aclFile?: string },
+): void {
+  const lines = [
+    `port ${options.port}`,
+    "bind 127.0.0.1",
+    "protected-mode yes",
+    'save ""',
+    "appendonly no",
+    "maxmemory-policy noeviction",
+    `dir ${options.dir}`,
+    ...(options.password === undefined ? [] : [`requirepass ${options.password}`]),
+    ...(options.aclFile === undefined ? [] : [`aclfile ${options.aclFile}`]),
+  ];
+  writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
+}
+
+export function writeAclFile(
+  file: string,
+  users: readonly { user: string; prefix: string; password: string }[],
+): void {
+  writeFileSync(file, aclFileText(users), { mode: 0o600 });
+}

@@ -1,0 +1,83 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+
+/**
+ * The state directory of `tenantctl up`: generated secrets (0600, created once, reused on
+ * every later `up`), the ports each service got (stable across restarts), data directories
+ * and logs. Nothing in it is deleted except by `down --purge`.
+ */
+export class StateDir {
+  constructor(readonly root: string) {}
+
+  path(...parts: string[]): string {
+    return join(this.root, ...parts);
+  }
+
+  ensure(...parts: string[]): string {
+    const dir = this.path(...parts);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  }
+
+  readJson<T>(file: string, fallback: T): T {
+    const path = this.path(file);
+    if (!existsSync(path)) return fallback;
+    return JSON.parse(readFileSync(path, "utf8")) as T;
+  }
+
+  /** Written atomically (rename), owner-only: state files may hold secrets. */
+  writeJson(file: string, value: unknown): void {
+    const path = this.path(file);
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const temp = `${path}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(temp, 0o600);
+    renameSync(temp, path);
+  }
+
+  /**
+   * A named set of secrets, generated on first use and then always the same. Missing keys
+   * are added; existing ones are never changed (an encryption key that changed would make
+   * every stored credential unreadable).
+   */
+  secrets(name: string, keys: readonly string[]): Record<string, string> {
+    const file = `secrets/${name}.json`;
+    const current = this.readJson<Record<string, string>>(file, {});
+    let changed = false;
+    for (const key of keys) {
+      if (current[key] === undefined) {
+        current[key] = randomBytes(24).toString("base64url");
+        changed = true;
+      }
+    }
+    if (changed) this.writeJson(file, current);
+    return current;
+  }
+
+  /** A loopback port for a service, allocated once and kept. */
+  async port(service: string): Promise<number> {
+    const ports = this.readJson<Record<string, number>>("ports.json", {});
+    const known = ports[service];
+    if (known !== undefined) return known;
+    const used = new Set(Object.values(ports));
+    let port = await freePort();
+    while (used.has(port)) port = await freePort();
+    ports[service] = port;
+    this.writeJson("ports.json", ports);
+    return port;
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,270 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createWriteStream, type WriteStream } from "node:fs";
+import { createServer as createHttpServer, request as httpRequest, type Server } from "node:http";
+import { connect } from "node:net";
+import type { Plan, RouterSpec, ServiceSpec, ServiceState, ServiceStatus, Status } from "./plan.js";
+import type { StateDir } from "./state.js";
+
+/**
+ * The supervisor of `up`: a detached process that starts the plan's services in dependency
+ * order, waits for each to be ready, restarts any that exits with back-off (1 s doubling to
+ * 30 s, reset after a minute of uptime) and reports every state change in status.json. It
+ * also serves each tenant's front door, routing like the cluster's Ingress. On SIGTERM it
+ * stops everything, n8n first and the databases last. Data stays in the state directory.
+ */
+export function planHash(plan: Plan): string {
+  return createHash("sha256").update(JSON.stringify(plan)).digest("hex").slice(0, 16);
+}
+
+export class Supervisor {
+  private readonly children = new Map<string, ChildProcess>();
+  private readonly status = new Map<string, ServiceStatus>();
+  private readonly logs = new Map<string, WriteStream>();
+  private readonly routers: Server[] = [];
+  private stopping = false;
+
+  constructor(
+    private readonly state: StateDir,
+    private readonly plan: Plan,
+  ) {}
+
+  async run(): Promise<void> {
+    for (const s of this.plan.services) this.set(s.name, { state: "waiting" });
+    for (const r of this.plan.routers) this.routers.push(await startRouter(r));
+    this.write();
+    await Promise.all(this.plan.services.map((s) => this.startWhenReady(s)));
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const r of this.routers) r.close();
+    const order: ServiceSpec["kind"][] = ["runner", "n8n", "provision", "redis", "postgres"];
+    for (const kind of order) {
+      await Promise.all(this.plan.services.filter((s) => s.kind === kind).map((s) => this.stopOne(s)));
+    }
+    this.write();
+  }
+
+  private async startWhenReady(spec: ServiceSpec): Promise<void> {
+    for (const dependency of spec.dependsOn) {
+      while (!this.stopping && !["ready", "done"].includes(this.status.get(dependency)?.state ?? "")) {
+        if (this.status.get(dependency)?.state === "failed") {
+          this.set(spec.name, { state: "failed", lastExit: `dependency ${dependency} failed` });
+          return;
+        }
+        await sleep(200);
+      }
+    }
+    await this.launch(spec, 0);
+  }
+
+  private async launch(spec: ServiceSpec, restarts: number): Promise<void> {
+    if (this.stopping) return;
+    this.set(spec.name, { state: restarts === 0 ? "starting" : "restarting", restarts });
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/",
+      ...spec.env,
+    };
+    if (spec.broker) {
+      try {
+        env.N8N_RUNNERS_GRANT_TOKEN = await grantToken(spec.broker.port, spec.broker.authToken);
+      } catch (error) {
+        this.log(spec.name).write(
+          `tenantctl: no grant token from the task broker: ${(error as Error).message}\n`,
+        );
+        await sleep(2000);
+        return this.launch(spec, restarts + 1);
+      }
+    }
+    const child = spawn(spec.command, [...spec.args], {
+      env,
+      ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),
+      ...(spec.uid === undefined ? {} : { uid: spec.uid, gid: spec.gid }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const log = this.log(spec.name);
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    this.children.set(spec.name, child);
+    const startedAt = Date.now();
+    this.set(spec.name, { pid: child.pid, restarts });
+    child.on("exit", (code, signal) => {
+      this.children.delete(spec.name);
+      const exit = signal ? `signal ${signal}` : `exit ${code}`;
+      if (this.stopping) {
+        this.set(spec.name, { state: "stopped", pid: undefined, lastExit: exit });
+        return;
+      }
+      if (!spec.restart) {
+        this.set(spec.name, { state: code === 0 ? "done" : "failed", pid: undefined, lastExit: exit });
+        return;
+      }
+      const next = Date.now() - startedAt > 60_000 ? 0 : restarts + 1;
+      const delay = Math.min(30_000, 1000 * 2 ** Math.max(0, next - 1));
+      log.write(
+        `tenantctl: ${spec.name} ended (${exit}); restarting in ${delay} ms (restart ${restarts + 1})\n`,
+      );
+      this.set(spec.name, { state: "restarting", pid: undefined, lastExit: exit, restarts: restarts + 1 });
+      setTimeout(() => void this.launch(spec, restarts + 1), delay);
+    });
+    if (spec.ready.type === "exit") return;
+    while (!this.stopping && this.children.get(spec.name) === child) {
+      if (await isReady(spec)) {
+        this.set(spec.name, { state: "ready" });
+        return;
+      }
+      await sleep(250);
+    }
+  }
+
+  private async stopOne(spec: ServiceSpec): Promise<void> {
+    const child = this.children.get(spec.name);
+    if (!child) return;
+    child.kill(spec.stopSignal);
+    for (let i = 0; i < 100 && this.children.has(spec.name); i++) await sleep(100);
+    if (this.children.has(spec.name)) child.kill("SIGKILL");
+    for (let i = 0; i < 20 && this.children.has(spec.name); i++) await sleep(100);
+  }
+
+  private log(name: string): WriteStream {
+    let stream = this.logs.get(name);
+    if (!stream) {
+      this.state.ensure("logs");
+      stream = createWriteStream(this.state.path("logs", `${name.replaceAll(":", "_")}.log`), {
+        flags: "a",
+        mode: 0o600,
+      });
+      this.logs.set(name, stream);
+    }
+    return stream;
+  }
+
+  private set(name: string, change: Partial<ServiceStatus> & { state?: ServiceState }): void {
+    const previous = this.status.get(name) ?? {
+      pid: undefined,
+      state: "waiting",
+      restarts: 0,
+      lastExit: undefined,
+      since: "",
+    };
+    const next: ServiceStatus = {
+      ...previous,
+      ...change,
+      since:
+        change.state !== undefined && change.state !== previous.state
+          ? new Date().toISOString()
+          : previous.since,
+    };
+    this.status.set(name, next);
+    this.write();
+  }
+
+  private write(): void {
+    const status: Status = {
+      supervisorPid: process.pid,
+      planHash: planHash(this.plan),
+      startedAt: STARTED,
+      services: Object.fromEntries(this.status),
+      routers: this.plan.routers,
+    };
+    this.state.writeJson("status.json", status);
+  }
+}
+
+const STARTED = new Date().toISOString();
+
+async function isReady(spec: ServiceSpec): Promise<boolean> {
+  if (spec.ready.type === "tcp") return tcpOpen(spec.ready.port);
+  if (spec.ready.type === "http") return httpOk(spec.ready.url);
+  return false;
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+export function httpOk(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpRequest(url, { timeout: 2000 }, (res) => {
+      res.resume();
+      resolve((res.statusCode ?? 500) < 300);
+    });
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => req.destroy());
+    req.end();
+  });
+}
+
+/** What the runner launcher in the n8n images does: trade the auth token for a one-time grant. */
+function grantToken(port: number, authToken: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ token: authToken });
+    const req = httpRequest(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/runners/auth",
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => {
+          text += c.toString("utf8");
+        });
+        res.on("end", () => {
+          const token = (JSON.parse(text || "{}") as { data?: { token?: string } }).data?.token;
+          if (res.statusCode === 200 && token) resolve(token);
+          else reject(new Error(`HTTP ${res.statusCode}`));
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** The tenant's front door: `/webhook/` to webhook processors (when there are any), the rest to main. */
+function startRouter(spec: RouterSpec): Promise<Server> {
+  const server = createHttpServer((req, res) => {
+    const target =
+      spec.webhook !== undefined && (req.url ?? "").startsWith("/webhook/") ? spec.webhook : spec.main;
+    const upstream = httpRequest(
+      {
+        host: "127.0.0.1",
+        port: target,
+        path: req.url,
+        method: req.method,
+        headers: {
+          ...req.headers,
+          "x-forwarded-for": req.socket.remoteAddress ?? "127.0.0.1",
+          "x-forwarded-proto": "http",
+        },
+      },
+      (response) => {
+        res.writeHead(response.statusCode ?? 502, response.headers);
+        response.pipe(res);
+      },
+    );
+    upstream.on("error", () => {
+      if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
+      res.end("tenantctl: the n8n process behind this route is not running\n");
+    });
+    req.pipe(upstream);
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(spec.port, "127.0.0.1", () => resolve(server));
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,210 @@
+import { spawn } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
+import { failure } from "../../diagnostics/diagnostic.js";
+import type { Model, TenantModel } from "../../model/resolve.js";
+import { buildLocalLayout, type LocalTenant } from "./local-plan.js";
+import { ensureN8n } from "./n8n-install.js";
+import type { ServiceStatus, Status } from "./plan.js";
+import { initPostgres, reachableByPostgres } from "./postgres.js";
+import { checkPrerequisites, postgresBinDir } from "./prerequisites.js";
+import { writeAclFile, writeRedisConfig } from "./redis.js";
+import { StateDir } from "./state.js";
+import { planHash } from "./supervisor.js";
+
+/**
+ * `tenantctl up`, `status`, `down` as library functions. `up` prepares everything (n8n from
+ * npm once, PostgreSQL data directories, Redis configs, secrets), hands the plan to a detached
+ * supervisor and waits until every process is ready, reporting progress. Running it again with
+ * the same spec changes nothing.
+ */
+export interface UpOptions {
+  readonly stateDir: string;
+  readonly tenants?: readonly string[];
+  /** Start PostgreSQL and Redis only (no n8n). */
+  readonly dataOnly?: boolean;
+  readonly timeoutMs?: number;
+  readonly progress?: (line: string) => void;
+}
+
+export interface UpReport {
+  readonly alreadyUp: boolean;
+  readonly tenants: readonly LocalTenant[];
+  readonly status: Status;
+  readonly seconds: number;
+}
+
+export function selectTenants(model: Model, names: readonly string[] | undefined): TenantModel[] {
+  if (names === undefined || names.length === 0) return [...model.tenants];
+  const unknown = names.filter((n) => !model.tenants.some((t) => t.name === n));
+  if (unknown.length > 0) {
+    throw failure(
+      "usage/unknown-tenant",
+      `--tenants names ${unknown.map((n) => JSON.stringify(n)).join(", ")}, not tenants of this platform; it has ${model.tenants.map((t) => t.name).join(", ")}`,
+      "pass tenant names from the spec, separated by commas",
+    );
+  }
+  return model.tenants.filter((t) => names.includes(t.name));
+}
+
+export async function up(model: Model, options: UpOptions): Promise<UpReport> {
+  const started = performance.now();
+  const progress = options.progress ?? (() => undefined);
+  const tenants = selectTenants(model, options.tenants);
+  const versions = options.dataOnly ? [] : tenants.map((t) => t.settings.n8n.version);
+  const missing = checkPrerequisites(versions).filter((c) => !c.ok && !c.name.startsWith("n8n "));
+  if (missing.length > 0) {
+    throw failure(
+      "up/prerequisites",
+      `missing: ${missing.map((c) => `${c.name} (${c.found})`).join("; ")}`,
+      missing.map((c) => c.fix).join("; then "),
+    );
+  }
+  for (const version of [...new Set(versions)]) await ensureN8n(version, progress);
+
+  const root = resolvePath(options.stateDir);
+  // Traversable (not readable) by others: PostgreSQL runs as the postgres user and must reach
+  // its data directory inside; secrets and logs below stay owner-only.
+  mkdirSync(root, { recursive: true });
+  chmodSync(root, 0o711);
+  if (!reachableByPostgres(root)) {
+    throw failure(
+      "up/state-dir",
+      `the state directory ${root} is not reachable by the postgres user (PostgreSQL refuses to run as root, so it runs as postgres)`,
+      "pass --state-dir under a directory others may traverse, such as /var/tmp or the project directory",
+    );
+  }
+  const state = new StateDir(root);
+  const layout = await buildLocalLayout(state, model, tenants);
+  const plan = options.dataOnly
+    ? {
+        ...layout.plan,
+        services: layout.plan.services.filter((s) => s.kind !== "n8n" && s.kind !== "runner"),
+        routers: [],
+      }
+    : layout.plan;
+  const hash = planHash(plan);
+  const running = readStatus(state);
+  if (running && alive(running.supervisorPid)) {
+    if (running.planHash === hash) {
+      progress("already up; nothing changed");
+      return {
+        alreadyUp: true,
+        tenants: layout.tenants,
+        status: running,
+        seconds: (performance.now() - started) / 1000,
+      };
+    }
+    progress("the plan changed: restarting the processes (data is kept)");
+    await stopSupervisor(state);
+  }
+
+  const pgBin = postgresBinDir() ?? "";
+  for (const { instance, grants } of layout.postgres) {
+    progress(`preparing PostgreSQL ${instance.name} on 127.0.0.1:${instance.port}`);
+    initPostgres(pgBin, instance);
+    state.writeJson(`postgres/${instance.name}/provision.json`, { instance, grants });
+  }
+  for (const r of layout.redis) {
+    const dir = state.ensure("redis", r.name);
+    const aclFile = r.acl === undefined ? undefined : state.path("redis", r.name, "users.acl");
+    if (aclFile && r.acl) writeAclFile(aclFile, r.acl);
+    writeRedisConfig(state.path("redis", r.name, "redis.conf"), {
+      port: r.port,
+      dir,
+      ...(r.password === undefined ? {} : { password: r.password }),
+      ...(aclFile === undefined ? {} : { aclFile }),
+    });
+  }
+  state.writeJson("plan.json", plan);
+  state.ensure("logs");
+  const out = openSync(state.path("logs", "supervisor.log"), "a", 0o600);
+  const child = spawn(process.execPath, [new URL("./supervisor-main.js", import.meta.url).pathname, root], {
+    detached: true,
+    stdio: ["ignore", out, out],
+  });
+  child.unref();
+  progress(`supervisor started (pid ${child.pid}); waiting for ${plan.services.length} processes`);
+
+  const deadline = Date.now() + (options.timeoutMs ?? 300_000);
+  const seen = new Map<string, string>();
+  for (;;) {
+    const status = readStatus(state);
+    if (status && status.planHash === hash) {
+      for (const [name, s] of Object.entries(status.services)) {
+        if (seen.get(name) !== s.state) {
+          seen.set(name, s.state);
+          if (s.state !== "waiting") progress(`  ${name}: ${s.state}${s.lastExit ? ` (${s.lastExit})` : ""}`);
+        }
+      }
+      const states = Object.values(status.services);
+      const failed = Object.entries(status.services).filter(([, s]) => s.state === "failed");
+      if (failed.length > 0) {
+        throw failure(
+          "up/process-failed",
+          `${failed.map(([n, s]) => `${n} (${s.lastExit ?? "failed"})`).join(", ")} did not start`,
+          `read its log: tenantctl logs <tenant> (or ${state.path("logs")}); then tenantctl up again`,
+        );
+      }
+      if (states.length > 0 && states.every((s) => s.state === "ready" || s.state === "done")) {
+        return {
+          alreadyUp: false,
+          tenants: layout.tenants,
+          status,
+          seconds: (performance.now() - started) / 1000,
+        };
+      }
+    }
+    if (Date.now() > deadline) {
+      throw failure(
+        "up/timeout",
+        `not every process was ready within ${Math.round((options.timeoutMs ?? 300_000) / 1000)} s`,
+        "check tenantctl status and tenantctl logs <tenant>",
+      );
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+export function readStatus(state: StateDir): Status | undefined {
+  return state.readJson<Status | undefined>("status.json", undefined);
+}
+
+export function alive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops the supervisor and with it every process; the data stays. */
+export async function stopSupervisor(state: StateDir): Promise<boolean> {
+  const status = readStatus(state);
+  if (!status || !alive(status.supervisorPid)) return false;
+  process.kill(status.supervisorPid, "SIGTERM");
+  for (let i = 0; i < 600 && alive(status.supervisorPid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive(status.supervisorPid)) process.kill(status.supervisorPid, "SIGKILL");
+  return true;
+}
+
+/** What `down --purge` deletes: every file of the state directory, by top-level entry with sizes. */
+export function purgeList(stateDir: string): { path: string; bytes: number }[] {
+  const root = resolvePath(stateDir);
+  if (!existsSync(root)) return [];
+  return readdirSync(root).map((entry) => ({ path: `${root}/${entry}`, bytes: size(`${root}/${entry}`) }));
+}
+
+export function purge(stateDir: string): void {
+  rmSync(resolvePath(stateDir), { recursive: true, force: true });
+}
+
+function size(path: string): number {
+  const info = statSync(path);
+  if (!info.isDirectory()) return info.size;
+  return readdirSync(path).reduce((sum, entry) => sum + size(`${path}/${entry}`), 0);
+}
+
+export type { ServiceStatus };
