@@ -12,6 +12,7 @@ import {
   postgresOwner,
 } from "./postgres.js";
 import { n8nBin, postgresBinDir, redisServer, taskRunnerEntry } from "./prerequisites.js";
+import { runtimeScript } from "./scripts.js";
 import type { StateDir } from "./state.js";
 
 /**
@@ -132,7 +133,7 @@ export async function buildLocalLayout(
         tenant: undefined,
         kind: "provision",
         command: process.execPath,
-        args: [new URL("./provision-main.js", import.meta.url).pathname, state.root, pgName],
+        args: [runtimeScript("provision-main"), state.root, pgName],
         env: {},
         ready: { type: "exit" },
         dependsOn: [`postgres:${pgName}`],

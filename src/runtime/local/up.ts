@@ -1,5 +1,14 @@
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { failure } from "../../diagnostics/diagnostic.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
@@ -9,6 +18,7 @@ import type { ServiceStatus, Status } from "./plan.js";
 import { initPostgres, reachableByPostgres } from "./postgres.js";
 import { checkPrerequisites, postgresBinDir } from "./prerequisites.js";
 import { writeAclFile, writeRedisConfig } from "./redis.js";
+import { runtimeScript } from "./scripts.js";
 import { StateDir } from "./state.js";
 import { planHash } from "./supervisor.js";
 
@@ -119,7 +129,7 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
   state.writeJson("plan.json", plan);
   state.ensure("logs");
   const out = openSync(state.path("logs", "supervisor.log"), "a", 0o600);
-  const child = spawn(process.execPath, [new URL("./supervisor-main.js", import.meta.url).pathname, root], {
+  const child = spawn(process.execPath, [runtimeScript("supervisor-main"), root], {
     detached: true,
     stdio: ["ignore", out, out],
   });
@@ -154,6 +164,18 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
           seconds: (performance.now() - started) / 1000,
         };
       }
+    }
+    if (!alive(child.pid) && !(status && status.planHash === hash && alive(status.supervisorPid))) {
+      const log = readFileSync(state.path("logs", "supervisor.log"), "utf8")
+        .trim()
+        .split("\n")
+        .slice(-10)
+        .join("\n");
+      throw failure(
+        "up/supervisor-died",
+        `the supervisor exited:\n${log}`,
+        "this is a bug in tenantctl; please report it with this output",
+      );
     }
     if (Date.now() > deadline) {
       throw failure(

@@ -1,0 +1,330 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { type AddressInfo, connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolve } from "../../src/model/resolve.js";
+import type { Status } from "../../src/runtime/local/plan.js";
+import { StateDir } from "../../src/runtime/local/state.js";
+import { readStatus, stopSupervisor, type UpReport, up } from "../../src/runtime/local/up.js";
+import { validSpec } from "../support/example.js";
+import { N8nClient } from "../support/n8n-client.js";
+
+/**
+ * `tenantctl up` end to end, with real PostgreSQL, Redis and n8n processes: two tenants, one
+ * with a PostgreSQL server of its own (cluster), one with a database on the zone's server
+ * (database). Webhooks run on workers in queue mode; neither tenant can reach the other's
+ * data; state survives down/up; a killed worker comes back and the queue drains.
+ */
+const SPEC = `apiVersion: tenantctl/v1alpha1
+kind: Platform
+metadata: { name: e2e }
+cluster: { name: e2e, region: eu-central-1, domain: n8n.e2e.example, kubernetesVersion: "1.34", awsAccountId: "111122223333" }
+gitops: { repoURL: https://git.example.com/p.git, targetRevision: main, path: rendered }
+zones:
+  internal: { customerData: false }
+tenants:
+  - name: alpha
+    zone: internal
+  - name: beta
+    zone: internal
+    database: { isolation: database }
+`;
+const model = resolve(validSpec(SPEC));
+const stateDir = mkdtempSync(join(tmpdir(), "tenantctl-e2e-"));
+const state = new StateDir(stateDir);
+let report: UpReport;
+const clients: Record<string, N8nClient> = {};
+const tenantOf = (name: string) => {
+  const t = report.tenants.find((x) => x.tenant.name === name);
+  if (!t) throw new Error(name);
+  return t;
+};
+const log = (name: string) => readFileSync(state.path("logs", `${name.replaceAll(":", "_")}.log`), "utf8");
+/** One Redis command on a fresh connection, its raw RESP answer (no client library retries). */
+function rawRedis(port: number, command: readonly string[]): Promise<string> {
+  return new Promise((ok, fail) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("error", fail);
+    socket.once("data", (data) => {
+      socket.destroy();
+      ok(data.toString("utf8"));
+    });
+    socket.write(
+      `*${command.length}\r\n${command.map((c) => `$${Buffer.byteLength(c)}\r\n${c}\r\n`).join("")}`,
+    );
+  });
+}
+
+const post = (url: string, value: string) =>
+  fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ value }),
+  });
+
+beforeAll(async () => {
+  report = await up(model, { stateDir });
+  for (const t of report.tenants) {
+    clients[t.tenant.name] = new N8nClient(t.url);
+    await clients[t.tenant.name]?.setUpOwner();
+  }
+}, 600_000);
+
+afterAll(async () => {
+  await stopSupervisor(state);
+}, 120_000);
+
+describe.sequential("tenantctl up", () => {
+  it("starts every process of both tenants and reports them ready", () => {
+    const states = Object.entries(report.status.services).map(([name, s]) => `${name} ${s.state}`);
+    expect(states.filter((s) => !s.endsWith(" ready") && !s.endsWith(" done"))).toEqual([]);
+    expect(Object.keys(report.status.services)).toEqual(
+      expect.arrayContaining([
+        "postgres:tenant-alpha",
+        "postgres:zone-internal",
+        "n8n:alpha:main",
+        "n8n:alpha:worker-1",
+        "n8n:alpha:webhook",
+        "runner:beta:worker-1",
+      ]),
+    );
+  });
+
+  it("keeps generated secrets owner-only, and is idempotent", async () => {
+    const again = await up(model, { stateDir });
+    expect(again.alreadyUp).toBe(true);
+    const { statSync, readdirSync } = await import("node:fs");
+    for (const f of readdirSync(state.path("secrets")))
+      expect(statSync(state.path("secrets", f)).mode & 0o777).toBe(0o600);
+  });
+
+  for (const tenant of ["alpha", "beta"]) {
+    it(`runs ${tenant}'s production webhook on a worker, not on main`, async () => {
+      const client = clients[tenant] as N8nClient;
+      const workflow = await client.webhookWorkflow(`${tenant}-hello`);
+      const response = await post(`${tenantOf(tenant).url}webhook/${tenant}-hello`, `hi ${tenant}`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ echo: `hi ${tenant}` });
+      let executions: { id: string; status: string }[] = [];
+      for (let i = 0; i < 50 && executions[0]?.status !== "success"; i++) {
+        executions = await client.executions(workflow.id);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(executions.map((e) => e.status)).toEqual(["success"]);
+      const id = executions[0]?.id;
+      expect(log(`n8n:${tenant}:worker-1`)).toContain(`Worker started execution ${id} `);
+      expect(log(`n8n:${tenant}:main`)).not.toContain("Worker started execution");
+      expect(log(`n8n:${tenant}:webhook`)).not.toContain("Worker started execution");
+    });
+  }
+
+  it("shows a tenant none of the other's workflows through its API", async () => {
+    const alphaWorkflows = await (clients.alpha as N8nClient).rest<{ id: string; name: string }[]>(
+      "GET",
+      "/workflows",
+    );
+    const betaWorkflows = await (clients.beta as N8nClient).rest<{ id: string; name: string }[]>(
+      "GET",
+      "/workflows",
+    );
+    expect(alphaWorkflows.map((w) => w.name)).toEqual(["webhook alpha-hello"]);
+    expect(betaWorkflows.map((w) => w.name)).toEqual(["webhook beta-hello"]);
+    const peek = await (clients.beta as N8nClient).request("GET", `/rest/workflows/${alphaWorkflows[0]?.id}`);
+    expect(peek.status).toBe(404);
+  });
+});
+
+describe("database isolation", () => {
+  const connect = async (port: number, user: string, password: string, database: string) => {
+    const client = new pg.Client({
+      host: "127.0.0.1",
+      port,
+      user,
+      password,
+      database,
+      connectionTimeoutMillis: 5000,
+    });
+    await client.connect();
+    return client;
+  };
+
+  it("lets each tenant into its own database", async () => {
+    for (const name of ["alpha", "beta"]) {
+      const t = tenantOf(name);
+      const client = await connect(
+        t.database.port,
+        t.database.user,
+        t.secrets.dbPassword ?? "",
+        t.database.name,
+      );
+      const tables = await client.query(
+        "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_name = 'workflow_entity'",
+      );
+      expect(tables.rows[0]?.n).toBe(1);
+      await client.end();
+    }
+  });
+
+  it("refuses alpha's credentials on beta's database and server", async () => {
+    const a = tenantOf("alpha");
+    const b = tenantOf("beta");
+    await expect(
+      connect(b.database.port, a.database.user, a.secrets.dbPassword ?? "", b.database.name),
+    ).rejects.toThrow(/password authentication failed|no pg_hba.conf entry|rejects connection/);
+  });
+
+  it("refuses a tenant the postgres database, other databases, and creating databases", async () => {
+    const b = tenantOf("beta");
+    const password = b.secrets.dbPassword ?? "";
+    await expect(connect(b.database.port, b.database.user, password, "postgres")).rejects.toThrow(
+      /rejects connection|no pg_hba.conf entry/,
+    );
+    await expect(connect(b.database.port, b.database.user, password, "template1")).rejects.toThrow(
+      /rejects connection|no pg_hba.conf entry/,
+    );
+    const a = tenantOf("alpha");
+    const own = await connect(a.database.port, a.database.user, a.secrets.dbPassword ?? "", a.database.name);
+    await expect(own.query("CREATE DATABASE stolen")).rejects.toThrow(/permission denied to create database/);
+    const privileges = await own.query("SELECT has_database_privilege('public', 'postgres', 'CONNECT') AS p");
+    expect(privileges.rows[0]?.p).toBe(false);
+    await own.end();
+  });
+});
+
+describe("Redis isolation", () => {
+  it("refuses alpha's password on beta's Redis", async () => {
+    const a = tenantOf("alpha");
+    const b = tenantOf("beta");
+    expect(await rawRedis(b.redis.port, ["GET", "n8n-beta:anything"])).toMatch(/^-NOAUTH/);
+    expect(await rawRedis(b.redis.port, ["AUTH", a.secrets.redisPassword ?? ""])).toMatch(/^-WRONGPASS/);
+  });
+
+  it("keeps each tenant's queue under its own prefix", async () => {
+    const a = tenantOf("alpha");
+    const redis = new Redis({
+      host: "127.0.0.1",
+      port: a.redis.port,
+      password: a.secrets.redisPassword ?? "",
+    });
+    const keys = await redis.keys("*");
+    redis.disconnect();
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key.startsWith("n8n-alpha:"), key).toBe(true);
+  });
+});
+
+describe.sequential("durability", () => {
+  it("keeps workflows and credentials readable across down and up (the encryption key persists)", async () => {
+    const alpha = clients.alpha as N8nClient;
+    // A local service that echoes the Authorization header n8n sends with the credential.
+    const echo = createServer((req, res) => {
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ authorization: req.headers.authorization ?? "" }));
+    });
+    await new Promise<void>((ok) => echo.listen(0, "127.0.0.1", ok));
+    const echoPort = (echo.address() as AddressInfo).port;
+    const credential = await alpha.rest<{ id: string }>("POST", "/credentials", {
+      name: "api token",
+      type: "httpHeaderAuth",
+      data: { name: "Authorization", value: "Bearer kept-across-restarts" },
+    });
+    const workflow = await alpha.rest<{ id: string; versionId: string }>("POST", "/workflows", {
+      name: "uses the credential",
+      active: false,
+      settings: { executionOrder: "v1" },
+      connections: { Webhook: { main: [[{ node: "Call", type: "main", index: 0 }]] } },
+      nodes: [
+        {
+          id: "1",
+          name: "Webhook",
+          type: "n8n-nodes-base.webhook",
+          typeVersion: 2,
+          position: [0, 0],
+          webhookId: "with-credential",
+          parameters: { httpMethod: "POST", path: "with-credential", responseMode: "lastNode", options: {} },
+        },
+        {
+          id: "2",
+          name: "Call",
+          type: "n8n-nodes-base.httpRequest",
+          typeVersion: 4.2,
+          position: [200, 0],
+          parameters: {
+            url: `http://127.0.0.1:${echoPort}/`,
+            authentication: "genericCredentialType",
+            genericAuthType: "httpHeaderAuth",
+            options: {},
+          },
+          credentials: { httpHeaderAuth: { id: credential.id, name: "api token" } },
+        },
+      ],
+    });
+    await alpha.rest("POST", `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+    await stopSupervisor(state);
+    expect(readStatus(state)?.services["n8n:alpha:main"]?.state).toBe("stopped");
+    report = await up(model, { stateDir });
+    expect(report.alreadyUp).toBe(false);
+    const again = new N8nClient(tenantOf("alpha").url);
+    await again.login();
+    clients.alpha = again;
+    // The worker decrypts the credential with the persisted key and sends it.
+    const called = await post(`${tenantOf("alpha").url}webhook/with-credential`, "x");
+    expect(await called.json()).toEqual({ authorization: "Bearer kept-across-restarts" });
+    echo.close();
+    const workflows = await again.rest<{ name: string; active: boolean }[]>("GET", "/workflows");
+    expect(workflows.map((w) => [w.name, w.active]).sort()).toEqual([
+      ["uses the credential", true],
+      ["webhook alpha-hello", true],
+    ]);
+    const response = await post(`${tenantOf("alpha").url}webhook/alpha-hello`, "after restart");
+    expect(await response.json()).toEqual({ echo: "after restart" });
+  }, 300_000);
+
+  it("restarts a killed worker, and the executions queued meanwhile complete", async () => {
+    const alpha = clients.alpha as N8nClient;
+    const workflow = await alpha.rest<{ id: string; versionId: string }>("POST", "/workflows", {
+      name: "queued",
+      active: false,
+      settings: { executionOrder: "v1" },
+      connections: { Webhook: { main: [[{ node: "Set", type: "main", index: 0 }]] } },
+      nodes: [
+        {
+          id: "1",
+          name: "Webhook",
+          type: "n8n-nodes-base.webhook",
+          typeVersion: 2,
+          position: [0, 0],
+          webhookId: "queued",
+          parameters: { httpMethod: "POST", path: "queued", responseMode: "onReceived", options: {} },
+        },
+        {
+          id: "2",
+          name: "Set",
+          type: "n8n-nodes-base.set",
+          typeVersion: 3.4,
+          position: [200, 0],
+          parameters: { assignments: { assignments: [] }, options: {} },
+        },
+      ],
+    });
+    await alpha.rest("POST", `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+    const before = readStatus(state) as Status;
+    const worker = before.services["n8n:alpha:worker-1"];
+    process.kill(worker?.pid ?? 0, "SIGKILL");
+    for (let i = 0; i < 5; i++)
+      expect((await post(`${tenantOf("alpha").url}webhook/queued`, String(i))).status).toBe(200);
+    let done: { status: string }[] = [];
+    for (let i = 0; i < 300 && !(done.length === 5 && done.every((e) => e.status === "success")); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      done = await alpha.executions(workflow.id);
+    }
+    expect(done.map((e) => e.status)).toEqual(["success", "success", "success", "success", "success"]);
+    const after = readStatus(state) as Status;
+    expect(after.services["n8n:alpha:worker-1"]?.restarts).toBeGreaterThan(worker?.restarts ?? 0);
+    expect(after.services["n8n:alpha:worker-1"]?.lastExit).toBe("signal SIGKILL");
+  }, 180_000);
+});

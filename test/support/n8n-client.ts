@@ -1,0 +1,97 @@
+/**
+ * A small client of n8n's own REST API (what the editor uses), for end-to-end tests: owner
+ * set-up, login cookie, workflows, activation, executions, credentials.
+ */
+export class N8nClient {
+  private cookie = "";
+
+  constructor(readonly baseUrl: string) {}
+
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> {
+    const response = await fetch(new URL(path, this.baseUrl), {
+      method,
+      headers: { "content-type": "application/json", ...(this.cookie ? { cookie: this.cookie } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const setCookie = response.headers.get("set-cookie");
+    if (setCookie) this.cookie = setCookie.split(";")[0] ?? "";
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // Not JSON: keep the text.
+    }
+    return { status: response.status, body: parsed as T };
+  }
+
+  async rest<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const r = await this.request<{ data: T }>(method, `/rest${path}`, body);
+    if (r.status >= 300)
+      throw new Error(`${method} /rest${path}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    return r.body.data;
+  }
+
+  async setUpOwner(email = "owner@example.com", password = "Tenantctl-Test-1"): Promise<void> {
+    const setup = await this.request("POST", "/rest/owner/setup", {
+      email,
+      firstName: "Test",
+      lastName: "Owner",
+      password,
+    });
+    if (setup.status >= 300) await this.login(email, password);
+  }
+
+  async login(email = "owner@example.com", password = "Tenantctl-Test-1"): Promise<void> {
+    await this.rest("POST", "/login", { emailOrLdapLoginId: email, password });
+  }
+
+  /** A Webhook → Set workflow answering on POST /webhook/<path>; created and activated. */
+  async webhookWorkflow(path: string): Promise<{ id: string }> {
+    const workflow = await this.rest<{ id: string; versionId: string }>("POST", "/workflows", {
+      name: `webhook ${path}`,
+      active: false,
+      settings: { executionOrder: "v1" },
+      connections: { Webhook: { main: [[{ node: "Set", type: "main", index: 0 }]] } },
+      nodes: [
+        {
+          id: "1",
+          name: "Webhook",
+          type: "n8n-nodes-base.webhook",
+          typeVersion: 2,
+          position: [0, 0],
+          webhookId: path,
+          parameters: { httpMethod: "POST", path, responseMode: "lastNode", options: {} },
+        },
+        {
+          id: "2",
+          name: "Set",
+          type: "n8n-nodes-base.set",
+          typeVersion: 3.4,
+          position: [200, 0],
+          parameters: {
+            assignments: {
+              assignments: [{ id: "a", name: "echo", value: "={{ $json.body.value }}", type: "string" }],
+            },
+            options: {},
+          },
+        },
+      ],
+    });
+    await this.rest("POST", `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+    return { id: workflow.id };
+  }
+
+  async executions(workflowId: string): Promise<{ id: string; status: string; mode: string }[]> {
+    const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+    const data = await this.rest<{ results: { id: string; status: string; mode: string }[] }>(
+      "GET",
+      `/executions?filter=${filter}`,
+    );
+    return data.results;
+  }
+}
