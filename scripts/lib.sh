@@ -18,3 +18,43 @@ build() {
   step "building (tsc)"
   node node_modules/typescript/bin/tsc -p tsconfig.build.json
 }
+
+# PostgreSQL and Redis (for tenantctl up and its tests), openssl (test certificates): Debian packages.
+ensure_os_packages() {
+  local missing=()
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    step "installing OS packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+  fi
+}
+
+# The Go toolchain builds the test control plane (kube-apiserver, etcd, KWOK) from the Go module proxy.
+ensure_go() {
+  if ! command -v go >/dev/null 2>&1; then
+    echo "Go is needed to build the test control plane: install Go 1.24 or later (https://go.dev/dl) or apt-get install golang-go" >&2
+    exit 1
+  fi
+}
+
+# The test control plane, built once into ~/.cache/tenantctl (cold: about 7 minutes on 2 cores).
+ensure_k8s_testenv() {
+  step "test control plane (kube-apiserver, etcd, controller-manager, scheduler, KWOK)"
+  bash scripts/k8s-testenv/build.sh >/dev/null
+}
+
+# n8n from npm into ~/.cache/tenantctl (once; about 4 minutes and 1.8 GB).
+ensure_n8n() {
+  local version
+  version="$(node -p "require('./src/versions.json').n8n")"
+  node --input-type=module -e "
+    const { ensureN8n } = await import('./dist/runtime/local/n8n-install.js');
+    await ensureN8n('$version', (line) => console.error(line));
+  "
+}

@@ -2,12 +2,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolve } from "../../src/model/resolve.js";
 import { StateDir } from "../../src/runtime/local/state.js";
 import { stopSupervisor, type UpReport, up } from "../../src/runtime/local/up.js";
 import { validSpec } from "../support/example.js";
+import { connectAs } from "../support/postgres.js";
 
 /**
  * The weaker isolation modes on real servers (`up --data-only`): two tenants with a database
@@ -43,12 +43,6 @@ afterAll(async () => {
 });
 
 describe("a zone's shared PostgreSQL", () => {
-  const connect = async (port: number, user: string, password: string, database: string) => {
-    const client = new pg.Client({ host: "127.0.0.1", port, user, password, database, connectionTimeoutMillis: 5000 });
-    await client.connect();
-    return client;
-  };
-
   it("puts both tenants on one server, each with its own role and database", () => {
     expect(tenant("one").database.port).toBe(tenant("two").database.port);
     expect([tenant("one").database.name, tenant("two").database.name]).toEqual(["n8n_one", "n8n_two"]);
@@ -56,19 +50,24 @@ describe("a zone's shared PostgreSQL", () => {
 
   it("lets a tenant's role into its database only: not the other tenant's, not postgres", async () => {
     const one = tenant("one");
-    const own = await connect(one.database.port, one.database.user, one.secrets.dbPassword ?? "", one.database.name);
+    const own = await connectAs(
+      one.database.port,
+      one.database.user,
+      one.secrets.dbPassword ?? "",
+      one.database.name,
+    );
     await own.end();
-    await expect(connect(one.database.port, one.database.user, one.secrets.dbPassword ?? "", "n8n_two")).rejects.toThrow(
-      /rejects connection|no pg_hba.conf entry/,
-    );
-    await expect(connect(one.database.port, one.database.user, one.secrets.dbPassword ?? "", "postgres")).rejects.toThrow(
-      /rejects connection|no pg_hba.conf entry/,
-    );
+    await expect(
+      connectAs(one.database.port, one.database.user, one.secrets.dbPassword ?? "", "n8n_two"),
+    ).rejects.toThrow(/rejects connection|no pg_hba.conf entry/);
+    await expect(
+      connectAs(one.database.port, one.database.user, one.secrets.dbPassword ?? "", "postgres"),
+    ).rejects.toThrow(/rejects connection|no pg_hba.conf entry/);
   });
 
   it("revokes CONNECT from PUBLIC on every tenant database (a second lock behind pg_hba)", async () => {
     const superuser = new StateDir(stateDir).secrets("postgres-zone-internal", ["superuser"]).superuser ?? "";
-    const admin = await connect(tenant("one").database.port, "postgres", superuser, "postgres");
+    const admin = await connectAs(tenant("one").database.port, "postgres", superuser, "postgres");
     const rows = await admin.query(
       "SELECT datname, has_database_privilege('n8n_one', datname, 'CONNECT') AS one, has_database_privilege('n8n_two', datname, 'CONNECT') AS two FROM pg_database WHERE datname LIKE 'n8n_%' ORDER BY datname",
     );
@@ -83,7 +82,12 @@ describe("a zone's shared PostgreSQL", () => {
 describe("a zone's shared Redis with ACL users", () => {
   const client = (name: string) => {
     const t = tenant(name);
-    return new Redis({ host: "127.0.0.1", port: t.redis.port, username: t.redis.user, password: t.secrets.redisPassword ?? "" });
+    return new Redis({
+      host: "127.0.0.1",
+      port: t.redis.port,
+      username: t.redis.user,
+      password: t.secrets.redisPassword ?? "",
+    });
   };
 
   it("lets a tenant use keys under its prefix", async () => {
@@ -117,7 +121,14 @@ describe("a zone's shared Redis with ACL users", () => {
   });
 
   it("has no default user", async () => {
-    const anonymous = new Redis({ host: "127.0.0.1", port: tenant("one").redis.port, lazyConnect: true, enableReadyCheck: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const anonymous = new Redis({
+      host: "127.0.0.1",
+      port: tenant("one").redis.port,
+      lazyConnect: true,
+      enableReadyCheck: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     anonymous.on("error", () => undefined);
     await anonymous.connect().catch(() => undefined);
     await expect(anonymous.get("n8n-one:jobs:probe")).rejects.toThrow(/NOAUTH|NOPERM|closed/);

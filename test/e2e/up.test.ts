@@ -4,14 +4,14 @@ import { type AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolve } from "../../src/model/resolve.js";
 import type { Status } from "../../src/runtime/local/plan.js";
 import { StateDir } from "../../src/runtime/local/state.js";
 import { readStatus, stopSupervisor, type UpReport, up } from "../../src/runtime/local/up.js";
 import { validSpec } from "../support/example.js";
-import { N8nClient } from "../support/n8n-client.js";
+import { connectAs } from "../support/postgres.js";
+import { echoNode, N8nClient, then, webhookNode } from "../support/n8n-client.js";
 
 /**
  * `tenantctl up` end to end, with real PostgreSQL, Redis and n8n processes: two tenants, one
@@ -139,23 +139,10 @@ describe.sequential("tenantctl up", () => {
 });
 
 describe("database isolation", () => {
-  const connect = async (port: number, user: string, password: string, database: string) => {
-    const client = new pg.Client({
-      host: "127.0.0.1",
-      port,
-      user,
-      password,
-      database,
-      connectionTimeoutMillis: 5000,
-    });
-    await client.connect();
-    return client;
-  };
-
   it("lets each tenant into its own database", async () => {
     for (const name of ["alpha", "beta"]) {
       const t = tenantOf(name);
-      const client = await connect(
+      const client = await connectAs(
         t.database.port,
         t.database.user,
         t.secrets.dbPassword ?? "",
@@ -173,21 +160,26 @@ describe("database isolation", () => {
     const a = tenantOf("alpha");
     const b = tenantOf("beta");
     await expect(
-      connect(b.database.port, a.database.user, a.secrets.dbPassword ?? "", b.database.name),
+      connectAs(b.database.port, a.database.user, a.secrets.dbPassword ?? "", b.database.name),
     ).rejects.toThrow(/password authentication failed|no pg_hba.conf entry|rejects connection/);
   });
 
   it("refuses a tenant the postgres database, other databases, and creating databases", async () => {
     const b = tenantOf("beta");
     const password = b.secrets.dbPassword ?? "";
-    await expect(connect(b.database.port, b.database.user, password, "postgres")).rejects.toThrow(
+    await expect(connectAs(b.database.port, b.database.user, password, "postgres")).rejects.toThrow(
       /rejects connection|no pg_hba.conf entry/,
     );
-    await expect(connect(b.database.port, b.database.user, password, "template1")).rejects.toThrow(
+    await expect(connectAs(b.database.port, b.database.user, password, "template1")).rejects.toThrow(
       /rejects connection|no pg_hba.conf entry/,
     );
     const a = tenantOf("alpha");
-    const own = await connect(a.database.port, a.database.user, a.secrets.dbPassword ?? "", a.database.name);
+    const own = await connectAs(
+      a.database.port,
+      a.database.user,
+      a.secrets.dbPassword ?? "",
+      a.database.name,
+    );
     await expect(own.query("CREATE DATABASE stolen")).rejects.toThrow(/permission denied to create database/);
     const privileges = await own.query("SELECT has_database_privilege('public', 'postgres', 'CONNECT') AS p");
     expect(privileges.rows[0]?.p).toBe(false);
@@ -232,23 +224,12 @@ describe.sequential("durability", () => {
       type: "httpHeaderAuth",
       data: { name: "Authorization", value: "Bearer kept-across-restarts" },
     });
-    const workflow = await alpha.rest<{ id: string; versionId: string }>("POST", "/workflows", {
-      name: "uses the credential",
-      active: false,
-      settings: { executionOrder: "v1" },
-      connections: { Webhook: { main: [[{ node: "Call", type: "main", index: 0 }]] } },
-      nodes: [
+    await alpha.activeWorkflow(
+      "uses the credential",
+      [
+        webhookNode("with-credential", "lastNode"),
         {
-          id: "1",
-          name: "Webhook",
-          type: "n8n-nodes-base.webhook",
-          typeVersion: 2,
-          position: [0, 0],
-          webhookId: "with-credential",
-          parameters: { httpMethod: "POST", path: "with-credential", responseMode: "lastNode", options: {} },
-        },
-        {
-          id: "2",
+          id: "call",
           name: "Call",
           type: "n8n-nodes-base.httpRequest",
           typeVersion: 4.2,
@@ -262,8 +243,8 @@ describe.sequential("durability", () => {
           credentials: { httpHeaderAuth: { id: credential.id, name: "api token" } },
         },
       ],
-    });
-    await alpha.rest("POST", `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+      then("Webhook", "Call"),
+    );
     await stopSupervisor(state);
     expect(readStatus(state)?.services["n8n:alpha:main"]?.state).toBe("stopped");
     report = await up(model, { stateDir });
@@ -286,32 +267,11 @@ describe.sequential("durability", () => {
 
   it("restarts a killed worker, and the executions queued meanwhile complete", async () => {
     const alpha = clients.alpha as N8nClient;
-    const workflow = await alpha.rest<{ id: string; versionId: string }>("POST", "/workflows", {
-      name: "queued",
-      active: false,
-      settings: { executionOrder: "v1" },
-      connections: { Webhook: { main: [[{ node: "Set", type: "main", index: 0 }]] } },
-      nodes: [
-        {
-          id: "1",
-          name: "Webhook",
-          type: "n8n-nodes-base.webhook",
-          typeVersion: 2,
-          position: [0, 0],
-          webhookId: "queued",
-          parameters: { httpMethod: "POST", path: "queued", responseMode: "onReceived", options: {} },
-        },
-        {
-          id: "2",
-          name: "Set",
-          type: "n8n-nodes-base.set",
-          typeVersion: 3.4,
-          position: [200, 0],
-          parameters: { assignments: { assignments: [] }, options: {} },
-        },
-      ],
-    });
-    await alpha.rest("POST", `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
+    const workflow = await alpha.activeWorkflow(
+      "queued",
+      [webhookNode("queued", "onReceived"), echoNode()],
+      then("Webhook", "Set"),
+    );
     const before = readStatus(state) as Status;
     const worker = before.services["n8n:alpha:worker-1"];
     process.kill(worker?.pid ?? 0, "SIGKILL");

@@ -50,40 +50,30 @@ export class N8nClient {
     await this.rest("POST", "/login", { emailOrLdapLoginId: email, password });
   }
 
-  /** A Webhook → Set workflow answering on POST /webhook/<path>; created and activated. */
-  async webhookWorkflow(path: string): Promise<{ id: string }> {
+  /** Creates a workflow and activates it. */
+  async activeWorkflow(
+    name: string,
+    nodes: unknown[],
+    connections: Record<string, unknown>,
+  ): Promise<{ id: string }> {
     const workflow = await this.rest<{ id: string; versionId: string }>("POST", "/workflows", {
-      name: `webhook ${path}`,
+      name,
       active: false,
       settings: { executionOrder: "v1" },
-      connections: { Webhook: { main: [[{ node: "Set", type: "main", index: 0 }]] } },
-      nodes: [
-        {
-          id: "1",
-          name: "Webhook",
-          type: "n8n-nodes-base.webhook",
-          typeVersion: 2,
-          position: [0, 0],
-          webhookId: path,
-          parameters: { httpMethod: "POST", path, responseMode: "lastNode", options: {} },
-        },
-        {
-          id: "2",
-          name: "Set",
-          type: "n8n-nodes-base.set",
-          typeVersion: 3.4,
-          position: [200, 0],
-          parameters: {
-            assignments: {
-              assignments: [{ id: "a", name: "echo", value: "={{ $json.body.value }}", type: "string" }],
-            },
-            options: {},
-          },
-        },
-      ],
+      connections,
+      nodes,
     });
     await this.rest("POST", `/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
     return { id: workflow.id };
+  }
+
+  /** A Webhook → Set workflow answering on POST /webhook/<path> with `{ echo: body.value }`. */
+  async webhookWorkflow(path: string): Promise<{ id: string }> {
+    return this.activeWorkflow(
+      `webhook ${path}`,
+      [webhookNode(path, "lastNode"), echoNode()],
+      then("Webhook", "Set"),
+    );
   }
 
   async executions(workflowId: string): Promise<{ id: string; status: string; mode: string }[]> {
@@ -94,4 +84,39 @@ export class N8nClient {
     );
     return data.results;
   }
+}
+
+/** A production Webhook trigger on POST /webhook/<path>. */
+export function webhookNode(path: string, responseMode: "lastNode" | "onReceived"): Record<string, unknown> {
+  return {
+    id: "webhook",
+    name: "Webhook",
+    type: "n8n-nodes-base.webhook",
+    typeVersion: 2,
+    position: [0, 0],
+    webhookId: path,
+    parameters: { httpMethod: "POST", path, responseMode, options: {} },
+  };
+}
+
+/** A Set node answering `{ echo: <the posted value> }`. */
+export function echoNode(): Record<string, unknown> {
+  return {
+    id: "set",
+    name: "Set",
+    type: "n8n-nodes-base.set",
+    typeVersion: 3.4,
+    position: [200, 0],
+    parameters: {
+      assignments: {
+        assignments: [{ id: "a", name: "echo", value: "={{ $json.body.value }}", type: "string" }],
+      },
+      options: {},
+    },
+  };
+}
+
+/** The connection of one node to the next. */
+export function then(from: string, to: string): Record<string, unknown> {
+  return { [from]: { main: [[{ node: to, type: "main", index: 0 }]] } };
 }
