@@ -2,7 +2,7 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "rendered/**", "coverage/**", "test/golden/**"] },
+  { ignores: ["dist/**", "node_modules/**", "rendered/**", "coverage/**", "test/golden/**", ".tenantctl/**"] },
   ...tseslint.configs.strict,
   {
     rules: {

@@ -11,7 +11,7 @@ import { StateDir } from "../../src/runtime/local/state.js";
 import { readStatus, stopSupervisor, type UpReport, up } from "../../src/runtime/local/up.js";
 import { validSpec } from "../support/example.js";
 import { connectAs } from "../support/postgres.js";
-import { echoNode, N8nClient, then, webhookNode } from "../support/n8n-client.js";
+import { connectNodes, echoNode, N8nClient, webhookNode } from "../support/n8n-client.js";
 
 /**
  * `tenantctl up` end to end, with real PostgreSQL, Redis and n8n processes: two tenants, one
@@ -243,7 +243,7 @@ describe.sequential("durability", () => {
           credentials: { httpHeaderAuth: { id: credential.id, name: "api token" } },
         },
       ],
-      then("Webhook", "Call"),
+      connectNodes("Webhook", "Call"),
     );
     await stopSupervisor(state);
     expect(readStatus(state)?.services["n8n:alpha:main"]?.state).toBe("stopped");
@@ -270,7 +270,7 @@ describe.sequential("durability", () => {
     const workflow = await alpha.activeWorkflow(
       "queued",
       [webhookNode("queued", "onReceived"), echoNode()],
-      then("Webhook", "Set"),
+      connectNodes("Webhook", "Set"),
     );
     const before = readStatus(state) as Status;
     const worker = before.services["n8n:alpha:worker-1"];

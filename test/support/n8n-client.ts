@@ -72,7 +72,7 @@ export class N8nClient {
     return this.activeWorkflow(
       `webhook ${path}`,
       [webhookNode(path, "lastNode"), echoNode()],
-      then("Webhook", "Set"),
+      connectNodes("Webhook", "Set"),
     );
   }
 
@@ -116,7 +116,7 @@ export function echoNode(): Record<string, unknown> {
   };
 }
 
-/** The connection of one node to the next. */
-export function then(from: string, to: string): Record<string, unknown> {
+/** The connection of one node to the next (not named `then`: a module exporting `then` is a thenable). */
+export function connectNodes(from: string, to: string): Record<string, unknown> {
   return { [from]: { main: [[{ node: to, type: "main", index: 0 }]] } };
 }
