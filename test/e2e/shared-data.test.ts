@@ -7,6 +7,7 @@ import { resolve } from "../../src/model/resolve.js";
 import { StateDir } from "../../src/runtime/local/state.js";
 import { stopSupervisor, type UpReport, up } from "../../src/runtime/local/up.js";
 import { validSpec } from "../support/example.js";
+import { localSpec } from "../support/local-spec.js";
 import { connectAs } from "../support/postgres.js";
 
 /**
@@ -14,14 +15,9 @@ import { connectAs } from "../support/postgres.js";
  * each on their zone's shared PostgreSQL, and an ACL user each on the zone's shared Redis.
  * (n8n itself needs 2.3 or later for ACL users, which needs Node 24: not run here.)
  */
-const SPEC = `apiVersion: tenantctl/v1alpha1
-kind: Platform
-metadata: { name: shared }
-cluster: { name: shared, region: eu-central-1, domain: n8n.shared.example, kubernetesVersion: "1.34", awsAccountId: "111122223333" }
-gitops: { repoURL: https://git.example.com/p.git, targetRevision: main, path: rendered }
-zones:
-  internal: { customerData: false }
-defaults:
+const SPEC = localSpec(
+  "shared",
+  `defaults:
   database: { isolation: database }
   redis: { isolation: acl }
   n8n: { version: 2.3.2 }
@@ -30,7 +26,8 @@ tenants:
     zone: internal
   - name: two
     zone: internal
-`;
+`,
+);
 const stateDir = mkdtempSync(join(tmpdir(), "tenantctl-shared-"));
 let report: UpReport;
 const tenant = (name: string) => report.tenants.find((t) => t.tenant.name === name) ?? (undefined as never);

@@ -10,6 +10,7 @@ import type { Status } from "../../src/runtime/local/plan.js";
 import { StateDir } from "../../src/runtime/local/state.js";
 import { readStatus, stopSupervisor, type UpReport, up } from "../../src/runtime/local/up.js";
 import { validSpec } from "../support/example.js";
+import { localSpec } from "../support/local-spec.js";
 import { connectAs } from "../support/postgres.js";
 import { connectNodes, echoNode, N8nClient, webhookNode } from "../support/n8n-client.js";
 
@@ -19,20 +20,16 @@ import { connectNodes, echoNode, N8nClient, webhookNode } from "../support/n8n-c
  * (database). Webhooks run on workers in queue mode; neither tenant can reach the other's
  * data; state survives down/up; a killed worker comes back and the queue drains.
  */
-const SPEC = `apiVersion: tenantctl/v1alpha1
-kind: Platform
-metadata: { name: e2e }
-cluster: { name: e2e, region: eu-central-1, domain: n8n.e2e.example, kubernetesVersion: "1.34", awsAccountId: "111122223333" }
-gitops: { repoURL: https://git.example.com/p.git, targetRevision: main, path: rendered }
-zones:
-  internal: { customerData: false }
-tenants:
+const SPEC = localSpec(
+  "e2e",
+  `tenants:
   - name: alpha
     zone: internal
   - name: beta
     zone: internal
     database: { isolation: database }
-`;
+`,
+);
 const model = resolve(validSpec(SPEC));
 const stateDir = mkdtempSync(join(tmpdir(), "tenantctl-e2e-"));
 const state = new StateDir(stateDir);
