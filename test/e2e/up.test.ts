@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolve } from "../../src/model/resolve.js";
-import type { Status } from "../../src/runtime/local/plan.js";
+import { logFileName, type Status } from "../../src/runtime/local/plan.js";
 import { StateDir } from "../../src/runtime/local/state.js";
 import { readStatus, stopSupervisor, type UpReport, up } from "../../src/runtime/local/up.js";
 import { validSpec } from "../support/example.js";
@@ -40,7 +40,7 @@ const tenantOf = (name: string) => {
   if (!t) throw new Error(name);
   return t;
 };
-const log = (name: string) => readFileSync(state.path("logs", `${name.replaceAll(":", "_")}.log`), "utf8");
+const log = (name: string) => readFileSync(state.path("logs", logFileName(name)), "utf8");
 /** One Redis command on a fresh connection, its raw RESP answer (no client library retries). */
 function rawRedis(port: number, command: readonly string[]): Promise<string> {
   return new Promise((ok, fail) => {

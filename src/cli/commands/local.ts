@@ -1,9 +1,9 @@
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { failure } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../../diagnostics/format.js";
 import { resolve } from "../../model/resolve.js";
-import type { Status } from "../../runtime/local/plan.js";
+import { logFileName, type Plan, processName, type Status } from "../../runtime/local/plan.js";
 import { checkPrerequisites } from "../../runtime/local/prerequisites.js";
 import { StateDir } from "../../runtime/local/state.js";
 import { httpOk } from "../../runtime/local/supervisor.js";
@@ -75,25 +75,24 @@ export function localCommands(program: Command, io: Io): void {
     .option("--lines <n>", "last lines of each log", "50")
     .action((tenant: string, flags: { process?: string; stateDir: string; lines: string }) => {
       const state = new StateDir(flags.stateDir);
-      const dir = state.path("logs");
-      const files = existsSync(dir)
-        ? readdirSync(dir).filter((f) => f.includes(`_${tenant}_`) || f.endsWith(`_tenant-${tenant}.log`))
-        : [];
-      const wanted =
-        flags.process === undefined
-          ? files
-          : files.filter(
-              (f) =>
-                f.replace(/\.log$/, "").endsWith(flags.process?.replace("runner-", "") ?? "") &&
-                (!flags.process?.startsWith("runner") || f.startsWith("runner")),
-            );
+      const plan = state.readJson<Plan>("plan.json", { platform: "", services: [], routers: [] });
+      // The tenant's own services, named as --process spells them.
+      const services = plan.services.filter((s) => s.tenant === tenant && s.kind !== "provision");
+      const wanted = services
+        .filter((s) => flags.process === undefined || processName(s) === flags.process)
+        .map((s) => logFileName(s.name))
+        .filter((f) => existsSync(state.path("logs", f)));
       if (wanted.length === 0) {
+        const known = services.map(processName).join(", ");
         throw failure(
           "usage/no-logs",
-          `no logs of tenant ${JSON.stringify(tenant)}${flags.process ? ` process ${flags.process}` : ""} in ${dir}`,
-          "run tenantctl status to see the tenants and their processes",
+          `no logs of tenant ${JSON.stringify(tenant)}${flags.process ? ` process ${flags.process}` : ""} in ${state.path("logs")}`,
+          known === ""
+            ? "run tenantctl status to see the tenants that up started"
+            : `its processes are ${known}`,
         );
       }
+      const dir = state.path("logs");
       for (const f of wanted.sort()) {
         const lines = readFileSync(`${dir}/${f}`, "utf8").trimEnd().split("\n");
         io.out(`==> ${f} <==\n${lines.slice(-Number(flags.lines)).join("\n")}\n`);

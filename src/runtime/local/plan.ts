@@ -62,3 +62,18 @@ export interface Status {
   readonly services: Readonly<Record<string, ServiceStatus>>;
   readonly routers: readonly RouterSpec[];
 }
+
+/** The log file of a service in the state directory's logs/. */
+export function logFileName(service: string): string {
+  return `${service.replaceAll(":", "_")}.log`;
+}
+
+/**
+ * How `tenantctl logs --process` names a tenant's service: `main`, `worker-1`, `webhook`,
+ * `runner-main`, `postgres`, `redis`.
+ */
+export function processName(service: ServiceSpec): string {
+  if (service.kind === "n8n") return service.name.split(":")[2] ?? service.name;
+  if (service.kind === "runner") return `runner-${service.name.split(":")[2] ?? ""}`;
+  return service.kind;
+}

@@ -3,7 +3,15 @@ import { createHash } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { createServer as createHttpServer, request as httpRequest, type Server } from "node:http";
 import { connect } from "node:net";
-import type { Plan, RouterSpec, ServiceSpec, ServiceState, ServiceStatus, Status } from "./plan.js";
+import {
+  logFileName,
+  type Plan,
+  type RouterSpec,
+  type ServiceSpec,
+  type ServiceState,
+  type ServiceStatus,
+  type Status,
+} from "./plan.js";
 import type { StateDir } from "./state.js";
 
 /**
@@ -132,7 +140,7 @@ export class Supervisor {
     let stream = this.logs.get(name);
     if (!stream) {
       this.state.ensure("logs");
-      stream = createWriteStream(this.state.path("logs", `${name.replaceAll(":", "_")}.log`), {
+      stream = createWriteStream(this.state.path("logs", logFileName(name)), {
         flags: "a",
         mode: 0o600,
       });
