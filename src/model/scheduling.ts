@@ -22,7 +22,11 @@ export interface Toleration {
 }
 
 export function placement(tenant: TenantModel, workload: Workload): Placement {
-  const pool = poolFor(tenant, workload);
+  return poolPlacement(poolFor(tenant, workload));
+}
+
+/** What a pod needs to run on a pool: its label, and the toleration of its taint (every pool but general). */
+export function poolPlacement(pool: string): Placement {
   if (pool === NODE_POOL.general) return { nodeSelector: { [NODE_POOL.key]: pool }, tolerations: [] };
   return {
     nodeSelector: { [NODE_POOL.key]: pool },

@@ -12,6 +12,7 @@ import {
   zoneSecretStore,
 } from "../../../model/names.js";
 import { redisAclLine } from "../../../model/redis-acl.js";
+import { poolPlacement } from "../../../model/scheduling.js";
 import type { Model, TenantModel, ZoneModel } from "../../../model/resolve.js";
 import { databaseName, databaseRole, redisAclUser } from "../../../model/secrets.js";
 import { bytes, formatBytes } from "../../../spec/quantity.js";
@@ -20,7 +21,7 @@ import { inWave, WAVE, type Wave } from "../../waves.js";
 import { restrictedNamespace } from "../namespace.js";
 import { renderAllowDns, renderDefaultDeny } from "../network-policy.js";
 import { type KubernetesObject, managedLabels, type ObjectMeta, zoneMeta } from "../object.js";
-import { emptyDir, RESTRICTED_CONTAINER_SECURITY, restrictedPodSecurity } from "../pod.js";
+import { emptyDir, placementFields, RESTRICTED_CONTAINER_SECURITY, restrictedPodSecurity } from "../pod.js";
 import { allowFromNamespace, databasePolicy, n8nPods } from "../stack-network.js";
 import { REDIS_LABELS, redisCommand } from "./redis.js";
 
@@ -76,12 +77,9 @@ function sharedDatabase(
     metadata: meta(DATA.sharedDbCluster, { annotations: { ...KEEP_DATA_ANNOTATIONS } }),
     spec: {
       affinity: {
+        ...poolPlacement(NODE_POOL.database),
         enablePodAntiAffinity: true,
-        nodeSelector: { [NODE_POOL.key]: NODE_POOL.database },
         podAntiAffinityType: "required",
-        tolerations: [
-          { effect: "NoSchedule", key: NODE_POOL.key, operator: "Equal", value: NODE_POOL.database },
-        ],
         topologyKey: "kubernetes.io/hostname",
       },
       backup: {
@@ -239,21 +237,9 @@ function sharedRedis(
             },
           ],
           enableServiceLinks: false,
-          nodeSelector: {
-            [NODE_POOL.key]: zone.dedicatedNodes ? NODE_POOL.zone(zone.name) : NODE_POOL.general,
-          },
-          ...(zone.dedicatedNodes
-            ? {
-                tolerations: [
-                  {
-                    effect: "NoSchedule",
-                    key: NODE_POOL.key,
-                    operator: "Equal",
-                    value: NODE_POOL.zone(zone.name),
-                  },
-                ],
-              }
-            : {}),
+          ...placementFields(
+            poolPlacement(zone.dedicatedNodes ? NODE_POOL.zone(zone.name) : NODE_POOL.general),
+          ),
           securityContext: restrictedPodSecurity(999),
           volumes: [emptyDir("data", "1Gi"), { name: "acl", secret: { secretName: ZONE_REDIS_ACL_SECRET } }],
         },
