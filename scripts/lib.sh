@@ -58,3 +58,21 @@ ensure_n8n() {
     await ensureN8n('$version', (line) => console.error(line));
   "
 }
+
+# np-guard's netpol-analyzer, the independent analyzer verify is cross-checked against.
+ensure_netpolicy() {
+  step "netpol-analyzer (netpolicy) for the verify cross-check"
+  TENANTCTL_NETPOLICY="$(bash scripts/netpolicy/build.sh)"
+  export TENANTCTL_NETPOLICY
+}
+
+# Chromium (Debian) for the test that opens verify's HTML report as a person would.
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    step "installing OS packages: chromium"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
+  fi
+}

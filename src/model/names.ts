@@ -106,6 +106,9 @@ export const KEEP_DATA_ANNOTATIONS = {
   [DATA_BEARING_ANNOTATION]: "true",
 } as const;
 
+/** The labels of every Redis pod (a tenant's own, a zone's shared one): policies select by them. */
+export const REDIS_LABELS = { [LABEL.name]: "redis", [LABEL.component]: "queue" } as const;
+
 /** CloudNativePG labels its instance pods with the cluster name under this key. */
 export const CNPG_CLUSTER_LABEL = "cnpg.io/cluster";
 

@@ -3,6 +3,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import { failure } from "../diagnostics/diagnostic.js";
 import { forEachLimited } from "../lib/concurrency.js";
+import type { Platform } from "../spec/schema.js";
 import type { RenderedObject } from "./render.js";
 import { toYaml } from "./serialize.js";
 
@@ -13,6 +14,11 @@ import { toYaml } from "./serialize.js";
  * A non-empty directory without tenantctl's marker is refused: it may hold the user's work.
  */
 export const OWNER_MARKER = ".tenantctl-output";
+/**
+ * The validated spec, as JSON, beside the manifests: `verify <dir>` judges the files against
+ * the intent they were rendered from. No extension, so Argo CD's directory source skips it.
+ */
+export const SPEC_COPY = ".tenantctl-spec";
 const MARKER_TEXT =
   "This directory is written by `tenantctl render` and replaced as a whole on every render.\nDo not edit files here; change platform.yaml instead.\n";
 
@@ -24,6 +30,7 @@ export interface WriteResult {
 export async function writeRendered(
   directory: string,
   objects: readonly RenderedObject[],
+  spec?: Platform,
 ): Promise<WriteResult> {
   const target = resolvePath(directory);
   await assertOwned(target);
@@ -35,6 +42,7 @@ export async function writeRendered(
     await mkdir(parent, { recursive: true });
     await mkdir(staging);
     await writeFile(join(staging, OWNER_MARKER), MARKER_TEXT);
+    if (spec !== undefined) await writeFile(join(staging, SPEC_COPY), `${JSON.stringify(spec, null, 2)}\n`);
     const byFile = groupByFile(objects);
     const dirs = new Set([...byFile.keys()].map((f) => dirname(join(staging, f))));
     for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });

@@ -104,22 +104,3 @@ function checkSeLinux(value: unknown, where: string, out: string[]): void {
 function checkAppArmor(value: unknown, where: string, out: string[]): void {
   if (obj(value).type === "Unconfined") out.push(`${where} runs AppArmor Unconfined`);
 }
-
-/** The pod spec inside a workload object (Deployment, StatefulSet, Job, CronJob, Pod…). */
-export function podSpecOf(object: { kind: string; [field: string]: unknown }): Obj | undefined {
-  const spec = obj(object.spec);
-  switch (object.kind) {
-    case "Pod":
-      return spec;
-    case "CronJob":
-      return obj(obj(obj(obj(spec.jobTemplate).spec).template).spec);
-    case "Deployment":
-    case "StatefulSet":
-    case "DaemonSet":
-    case "ReplicaSet":
-    case "Job":
-      return obj(obj(spec.template).spec);
-    default:
-      return undefined;
-  }
-}

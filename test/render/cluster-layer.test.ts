@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NODE_POOL } from "../../src/model/names.js";
 import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
-import { podSpecOf } from "../../src/verify/pod-security.js";
+import { podSpecOf } from "../../src/verify/workloads.js";
 import versions from "../../src/versions.json" with { type: "json" };
 import { platform } from "../support/platforms.js";
 

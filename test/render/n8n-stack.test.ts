@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { N8N, SECRET } from "../../src/model/names.js";
 import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
-import { podSpecOf, restrictedViolations } from "../../src/verify/pod-security.js";
+import { restrictedViolations } from "../../src/verify/pod-security.js";
+import { podSpecOf } from "../../src/verify/workloads.js";
 import { validSpec } from "../support/example.js";
 import { platform } from "../support/platforms.js";
 import { exampleWith } from "../support/spec-text.js";

@@ -28,7 +28,7 @@ export function renderCommand(program: Command, io: Io): void {
         io.out(toYamlStream(objects));
         return;
       }
-      const written = await writeRendered(options.out, objects);
+      const written = await writeRendered(options.out, objects, loaded.spec);
       const ms = Math.round(performance.now() - started);
       const counts = new Map<string, number>();
       for (const o of objects) if (o.tenant) counts.set(o.tenant, (counts.get(o.tenant) ?? 0) + 1);

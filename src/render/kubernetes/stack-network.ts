@@ -5,11 +5,12 @@ import {
   LABEL,
   N8N,
   NETWORK_POLICY,
+  REDIS_LABELS,
   zoneDataNamespace,
 } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { publicInternet } from "./cidr.js";
-import { REDIS_LABELS } from "./data/redis.js";
+
 import { type KubernetesObject, type ObjectMeta, tenantMeta } from "./object.js";
 
 /**

@@ -1,4 +1,4 @@
-import { DATA, LABEL, SECRET } from "../../../model/names.js";
+import { DATA, LABEL, REDIS_LABELS, SECRET } from "../../../model/names.js";
 import type { TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
 import { PINNED } from "../../../versions.js";
@@ -16,7 +16,6 @@ import {
  * queue is transient; executions live in PostgreSQL), `noeviction` as Bull requires.
  * The password is fed on stdin so that it never shows in the process's arguments.
  */
-export const REDIS_LABELS = { [LABEL.name]: "redis", [LABEL.component]: "queue" } as const;
 const REDIS_UID = 999;
 
 /** redis-server reading its config from stdin; shared by the tenant and zone Redis. */

@@ -5,6 +5,7 @@ import {
   LABEL,
   NETWORK_POLICY,
   NODE_POOL,
+  REDIS_LABELS,
   ZONE_REDIS_ACL_SECRET,
   zoneDatabaseObject,
   zoneDataNamespace,
@@ -23,7 +24,7 @@ import { renderAllowDns, renderDefaultDeny } from "../network-policy.js";
 import { type KubernetesObject, managedLabels, type ObjectMeta, zoneMeta } from "../object.js";
 import { emptyDir, placementFields, RESTRICTED_CONTAINER_SECURITY, restrictedPodSecurity } from "../pod.js";
 import { allowFromNamespace, databasePolicy, n8nPods } from "../stack-network.js";
-import { REDIS_LABELS, redisCommand } from "./redis.js";
+import { redisCommand } from "./redis.js";
 
 /**
  * A zone's shared data services, for the tenants that chose the weaker isolation:

@@ -1,0 +1,53 @@
+import { type Endpoint, namespacesOf, platformEndpoints, workloadEndpoints } from "./network/endpoints.js";
+import { type Connection, Reachability } from "./network/reachability.js";
+import { type PolicyProblem, parsePolicies } from "./network/policies.js";
+import type { VerifyInput } from "./input.js";
+
+/**
+ * What the rules share, computed once: endpoints, parsed policies, the reachability engine
+ * and the flows that leave tenant and zone pods. Rules read it; none of them changes it.
+ */
+export class VerifyContext {
+  readonly reachability: Reachability;
+  readonly policyProblems: readonly PolicyProblem[];
+  private flowCache: readonly Connection[] | undefined;
+
+  constructor(readonly input: VerifyInput) {
+    const endpoints = [...workloadEndpoints(input.objects, input.model), ...platformEndpoints(input.model)];
+    const { policies, problems } = parsePolicies(input.objects);
+    this.policyProblems = problems;
+    this.reachability = new Reachability(endpoints, namespacesOf(input.objects, endpoints), policies);
+  }
+
+  get model() {
+    return this.input.model;
+  }
+
+  get endpoints(): readonly Endpoint[] {
+    return this.reachability.endpoints;
+  }
+
+  /** Endpoints in a tenant's namespace or a zone's data namespace. */
+  get scopedEndpoints(): readonly Endpoint[] {
+    return this.endpoints.filter((e) => e.zone !== undefined);
+  }
+
+  /**
+   * Every connection whose source is a tenant or zone pod. The candidates come from the
+   * source's own egress rules, so a well-isolated platform costs O(endpoints × peers).
+   */
+  get flows(): readonly Connection[] {
+    if (this.flowCache === undefined) {
+      const out: Connection[] = [];
+      for (const source of this.scopedEndpoints) {
+        for (const destination of this.reachability.candidates(source, "egress")) {
+          if (destination === source) continue;
+          const c = this.reachability.connection(source, destination);
+          if (!c.connections.isEmpty()) out.push(c);
+        }
+      }
+      this.flowCache = out;
+    }
+    return this.flowCache;
+  }
+}

@@ -1,0 +1,116 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { LineCounter, parseAllDocuments } from "yaml";
+import { type Diagnostic, failure, TenantctlError } from "../diagnostics/diagnostic.js";
+import { resolve } from "../model/resolve.js";
+import type { KubernetesObject } from "../render/kubernetes/object.js";
+import { render } from "../render/render.js";
+import { SPEC_COPY } from "../render/write.js";
+import { loadSpec } from "../spec/load.js";
+import { Platform } from "../spec/schema.js";
+import type { SourcedObject, VerifyInput } from "./input.js";
+
+/**
+ * What verify reads: a platform.yaml (rendered in memory), or a rendered directory (the
+ * files as they are, e.g. in a pull request, judged against the spec copy render left in
+ * it, or against `--spec`). Every unreadable manifest is reported at once, with line:column.
+ */
+export async function loadVerifyInput(target: string, specFile?: string): Promise<VerifyInput> {
+  const info = await stat(target).catch((cause: NodeJS.ErrnoException) => {
+    throw failure(
+      "verify/input-missing",
+      `cannot read ${target}: ${cause.code === "ENOENT" ? "no such file or directory" : cause.message}`,
+      "pass a platform.yaml or a directory written by `tenantctl render`",
+      cause,
+    );
+  });
+  if (!info.isDirectory()) {
+    const loaded = await loadSpec(target);
+    const objects = render(loaded.spec).map(({ file, object }) => ({ file, object }));
+    return { model: resolve(loaded.spec), objects };
+  }
+  const spec = specFile === undefined ? await readSpecCopy(target) : (await loadSpec(specFile)).spec;
+  return { model: resolve(spec), objects: await readManifests(target) };
+}
+
+async function readSpecCopy(directory: string): Promise<Platform> {
+  const file = join(directory, SPEC_COPY);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw failure(
+      "verify/no-spec",
+      `${directory} has no ${SPEC_COPY}: verify needs the spec the manifests were rendered from`,
+      "re-render the directory with `tenantctl render`, or pass the spec with --spec platform.yaml",
+    );
+  }
+  const parsed = Platform.safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    throw failure(
+      "verify/spec-copy-invalid",
+      `${file} is not a valid spec (${parsed.error.issues[0]?.message ?? "unknown problem"})`,
+      "re-render the directory with this version of tenantctl, or pass --spec platform.yaml",
+    );
+  }
+  return parsed.data;
+}
+
+/** Every YAML document under `directory` (dot files and dot directories skipped). */
+export async function readManifests(directory: string): Promise<SourcedObject[]> {
+  const files = (await listYaml(directory)).sort();
+  const objects: SourcedObject[] = [];
+  const problems: Diagnostic[] = [];
+  for (const path of files) {
+    const file = relative(directory, path).split(sep).join("/");
+    const text = await readFile(path, "utf8");
+    const lineCounter = new LineCounter();
+    for (const doc of parseAllDocuments(text, { lineCounter, prettyErrors: false })) {
+      const at = (offset: number) => {
+        const { line, col } = lineCounter.linePos(offset);
+        return { file, line, column: col, lineText: text.split(/\r?\n/)[line - 1] ?? "" };
+      };
+      if (doc.errors.length > 0) {
+        for (const error of doc.errors) {
+          problems.push({
+            code: "verify/yaml-syntax",
+            severity: "error",
+            path: [],
+            message: `invalid YAML: ${error.message.split("\n")[0]}`,
+            hint: "fix the YAML syntax at this position",
+            location: at(error.pos[0]),
+          });
+        }
+        continue;
+      }
+      const value = doc.toJS() as unknown;
+      if (value === null || value === undefined) continue;
+      const object = value as Partial<KubernetesObject>;
+      if (typeof object !== "object" || typeof object.kind !== "string" || typeof object.apiVersion !== "string" || typeof object.metadata?.name !== "string") {
+        problems.push({
+          code: "verify/not-a-manifest",
+          severity: "error",
+          path: [],
+          message: "this document is not a Kubernetes object (it needs apiVersion, kind and metadata.name)",
+          hint: "remove it or complete it; verify reads every YAML file in the directory",
+          location: at(doc.range[0]),
+        });
+        continue;
+      }
+      objects.push({ file, object: object as KubernetesObject });
+    }
+  }
+  if (problems.length > 0) throw new TenantctlError(problems);
+  return objects;
+}
+
+async function listYaml(directory: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(directory, { withFileTypes: true })) {
+    if (entry.name.startsWith(".")) continue;
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) out.push(...(await listYaml(path)));
+    else if (/\.ya?ml$/.test(entry.name)) out.push(path);
+  }
+  return out;
+}

@@ -1,0 +1,186 @@
+import {
+  ADDON_NAMESPACE,
+  CNPG_CLUSTER_LABEL,
+  KUBE_DNS,
+  LABEL,
+  N8N,
+  REDIS_LABELS,
+  tenantNamespace,
+  zoneDataNamespace,
+} from "../../model/names.js";
+import type { Model } from "../../model/resolve.js";
+import type { SourcedObject } from "../input.js";
+import { podTemplateOf } from "../workloads.js";
+import type { NamedPort, Protocol } from "./ports.js";
+import type { Labels } from "./selector.js";
+
+/**
+ * The endpoints of the reachability analysis: one per pod template (all replicas of a
+ * workload are alike to a NetworkPolicy), named as netpol-analyzer names them,
+ * `namespace/name[Kind]`, plus the cluster's own components that the rendered manifests
+ * talk to but do not contain (kube-dns, the operators, Prometheus) and one unlabelled pod
+ * standing for every other workload in the cluster.
+ */
+export type EndpointRole = "n8n" | "database" | "redis" | "platform" | "other";
+
+export interface Endpoint {
+  readonly id: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Labels;
+  readonly ports: readonly NamedPort[];
+  readonly role: EndpointRole;
+  /** The tenant whose namespace it runs in. */
+  readonly tenant: string | undefined;
+  /** The zone of its namespace (a tenant's, or a zone's shared data namespace). */
+  readonly zone: string | undefined;
+  /** The manifest that creates it; undefined for the cluster's own components. */
+  readonly source: SourcedObject | undefined;
+}
+
+export interface Namespace {
+  readonly name: string;
+  readonly labels: Labels;
+}
+
+type Obj = Record<string, unknown>;
+
+/** CloudNativePG's instance pods: what the operator labels them with and listens on. */
+const CNPG_INSTANCE_PORTS: readonly NamedPort[] = [
+  { name: "postgresql", port: 5432, protocol: "TCP" },
+  { name: "metrics", port: 9187, protocol: "TCP" },
+  { name: "status", port: 8000, protocol: "TCP" },
+];
+
+export const PLATFORM_COMPONENT = {
+  kubeDns: "kube-dns",
+  cnpgOperator: "cloudnative-pg",
+  prometheus: "prometheus",
+  keda: "keda-operator",
+  ingressController: "ingress-nginx-controller",
+  anyPod: "any-pod",
+} as const;
+
+/** Pod templates of the workload kinds, and CloudNativePG clusters. */
+export function workloadEndpoints(objects: readonly SourcedObject[], model: Model | undefined): Endpoint[] {
+  const scope = namespaceScope(model);
+  const out: Endpoint[] = [];
+  for (const source of objects) {
+    const template = podTemplateOf(source.object);
+    const namespace = source.object.metadata.namespace ?? "default";
+    const context = scope.get(namespace);
+    if (template !== undefined) {
+      const labels = stringMap((template.metadata as Obj | undefined)?.labels);
+      out.push({
+        ...identity(source, namespace),
+        labels,
+        ports: containerPorts(template.spec as Obj | undefined),
+        role: roleOf(labels),
+        tenant: context?.tenant,
+        zone: context?.zone,
+        source,
+      });
+    } else if (source.object.kind === "Cluster" && source.object.apiVersion.startsWith("postgresql.cnpg.io/")) {
+      const inherited = stringMap(((source.object.spec as Obj | undefined)?.inheritedMetadata as Obj | undefined)?.labels);
+      out.push({
+        ...identity(source, namespace),
+        labels: { ...inherited, [CNPG_CLUSTER_LABEL]: source.object.metadata.name, "cnpg.io/podRole": "instance" },
+        ports: CNPG_INSTANCE_PORTS,
+        role: "database",
+        tenant: context?.tenant,
+        zone: context?.zone,
+        source,
+      });
+    }
+  }
+  return out;
+}
+
+/** The cluster's components that tenants' policies name, as the addons run them. */
+export function platformEndpoints(model: Model): Endpoint[] {
+  const component = (namespace: string, name: string, labels: Labels, ports: NamedPort[] = []): Endpoint => ({
+    id: `${namespace}/${name}[Pod]`,
+    kind: "Pod",
+    namespace,
+    name,
+    labels,
+    ports,
+    role: name === PLATFORM_COMPONENT.anyPod ? "other" : "platform",
+    tenant: undefined,
+    zone: undefined,
+    source: undefined,
+  });
+  const dns = (protocol: Protocol, name: string): NamedPort => ({ name, port: 53, protocol });
+  const out = [
+    component(KUBE_DNS.namespace, PLATFORM_COMPONENT.kubeDns, { [KUBE_DNS.podLabel]: KUBE_DNS.podLabelValue }, [
+      dns("UDP", "dns"),
+      dns("TCP", "dns-tcp"),
+    ]),
+    component(ADDON_NAMESPACE.cnpg, PLATFORM_COMPONENT.cnpgOperator, { [LABEL.name]: "cloudnative-pg" }),
+    component(ADDON_NAMESPACE.monitoring, PLATFORM_COMPONENT.prometheus, { [LABEL.name]: "prometheus" }),
+    component(ADDON_NAMESPACE.keda, PLATFORM_COMPONENT.keda, { app: "keda-operator", [LABEL.name]: "keda-operator" }),
+    component("default", PLATFORM_COMPONENT.anyPod, {}),
+  ];
+  if (model.ingress.className !== "alb") {
+    out.push(
+      component(model.ingress.controllerNamespace, PLATFORM_COMPONENT.ingressController, {
+        [LABEL.name]: "ingress-nginx",
+        [LABEL.component]: "controller",
+      }),
+    );
+  }
+  return out;
+}
+
+/** Namespaces as the API server labels them: it always adds kubernetes.io/metadata.name. */
+export function namespacesOf(objects: readonly SourcedObject[], endpoints: readonly Endpoint[]): Map<string, Namespace> {
+  const out = new Map<string, Namespace>();
+  const add = (name: string, labels: Labels) => out.set(name, { name, labels: { ...labels, [LABEL.namespaceName]: name } });
+  for (const { object } of objects) {
+    if (object.kind === "Namespace" && object.apiVersion === "v1") add(object.metadata.name, object.metadata.labels ?? {});
+  }
+  for (const e of endpoints) if (!out.has(e.namespace)) add(e.namespace, {});
+  return out;
+}
+
+function identity(source: SourcedObject, namespace: string) {
+  const { kind, metadata } = source.object;
+  return { id: `${namespace}/${metadata.name}[${kind}]`, kind, namespace, name: metadata.name };
+}
+
+function roleOf(labels: Labels): EndpointRole {
+  if (labels[LABEL.name] === N8N.app) return "n8n";
+  if (labels[LABEL.name] === REDIS_LABELS[LABEL.name] && labels[LABEL.component] === REDIS_LABELS[LABEL.component]) {
+    return "redis";
+  }
+  return "other";
+}
+
+/** Which tenant and zone each namespace belongs to, from the platform's intent (not from labels). */
+function namespaceScope(model: Model | undefined): Map<string, { tenant?: string; zone: string }> {
+  const out = new Map<string, { tenant?: string; zone: string }>();
+  if (model === undefined) return out;
+  for (const zone of model.zones) out.set(zoneDataNamespace(zone.name), { zone: zone.name });
+  for (const tenant of model.tenants) out.set(tenantNamespace(tenant.name), { tenant: tenant.name, zone: tenant.zone.name });
+  return out;
+}
+
+function containerPorts(spec: Obj | undefined): NamedPort[] {
+  const out: NamedPort[] = [];
+  for (const list of [spec?.containers]) {
+    for (const container of (Array.isArray(list) ? list : []) as Obj[]) {
+      for (const port of (Array.isArray(container.ports) ? container.ports : []) as Obj[]) {
+        if (typeof port.name === "string" && typeof port.containerPort === "number") {
+          out.push({ name: port.name, port: port.containerPort, protocol: ((port.protocol as string) ?? "TCP") as Protocol });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function stringMap(value: unknown): Labels {
+  if (typeof value !== "object" || value === null) return {};
+  return Object.fromEntries(Object.entries(value as Obj).map(([k, v]) => [k, String(v)]));
+}

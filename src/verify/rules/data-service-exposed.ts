@@ -1,0 +1,93 @@
+import { CNPG_CLUSTER_LABEL, DATA } from "../../model/names.js";
+import { findingOf, type Finding, type VerifyRule } from "../finding.js";
+import { refOf } from "../input.js";
+import { describeAllowance, endpointRef } from "../network/explain.js";
+import { type Endpoint, PLATFORM_COMPONENT } from "../network/endpoints.js";
+import { ConnectionSet, resolvePorts } from "../network/ports.js";
+import { summarize } from "./scope.js";
+
+/** The database exporter's port: Prometheus may scrape it, nothing else of the server. */
+const METRICS = ConnectionSet.of("TCP", 9187, 9187);
+const REDIS = ConnectionSet.of("TCP", DATA.redisPort, DATA.redisPort);
+
+/**
+ * A tenant's PostgreSQL and Redis accept its own n8n pods only. Judged on the ingress side
+ * alone (what the server admits, whatever the clients' egress says), so one wrong policy
+ * on a client cannot open the data. Admitted besides: the database's own instances
+ * (replication), the CloudNativePG operator, Prometheus on the metrics port, and KEDA on
+ * the Redis port (it reads the queue length to scale workers). A zone's shared servers
+ * accept the n8n pods of the zone's tenants.
+ */
+export const dataServiceExposed: VerifyRule = {
+  id: "data-service-exposed",
+  severity: "error",
+  title: "Database or Redis accepts clients other than its tenant's n8n",
+  description:
+    "A tenant's PostgreSQL and Redis may accept only that tenant's n8n pods (for PostgreSQL also its own instances and the CloudNativePG operator; Prometheus on the exporter port, KEDA on the Redis port). A zone's shared servers may accept only the n8n pods of the zone's tenants.",
+  check(ctx) {
+    const out: Finding[] = [];
+    for (const server of ctx.scopedEndpoints) {
+      if (server.role !== "database" && server.role !== "redis") continue;
+      const where = server.tenant === undefined ? `zone ${server.zone}` : `tenant ${server.tenant}`;
+      const policies = ctx.reachability.policiesOf(server, "ingress");
+      if (policies.length === 0) {
+        out.push(
+          findingOf(this, {
+            message: `${server.id} (${where}) is selected by no ingress policy: it accepts connections from every pod and address`,
+            objects: [endpointRef(server)],
+            path: [`ingress of ${server.id}: selected by no NetworkPolicy with policyType Ingress, so it is open`],
+            fix: "keep the namespace's default deny and allow only the n8n pods (tenantctl renders allow-database / allow-redis)",
+            tenant: server.tenant,
+          }),
+        );
+        continue;
+      }
+      for (const policy of policies) {
+        for (const rule of policy.ingress ?? []) {
+          const admits = resolvePorts(rule.ports, server.ports);
+          if (admits.isEmpty()) continue;
+          const strangers: string[] = [];
+          if (rule.peers === undefined) strangers.push("every pod and address (the rule has no 'from')");
+          for (const peer of rule.peers ?? []) {
+            if (peer.kind === "addresses") {
+              strangers.push(`addresses ${peer.text}`);
+              continue;
+            }
+            for (const client of ctx.reachability.peerEndpoints(policy.namespace, peer)) {
+              if (!admitted(server, client, admits)) strangers.push(client.id);
+            }
+          }
+          if (strangers.length === 0) continue;
+          out.push(
+            findingOf(this, {
+              message: `${server.id} (${where}) accepts ${summarize(strangers)} on ${admits.toString()}`,
+              objects: [endpointRef(server), refOf(policy.source)],
+              path: [
+                `ingress of ${server.id}: ${describeAllowance({ policy, direction: "ingress", rule: rule.index, peer: undefined, connections: admits })}`,
+              ],
+              fix: `narrow spec.ingress[${rule.index}] of ${policy.namespace}/${policy.name} to the n8n pods of ${where} (podSelector app.kubernetes.io/name=n8n, no namespaceSelector)`,
+              tenant: server.tenant,
+            }),
+          );
+        }
+      }
+    }
+    return out;
+  },
+};
+
+function admitted(server: Endpoint, client: Endpoint, ports: ConnectionSet): boolean {
+  if (client === server) return true;
+  if (client.role === "n8n") {
+    return server.tenant === undefined
+      ? client.zone === server.zone && client.tenant !== undefined
+      : client.tenant === server.tenant && client.namespace === server.namespace;
+  }
+  const within = (allowed: ConnectionSet) => ports.within(allowed);
+  if (client.name === PLATFORM_COMPONENT.prometheus && client.source === undefined) return within(METRICS);
+  if (server.role === "database") {
+    if (client.name === PLATFORM_COMPONENT.cnpgOperator && client.source === undefined) return true;
+    return client.namespace === server.namespace && client.labels[CNPG_CLUSTER_LABEL] === server.labels[CNPG_CLUSTER_LABEL];
+  }
+  return client.name === PLATFORM_COMPONENT.keda && client.source === undefined && within(REDIS);
+}
