@@ -7,6 +7,7 @@ import { localCommands } from "./commands/local.js";
 import { renderCommand } from "./commands/render.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
+import { verifyCommand } from "./commands/verify.js";
 import { EXIT, type Io, nodeIo } from "./io.js";
 
 /**
@@ -21,6 +22,7 @@ export function buildProgram(io: Io): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .exitOverride();
   validateCommand(program, io);
+  verifyCommand(program, io);
   renderCommand(program, io);
   applyCommand(program, io);
   diffCommand(program, io);

@@ -8,7 +8,7 @@ import {
   REDIS_LABELS,
   zoneDataNamespace,
 } from "../../model/names.js";
-import type { Model, TenantModel } from "../../model/resolve.js";
+import type { Model, TenantModel, ZoneModel } from "../../model/resolve.js";
 import { publicInternet } from "./cidr.js";
 
 import { type KubernetesObject, type ObjectMeta, tenantMeta } from "./object.js";
@@ -109,7 +109,7 @@ export function renderStackNetworkPolicies(model: Model, tenant: TenantModel): K
 
   if (isolation === "cluster") {
     out.push(
-      databasePolicy(model, tenantMeta(tenant, NETWORK_POLICY.database), DATA.dbCluster, [
+      databasePolicy(model, tenant.zone, tenantMeta(tenant, NETWORK_POLICY.database), DATA.dbCluster, [
         { podSelector: n8nPods },
       ]),
     );
@@ -134,10 +134,13 @@ export function renderStackNetworkPolicies(model: Model, tenant: TenantModel): K
 /**
  * A CloudNativePG cluster's network: clients on 5432; its own instances (replication);
  * the operator (instance manager on 8000, and 5432); Prometheus (exporter on 9187). Out:
- * the API server (in the VPC) and S3 (public) on 443, its own instances on 5432.
+ * the API server (in the VPC) and S3 (public) on 443, its own instances on 5432. The
+ * public side excludes the zone's denied networks: an internal zone's database must not
+ * reach customer data either (verify's internal-zone-egress found this one).
  */
 export function databasePolicy(
   model: Model,
+  zone: ZoneModel,
   metadata: ObjectMeta,
   cluster: string,
   clients: readonly Record<string, unknown>[],
@@ -150,7 +153,10 @@ export function databasePolicy(
     spec: {
       egress: [
         { ports: [TCP(DATA.dbPort)], to: [self] },
-        { ports: [TCP(443)], to: [{ ipBlock: { cidr: model.cluster.vpcCidr } }, ...publicInternet([])] },
+        {
+          ports: [TCP(443)],
+          to: [{ ipBlock: { cidr: model.cluster.vpcCidr } }, ...publicInternet(zone.deniedEgressCidrs)],
+        },
       ],
       ingress: [
         { from: [...clients, self], ports: [TCP(DATA.dbPort)] },

@@ -170,7 +170,7 @@ function sharedDatabase(
     cluster,
     ...databases,
     ...secrets,
-    databasePolicy(model, meta(NETWORK_POLICY.database), DATA.sharedDbCluster, clients),
+    databasePolicy(model, zone, meta(NETWORK_POLICY.database), DATA.sharedDbCluster, clients),
   ];
 }
 
