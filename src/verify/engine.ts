@@ -41,7 +41,11 @@ export const RULES: readonly VerifyRule[] = [
  * `[from, to, n]` = n pod pairs of tenant `from` can connect to pods of tenant `to`.
  */
 export interface ReachabilityMatrix {
-  readonly tenants: readonly { readonly name: string; readonly zone: string; readonly customerData: boolean }[];
+  readonly tenants: readonly {
+    readonly name: string;
+    readonly zone: string;
+    readonly customerData: boolean;
+  }[];
   readonly cells: readonly (readonly [number, number, number])[];
 }
 
@@ -84,7 +88,9 @@ export function verify(input: VerifyInput, rules: readonly VerifyRule[] = RULES)
 
 function matrixOf(ctx: VerifyContext): ReachabilityMatrix {
   const tenants = [...ctx.model.tenants]
-    .sort((a, b) => (a.zone.name === b.zone.name ? (a.name < b.name ? -1 : 1) : a.zone.name < b.zone.name ? -1 : 1))
+    .sort((a, b) =>
+      a.zone.name === b.zone.name ? (a.name < b.name ? -1 : 1) : a.zone.name < b.zone.name ? -1 : 1,
+    )
     .map((t) => ({ name: t.name, zone: t.zone.name, customerData: t.zone.customerData }));
   const index = new Map(tenants.map((t, i) => [t.name, i]));
   const counts = new Map<string, [number, number, number]>();

@@ -42,7 +42,10 @@ export interface VerifyRule extends RuleInfo {
 /** A finding of `rule`, with its severity; `path` and `tenant` are optional. */
 export function findingOf(
   rule: RuleInfo,
-  fields: Omit<Finding, "rule" | "severity" | "path" | "tenant"> & { path?: readonly string[]; tenant?: string | undefined },
+  fields: Omit<Finding, "rule" | "severity" | "path" | "tenant"> & {
+    path?: readonly string[];
+    tenant?: string | undefined;
+  },
 ): Finding {
   return { rule: rule.id, severity: rule.severity, path: [], tenant: undefined, ...fields };
 }

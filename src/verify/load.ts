@@ -86,7 +86,12 @@ export async function readManifests(directory: string): Promise<SourcedObject[]>
       const value = doc.toJS() as unknown;
       if (value === null || value === undefined) continue;
       const object = value as Partial<KubernetesObject>;
-      if (typeof object !== "object" || typeof object.kind !== "string" || typeof object.apiVersion !== "string" || typeof object.metadata?.name !== "string") {
+      if (
+        typeof object !== "object" ||
+        typeof object.kind !== "string" ||
+        typeof object.apiVersion !== "string" ||
+        typeof object.metadata?.name !== "string"
+      ) {
         problems.push({
           code: "verify/not-a-manifest",
           severity: "error",

@@ -4,33 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
-import { EXIT, type Io } from "../../src/cli/io.js";
+import { run } from "../support/cli.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const example = join(repo, "examples", "platform.yaml");
 const invalid = join(repo, "test", "golden", "invalid", "duplicate-tenant-unknown-zone", "platform.yaml");
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  let exit: number = EXIT.ok;
-  const io: Io = {
-    version: "0.0.0-test",
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    setExitCode: (c) => {
-      exit = c;
-    },
-    exitCode: () => exit,
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
 
 describe("tenantctl CLI", () => {
   it("validates the example", async () => {

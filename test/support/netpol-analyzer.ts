@@ -26,5 +26,7 @@ export async function netpolicyConnectivity(dir: string): Promise<ConnectivityLi
     maxBuffer: 512 * 1024 * 1024,
   });
   const lines = JSON.parse(stdout === "" ? "[]" : stdout) as ConnectivityLine[];
-  return lines.filter((l) => !l.src.includes("{ingress-controller}") && !l.dst.includes("{ingress-controller}"));
+  return lines.filter(
+    (l) => !l.src.includes("{ingress-controller}") && !l.dst.includes("{ingress-controller}"),
+  );
 }

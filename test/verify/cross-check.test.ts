@@ -25,7 +25,9 @@ async function compare(dir: string): Promise<{ ours: string[]; theirs: string[] 
 }
 
 describe("connectivity agrees exactly with netpol-analyzer", () => {
-  const fixtures = readdirSync(FIXTURES).filter((f) => /^\d+-.*\.yaml$/.test(f)).sort();
+  const fixtures = readdirSync(FIXTURES)
+    .filter((f) => /^\d+-.*\.yaml$/.test(f))
+    .sort();
 
   it("has at least 20 adversarial fixtures", () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(20);
@@ -38,7 +40,10 @@ describe("connectivity agrees exactly with netpol-analyzer", () => {
       cpSync(join(FIXTURES, fixture), join(dir, "policies.yaml"));
       const { ours, theirs } = await compare(dir);
       expect(ours.length, "the fixture allows some traffic").toBeGreaterThan(0);
-      expect(differences(ours, theirs), `tenantctl:\n${ours.join("\n")}\n\nnetpol-analyzer:\n${theirs.join("\n")}`).toBe("");
+      expect(
+        differences(ours, theirs),
+        `tenantctl:\n${ours.join("\n")}\n\nnetpol-analyzer:\n${theirs.join("\n")}`,
+      ).toBe("");
     });
   }
 
@@ -56,7 +61,11 @@ describe("connectivity agrees exactly with netpol-analyzer", () => {
     ].map((e) => ({
       apiVersion: "v1",
       kind: "Pod",
-      metadata: { name: e.kind === "Cluster" ? `${e.name}-1` : e.name, namespace: e.namespace, labels: e.labels },
+      metadata: {
+        name: e.kind === "Cluster" ? `${e.name}-1` : e.name,
+        namespace: e.namespace,
+        labels: e.labels,
+      },
       spec: {
         containers: [
           {
@@ -67,9 +76,15 @@ describe("connectivity agrees exactly with netpol-analyzer", () => {
         ],
       },
     }));
-    writeFileSync(join(dir, "rendered", "cluster-pods.yaml"), extra.map((o) => toYaml(o as never)).join("---\n"));
+    writeFileSync(
+      join(dir, "rendered", "cluster-pods.yaml"),
+      extra.map((o) => toYaml(o as never)).join("---\n"),
+    );
     const { ours, theirs } = await compare(join(dir, "rendered"));
-    expect(ours.some((l) => l.includes("n8n-db-1[Pod]")), "the database pods take part").toBe(true);
+    expect(
+      ours.some((l) => l.includes("n8n-db-1[Pod]")),
+      "the database pods take part",
+    ).toBe(true);
     expect(differences(ours, theirs), `tenantctl:\n${ours.join("\n")}`).toBe("");
     expect(readFileSync(join(dir, "rendered", "cluster-pods.yaml"), "utf8")).toContain("kube-dns");
   });
@@ -77,7 +92,10 @@ describe("connectivity agrees exactly with netpol-analyzer", () => {
 
 /** Drops `::/…` ipBlock peers that sit beside others (netpol-analyzer reads IPv6 as IPv4). */
 function withoutIpv6Peers<T>(object: T): T {
-  const o = structuredClone(object) as { kind?: string; spec?: Record<string, { to?: unknown[]; from?: unknown[] }[]> };
+  const o = structuredClone(object) as {
+    kind?: string;
+    spec?: Record<string, { to?: unknown[]; from?: unknown[] }[]>;
+  };
   if (o.kind !== "NetworkPolicy" || o.spec === undefined) return object;
   for (const direction of ["ingress", "egress"] as const) {
     for (const rule of o.spec[direction] ?? []) {

@@ -2,18 +2,17 @@ import { describe, expect, it } from "vitest";
 import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
 import { verify } from "../../src/verify/engine.js";
 import type { SourcedObject } from "../../src/verify/input.js";
+import { push, set } from "../support/manifest-edit.js";
 import { platform } from "../support/platforms.js";
 
 /**
  * Mutation tests: a correct rendering, broken one way at a time. Exactly the expected rule
  * must fire, and every finding must name the broken object's file.
  */
-type Mutable = { file: string; object: KubernetesObject & Record<string, any> };
+type Mutable = { file: string; object: KubernetesObject };
+type Change = (find: (file: string) => KubernetesObject, objects: readonly Mutable[]) => void;
 
-function mutated(
-  name: "example" | "shared-services",
-  change: (objects: Mutable[], find: (file: string) => Mutable["object"]) => Mutable[] | void,
-) {
+function mutated(name: "example" | "shared-services", change: Change, remove?: string) {
   const { model, objects } = platform(name);
   // Cloned one by one: rendered objects share constant parts (a security context), and a
   // clone of the whole list would keep them shared, so one edit would break every tenant.
@@ -23,8 +22,8 @@ function mutated(
     if (found === undefined) throw new Error(`no rendered file ${file}`);
     return found.object;
   };
-  const result = change(copy, find) ?? copy;
-  return verify({ model, objects: result as SourcedObject[] });
+  change(find, copy);
+  return verify({ model, objects: copy.filter((o) => o.file !== remove) as SourcedObject[] });
 }
 
 const NP = (tenant: string, name: string) => `tenants/${tenant}/platform/networkpolicy-${name}.yaml`;
@@ -36,48 +35,55 @@ const MUTATIONS: {
   platform?: "example" | "shared-services";
   rule: string;
   file: string;
-  change: (objects: Mutable[], find: (file: string) => Mutable["object"]) => Mutable[] | void;
+  change: Change;
+  remove?: string;
 }[] = [
   {
     name: "delete a tenant's default deny",
     rule: "default-deny-missing",
     file: "tenants/initech/platform/namespace-tenant-initech.yaml",
-    change: (o) => o.filter((x) => x.file !== NP("initech", "default-deny-all")),
+    change: () => undefined,
+    remove: NP("initech", "default-deny-all"),
   },
   {
     name: "widen the namespaceSelector of a Redis allowance to every namespace",
     rule: "data-service-exposed",
     file: NP("initech", "allow-redis"),
-    change: (_, find) => {
-      find(NP("initech", "allow-redis")).spec.ingress[0].from[0] = { namespaceSelector: {}, podSelector: n8nPods };
+    change: (find) => {
+      set(find(NP("initech", "allow-redis")), "spec.ingress.0.from.0", {
+        namespaceSelector: {},
+        podSelector: n8nPods,
+      });
     },
   },
   {
     name: "give an internal tenant egress to 0.0.0.0/0",
     rule: "internal-zone-egress",
     file: NP("ops", "allow-n8n-to-internet"),
-    change: (_, find) => {
-      find(NP("ops", "allow-n8n-to-internet")).spec.egress.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] });
+    change: (find) => {
+      push(find(NP("ops", "allow-n8n-to-internet")), "spec.egress", {
+        to: [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+      });
     },
   },
   {
     name: "bind cluster-admin",
     rule: "rbac-admin-binding",
     file: "tenants/ops/platform/rolebinding-tenant-admin.yaml",
-    change: (_, find) => {
-      find("tenants/ops/platform/rolebinding-tenant-admin.yaml").roleRef = {
+    change: (find) => {
+      set(find("tenants/ops/platform/rolebinding-tenant-admin.yaml"), "roleRef", {
         apiGroup: "rbac.authorization.k8s.io",
         kind: "ClusterRole",
         name: "cluster-admin",
-      };
+      });
     },
   },
   {
     name: "put a literal password in env",
     rule: "secret-literal",
     file: N8N("umbrella", "deployment-n8n-worker"),
-    change: (_, find) => {
-      find(N8N("umbrella", "deployment-n8n-worker")).spec.template.spec.containers[0].env.push({
+    change: (find) => {
+      push(find(N8N("umbrella", "deployment-n8n-worker")), "spec.template.spec.containers.0.env", {
         name: "DB_POSTGRESDB_PASSWORD",
         value: "hunter2",
       });
@@ -87,28 +93,32 @@ const MUTATIONS: {
     name: "let a shared pod tolerate a dedicated taint",
     rule: "dedicated-scheduling",
     file: N8N("initech", "deployment-n8n-webhook"),
-    change: (_, find) => {
-      find(N8N("initech", "deployment-n8n-webhook")).spec.template.spec.tolerations = [
+    change: (find) => {
+      set(find(N8N("initech", "deployment-n8n-webhook")), "spec.template.spec.tolerations", [
         { key: "tenantctl.io/node-pool", operator: "Exists", effect: "NoSchedule" },
-      ];
+      ]);
     },
   },
   {
     name: "open both sides between two tenants",
     rule: "cross-tenant-traffic",
     file: NP("umbrella", "allow-n8n-to-data"),
-    change: (_, find) => {
+    change: (find) => {
       // umbrella's n8n may send to every n8n pod, and initech's main admits every n8n pod.
-      find(NP("umbrella", "allow-n8n-to-data")).spec.egress.push({ to: [{ namespaceSelector: {}, podSelector: n8nPods }] });
-      find(NP("initech", "allow-ingress-to-n8n")).spec.ingress.push({ from: [{ namespaceSelector: {}, podSelector: n8nPods }] });
+      push(find(NP("umbrella", "allow-n8n-to-data")), "spec.egress", {
+        to: [{ namespaceSelector: {}, podSelector: n8nPods }],
+      });
+      push(find(NP("initech", "allow-ingress-to-n8n")), "spec.ingress", {
+        from: [{ namespaceSelector: {}, podSelector: n8nPods }],
+      });
     },
   },
   {
     name: "let a role escalate",
     rule: "rbac-escalation",
     file: "tenants/globex/platform/role-tenant-admin.yaml",
-    change: (_, find) => {
-      find("tenants/globex/platform/role-tenant-admin.yaml").rules.push({
+    change: (find) => {
+      push(find("tenants/globex/platform/role-tenant-admin.yaml"), "rules", {
         apiGroups: ["rbac.authorization.k8s.io"],
         resources: ["roles"],
         verbs: ["escalate", "bind"],
@@ -119,38 +129,51 @@ const MUTATIONS: {
     name: "read another tenant's secret path",
     rule: "external-secret-scope",
     file: N8N("umbrella", "externalsecret-n8n-encryption-key"),
-    change: (_, find) => {
-      find(N8N("umbrella", "externalsecret-n8n-encryption-key")).spec.data[0].remoteRef.key = "external/initech/core";
+    change: (find) => {
+      set(
+        find(N8N("umbrella", "externalsecret-n8n-encryption-key")),
+        "spec.data.0.remoteRef.key",
+        "external/initech/core",
+      );
     },
   },
   {
     name: "let a tenant's Argo CD project deploy anywhere",
     rule: "argocd-project-scope",
     file: "clusters/acme-prod/argocd/appproject-tenant-ops.yaml",
-    change: (_, find) => {
-      find("clusters/acme-prod/argocd/appproject-tenant-ops.yaml").spec.destinations[0].namespace = "*";
+    change: (find) => {
+      set(find("clusters/acme-prod/argocd/appproject-tenant-ops.yaml"), "spec.destinations.0.namespace", "*");
     },
   },
   {
     name: "run a container as root",
     rule: "pod-security-restricted",
     file: N8N("ops", "deployment-n8n-main"),
-    change: (_, find) => {
-      find(N8N("ops", "deployment-n8n-main")).spec.template.spec.containers[0].securityContext.runAsNonRoot = false;
+    change: (find) => {
+      set(
+        find(N8N("ops", "deployment-n8n-main")),
+        "spec.template.spec.containers.0.securityContext.runAsNonRoot",
+        false,
+      );
     },
   },
   {
     name: "delete a tenant's quota",
     rule: "tenant-quota-missing",
     file: "tenants/umbrella/platform/namespace-tenant-umbrella.yaml",
-    change: (o) => o.filter((x) => x.file !== "tenants/umbrella/platform/resourcequota-tenant-quota.yaml"),
+    change: () => undefined,
+    remove: "tenants/umbrella/platform/resourcequota-tenant-quota.yaml",
   },
   {
     name: "write a policy the API server would reject",
     rule: "network-policy-invalid",
     file: NP("globex", "allow-prometheus-scrape"),
-    change: (_, find) => {
-      find(NP("globex", "allow-prometheus-scrape")).spec.podSelector.matchExpressions[0].operator = "Equals";
+    change: (find) => {
+      set(
+        find(NP("globex", "allow-prometheus-scrape")),
+        "spec.podSelector.matchExpressions.0.operator",
+        "Equals",
+      );
     },
   },
   {
@@ -158,12 +181,15 @@ const MUTATIONS: {
     platform: "shared-services",
     rule: "data-service-exposed",
     file: "",
-    change: (objects) => {
+    change: (_, objects) => {
       const policy = objects.find(
-        (o) => o.object.kind === "NetworkPolicy" && o.file.startsWith("zones/") && JSON.stringify(o.object).includes("shared-db"),
+        (o) =>
+          o.object.kind === "NetworkPolicy" &&
+          o.file.startsWith("zones/") &&
+          JSON.stringify(o.object).includes("shared-db"),
       );
       if (policy === undefined) throw new Error("no shared database policy rendered");
-      policy.object.spec.ingress[0].from = [{ namespaceSelector: {}, podSelector: n8nPods }];
+      set(policy.object, "spec.ingress.0.from", [{ namespaceSelector: {}, podSelector: n8nPods }]);
     },
   },
 ];
@@ -182,7 +208,7 @@ describe("verify: the rendered platforms hold", () => {
 describe("verify: each mutation fires exactly its rule, on the broken object", () => {
   for (const m of MUTATIONS) {
     it(m.name, () => {
-      const report = mutated(m.platform ?? "example", m.change);
+      const report = mutated(m.platform ?? "example", m.change, m.remove);
       const rules = [...new Set(report.findings.map((f) => f.rule))];
       expect(rules, report.findings.map((f) => `${f.rule}: ${f.message}`).join("\n")).toEqual([m.rule]);
       for (const f of report.findings) {

@@ -22,48 +22,62 @@ export function verifyCommand(program: Command, io: Io): void {
       "Prove tenant and zone isolation from the manifests alone (no cluster): network reachability, RBAC, secrets, Pod Security, quotas, scheduling, Argo CD projects. Exit 1 when any error-level finding exists.",
     )
     .argument("<input>", "a platform.yaml, or a directory written by `tenantctl render`")
-    .option("--spec <file>", "the spec a rendered directory was made from (default: the copy render leaves in it)")
+    .option(
+      "--spec <file>",
+      "the spec a rendered directory was made from (default: the copy render leaves in it)",
+    )
     .option("--format <format>", `report format: ${FORMATS.join(", ")}`, "text")
-    .option("-o, --out <file>", "write the report to a file instead of stdout (a text summary still goes to stderr)")
-    .option("--connectivity", "json only: add every allowed connection (tenant and zone pods, address ranges)")
-    .action(async (target: string, options: { spec?: string; format: string; out?: string; connectivity?: boolean }) => {
-      if (!FORMATS.includes(options.format as Format)) {
-        throw failure(
-          "usage/format",
-          `--format ${JSON.stringify(options.format)} is not supported`,
-          `use one of ${FORMATS.join(", ")}`,
-        );
-      }
-      if (options.connectivity === true && options.format !== "json") {
-        throw failure("usage/connectivity", "--connectivity needs --format json", "add --format json");
-      }
-      const started = performance.now();
-      const input = await loadVerifyInput(target, options.spec);
-      const report = verify(input);
-      const elapsed = performance.now() - started;
-      const format = options.format as Format;
-      let text: string;
-      if (format === "json") {
-        const scoped = (e: Endpoint) => e.zone !== undefined;
-        text = formatJson(
-          report,
-          options.connectivity === true
-            ? connectivityList(new VerifyContext(input).reachability, { endpoints: scoped })
-            : undefined,
-        );
-      } else if (format === "sarif") text = formatSarif(report, io.version);
-      else if (format === "html") text = formatHtml(report, new Date().toISOString());
-      else text = formatText(report, elapsed);
-      if (options.out === undefined) {
-        io.out(text);
-      } else {
-        // Written beside and renamed: a report is either the old one or the new one, never half.
-        const partial = `${options.out}.partial`;
-        await writeFile(partial, text);
-        await rename(partial, options.out);
-        io.err(format === "text" ? text : formatText(report, elapsed));
-        io.err(`report written to ${options.out}\n`);
-      }
-      if (report.stats.errors > 0) io.setExitCode(EXIT.invalid);
-    });
+    .option(
+      "-o, --out <file>",
+      "write the report to a file instead of stdout (a text summary still goes to stderr)",
+    )
+    .option(
+      "--connectivity",
+      "json only: add every allowed connection (tenant and zone pods, address ranges)",
+    )
+    .action(
+      async (
+        target: string,
+        options: { spec?: string; format: string; out?: string; connectivity?: boolean },
+      ) => {
+        if (!FORMATS.includes(options.format as Format)) {
+          throw failure(
+            "usage/format",
+            `--format ${JSON.stringify(options.format)} is not supported`,
+            `use one of ${FORMATS.join(", ")}`,
+          );
+        }
+        if (options.connectivity === true && options.format !== "json") {
+          throw failure("usage/connectivity", "--connectivity needs --format json", "add --format json");
+        }
+        const started = performance.now();
+        const input = await loadVerifyInput(target, options.spec);
+        const report = verify(input);
+        const elapsed = performance.now() - started;
+        const format = options.format as Format;
+        let text: string;
+        if (format === "json") {
+          const scoped = (e: Endpoint) => e.zone !== undefined;
+          text = formatJson(
+            report,
+            options.connectivity === true
+              ? connectivityList(new VerifyContext(input).reachability, { endpoints: scoped })
+              : undefined,
+          );
+        } else if (format === "sarif") text = formatSarif(report, io.version);
+        else if (format === "html") text = formatHtml(report, new Date().toISOString());
+        else text = formatText(report, elapsed);
+        if (options.out === undefined) {
+          io.out(text);
+        } else {
+          // Written beside and renamed: a report is either the old one or the new one, never half.
+          const partial = `${options.out}.partial`;
+          await writeFile(partial, text);
+          await rename(partial, options.out);
+          io.err(format === "text" ? text : formatText(report, elapsed));
+          io.err(`report written to ${options.out}\n`);
+        }
+        if (report.stats.errors > 0) io.setExitCode(EXIT.invalid);
+      },
+    );
 }

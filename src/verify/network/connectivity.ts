@@ -29,13 +29,16 @@ export function connectivityList(
     for (const destination of r.candidates(source, "egress")) {
       if (destination === source || !included(destination)) continue;
       const c = r.connection(source, destination);
-      if (!c.connections.isEmpty()) out.push({ src: source.id, dst: destination.id, conn: c.connections.toString() });
+      if (!c.connections.isEmpty())
+        out.push({ src: source.id, dst: destination.id, conn: c.connections.toString() });
     }
     for (const piece of pieces) {
       const egress = r.sideForAddresses(source, "egress", piece);
-      if (!egress.connections.isEmpty()) out.push({ src: source.id, dst: piece.toString(), conn: egress.connections.toString() });
+      if (!egress.connections.isEmpty())
+        out.push({ src: source.id, dst: piece.toString(), conn: egress.connections.toString() });
       const ingress = r.sideForAddresses(source, "ingress", piece);
-      if (!ingress.connections.isEmpty()) out.push({ src: piece.toString(), dst: source.id, conn: ingress.connections.toString() });
+      if (!ingress.connections.isEmpty())
+        out.push({ src: piece.toString(), dst: source.id, conn: ingress.connections.toString() });
     }
   }
   return out.sort((a, b) => (a.src === b.src ? (a.dst < b.dst ? -1 : 1) : a.src < b.src ? -1 : 1));
@@ -61,12 +64,16 @@ export function canonicalConnectivity(lines: readonly ConnectivityLine[]): strin
     const key = srcIp ? `(addresses) => ${line.dst}` : `${line.src} => (addresses)`;
     const ranges = (srcIp ? line.src : line.dst).split(",").map(IpSet.fromRange);
     const byConn = byEndpoint.get(key) ?? new Map<string, IpSet>();
-    byConn.set(conn, ranges.reduce((acc, x) => acc.union(x), byConn.get(conn) ?? IpSet.EMPTY));
+    byConn.set(
+      conn,
+      ranges.reduce((acc, x) => acc.union(x), byConn.get(conn) ?? IpSet.EMPTY),
+    );
     byEndpoint.set(key, byConn);
   }
   const addresses: string[] = [];
   for (const [key, byConn] of byEndpoint) {
-    for (const [conn, set] of byConn) addresses.push(`${key.replace("(addresses)", set.toString())} : ${conn}`);
+    for (const [conn, set] of byConn)
+      addresses.push(`${key.replace("(addresses)", set.toString())} : ${conn}`);
   }
   return [...pods, ...addresses].sort();
 }

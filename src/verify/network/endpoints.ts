@@ -81,11 +81,20 @@ export function workloadEndpoints(objects: readonly SourcedObject[], model: Mode
         zone: context?.zone,
         source,
       });
-    } else if (source.object.kind === "Cluster" && source.object.apiVersion.startsWith("postgresql.cnpg.io/")) {
-      const inherited = stringMap(((source.object.spec as Obj | undefined)?.inheritedMetadata as Obj | undefined)?.labels);
+    } else if (
+      source.object.kind === "Cluster" &&
+      source.object.apiVersion.startsWith("postgresql.cnpg.io/")
+    ) {
+      const inherited = stringMap(
+        ((source.object.spec as Obj | undefined)?.inheritedMetadata as Obj | undefined)?.labels,
+      );
       out.push({
         ...identity(source, namespace),
-        labels: { ...inherited, [CNPG_CLUSTER_LABEL]: source.object.metadata.name, "cnpg.io/podRole": "instance" },
+        labels: {
+          ...inherited,
+          [CNPG_CLUSTER_LABEL]: source.object.metadata.name,
+          "cnpg.io/podRole": "instance",
+        },
         ports: CNPG_INSTANCE_PORTS,
         role: "database",
         tenant: context?.tenant,
@@ -113,13 +122,18 @@ export function platformEndpoints(model: Model): Endpoint[] {
   });
   const dns = (protocol: Protocol, name: string): NamedPort => ({ name, port: 53, protocol });
   const out = [
-    component(KUBE_DNS.namespace, PLATFORM_COMPONENT.kubeDns, { [KUBE_DNS.podLabel]: KUBE_DNS.podLabelValue }, [
-      dns("UDP", "dns"),
-      dns("TCP", "dns-tcp"),
-    ]),
+    component(
+      KUBE_DNS.namespace,
+      PLATFORM_COMPONENT.kubeDns,
+      { [KUBE_DNS.podLabel]: KUBE_DNS.podLabelValue },
+      [dns("UDP", "dns"), dns("TCP", "dns-tcp")],
+    ),
     component(ADDON_NAMESPACE.cnpg, PLATFORM_COMPONENT.cnpgOperator, { [LABEL.name]: "cloudnative-pg" }),
     component(ADDON_NAMESPACE.monitoring, PLATFORM_COMPONENT.prometheus, { [LABEL.name]: "prometheus" }),
-    component(ADDON_NAMESPACE.keda, PLATFORM_COMPONENT.keda, { app: "keda-operator", [LABEL.name]: "keda-operator" }),
+    component(ADDON_NAMESPACE.keda, PLATFORM_COMPONENT.keda, {
+      app: "keda-operator",
+      [LABEL.name]: "keda-operator",
+    }),
     component("default", PLATFORM_COMPONENT.anyPod, {}),
   ];
   if (model.ingress.className !== "alb") {
@@ -134,11 +148,16 @@ export function platformEndpoints(model: Model): Endpoint[] {
 }
 
 /** Namespaces as the API server labels them: it always adds kubernetes.io/metadata.name. */
-export function namespacesOf(objects: readonly SourcedObject[], endpoints: readonly Endpoint[]): Map<string, Namespace> {
+export function namespacesOf(
+  objects: readonly SourcedObject[],
+  endpoints: readonly Endpoint[],
+): Map<string, Namespace> {
   const out = new Map<string, Namespace>();
-  const add = (name: string, labels: Labels) => out.set(name, { name, labels: { ...labels, [LABEL.namespaceName]: name } });
+  const add = (name: string, labels: Labels) =>
+    out.set(name, { name, labels: { ...labels, [LABEL.namespaceName]: name } });
   for (const { object } of objects) {
-    if (object.kind === "Namespace" && object.apiVersion === "v1") add(object.metadata.name, object.metadata.labels ?? {});
+    if (object.kind === "Namespace" && object.apiVersion === "v1")
+      add(object.metadata.name, object.metadata.labels ?? {});
   }
   for (const e of endpoints) if (!out.has(e.namespace)) add(e.namespace, {});
   return out;
@@ -151,7 +170,10 @@ function identity(source: SourcedObject, namespace: string) {
 
 function roleOf(labels: Labels): EndpointRole {
   if (labels[LABEL.name] === N8N.app) return "n8n";
-  if (labels[LABEL.name] === REDIS_LABELS[LABEL.name] && labels[LABEL.component] === REDIS_LABELS[LABEL.component]) {
+  if (
+    labels[LABEL.name] === REDIS_LABELS[LABEL.name] &&
+    labels[LABEL.component] === REDIS_LABELS[LABEL.component]
+  ) {
     return "redis";
   }
   return "other";
@@ -162,7 +184,8 @@ function namespaceScope(model: Model | undefined): Map<string, { tenant?: string
   const out = new Map<string, { tenant?: string; zone: string }>();
   if (model === undefined) return out;
   for (const zone of model.zones) out.set(zoneDataNamespace(zone.name), { zone: zone.name });
-  for (const tenant of model.tenants) out.set(tenantNamespace(tenant.name), { tenant: tenant.name, zone: tenant.zone.name });
+  for (const tenant of model.tenants)
+    out.set(tenantNamespace(tenant.name), { tenant: tenant.name, zone: tenant.zone.name });
   return out;
 }
 
@@ -172,7 +195,11 @@ function containerPorts(spec: Obj | undefined): NamedPort[] {
     for (const container of (Array.isArray(list) ? list : []) as Obj[]) {
       for (const port of (Array.isArray(container.ports) ? container.ports : []) as Obj[]) {
         if (typeof port.name === "string" && typeof port.containerPort === "number") {
-          out.push({ name: port.name, port: port.containerPort, protocol: ((port.protocol as string) ?? "TCP") as Protocol });
+          out.push({
+            name: port.name,
+            port: port.containerPort,
+            protocol: ((port.protocol as string) ?? "TCP") as Protocol,
+          });
         }
       }
     }

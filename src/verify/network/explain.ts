@@ -11,9 +11,15 @@ export function explainConnection(c: Connection): string[] {
   return [...explainSide(c.source, "egress", c.egress), ...explainSide(c.destination, "ingress", c.ingress)];
 }
 
-export function explainSide(endpoint: Endpoint, direction: "ingress" | "egress", side: SideVerdict): string[] {
+export function explainSide(
+  endpoint: Endpoint,
+  direction: "ingress" | "egress",
+  side: SideVerdict,
+): string[] {
   if (!side.isolated) {
-    return [`${direction} of ${endpoint.id}: selected by no NetworkPolicy with policyType ${capital(direction)}, so it is open`];
+    return [
+      `${direction} of ${endpoint.id}: selected by no NetworkPolicy with policyType ${capital(direction)}, so it is open`,
+    ];
   }
   return side.via.map((a) => `${direction} of ${endpoint.id}: ${describeAllowance(a)}`);
 }
@@ -34,7 +40,8 @@ export function describeAllowance(a: Allowance): string {
 export function objectsOfConnection(c: Connection): ObjectRef[] {
   const out: ObjectRef[] = [];
   for (const e of [c.source, c.destination]) out.push(endpointRef(e));
-  for (const a of [...c.egress.via, ...c.ingress.via]) if (a.policy !== undefined) out.push(refOf(a.policy.source));
+  for (const a of [...c.egress.via, ...c.ingress.via])
+    if (a.policy !== undefined) out.push(refOf(a.policy.source));
   return dedupeRefs(out);
 }
 

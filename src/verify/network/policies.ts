@@ -47,11 +47,15 @@ export interface PolicyProblem {
 
 type Obj = Record<string, unknown>;
 
-export function parsePolicies(objects: readonly SourcedObject[]): { policies: Policy[]; problems: PolicyProblem[] } {
+export function parsePolicies(objects: readonly SourcedObject[]): {
+  policies: Policy[];
+  problems: PolicyProblem[];
+} {
   const policies: Policy[] = [];
   const problems: PolicyProblem[] = [];
   for (const source of objects) {
-    if (source.object.kind !== "NetworkPolicy" || !source.object.apiVersion.startsWith("networking.k8s.io/")) continue;
+    if (source.object.kind !== "NetworkPolicy" || !source.object.apiVersion.startsWith("networking.k8s.io/"))
+      continue;
     const found: PolicyProblem[] = [];
     const problem = (path: string, message: string) => found.push({ source, path, message });
     const policy = parsePolicy(source, problem);
@@ -75,7 +79,8 @@ function parsePolicy(source: SourcedObject, problem: (path: string, message: str
     ? (spec.policyTypes as string[])
     : ["Ingress", ...(Array.isArray(spec.egress) ? ["Egress"] : [])];
   for (const [i, t] of types.entries()) {
-    if (t !== "Ingress" && t !== "Egress") problem(`spec.policyTypes[${i}]`, `policy type "${t}" must be Ingress or Egress`);
+    if (t !== "Ingress" && t !== "Egress")
+      problem(`spec.policyTypes[${i}]`, `policy type "${t}" must be Ingress or Egress`);
   }
   const rules = (direction: Direction): Rule[] | undefined => {
     if (!types.includes(direction === "ingress" ? "Ingress" : "Egress")) return undefined;
@@ -129,10 +134,12 @@ function parsePeer(
     for (const [i, text] of except.entries()) {
       const hole = IpSet.fromCidr(text);
       if (typeof hole === "string") problem(`${path}.ipBlock.except[${i}]`, hole);
-      else if (!cidr.covers(hole)) problem(`${path}.ipBlock.except[${i}]`, `"${text}" is not inside "${String(block.cidr)}"`);
+      else if (!cidr.covers(hole))
+        problem(`${path}.ipBlock.except[${i}]`, `"${text}" is not inside "${String(block.cidr)}"`);
       else addresses = addresses.minus(hole);
     }
-    const text = except.length === 0 ? String(block.cidr) : `${String(block.cidr)} except ${except.join(", ")}`;
+    const text =
+      except.length === 0 ? String(block.cidr) : `${String(block.cidr)} except ${except.join(", ")}`;
     return { kind: "addresses", index, addresses, text };
   }
   if (peer.podSelector === undefined && peer.namespaceSelector === undefined) {
@@ -142,14 +149,17 @@ function parsePeer(
     kind: "pods",
     index,
     namespaceSelector:
-      peer.namespaceSelector === undefined ? undefined : selector(peer.namespaceSelector, `${path}.namespaceSelector`),
+      peer.namespaceSelector === undefined
+        ? undefined
+        : selector(peer.namespaceSelector, `${path}.namespaceSelector`),
     podSelector: selector(peer.podSelector, `${path}.podSelector`),
   };
 }
 
 function parsePort(port: Obj, path: string, problem: (path: string, message: string) => void): RulePort {
   const protocol = (port.protocol ?? "TCP") as Protocol;
-  if (!PROTOCOLS.includes(protocol)) problem(`${path}.protocol`, `protocol "${String(port.protocol)}" must be TCP, UDP or SCTP`);
+  if (!PROTOCOLS.includes(protocol))
+    problem(`${path}.protocol`, `protocol "${String(port.protocol)}" must be TCP, UDP or SCTP`);
   if (port.port === undefined) {
     if (port.endPort !== undefined) problem(`${path}.endPort`, "endPort needs a numeric port");
     return { protocol, from: 1, to: 65535 };

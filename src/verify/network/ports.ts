@@ -78,7 +78,10 @@ export class ConnectionSet {
     if (this.isAll()) return "All Connections";
     if (this.isEmpty()) return "No Connections";
     return PROTOCOLS.filter((p) => this.ranges.has(p))
-      .map((p) => `${p} ${(this.ranges.get(p) ?? []).map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(",")}`)
+      .map(
+        (p) =>
+          `${p} ${(this.ranges.get(p) ?? []).map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(",")}`,
+      )
       .join(",");
   }
 
@@ -95,9 +98,11 @@ export class ConnectionSet {
         protocol = first as Protocol;
         range = second;
       }
-      if (protocol === undefined || range === undefined) throw new Error(`cannot parse connections "${text}"`);
+      if (protocol === undefined || range === undefined)
+        throw new Error(`cannot parse connections "${text}"`);
       const [lo, hi] = range.split("-").map(Number);
-      if (lo === undefined || Number.isNaN(lo)) throw new Error(`cannot parse connections "${text}" (${range})`);
+      if (lo === undefined || Number.isNaN(lo))
+        throw new Error(`cannot parse connections "${text}" (${range})`);
       out = out.union(ConnectionSet.of(protocol, lo, hi ?? lo));
     }
     return out;

@@ -87,7 +87,9 @@ export class Reachability {
     const via: Allowance[] = [];
     for (const policy of policies) {
       for (const rule of rulesOf(policy, direction)) {
-        const peerIndex = matchingPeer(rule, (p) => this.peerMatchesEndpoint(policyNamespace(policy), p, peer));
+        const peerIndex = matchingPeer(rule, (p) =>
+          this.peerMatchesEndpoint(policyNamespace(policy), p, peer),
+        );
         if (peerIndex === null) continue;
         const allowed = resolvePorts(rule.ports, destination.ports);
         if (allowed.isEmpty()) continue;
@@ -124,7 +126,13 @@ export class Reachability {
     const ingress = egress.connections.isEmpty()
       ? { connections: NO_CONNECTIONS, via: [], isolated: true }
       : this.side(destination, "ingress", source);
-    return { source, destination, connections: egress.connections.intersect(ingress.connections), egress, ingress };
+    return {
+      source,
+      destination,
+      connections: egress.connections.intersect(ingress.connections),
+      egress,
+      ingress,
+    };
   }
 
   /**
@@ -158,7 +166,8 @@ export class Reachability {
         : this.namespacesMatching(peer.namespaceSelector);
     const out: Endpoint[] = [];
     for (const ns of namespaces) {
-      for (const e of this.byNamespace.get(ns.name) ?? []) if (matches(peer.podSelector, e.labels)) out.push(e);
+      for (const e of this.byNamespace.get(ns.name) ?? [])
+        if (matches(peer.podSelector, e.labels)) out.push(e);
     }
     this.peerCache.set(key, out);
     return out;
@@ -166,7 +175,10 @@ export class Reachability {
 
   private namespacesMatching(selector: Selector): Namespace[] {
     const pair = requiredPair(selector);
-    const pool = pair === undefined ? [...this.namespaces.values()] : (this.namespaceIndex.get(`${pair[0]}=${pair[1]}`) ?? []);
+    const pool =
+      pair === undefined
+        ? [...this.namespaces.values()]
+        : (this.namespaceIndex.get(`${pair[0]}=${pair[1]}`) ?? []);
     return pool.filter((ns) => matches(selector, ns.labels));
   }
 

@@ -28,7 +28,11 @@ export function parseSelector(raw: unknown): Selector | string {
   for (const [key, value] of Object.entries((matchLabels ?? {}) as Record<string, unknown>)) {
     requirements.push({ key, operator: "In", values: [String(value)] });
   }
-  for (const expression of (matchExpressions ?? []) as { key?: unknown; operator?: unknown; values?: unknown }[]) {
+  for (const expression of (matchExpressions ?? []) as {
+    key?: unknown;
+    operator?: unknown;
+    values?: unknown;
+  }[]) {
     const operator = String(expression.operator);
     if (!OPERATORS.has(operator)) return `unknown selector operator "${operator}"`;
     const values = Array.isArray(expression.values) ? expression.values.map(String) : [];

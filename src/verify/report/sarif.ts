@@ -32,15 +32,25 @@ export function formatSarif(report: VerifyReport, version: string): string {
             ruleId: f.rule,
             ruleIndex: report.rules.findIndex((r) => r.id === f.rule),
             level: f.severity,
-            message: { text: `${f.message}\nFix: ${f.fix}${f.path.length > 0 ? `\nPath:\n${f.path.join("\n")}` : ""}` },
+            message: {
+              text: `${f.message}\nFix: ${f.fix}${f.path.length > 0 ? `\nPath:\n${f.path.join("\n")}` : ""}`,
+            },
             locations: files.slice(0, 1).map((o) => ({
-              physicalLocation: { artifactLocation: { uri: o.file, uriBaseId: "RENDERED" }, region: { startLine: 1 } },
+              physicalLocation: {
+                artifactLocation: { uri: o.file, uriBaseId: "RENDERED" },
+                region: { startLine: 1 },
+              },
             })),
             relatedLocations: files.slice(1).map((o, i) => ({
               id: i + 1,
-              physicalLocation: { artifactLocation: { uri: o.file, uriBaseId: "RENDERED" }, region: { startLine: 1 } },
+              physicalLocation: {
+                artifactLocation: { uri: o.file, uriBaseId: "RENDERED" },
+                region: { startLine: 1 },
+              },
             })),
-            partialFingerprints: { "tenantctl/v1": `${f.rule}:${f.objects.map((o) => o.file ?? o.name).join(",")}:${f.message}` },
+            partialFingerprints: {
+              "tenantctl/v1": `${f.rule}:${f.objects.map((o) => o.file ?? o.name).join(",")}:${f.message}`,
+            },
           };
         }),
       },

@@ -26,7 +26,11 @@ export const argocdProjectScope: VerifyRule = {
       const problem = (message: string, fix: string) =>
         out.push(findingOf(this, { message, objects: [refOf(source)], fix, tenant: tenant.name }));
       const destinations = list<Destination>(spec.destinations);
-      if (destinations.length === 0) problem(`AppProject ${source.object.metadata.name} has no destination`, `add the destination namespace ${own}`);
+      if (destinations.length === 0)
+        problem(
+          `AppProject ${source.object.metadata.name} has no destination`,
+          `add the destination namespace ${own}`,
+        );
       for (const [i, d] of destinations.entries()) {
         if (d.namespace !== own) {
           problem(
@@ -35,7 +39,10 @@ export const argocdProjectScope: VerifyRule = {
           );
         }
         if (d.server === "*" || d.name === "*") {
-          problem(`AppProject ${source.object.metadata.name} spec.destinations[${i}] allows every cluster`, "name the cluster explicitly");
+          problem(
+            `AppProject ${source.object.metadata.name} spec.destinations[${i}] allows every cluster`,
+            "name the cluster explicitly",
+          );
         }
       }
       const clusterWide = list<{ group?: string; kind?: string }>(spec.clusterResourceWhitelist);

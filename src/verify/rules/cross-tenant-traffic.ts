@@ -9,7 +9,12 @@ export const crossTenantTraffic: VerifyRule = {
     "No pod of one tenant may open a connection to a pod of another tenant, in either direction: both the source's egress and the destination's ingress would have to admit it, and this rule reports every pair where both do.",
   check(ctx) {
     return ctx.flows
-      .filter((c) => c.source.tenant !== undefined && c.destination.tenant !== undefined && c.source.tenant !== c.destination.tenant)
+      .filter(
+        (c) =>
+          c.source.tenant !== undefined &&
+          c.destination.tenant !== undefined &&
+          c.source.tenant !== c.destination.tenant,
+      )
       .map((c) =>
         findingOf(this, {
           message: `${c.source.id} (tenant ${c.source.tenant}) can connect to ${c.destination.id} (tenant ${c.destination.tenant}): ${c.connections.toString()}`,

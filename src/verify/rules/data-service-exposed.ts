@@ -35,7 +35,9 @@ export const dataServiceExposed: VerifyRule = {
           findingOf(this, {
             message: `${server.id} (${where}) is selected by no ingress policy: it accepts connections from every pod and address`,
             objects: [endpointRef(server)],
-            path: [`ingress of ${server.id}: selected by no NetworkPolicy with policyType Ingress, so it is open`],
+            path: [
+              `ingress of ${server.id}: selected by no NetworkPolicy with policyType Ingress, so it is open`,
+            ],
             fix: "keep the namespace's default deny and allow only the n8n pods (tenantctl renders allow-database / allow-redis)",
             tenant: server.tenant,
           }),
@@ -87,7 +89,10 @@ function admitted(server: Endpoint, client: Endpoint, ports: ConnectionSet): boo
   if (client.name === PLATFORM_COMPONENT.prometheus && client.source === undefined) return within(METRICS);
   if (server.role === "database") {
     if (client.name === PLATFORM_COMPONENT.cnpgOperator && client.source === undefined) return true;
-    return client.namespace === server.namespace && client.labels[CNPG_CLUSTER_LABEL] === server.labels[CNPG_CLUSTER_LABEL];
+    return (
+      client.namespace === server.namespace &&
+      client.labels[CNPG_CLUSTER_LABEL] === server.labels[CNPG_CLUSTER_LABEL]
+    );
   }
   return client.name === PLATFORM_COMPONENT.keda && client.source === undefined && within(REDIS);
 }

@@ -25,7 +25,9 @@ export const dedicatedScheduling: VerifyRule = {
   check(ctx) {
     const out: Finding[] = [];
     const dedicatedPools = new Map(
-      ctx.model.tenants.filter((t) => t.settings.tier === "dedicated").map((t) => [NODE_POOL.tenant(t.name), t.name]),
+      ctx.model.tenants
+        .filter((t) => t.settings.tier === "dedicated")
+        .map((t) => [NODE_POOL.tenant(t.name), t.name]),
     );
     if (dedicatedPools.size === 0) return out;
     for (const source of ctx.input.objects) {

@@ -42,8 +42,13 @@ export const defaultDenyMissing: VerifyRule = {
           message: `namespace ${namespace} has no default deny for ${missing.join(" and ")}${
             open.length === 0 ? "" : `; open now: ${summarize(open.map((e) => e.id))}`
           }`,
-          objects: [...(namespaceObject === undefined ? [] : [refOf(namespaceObject)]), ...open.map(endpointRef)],
-          path: missing.map((d) => `no NetworkPolicy in ${namespace} selects every pod (podSelector: {}) for ${d}`),
+          objects: [
+            ...(namespaceObject === undefined ? [] : [refOf(namespaceObject)]),
+            ...open.map(endpointRef),
+          ],
+          path: missing.map(
+            (d) => `no NetworkPolicy in ${namespace} selects every pod (podSelector: {}) for ${d}`,
+          ),
           fix: `add a NetworkPolicy in ${namespace} with podSelector: {} and policyTypes [${missing
             .map((d) => (d === "ingress" ? "Ingress" : "Egress"))
             .join(", ")}] and no rules (tenantctl renders it as default-deny-all)`,

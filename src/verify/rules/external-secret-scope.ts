@@ -26,7 +26,10 @@ export const externalSecretScope: VerifyRule = {
         out.push(findingOf(this, { message, objects: [refOf(source)], fix, tenant: scope.tenant?.name }));
       const name = `${source.object.kind} ${source.object.metadata.namespace ?? ""}/${source.object.metadata.name}`;
       if (source.object.kind === "SecretStore") {
-        problem(`${name}: a namespaced store in a tenant or zone namespace bypasses the zone's store`, `use the ClusterSecretStore ${zoneSecretStore(zone)}`);
+        problem(
+          `${name}: a namespaced store in a tenant or zone namespace bypasses the zone's store`,
+          `use the ClusterSecretStore ${zoneSecretStore(zone)}`,
+        );
         continue;
       }
       const spec = (source.object.spec ?? {}) as Record<string, unknown>;
@@ -40,8 +43,8 @@ export const externalSecretScope: VerifyRule = {
       const prefix = scope.tenant === undefined ? `${zone}/` : secretPath(zone, scope.tenant.name, "");
       const keys = [
         ...list<{ remoteRef?: RemoteRef }>(spec.data).map((d) => d.remoteRef?.key),
-        ...list<{ extract?: RemoteRef; find?: unknown }>(spec.dataFrom).map((d) =>
-          d.extract?.key ?? (d.find === undefined ? undefined : "(find: any key)"),
+        ...list<{ extract?: RemoteRef; find?: unknown }>(spec.dataFrom).map(
+          (d) => d.extract?.key ?? (d.find === undefined ? undefined : "(find: any key)"),
         ),
       ];
       for (const key of keys) {

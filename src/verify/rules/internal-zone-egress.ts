@@ -1,7 +1,12 @@
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
 import { IpSet } from "../network/ip.js";
-import { describeAllowance, endpointRef, explainConnection, objectsOfConnection } from "../network/explain.js";
+import {
+  describeAllowance,
+  endpointRef,
+  explainConnection,
+  objectsOfConnection,
+} from "../network/explain.js";
 import { resolvePorts } from "../network/ports.js";
 
 /**
@@ -35,7 +40,9 @@ export const internalZoneEgress: VerifyRule = {
             findingOf(this, {
               message: `${source.id} (internal zone ${zone.name}) is selected by no egress policy: it reaches ${networks}`,
               objects: [endpointRef(source)],
-              path: [`egress of ${source.id}: selected by no NetworkPolicy with policyType Egress, so it is open`],
+              path: [
+                `egress of ${source.id}: selected by no NetworkPolicy with policyType Egress, so it is open`,
+              ],
               fix: "keep the namespace's default deny; allow the internet only with an ipBlock whose except lists the zone's denied networks",
               tenant: source.tenant,
             }),
@@ -46,7 +53,9 @@ export const internalZoneEgress: VerifyRule = {
           for (const rule of policy.egress ?? []) {
             const ports = resolvePorts(rule.ports, undefined);
             if (ports.isEmpty()) continue;
-            const reached = (rule.peers ?? [{ kind: "addresses" as const, addresses: IpSet.ALL, text: "every address" }])
+            const reached = (
+              rule.peers ?? [{ kind: "addresses" as const, addresses: IpSet.ALL, text: "every address" }]
+            )
               .filter((p) => p.kind === "addresses")
               .map((p) => ({ text: p.text, hit: p.addresses.intersect(forbidden) }))
               .filter((p) => !p.hit.isEmpty());

@@ -4,7 +4,16 @@ import { restrictedViolations } from "../pod-security.js";
 import { podSpecOf } from "../workloads.js";
 import { scopedObjects } from "./scope.js";
 
-const WORKLOADS = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"];
+const WORKLOADS = [
+  "Pod",
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "ReplicationController",
+  "Job",
+  "CronJob",
+];
 const ENFORCE = "pod-security.kubernetes.io/enforce";
 
 /** Every pod template of a tenant or zone passes Pod Security `restricted`, and its namespace enforces it. */

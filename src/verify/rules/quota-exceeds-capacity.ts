@@ -17,7 +17,7 @@ export const quotaExceedsCapacity: VerifyRule = {
     let capacity = 0;
     const pools = ctx.input.objects.filter((o) => o.object.kind === "NodePool");
     for (const pool of pools) {
-      const cpu = ((pool.object.spec as { limits?: { cpu?: unknown } } | undefined)?.limits?.cpu);
+      const cpu = (pool.object.spec as { limits?: { cpu?: unknown } } | undefined)?.limits?.cpu;
       if (cpu === undefined) return []; // a pool without a limit: capacity is unbounded
       capacity += millicores(String(cpu));
     }
@@ -25,7 +25,7 @@ export const quotaExceedsCapacity: VerifyRule = {
     let promised = 0;
     const quotas = ctx.input.objects.filter((o) => o.object.kind === "ResourceQuota");
     for (const quota of quotas) {
-      const hard = ((quota.object.spec as { hard?: Record<string, unknown> } | undefined)?.hard ?? {});
+      const hard = (quota.object.spec as { hard?: Record<string, unknown> } | undefined)?.hard ?? {};
       const cpu = hard["requests.cpu"] ?? hard.cpu;
       if (cpu !== undefined) promised += millicores(String(cpu));
     }

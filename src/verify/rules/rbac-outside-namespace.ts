@@ -12,7 +12,12 @@ export const rbacOutsideNamespace: VerifyRule = {
     "A tenant's Roles and RoleBindings live in its own namespace; no ClusterRole or ClusterRoleBinding belongs to a tenant; a tenant's RoleBinding grants nothing to service accounts of other namespaces.",
   check(ctx) {
     const out: Finding[] = [];
-    for (const { source, scope } of scopedObjects(ctx, ["Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"])) {
+    for (const { source, scope } of scopedObjects(ctx, [
+      "Role",
+      "RoleBinding",
+      "ClusterRole",
+      "ClusterRoleBinding",
+    ])) {
       const tenant = scope.tenant;
       if (tenant === undefined) continue;
       const own = tenantNamespace(tenant.name);
@@ -20,7 +25,10 @@ export const rbacOutsideNamespace: VerifyRule = {
       const problem = (message: string, fix: string) =>
         out.push(findingOf(this, { message, objects: [refOf(source)], fix, tenant: tenant.name }));
       if (kind === "ClusterRole" || kind === "ClusterRoleBinding") {
-        problem(`${kind} ${metadata.name} belongs to tenant ${tenant.name}: it grants cluster-wide`, `use a Role and RoleBinding in ${own}`);
+        problem(
+          `${kind} ${metadata.name} belongs to tenant ${tenant.name}: it grants cluster-wide`,
+          `use a Role and RoleBinding in ${own}`,
+        );
         continue;
       }
       if (metadata.namespace !== own) {
@@ -29,7 +37,9 @@ export const rbacOutsideNamespace: VerifyRule = {
           `move it to ${own}`,
         );
       }
-      for (const subject of list<{ kind?: string; name?: string; namespace?: string }>(source.object.subjects)) {
+      for (const subject of list<{ kind?: string; name?: string; namespace?: string }>(
+        source.object.subjects,
+      )) {
         if (subject.kind === "ServiceAccount" && (subject.namespace ?? metadata.namespace) !== own) {
           problem(
             `RoleBinding ${metadata.namespace}/${metadata.name} grants tenant ${tenant.name}'s access to service account ${subject.namespace}/${subject.name}`,

@@ -26,7 +26,10 @@ export function scopeOf(ctx: VerifyContext, source: SourcedObject): Scope {
 }
 
 /** Objects of a tenant or a zone (in their namespaces, or labelled with a tenant). */
-export function scopedObjects(ctx: VerifyContext, kinds: readonly string[]): { source: SourcedObject; scope: Scope }[] {
+export function scopedObjects(
+  ctx: VerifyContext,
+  kinds: readonly string[],
+): { source: SourcedObject; scope: Scope }[] {
   const out: { source: SourcedObject; scope: Scope }[] = [];
   for (const source of ctx.input.objects) {
     if (!kinds.includes(source.object.kind)) continue;

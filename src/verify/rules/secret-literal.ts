@@ -4,7 +4,8 @@ import { podTemplateOf } from "../workloads.js";
 import { list, scopeOf } from "./scope.js";
 
 /** Names that hold a secret. `_FILE` variables hold a path to one, which is fine. */
-const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ENCRYPTION_?KEY|CREDENTIAL)(?!.*_FILE$)/i;
+const SECRET_NAME =
+  /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ENCRYPTION_?KEY|CREDENTIAL)(?!.*_FILE$)/i;
 /** A URL with a password in it: scheme://user:password@host. */
 const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s@/]+@/i;
 
@@ -63,7 +64,11 @@ export const secretLiteral: VerifyRule = {
       } else if (object.kind === "Secret" && object.apiVersion === "v1") {
         const data = { ...((object.data ?? {}) as object), ...((object.stringData ?? {}) as object) };
         if (Object.keys(data).length > 0) {
-          report(source, `data (${Object.keys(data).join(", ")})`, "render an ExternalSecret instead; the value stays in AWS Secrets Manager");
+          report(
+            source,
+            `data (${Object.keys(data).join(", ")})`,
+            "render an ExternalSecret instead; the value stays in AWS Secrets Manager",
+          );
         }
       }
     }

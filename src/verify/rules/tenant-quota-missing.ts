@@ -14,7 +14,9 @@ export const tenantQuotaMissing: VerifyRule = {
       const namespace = tenantNamespace(tenant.name);
       const has = (kind: string) =>
         ctx.input.objects.some((o) => o.object.kind === kind && o.object.metadata.namespace === namespace);
-      const ns = ctx.input.objects.find((o) => o.object.kind === "Namespace" && o.object.metadata.name === namespace);
+      const ns = ctx.input.objects.find(
+        (o) => o.object.kind === "Namespace" && o.object.metadata.name === namespace,
+      );
       for (const kind of ["ResourceQuota", "LimitRange"]) {
         if (has(kind)) continue;
         out.push(
