@@ -1,7 +1,8 @@
 import { type Endpoint, namespacesOf, platformEndpoints, workloadEndpoints } from "./network/endpoints.js";
 import { type Connection, Reachability } from "./network/reachability.js";
 import { type PolicyProblem, parsePolicies } from "./network/policies.js";
-import type { VerifyInput } from "./input.js";
+import type { SourcedObject, VerifyInput } from "./input.js";
+import { namespaceOwners, type Scope } from "./ownership.js";
 
 /**
  * What the rules share, computed once: endpoints, parsed policies, the reachability engine
@@ -11,12 +12,30 @@ export class VerifyContext {
   readonly reachability: Reachability;
   readonly policyProblems: readonly PolicyProblem[];
   private flowCache: readonly Connection[] | undefined;
+  private scopedCache: readonly Endpoint[] | undefined;
+  private readonly objectsByNamespace = new Map<string, SourcedObject[]>();
+  /** Namespace → the tenant and zone it belongs to, from the model (not from labels). */
+  readonly namespaceScope: ReadonlyMap<string, Scope>;
 
   constructor(readonly input: VerifyInput) {
     const endpoints = [...workloadEndpoints(input.objects, input.model), ...platformEndpoints(input.model)];
     const { policies, problems } = parsePolicies(input.objects);
     this.policyProblems = problems;
     this.reachability = new Reachability(endpoints, namespacesOf(input.objects, endpoints), policies);
+    this.namespaceScope = namespaceOwners(input.model);
+    for (const source of input.objects) {
+      const ns =
+        source.object.kind === "Namespace" ? source.object.metadata.name : source.object.metadata.namespace;
+      if (ns === undefined) continue;
+      const list = this.objectsByNamespace.get(ns) ?? [];
+      list.push(source);
+      this.objectsByNamespace.set(ns, list);
+    }
+  }
+
+  /** The objects in a namespace, and the Namespace object itself. */
+  objectsIn(namespace: string): readonly SourcedObject[] {
+    return this.objectsByNamespace.get(namespace) ?? [];
   }
 
   get model() {
@@ -29,7 +48,8 @@ export class VerifyContext {
 
   /** Endpoints in a tenant's namespace or a zone's data namespace. */
   get scopedEndpoints(): readonly Endpoint[] {
-    return this.endpoints.filter((e) => e.zone !== undefined);
+    this.scopedCache ??= this.endpoints.filter((e) => e.zone !== undefined);
+    return this.scopedCache;
   }
 
   /**

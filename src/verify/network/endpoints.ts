@@ -5,11 +5,10 @@ import {
   LABEL,
   N8N,
   REDIS_LABELS,
-  tenantNamespace,
-  zoneDataNamespace,
 } from "../../model/names.js";
 import type { Model } from "../../model/resolve.js";
 import type { SourcedObject } from "../input.js";
+import { namespaceOwners } from "../ownership.js";
 import { podTemplateOf } from "../workloads.js";
 import type { NamedPort, Protocol } from "./ports.js";
 import type { Labels } from "./selector.js";
@@ -64,12 +63,12 @@ export const PLATFORM_COMPONENT = {
 
 /** Pod templates of the workload kinds, and CloudNativePG clusters. */
 export function workloadEndpoints(objects: readonly SourcedObject[], model: Model | undefined): Endpoint[] {
-  const scope = namespaceScope(model);
+  const owners = namespaceOwners(model);
   const out: Endpoint[] = [];
   for (const source of objects) {
     const template = podTemplateOf(source.object);
     const namespace = source.object.metadata.namespace ?? "default";
-    const context = scope.get(namespace);
+    const owner = owners.get(namespace);
     if (template !== undefined) {
       const labels = stringMap((template.metadata as Obj | undefined)?.labels);
       out.push({
@@ -77,8 +76,8 @@ export function workloadEndpoints(objects: readonly SourcedObject[], model: Mode
         labels,
         ports: containerPorts(template.spec as Obj | undefined),
         role: roleOf(labels),
-        tenant: context?.tenant,
-        zone: context?.zone,
+        tenant: owner?.tenant?.name,
+        zone: owner?.zone?.name,
         source,
       });
     } else if (
@@ -97,8 +96,8 @@ export function workloadEndpoints(objects: readonly SourcedObject[], model: Mode
         },
         ports: CNPG_INSTANCE_PORTS,
         role: "database",
-        tenant: context?.tenant,
-        zone: context?.zone,
+        tenant: owner?.tenant?.name,
+        zone: owner?.zone?.name,
         source,
       });
     }
@@ -177,16 +176,6 @@ function roleOf(labels: Labels): EndpointRole {
     return "redis";
   }
   return "other";
-}
-
-/** Which tenant and zone each namespace belongs to, from the platform's intent (not from labels). */
-function namespaceScope(model: Model | undefined): Map<string, { tenant?: string; zone: string }> {
-  const out = new Map<string, { tenant?: string; zone: string }>();
-  if (model === undefined) return out;
-  for (const zone of model.zones) out.set(zoneDataNamespace(zone.name), { zone: zone.name });
-  for (const tenant of model.tenants)
-    out.set(tenantNamespace(tenant.name), { tenant: tenant.name, zone: tenant.zone.name });
-  return out;
 }
 
 function containerPorts(spec: Obj | undefined): NamedPort[] {

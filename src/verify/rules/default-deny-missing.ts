@@ -2,7 +2,8 @@ import { LABEL } from "../../model/names.js";
 import { findingOf, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
 import { endpointRef } from "../network/explain.js";
-import type { Direction } from "../network/policies.js";
+import type { Endpoint } from "../network/endpoints.js";
+import type { Direction, Policy } from "../network/policies.js";
 import { summarize } from "./scope.js";
 
 /**
@@ -18,25 +19,28 @@ export const defaultDenyMissing: VerifyRule = {
     "Each tenant and zone data namespace must have a NetworkPolicy with an empty podSelector for Ingress and for Egress. Without it, a pod that no allowance selects is open in that direction.",
   check(ctx) {
     const out = [];
-    const namespaces = new Set(ctx.scopedEndpoints.map((e) => e.namespace));
+    const podsOf = new Map<string, Endpoint[]>();
+    for (const e of ctx.scopedEndpoints) podsOf.set(e.namespace, [...(podsOf.get(e.namespace) ?? []), e]);
+    const wholeNamespacePolicies = new Map<string, Policy[]>();
+    for (const p of ctx.reachability.policies) {
+      if (p.podSelector.requirements.length > 0) continue;
+      wholeNamespacePolicies.set(p.namespace, [...(wholeNamespacePolicies.get(p.namespace) ?? []), p]);
+    }
+    const namespaces = new Set(podsOf.keys());
     for (const source of ctx.input.objects) {
       if (source.object.kind === "Namespace" && source.object.metadata.labels?.[LABEL.zone] !== undefined) {
         namespaces.add(source.object.metadata.name);
       }
     }
     for (const namespace of [...namespaces].sort()) {
-      const wholeNamespace = ctx.reachability.policies.filter(
-        (p) => p.namespace === namespace && p.podSelector.requirements.length === 0,
-      );
+      const wholeNamespace = wholeNamespacePolicies.get(namespace) ?? [];
       const missing = (["ingress", "egress"] as Direction[]).filter(
         (d) => !wholeNamespace.some((p) => p[d] !== undefined),
       );
       if (missing.length === 0) continue;
-      const pods = ctx.scopedEndpoints.filter((e) => e.namespace === namespace);
+      const pods = podsOf.get(namespace) ?? [];
       const open = pods.filter((e) => missing.some((d) => ctx.reachability.policiesOf(e, d).length === 0));
-      const namespaceObject = ctx.input.objects.find(
-        (o) => o.object.kind === "Namespace" && o.object.metadata.name === namespace,
-      );
+      const namespaceObject = ctx.objectsIn(namespace).find((o) => o.object.kind === "Namespace");
       out.push(
         findingOf(this, {
           message: `namespace ${namespace} has no default deny for ${missing.join(" and ")}${

@@ -1,27 +1,19 @@
-import { LABEL, tenantNamespace, zoneDataNamespace } from "../../model/names.js";
-import type { TenantModel, ZoneModel } from "../../model/resolve.js";
+import { LABEL, tenantNamespace } from "../../model/names.js";
 import type { VerifyContext } from "../context.js";
+import type { Scope } from "../ownership.js";
 import type { SourcedObject } from "../input.js";
 
 /**
  * Whose an object is, by the platform's intent: the tenant whose namespace it is in (or
  * whose label it carries, for cluster-scoped objects), the zone of a zone data namespace.
  */
-export interface Scope {
-  readonly tenant: TenantModel | undefined;
-  readonly zone: ZoneModel | undefined;
-}
-
 export function scopeOf(ctx: VerifyContext, source: SourcedObject): Scope {
   const { namespace, labels } = source.object.metadata;
-  for (const tenant of ctx.model.tenants) {
-    if (namespace === tenantNamespace(tenant.name)) return { tenant, zone: tenant.zone };
-  }
-  for (const zone of ctx.model.zones) {
-    if (namespace === zoneDataNamespace(zone.name)) return { tenant: undefined, zone };
-  }
+  const inNamespace = namespace === undefined ? undefined : ctx.namespaceScope.get(namespace);
+  if (inNamespace !== undefined) return inNamespace;
   const labelled = labels?.[LABEL.tenant];
-  const tenant = ctx.model.tenants.find((t) => t.name === labelled);
+  const tenant =
+    labelled === undefined ? undefined : ctx.namespaceScope.get(tenantNamespace(labelled))?.tenant;
   return { tenant, zone: tenant?.zone };
 }
 

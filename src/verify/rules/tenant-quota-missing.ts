@@ -12,11 +12,9 @@ export const tenantQuotaMissing: VerifyRule = {
     const out: Finding[] = [];
     for (const tenant of ctx.model.tenants) {
       const namespace = tenantNamespace(tenant.name);
-      const has = (kind: string) =>
-        ctx.input.objects.some((o) => o.object.kind === kind && o.object.metadata.namespace === namespace);
-      const ns = ctx.input.objects.find(
-        (o) => o.object.kind === "Namespace" && o.object.metadata.name === namespace,
-      );
+      const objects = ctx.objectsIn(namespace);
+      const has = (kind: string) => objects.some((o) => o.object.kind === kind);
+      const ns = objects.find((o) => o.object.kind === "Namespace");
       for (const kind of ["ResourceQuota", "LimitRange"]) {
         if (has(kind)) continue;
         out.push(
