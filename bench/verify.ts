@@ -29,7 +29,8 @@ const fromDisk = verify(await loadVerifyInput(out));
 const t2 = performance.now();
 if (memory.stats.errors + fromDisk.stats.errors > 0) throw new Error("the generated platform has findings");
 
-const binary = process.env.TENANTCTL_NETPOLICY ?? join(homedir(), ".cache/tenantctl/netpolicy-v1.4.4/bin/netpolicy");
+const binary =
+  process.env.TENANTCTL_NETPOLICY ?? join(homedir(), ".cache/tenantctl/netpolicy-v1.4.4/bin/netpolicy");
 let netpolicyMs: number | string = "skipped";
 if (process.env.BENCH_NETPOLICY !== "0" && existsSync(binary)) {
   const n0 = performance.now();
@@ -55,7 +56,8 @@ console.log(
     "verify ms (in memory)": ms(t0, t1),
     "verify ms (read dir + verify)": ms(t1, t2),
     "netpol-analyzer list ms": netpolicyMs,
-    "ratio netpol-analyzer / verify (dir)": typeof netpolicyMs === "number" ? (netpolicyMs / ms(t1, t2)).toFixed(1) : "-",
+    "ratio netpol-analyzer / verify (dir)":
+      typeof netpolicyMs === "number" ? (netpolicyMs / ms(t1, t2)).toFixed(1) : "-",
     "peak RSS MiB": Math.round(process.resourceUsage().maxRSS / 1024),
   }),
 );

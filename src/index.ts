@@ -12,3 +12,7 @@ export { writeRendered } from "./render/write.js";
 export { platformJsonSchema } from "./spec/json-schema.js";
 export { type LoadedSpec, loadSpec, type ValidationResult, validateSpecText } from "./spec/load.js";
 export type { Platform, PlatformInput } from "./spec/schema.js";
+export { RULES, type VerifyReport, verify } from "./verify/engine.js";
+export type { Finding } from "./verify/finding.js";
+export type { VerifyInput } from "./verify/input.js";
+export { loadVerifyInput } from "./verify/load.js";
