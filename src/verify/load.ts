@@ -161,7 +161,8 @@ async function listYaml(directory: string): Promise<string[]> {
   for (const entry of await readdir(directory, { withFileTypes: true })) {
     if (entry.name.startsWith(".")) continue;
     const path = join(directory, entry.name);
-    if (entry.isDirectory()) out.push(...(await listYaml(path)));
+    // A loop, not push(...list): 5,000 tenants give 185,000 files, too many arguments for one call.
+    if (entry.isDirectory()) for (const file of await listYaml(path)) out.push(file);
     else if (/\.ya?ml$/.test(entry.name)) out.push(path);
   }
   return out;
