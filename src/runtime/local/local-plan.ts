@@ -210,12 +210,13 @@ export async function buildLocalLayout(
         args: [n8nBin(version), ...n8nArgs(r.role, tenant.settings.n8n.workers.concurrency)],
         env,
         cwd: home,
-        // main answers /healthz/readiness before its REST controllers are registered (seen under
-        // load: "Cannot POST /rest/login"); the settings endpoint the UI loads first is the real signal.
-        ready: {
-          type: "http",
-          url: `http://127.0.0.1:${ports[r.name]}${r.role === "main" ? "/rest/settings" : "/healthz/readiness"}`,
-        },
+        // main answers /healthz/readiness, and serves the editor's index.html for any GET, before
+        // its REST controllers exist ("Cannot POST /rest/login"): the settings endpoint the UI
+        // loads first, answering JSON, is the real signal.
+        ready:
+          r.role === "main"
+            ? { type: "http", url: `http://127.0.0.1:${ports[r.name]}/rest/settings`, json: true }
+            : { type: "http", url: `http://127.0.0.1:${ports[r.name]}/healthz/readiness` },
         dependsOn: [
           provision,
           `redis:${redisName}`,

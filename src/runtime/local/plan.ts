@@ -6,7 +6,8 @@
  */
 export type Readiness =
   | { readonly type: "tcp"; readonly port: number }
-  | { readonly type: "http"; readonly url: string }
+  /** 2xx; with `json`, also a JSON body (not the editor's index.html that n8n serves for any path early on). */
+  | { readonly type: "http"; readonly url: string; readonly json?: boolean }
   | { readonly type: "exit" };
 
 export interface ServiceSpec {

@@ -185,7 +185,7 @@ const STARTED = new Date().toISOString();
 
 async function isReady(spec: ServiceSpec): Promise<boolean> {
   if (spec.ready.type === "tcp") return tcpOpen(spec.ready.port);
-  if (spec.ready.type === "http") return httpOk(spec.ready.url);
+  if (spec.ready.type === "http") return httpOk(spec.ready.url, spec.ready.json === true);
   return false;
 }
 
@@ -200,11 +200,12 @@ function tcpOpen(port: number): Promise<boolean> {
   });
 }
 
-export function httpOk(url: string): Promise<boolean> {
+export function httpOk(url: string, json = false): Promise<boolean> {
   return new Promise((resolve) => {
     const req = httpRequest(url, { timeout: 2000 }, (res) => {
       res.resume();
-      resolve((res.statusCode ?? 500) < 300);
+      const isJson = (res.headers["content-type"] ?? "").includes("application/json");
+      resolve((res.statusCode ?? 500) < 300 && (!json || isJson));
     });
     req.on("error", () => resolve(false));
     req.on("timeout", () => req.destroy());
