@@ -24,6 +24,11 @@ export function explainSide(
   return side.via.map((a) => `${direction} of ${endpoint.id}: ${describeAllowance(a)}`);
 }
 
+/** The path line of a side no policy governs. */
+export function openSide(endpoint: Endpoint, direction: "ingress" | "egress"): string {
+  return `${direction} of ${endpoint.id}: selected by no NetworkPolicy with policyType ${capital(direction)}, so it is open`;
+}
+
 export function describeAllowance(a: Allowance): string {
   if (a.policy === undefined) return `allows ${a.connections.toString()}`;
   const peers = a.direction === "ingress" ? "from" : "to";

@@ -1,11 +1,12 @@
 import { isIPv4, isIPv6 } from "node:net";
+import { intersectRanges, mergeRanges, type Range as RangeOf } from "./ranges.js";
 
 /**
  * Sets of IP addresses (IPv4 and IPv6 kept apart) as sorted, disjoint, inclusive ranges of
  * bigints: what an `ipBlock` (cidr minus except) selects, and the address classes verify names.
  */
 export type Family = "v4" | "v6";
-type Range = readonly [bigint, bigint];
+type Range = RangeOf<bigint>;
 
 const BITS: Record<Family, number> = { v4: 32, v6: 128 };
 const MAX: Record<Family, bigint> = { v4: (1n << 32n) - 1n, v6: (1n << 128n) - 1n };
@@ -39,15 +40,15 @@ export class IpSet {
   }
 
   union(other: IpSet): IpSet {
-    return this.combine(other, (a, b) => merge([...a, ...b]));
+    return this.combine(other, (a, b) => mergeRanges([...a, ...b], (v) => v + 1n));
   }
 
   intersect(other: IpSet): IpSet {
-    return this.combine(other, intersect);
+    return this.combine(other, intersectRanges);
   }
 
   minus(other: IpSet): IpSet {
-    return this.combine(other, (a, b, family) => intersect(a, complement(b, MAX[family])));
+    return this.combine(other, (a, b, family) => intersectRanges(a, complement(b, MAX[family])));
   }
 
   private combine(
@@ -106,33 +107,6 @@ export function atomicPieces(sets: readonly IpSet[]): IpSet[] {
       const range: Range = [sorted[i] as bigint, (sorted[i + 1] as bigint) - 1n];
       out.push(IpSet.ofRange(family, range));
     }
-  }
-  return out;
-}
-
-function merge(ranges: readonly Range[]): Range[] {
-  const sorted = [...ranges].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
-  const out: [bigint, bigint][] = [];
-  for (const [lo, hi] of sorted) {
-    const last = out[out.length - 1];
-    if (last !== undefined && lo <= last[1] + 1n) last[1] = hi > last[1] ? hi : last[1];
-    else out.push([lo, hi]);
-  }
-  return out;
-}
-
-function intersect(a: readonly Range[], b: readonly Range[]): Range[] {
-  const out: Range[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const [alo, ahi] = a[i] as Range;
-    const [blo, bhi] = b[j] as Range;
-    const lo = alo > blo ? alo : blo;
-    const hi = ahi < bhi ? ahi : bhi;
-    if (lo <= hi) out.push([lo, hi]);
-    if (ahi < bhi) i++;
-    else j++;
   }
   return out;
 }

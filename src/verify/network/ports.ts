@@ -1,3 +1,5 @@
+import { intersectRanges, mergeRanges, type Range as RangeOf } from "./ranges.js";
+
 /**
  * Sets of allowed connections (protocol × port ranges), as a NetworkPolicy rule's `ports`
  * describe them. A rule port names a protocol (TCP when omitted) and a number, a range
@@ -5,7 +7,7 @@
  */
 export const PROTOCOLS = ["SCTP", "TCP", "UDP"] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
-type Range = readonly [number, number];
+type Range = RangeOf<number>;
 
 const MIN_PORT = 1;
 const MAX_PORT = 65535;
@@ -47,7 +49,11 @@ export class ConnectionSet {
     if (other.isEmpty() || this === other) return this;
     if (this.isEmpty()) return other;
     const out = new Map(this.ranges);
-    for (const [p, r] of other.ranges) out.set(p, mergeRanges([...(out.get(p) ?? []), ...r]));
+    for (const [p, r] of other.ranges)
+      out.set(
+        p,
+        mergeRanges([...(out.get(p) ?? []), ...r], (v) => v + 1),
+      );
     return new ConnectionSet(out);
   }
 
@@ -111,33 +117,6 @@ export class ConnectionSet {
 
 export const ALL_CONNECTIONS = ConnectionSet.all();
 export const NO_CONNECTIONS = ConnectionSet.empty();
-
-function mergeRanges(ranges: readonly Range[]): Range[] {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
-  const out: [number, number][] = [];
-  for (const [lo, hi] of sorted) {
-    const last = out[out.length - 1];
-    if (last !== undefined && lo <= last[1] + 1) last[1] = Math.max(last[1], hi);
-    else out.push([lo, hi]);
-  }
-  return out;
-}
-
-function intersectRanges(a: readonly Range[], b: readonly Range[]): Range[] {
-  const out: Range[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    const [alo, ahi] = a[i] as Range;
-    const [blo, bhi] = b[j] as Range;
-    const lo = Math.max(alo, blo);
-    const hi = Math.min(ahi, bhi);
-    if (lo <= hi) out.push([lo, hi]);
-    if (ahi < bhi) i++;
-    else j++;
-  }
-  return out;
-}
 
 /** One entry of a rule's `ports`: a numeric range, or a name the destination pod resolves. */
 export type RulePort =

@@ -1,7 +1,7 @@
 import { CNPG_CLUSTER_LABEL, DATA } from "../../model/names.js";
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
-import { describeAllowance, endpointRef } from "../network/explain.js";
+import { describeAllowance, endpointRef, openSide } from "../network/explain.js";
 import { type Endpoint, PLATFORM_COMPONENT } from "../network/endpoints.js";
 import { ConnectionSet, resolvePorts } from "../network/ports.js";
 import { summarize } from "./scope.js";
@@ -35,9 +35,7 @@ export const dataServiceExposed: VerifyRule = {
           findingOf(this, {
             message: `${server.id} (${where}) is selected by no ingress policy: it accepts connections from every pod and address`,
             objects: [endpointRef(server)],
-            path: [
-              `ingress of ${server.id}: selected by no NetworkPolicy with policyType Ingress, so it is open`,
-            ],
+            path: [openSide(server, "ingress")],
             fix: "keep the namespace's default deny and allow only the n8n pods (tenantctl renders allow-database / allow-redis)",
             tenant: server.tenant,
           }),

@@ -6,6 +6,7 @@ import {
   endpointRef,
   explainConnection,
   objectsOfConnection,
+  openSide,
 } from "../network/explain.js";
 import { resolvePorts } from "../network/ports.js";
 
@@ -40,9 +41,7 @@ export const internalZoneEgress: VerifyRule = {
             findingOf(this, {
               message: `${source.id} (internal zone ${zone.name}) is selected by no egress policy: it reaches ${networks}`,
               objects: [endpointRef(source)],
-              path: [
-                `egress of ${source.id}: selected by no NetworkPolicy with policyType Egress, so it is open`,
-              ],
+              path: [openSide(source, "egress")],
               fix: "keep the namespace's default deny; allow the internet only with an ipBlock whose except lists the zone's denied networks",
               tenant: source.tenant,
             }),
