@@ -3,6 +3,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import { failure } from "../diagnostics/diagnostic.js";
 import { forEachLimited } from "../lib/concurrency.js";
+import { groupBy } from "../lib/group-by.js";
 import type { Platform } from "../spec/schema.js";
 import type { RenderedObject } from "./render.js";
 import { toYaml } from "./serialize.js";
@@ -43,7 +44,7 @@ export async function writeRendered(
     await mkdir(staging);
     await writeFile(join(staging, OWNER_MARKER), MARKER_TEXT);
     if (spec !== undefined) await writeFile(join(staging, SPEC_COPY), `${JSON.stringify(spec, null, 2)}\n`);
-    const byFile = groupByFile(objects);
+    const byFile = groupBy(objects, (o) => o.file);
     const dirs = new Set([...byFile.keys()].map((f) => dirname(join(staging, f))));
     for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });
     await forEachLimited([...byFile], WRITE_CONCURRENCY, ([file, list]) =>
@@ -96,12 +97,6 @@ async function assertOwned(target: string): Promise<void> {
 
 /** Files written at once: enough to hide the file system's latency, few enough for fd limits. */
 const WRITE_CONCURRENCY = 32;
-
-function groupByFile(objects: readonly RenderedObject[]): Map<string, RenderedObject[]> {
-  const out = new Map<string, RenderedObject[]>();
-  for (const o of objects) out.set(o.file, [...(out.get(o.file) ?? []), o]);
-  return out;
-}
 
 async function exists(path: string): Promise<boolean> {
   try {

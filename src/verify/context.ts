@@ -3,6 +3,7 @@ import { type Connection, Reachability } from "./network/reachability.js";
 import { type PolicyProblem, parsePolicies } from "./network/policies.js";
 import type { SourcedObject, VerifyInput } from "./input.js";
 import { namespaceOwners, type Scope } from "./ownership.js";
+import { groupBy } from "../lib/group-by.js";
 
 /**
  * What the rules share, computed once: endpoints, parsed policies, the reachability engine
@@ -13,24 +14,22 @@ export class VerifyContext {
   readonly policyProblems: readonly PolicyProblem[];
   private flowCache: readonly Connection[] | undefined;
   private scopedCache: readonly Endpoint[] | undefined;
-  private readonly objectsByNamespace = new Map<string, SourcedObject[]>();
+  private readonly objectsByNamespace: ReadonlyMap<string, SourcedObject[]>;
   /** Namespace → the tenant and zone it belongs to, from the model (not from labels). */
   readonly namespaceScope: ReadonlyMap<string, Scope>;
 
   constructor(readonly input: VerifyInput) {
-    const endpoints = [...workloadEndpoints(input.objects, input.model), ...platformEndpoints(input.model)];
+    this.namespaceScope = namespaceOwners(input.model);
+    const endpoints = [
+      ...workloadEndpoints(input.objects, this.namespaceScope),
+      ...platformEndpoints(input.model),
+    ];
     const { policies, problems } = parsePolicies(input.objects);
     this.policyProblems = problems;
     this.reachability = new Reachability(endpoints, namespacesOf(input.objects, endpoints), policies);
-    this.namespaceScope = namespaceOwners(input.model);
-    for (const source of input.objects) {
-      const ns =
-        source.object.kind === "Namespace" ? source.object.metadata.name : source.object.metadata.namespace;
-      if (ns === undefined) continue;
-      const list = this.objectsByNamespace.get(ns) ?? [];
-      list.push(source);
-      this.objectsByNamespace.set(ns, list);
-    }
+    this.objectsByNamespace = groupBy(input.objects, ({ object }) =>
+      object.kind === "Namespace" ? object.metadata.name : object.metadata.namespace,
+    );
   }
 
   /** The objects in a namespace, and the Namespace object itself. */
@@ -57,17 +56,7 @@ export class VerifyContext {
    * source's own egress rules, so a well-isolated platform costs O(endpoints × peers).
    */
   get flows(): readonly Connection[] {
-    if (this.flowCache === undefined) {
-      const out: Connection[] = [];
-      for (const source of this.scopedEndpoints) {
-        for (const destination of this.reachability.candidates(source, "egress")) {
-          if (destination === source) continue;
-          const c = this.reachability.connection(source, destination);
-          if (!c.connections.isEmpty()) out.push(c);
-        }
-      }
-      this.flowCache = out;
-    }
+    this.flowCache ??= this.scopedEndpoints.flatMap((source) => this.reachability.connectionsFrom(source));
     return this.flowCache;
   }
 }

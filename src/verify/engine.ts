@@ -67,7 +67,12 @@ export interface VerifyReport {
 
 /** Runs every rule over the input; pure (no I/O), so the CLI, tests and benchmarks share it. */
 export function verify(input: VerifyInput, rules: readonly VerifyRule[] = RULES): VerifyReport {
-  const ctx = new VerifyContext(input);
+  return reportOf(new VerifyContext(input), rules);
+}
+
+/** The report of an analysis already made (the CLI reuses the context for `--connectivity`). */
+export function reportOf(ctx: VerifyContext, rules: readonly VerifyRule[] = RULES): VerifyReport {
+  const input = ctx.input;
   const findings = rules.flatMap((rule) => rule.check(ctx)).sort(compareFindings);
   return {
     platform: input.model.platform,

@@ -6,7 +6,7 @@ import { type Diagnostic, failure, TenantctlError } from "../diagnostics/diagnos
 import { forEachLimited } from "../lib/concurrency.js";
 import { resolve } from "../model/resolve.js";
 import type { KubernetesObject } from "../render/kubernetes/object.js";
-import { render } from "../render/render.js";
+import { renderModel } from "../render/render.js";
 import { SPEC_COPY } from "../render/write.js";
 import { loadSpec } from "../spec/load.js";
 import { Platform } from "../spec/schema.js";
@@ -27,9 +27,8 @@ export async function loadVerifyInput(target: string, specFile?: string): Promis
     );
   });
   if (!info.isDirectory()) {
-    const loaded = await loadSpec(target);
-    const objects = render(loaded.spec).map(({ file, object }) => ({ file, object }));
-    return { model: resolve(loaded.spec), objects };
+    const model = resolve((await loadSpec(target)).spec);
+    return { model, objects: renderModel(model).map(({ file, object }) => ({ file, object })) };
   }
   const spec = specFile === undefined ? await readSpecCopy(target) : (await loadSpec(specFile)).spec;
   return { model: resolve(spec), objects: await readManifests(target) };

@@ -10,6 +10,9 @@ const TEMPLATE_PATHS: Readonly<Record<string, readonly string[]>> = {
   CronJob: ["spec", "jobTemplate", "spec", "template"],
 };
 
+/** The kinds that carry a pod template, and Pod itself. */
+export const WORKLOAD_KINDS: readonly string[] = ["Pod", ...Object.keys(TEMPLATE_PATHS)];
+
 /** The pod template of a workload (`metadata` + `spec`), or the pod itself. */
 export function podTemplateOf(object: { kind: string; [field: string]: unknown }): Obj | undefined {
   if (object.kind === "Pod") return object as Obj;

@@ -11,7 +11,7 @@ import { Reachability } from "../../src/verify/network/reachability.js";
  */
 export async function ourConnectivity(dir: string): Promise<ConnectivityLine[]> {
   const objects = await readManifests(dir);
-  const endpoints = workloadEndpoints(objects, undefined).filter((e: Endpoint) => e.kind !== "Cluster");
+  const endpoints = workloadEndpoints(objects, new Map()).filter((e: Endpoint) => e.kind !== "Cluster");
   const { policies, problems } = parsePolicies(objects);
   if (problems.length > 0) throw new Error(`invalid policies: ${problems.map((p) => p.message).join("; ")}`);
   return connectivityList(new Reachability(endpoints, namespacesOf(objects, endpoints), policies), {

@@ -1,3 +1,6 @@
+import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
+import type { SourcedObject } from "../../src/verify/input.js";
+
 /**
  * Edits of a manifest in a test, by dotted path ("spec.ingress.0.from"): the mutation tests
  * break one field at a time without typing every Kubernetes kind.
@@ -25,4 +28,22 @@ export function push(object: unknown, path: string, value: unknown): void {
   const list = (parent as Record<string, unknown>)[key];
   if (!Array.isArray(list)) throw new Error(`${path} is not a list`);
   list.push(value);
+}
+
+/**
+ * A copy of rendered objects to break, and a lookup by file. Cloned one by one: rendered
+ * objects share constant parts (a security context), and a clone of the whole list would
+ * keep them shared, so one edit would break every tenant.
+ */
+export function editableCopy(objects: readonly SourcedObject[]): {
+  objects: SourcedObject[];
+  find: (file: string) => KubernetesObject;
+} {
+  const copy = objects.map(({ file, object }) => ({ file, object: structuredClone(object) }));
+  const find = (file: string) => {
+    const found = copy.find((o) => o.file === file);
+    if (found === undefined) throw new Error(`no rendered file ${file}`);
+    return found.object;
+  };
+  return { objects: copy, find };
 }

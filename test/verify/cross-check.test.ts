@@ -7,6 +7,7 @@ import { writeRendered } from "../../src/render/write.js";
 import { canonicalConnectivity } from "../../src/verify/network/connectivity.js";
 import { platformEndpoints, workloadEndpoints } from "../../src/verify/network/endpoints.js";
 import { resolve } from "../../src/model/resolve.js";
+import { namespaceOwners } from "../../src/verify/ownership.js";
 import { render } from "../../src/render/render.js";
 import { differences, ourConnectivity } from "../support/connectivity.js";
 import { validSpec } from "../support/example.js";
@@ -56,7 +57,7 @@ describe("connectivity agrees exactly with netpol-analyzer", () => {
     // netpol-analyzer knows no CloudNativePG clusters and the cluster's own components are
     // not in the manifests: both tools get them as Pods, as verify models them.
     const extra = [
-      ...workloadEndpoints(objects, model).filter((e) => e.kind === "Cluster"),
+      ...workloadEndpoints(objects, namespaceOwners(model)).filter((e) => e.kind === "Cluster"),
       ...platformEndpoints(model),
     ].map((e) => ({
       apiVersion: "v1",

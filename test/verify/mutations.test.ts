@@ -2,28 +2,20 @@ import { describe, expect, it } from "vitest";
 import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
 import { verify } from "../../src/verify/engine.js";
 import type { SourcedObject } from "../../src/verify/input.js";
-import { push, set } from "../support/manifest-edit.js";
+import { editableCopy, push, set } from "../support/manifest-edit.js";
 import { platform } from "../support/platforms.js";
 
 /**
  * Mutation tests: a correct rendering, broken one way at a time. Exactly the expected rule
  * must fire, and every finding must name the broken object's file.
  */
-type Mutable = { file: string; object: KubernetesObject };
-type Change = (find: (file: string) => KubernetesObject, objects: readonly Mutable[]) => void;
+type Change = (find: (file: string) => KubernetesObject, objects: readonly SourcedObject[]) => void;
 
 function mutated(name: "example" | "shared-services", change: Change, remove?: string) {
   const { model, objects } = platform(name);
-  // Cloned one by one: rendered objects share constant parts (a security context), and a
-  // clone of the whole list would keep them shared, so one edit would break every tenant.
-  const copy = objects.map(({ file, object }) => ({ file, object: structuredClone(object) })) as Mutable[];
-  const find = (file: string) => {
-    const found = copy.find((o) => o.file === file);
-    if (found === undefined) throw new Error(`no rendered file ${file}`);
-    return found.object;
-  };
+  const { objects: copy, find } = editableCopy(objects);
   change(find, copy);
-  return verify({ model, objects: copy.filter((o) => o.file !== remove) as SourcedObject[] });
+  return verify({ model, objects: copy.filter((o) => o.file !== remove) });
 }
 
 const NP = (tenant: string, name: string) => `tenants/${tenant}/platform/networkpolicy-${name}.yaml`;

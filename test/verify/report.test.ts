@@ -7,7 +7,7 @@ import { verify } from "../../src/verify/engine.js";
 import { formatHtml } from "../../src/verify/report/html.js";
 import { formatSarif } from "../../src/verify/report/sarif.js";
 import { formatText } from "../../src/verify/report/text.js";
-import { push } from "../support/manifest-edit.js";
+import { editableCopy, push } from "../support/manifest-edit.js";
 import { platform } from "../support/platforms.js";
 
 interface Sarif {
@@ -31,8 +31,7 @@ const n8nPods = { matchLabels: { "app.kubernetes.io/name": "n8n" } };
 /** The example with one breach: umbrella's n8n may connect to initech's n8n main and webhook. */
 function breachedReport() {
   const { model, objects } = platform("example");
-  const copy = objects.map(({ file, object }) => ({ file, object: structuredClone(object) }));
-  const find = (file: string) => copy.find((o) => o.file === file)?.object;
+  const { objects: copy, find } = editableCopy(objects);
   push(find("tenants/umbrella/platform/networkpolicy-allow-n8n-to-data.yaml"), "spec.egress", {
     to: [{ namespaceSelector: {}, podSelector: n8nPods }],
   });

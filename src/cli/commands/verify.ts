@@ -1,7 +1,7 @@
 import { rename, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { failure } from "../../diagnostics/diagnostic.js";
-import { verify } from "../../verify/engine.js";
+import { reportOf } from "../../verify/engine.js";
 import { loadVerifyInput } from "../../verify/load.js";
 import { type Endpoint } from "../../verify/network/endpoints.js";
 import { connectivityList } from "../../verify/network/connectivity.js";
@@ -52,7 +52,8 @@ export function verifyCommand(program: Command, io: Io): void {
         }
         const started = performance.now();
         const input = await loadVerifyInput(target, options.spec);
-        const report = verify(input);
+        const context = new VerifyContext(input);
+        const report = reportOf(context);
         const elapsed = performance.now() - started;
         const format = options.format as Format;
         let text: string;
@@ -61,7 +62,7 @@ export function verifyCommand(program: Command, io: Io): void {
           text = formatJson(
             report,
             options.connectivity === true
-              ? connectivityList(new VerifyContext(input).reachability, { endpoints: scoped })
+              ? connectivityList(context.reachability, { endpoints: scoped })
               : undefined,
           );
         } else if (format === "sarif") text = formatSarif(report, io.version);

@@ -26,11 +26,9 @@ export function connectivityList(
   const pieces = atomicPieces(r.addressSets()).filter((p) => families.some((f) => p.ranges[f].length > 0));
   for (const source of r.endpoints) {
     if (!included(source)) continue;
-    for (const destination of r.candidates(source, "egress")) {
-      if (destination === source || !included(destination)) continue;
-      const c = r.connection(source, destination);
-      if (!c.connections.isEmpty())
-        out.push({ src: source.id, dst: destination.id, conn: c.connections.toString() });
+    for (const c of r.connectionsFrom(source)) {
+      if (included(c.destination))
+        out.push({ src: source.id, dst: c.destination.id, conn: c.connections.toString() });
     }
     for (const piece of pieces) {
       const egress = r.sideForAddresses(source, "egress", piece);

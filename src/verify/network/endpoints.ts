@@ -8,7 +8,7 @@ import {
 } from "../../model/names.js";
 import type { Model } from "../../model/resolve.js";
 import type { SourcedObject } from "../input.js";
-import { namespaceOwners } from "../ownership.js";
+import type { Scope } from "../ownership.js";
 import { podTemplateOf } from "../workloads.js";
 import type { NamedPort, Protocol } from "./ports.js";
 import type { Labels } from "./selector.js";
@@ -62,8 +62,10 @@ export const PLATFORM_COMPONENT = {
 } as const;
 
 /** Pod templates of the workload kinds, and CloudNativePG clusters. */
-export function workloadEndpoints(objects: readonly SourcedObject[], model: Model | undefined): Endpoint[] {
-  const owners = namespaceOwners(model);
+export function workloadEndpoints(
+  objects: readonly SourcedObject[],
+  owners: ReadonlyMap<string, Scope>,
+): Endpoint[] {
   const out: Endpoint[] = [];
   for (const source of objects) {
     const template = podTemplateOf(source.object);

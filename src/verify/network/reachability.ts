@@ -1,3 +1,4 @@
+import { groupBy } from "../../lib/group-by.js";
 import type { Endpoint, Namespace } from "./endpoints.js";
 import { IpSet } from "./ip.js";
 import type { Direction, Peer, Policy, Rule } from "./policies.js";
@@ -37,7 +38,7 @@ export interface Connection {
  * loops over all pairs of endpoints.
  */
 export class Reachability {
-  private readonly byNamespace = new Map<string, Endpoint[]>();
+  private readonly byNamespace: ReadonlyMap<string, Endpoint[]>;
   private readonly namespaceIndex = new Map<string, Namespace[]>();
   private readonly selected = new Map<Endpoint, { ingress: Policy[]; egress: Policy[] }>();
   private readonly peerCache = new Map<string, readonly Endpoint[]>();
@@ -47,12 +48,8 @@ export class Reachability {
     readonly namespaces: ReadonlyMap<string, Namespace>,
     readonly policies: readonly Policy[],
   ) {
-    for (const e of endpoints) {
-      const list = this.byNamespace.get(e.namespace) ?? [];
-      list.push(e);
-      this.byNamespace.set(e.namespace, list);
-      this.selected.set(e, { ingress: [], egress: [] });
-    }
+    this.byNamespace = groupBy(endpoints, (e) => e.namespace);
+    for (const e of endpoints) this.selected.set(e, { ingress: [], egress: [] });
     for (const ns of namespaces.values()) {
       for (const [k, v] of Object.entries(ns.labels)) {
         const key = `${k}=${v}`;
@@ -133,6 +130,17 @@ export class Reachability {
       egress,
       ingress,
     };
+  }
+
+  /** Every pod `source` can open a connection to (itself left out), with both sides' reasons. */
+  connectionsFrom(source: Endpoint): Connection[] {
+    const out: Connection[] = [];
+    for (const destination of this.candidates(source, "egress")) {
+      if (destination === source) continue;
+      const c = this.connection(source, destination);
+      if (!c.connections.isEmpty()) out.push(c);
+    }
+    return out;
   }
 
   /**

@@ -1,9 +1,9 @@
+import { groupBy } from "../../lib/group-by.js";
 import { LABEL } from "../../model/names.js";
 import { findingOf, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
 import { endpointRef } from "../network/explain.js";
-import type { Endpoint } from "../network/endpoints.js";
-import type { Direction, Policy } from "../network/policies.js";
+import type { Direction } from "../network/policies.js";
 import { summarize } from "./scope.js";
 
 /**
@@ -19,13 +19,10 @@ export const defaultDenyMissing: VerifyRule = {
     "Each tenant and zone data namespace must have a NetworkPolicy with an empty podSelector for Ingress and for Egress. Without it, a pod that no allowance selects is open in that direction.",
   check(ctx) {
     const out = [];
-    const podsOf = new Map<string, Endpoint[]>();
-    for (const e of ctx.scopedEndpoints) podsOf.set(e.namespace, [...(podsOf.get(e.namespace) ?? []), e]);
-    const wholeNamespacePolicies = new Map<string, Policy[]>();
-    for (const p of ctx.reachability.policies) {
-      if (p.podSelector.requirements.length > 0) continue;
-      wholeNamespacePolicies.set(p.namespace, [...(wholeNamespacePolicies.get(p.namespace) ?? []), p]);
-    }
+    const podsOf = groupBy(ctx.scopedEndpoints, (e) => e.namespace);
+    const wholeNamespacePolicies = groupBy(ctx.reachability.policies, (p) =>
+      p.podSelector.requirements.length === 0 ? p.namespace : undefined,
+    );
     const namespaces = new Set(podsOf.keys());
     for (const source of ctx.input.objects) {
       if (source.object.kind === "Namespace" && source.object.metadata.labels?.[LABEL.zone] !== undefined) {

@@ -1,19 +1,9 @@
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
 import { restrictedViolations } from "../pod-security.js";
-import { podSpecOf } from "../workloads.js";
+import { podSpecOf, WORKLOAD_KINDS } from "../workloads.js";
 import { scopedObjects } from "./scope.js";
 
-const WORKLOADS = [
-  "Pod",
-  "Deployment",
-  "StatefulSet",
-  "DaemonSet",
-  "ReplicaSet",
-  "ReplicationController",
-  "Job",
-  "CronJob",
-];
 const ENFORCE = "pod-security.kubernetes.io/enforce";
 
 /** Every pod template of a tenant or zone passes Pod Security `restricted`, and its namespace enforces it. */
@@ -25,7 +15,7 @@ export const podSecurityRestricted: VerifyRule = {
     "Every pod template in tenant and zone namespaces must pass the Pod Security Standard 'restricted' (non-root, no privilege escalation, all capabilities dropped, RuntimeDefault seccomp, no host namespaces or paths), and those namespaces must enforce it.",
   check(ctx) {
     const out: Finding[] = [];
-    for (const { source, scope } of scopedObjects(ctx, [...WORKLOADS, "Namespace"])) {
+    for (const { source, scope } of scopedObjects(ctx, [...WORKLOAD_KINDS, "Namespace"])) {
       const { kind, metadata } = source.object;
       if (kind === "Namespace") {
         if (metadata.labels?.[ENFORCE] !== "restricted") {
