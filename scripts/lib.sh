@@ -66,6 +66,13 @@ ensure_netpolicy() {
   export TENANTCTL_NETPOLICY
 }
 
+# Argo CD's manifest decoding as a tiny Go command: verify's YAML reader is checked against it.
+ensure_yaml_oracle() {
+  step "yaml-oracle (apimachinery's YAML decoding) for verify's reader"
+  TENANTCTL_YAML_ORACLE="$(bash scripts/yaml-oracle/build.sh)"
+  export TENANTCTL_YAML_ORACLE
+}
+
 # Chromium (Debian) for the test that opens verify's HTML report as a person would.
 ensure_chromium() {
   if ! command -v chromium >/dev/null 2>&1; then

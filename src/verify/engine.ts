@@ -8,6 +8,7 @@ import { dedicatedScheduling } from "./rules/dedicated-scheduling.js";
 import { defaultDenyMissing } from "./rules/default-deny-missing.js";
 import { externalSecretScope } from "./rules/external-secret-scope.js";
 import { internalZoneEgress } from "./rules/internal-zone-egress.js";
+import { manifestUnreadable } from "./rules/manifest-unreadable.js";
 import { networkPolicyInvalid } from "./rules/network-policy-invalid.js";
 import { podSecurityRestricted } from "./rules/pod-security-restricted.js";
 import { quotaExceedsCapacity } from "./rules/quota-exceeds-capacity.js";
@@ -19,6 +20,7 @@ import { tenantQuotaMissing } from "./rules/tenant-quota-missing.js";
 
 /** Every rule, network first. Ids are stable; a new rule gets a new id. */
 export const RULES: readonly VerifyRule[] = [
+  manifestUnreadable,
   networkPolicyInvalid,
   defaultDenyMissing,
   crossTenantTraffic,

@@ -7,10 +7,20 @@ export interface SourcedObject {
   readonly object: KubernetesObject;
 }
 
+/** A file, or a part of one, that verify could not read as Argo CD would apply it. */
+export interface UnreadableManifest {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly message: string;
+}
+
 /** What verify works on: the platform's intent (the model) and the manifests as they are. */
 export interface VerifyInput {
   readonly model: Model;
   readonly objects: readonly SourcedObject[];
+  /** What could not be read identically to Argo CD: each an error finding, never skipped. */
+  readonly unreadable?: readonly UnreadableManifest[];
 }
 
 /** How findings and reports name an object: `Kind namespace/name`. */

@@ -75,9 +75,12 @@ function parsePolicy(source: SourcedObject, problem: (path: string, message: str
     }
     return parsed;
   };
-  const types = Array.isArray(spec.policyTypes)
-    ? (spec.policyTypes as string[])
-    : ["Ingress", ...(Array.isArray(spec.egress) ? ["Egress"] : [])];
+  // The API server's defaulting: an absent or empty policyTypes becomes Ingress, plus Egress
+  // only when the egress list is non-empty (`egress: []` alone does not isolate egress).
+  const types =
+    Array.isArray(spec.policyTypes) && spec.policyTypes.length > 0
+      ? (spec.policyTypes as string[])
+      : ["Ingress", ...(Array.isArray(spec.egress) && spec.egress.length > 0 ? ["Egress"] : [])];
   for (const [i, t] of types.entries()) {
     if (t !== "Ingress" && t !== "Egress")
       problem(`spec.policyTypes[${i}]`, `policy type "${t}" must be Ingress or Egress`);
@@ -134,8 +137,11 @@ function parsePeer(
     for (const [i, text] of except.entries()) {
       const hole = IpSet.fromCidr(text);
       if (typeof hole === "string") problem(`${path}.ipBlock.except[${i}]`, hole);
-      else if (!cidr.covers(hole))
-        problem(`${path}.ipBlock.except[${i}]`, `"${text}" is not inside "${String(block.cidr)}"`);
+      else if (!cidr.covers(hole) || hole.covers(cidr))
+        problem(
+          `${path}.ipBlock.except[${i}]`,
+          `"${text}" is not a strict subset of "${String(block.cidr)}" (the API server refuses an except equal to or outside its cidr)`,
+        );
       else addresses = addresses.minus(hole);
     }
     const text =

@@ -26,7 +26,8 @@ export function parseSelector(raw: unknown): Selector | string {
   const { matchLabels, matchExpressions } = raw as { matchLabels?: unknown; matchExpressions?: unknown };
   const requirements: SelectorRequirement[] = [];
   for (const [key, value] of Object.entries((matchLabels ?? {}) as Record<string, unknown>)) {
-    requirements.push({ key, operator: "In", values: [String(value)] });
+    if (typeof value !== "string") return notAString(`matchLabels["${key}"]`, value);
+    requirements.push({ key, operator: "In", values: [value] });
   }
   for (const expression of (matchExpressions ?? []) as {
     key?: unknown;
@@ -35,7 +36,10 @@ export function parseSelector(raw: unknown): Selector | string {
   }[]) {
     const operator = String(expression.operator);
     if (!OPERATORS.has(operator)) return `unknown selector operator "${operator}"`;
-    const values = Array.isArray(expression.values) ? expression.values.map(String) : [];
+    const rawValues: unknown[] = Array.isArray(expression.values) ? expression.values : [];
+    const bad = rawValues.find((v) => typeof v !== "string");
+    if (bad !== undefined) return notAString(`values of "${String(expression.key)}"`, bad);
+    const values = rawValues as string[];
     if ((operator === "In" || operator === "NotIn") && values.length === 0) {
       return `operator ${operator} on "${String(expression.key)}" needs at least one value`;
     }
@@ -49,6 +53,13 @@ export function parseSelector(raw: unknown): Selector | string {
     });
   }
   return selectorOf(requirements);
+}
+
+/** The API server refuses a label value that is not a string; YAML 1.1 makes unquoted yes/on/y booleans. */
+export function notAString(where: string, value: unknown): string {
+  return `${where} is ${JSON.stringify(value)} (a ${typeof value}), not a string: the API server refuses the object${
+    typeof value === "boolean" ? " (unquoted y, yes, on, n, no, off are YAML 1.1 booleans: quote the value)" : "; quote the value"
+  }`;
 }
 
 function selectorOf(requirements: SelectorRequirement[]): Selector {
