@@ -22,10 +22,16 @@ export function formatDiagnostic(d: Diagnostic): string {
   return lines.join("\n");
 }
 
+export const MAX_PRINTED = 100;
+
 export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
-  const body = diagnostics.map(formatDiagnostic).join("\n\n");
+  // Every problem is counted; the first MAX_PRINTED are shown (a broken 32 MB file can hold 100,000).
+  const shown = diagnostics.slice(0, MAX_PRINTED).map(formatDiagnostic);
+  if (diagnostics.length > MAX_PRINTED)
+    shown.push(`… and ${diagnostics.length - MAX_PRINTED} more (fix these first)`);
+  const body = shown.join("\n\n");
   const tally = [`${errors} error${errors === 1 ? "" : "s"}`];
   if (warnings > 0) tally.push(`${warnings} warning${warnings === 1 ? "" : "s"}`);
   return `${body}\n\n${tally.join(", ")}`;

@@ -61,8 +61,13 @@ const NUMERIC =
 const DATE = /^\d{4}-\d\d?-\d\d?/;
 const PLAIN = /^[A-Za-z0-9_./$](?:[A-Za-z0-9_./@$+-]|:(?! )| (?![ #]))*$/;
 
+const MAX_PLAIN_LENGTH = 1024;
+
 /** A string as plain text when that is unambiguous, else double-quoted. */
 function scalar(text: string): string {
+  // Long strings are always quoted: the patterns below backtrack, and a 10 MB value must
+  // neither take quadratic time nor overflow the regular-expression stack.
+  if (text.length > MAX_PLAIN_LENGTH) return JSON.stringify(text);
   const plain =
     PLAIN.test(text) &&
     !text.endsWith(" ") &&

@@ -2,7 +2,10 @@ import { readFile } from "node:fs/promises";
 import { LineCounter, parseAllDocuments } from "yaml";
 import { type Diagnostic, failure, isError, TenantctlError } from "../diagnostics/diagnostic.js";
 import { describeIssue, type Located } from "./issues.js";
-import { locate } from "./locate.js";
+import { redactUrlCredentials } from "../lib/url-credentials.js";
+import { duplicateKeys } from "./duplicate-keys.js";
+import { checkExpansion, MAX_EXPANDED_NODES, MAX_NESTING } from "./expansion.js";
+import { Locator } from "./locate.js";
 import { checkRules } from "./rules.js";
 import { Platform } from "./schema.js";
 
@@ -21,24 +24,59 @@ export interface LoadedSpec {
 
 /** Parses and validates spec text; never throws for a problem of the spec itself. */
 export function validateSpecText(text: string, file: string): ValidationResult {
+  if (text.length > MAX_SPEC_BYTES) {
+    return tooLarge(
+      file,
+      1,
+      1,
+      `${file} has ${text.length} characters; a platform spec may have at most ${MAX_SPEC_BYTES}`,
+    );
+  }
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: true });
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  } catch (cause) {
+    // The parser recurses per nesting level; thousands of levels exhaust the stack.
+    if (cause instanceof RangeError) return tooLarge(file, 1, 1, `${file} is nested too deeply to parse`);
+    throw cause;
+  }
+  const lines = text.split(/\r?\n/);
   const syntax: Diagnostic[] = [];
   const all = Array.isArray(docs) ? docs : [];
   for (const doc of all) {
     for (const error of doc.errors) {
-      const [line = 1, column = 1] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [];
+      const { line, col } = lineCounter.linePos(error.pos[0]);
+      // The parser recurses per nesting level and reports an exhausted stack as an error.
+      const tooDeep = error.message.includes("call stack");
+      syntax.push({
+        code: tooDeep ? "spec/too-large" : "spec/yaml-syntax",
+        severity: "error",
+        path: [],
+        message: tooDeep
+          ? `${file} nests too deeply to parse (at most ${MAX_NESTING} levels are allowed)`
+          : `invalid YAML: ${(error.message.split("\n")[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, "")}`,
+        hint: tooDeep
+          ? "flatten the document"
+          : "fix the YAML syntax at this position (indentation, quotes, a duplicate key)",
+        location: { file, line, column: col, lineText: redactUrlCredentials(lines[line - 1] ?? "") },
+      });
+    }
+  }
+  for (const doc of all) {
+    for (const { key, offset } of duplicateKeys(doc)) {
+      const { line, col } = lineCounter.linePos(offset);
       syntax.push({
         code: "spec/yaml-syntax",
         severity: "error",
         path: [],
-        message: `invalid YAML: ${(error.message.split("\n")[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, "")}`,
-        hint: "fix the YAML syntax at this position (indentation, quotes, a duplicate key)",
-        location: { file, line, column, lineText: text.split(/\r?\n/)[line - 1] ?? "" },
+        message: `invalid YAML: the key ${JSON.stringify(key)} appears twice in one mapping`,
+        hint: "remove one of the two keys (YAML readers disagree on which one wins)",
+        location: { file, line, column: col, lineText: redactUrlCredentials(lines[line - 1] ?? "") },
       });
     }
   }
-  if (syntax.length > 0) return { spec: undefined, diagnostics: syntax };
+  if (syntax.length > 0) return { spec: undefined, diagnostics: sortByLocation(syntax) };
   const doc = all[0];
   if (doc === undefined || doc.contents === null) {
     return {
@@ -57,7 +95,7 @@ export function validateSpecText(text: string, file: string): ValidationResult {
   }
   if (all.length > 1) {
     const extra = all[1];
-    const offset = extra?.range[0] ?? 0;
+    const offset = extra?.range?.[0] ?? 0;
     const { line, col } = lineCounter.linePos(offset);
     return {
       spec: undefined,
@@ -74,14 +112,25 @@ export function validateSpecText(text: string, file: string): ValidationResult {
     };
   }
 
+  const locator = new Locator(doc, lineCounter, file, text);
   const place = (found: Located): Diagnostic => {
     const { key, ...diagnostic } = found;
     const parentPath = key === undefined ? found.path : found.path.slice(0, -1);
-    const location = locate(doc, lineCounter, file, text, parentPath, key);
+    const location = locator.locate(parentPath, key);
     return location === undefined ? diagnostic : { ...diagnostic, location };
   };
 
-  const parsed = Platform.safeParse(doc.toJS({ maxAliasCount: 1000 }), { reportInput: true });
+  const expansion = checkExpansion(doc);
+  if (expansion !== undefined) {
+    const { line, column } = locator.at(expansion.offset);
+    const message = {
+      "too-large": `${file} expands to more than ${MAX_EXPANDED_NODES.toLocaleString("en")} YAML nodes through its aliases (the largest at this position)`,
+      "too-deep": `${file} nests deeper than ${MAX_NESTING} levels`,
+      "recursive-alias": `${file} has an alias that refers to a node containing itself`,
+    }[expansion.kind];
+    return tooLarge(file, line, column, message, locator.at(expansion.offset).lineText);
+  }
+  const parsed = Platform.safeParse(doc.toJS({ maxAliasCount: -1 }), { reportInput: true });
   if (!parsed.success) {
     const diagnostics = parsed.error.issues.flatMap((issue) => describeIssue(issue, Platform)).map(place);
     return { spec: undefined, diagnostics: sortByLocation(diagnostics) };
@@ -109,6 +158,31 @@ export async function readSpecText(file: string): Promise<string> {
       cause,
     );
   }
+}
+
+/** Bounds of what a spec may cost to read: the file, and the document once aliases are expanded. */
+export const MAX_SPEC_BYTES = 32 * 1024 * 1024;
+
+function tooLarge(
+  file: string,
+  line: number,
+  column: number,
+  message: string,
+  lineText?: string,
+): ValidationResult {
+  return {
+    spec: undefined,
+    diagnostics: [
+      {
+        code: "spec/too-large",
+        severity: "error",
+        path: [],
+        message,
+        hint: "write the values out instead of multiplying them with aliases, or split the platform",
+        location: { file, line, column, ...(lineText === undefined ? {} : { lineText }) },
+      },
+    ],
+  };
 }
 
 function sortByLocation(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -6,6 +6,8 @@ import { type Amounts, effectiveQuota, footprint } from "./footprint.js";
 import type { Located } from "./issues.js";
 import { bytes, formatBytes, formatMillicores, millicores } from "./quantity.js";
 import type { Platform } from "./schema.js";
+import { hasUrlCredentials } from "../lib/url-credentials.js";
+import { cidrContains } from "./formats.js";
 import { compareVersions, N8N_PREFIXED_PUBSUB_SINCE } from "../versions.js";
 
 /**
@@ -19,6 +21,8 @@ export function checkRules(spec: Platform): Located[] {
   checkZones(spec, out);
   checkHostnames(spec, out);
   checkIngress(spec, out);
+  checkGitopsUrl(spec, out);
+  checkVpcAgainstCustomerData(spec, out);
   spec.tenants.forEach((_, i) => {
     const s = settings[i] as EffectiveSettings;
     checkSharedDataServices(spec, i, s, out);
@@ -26,6 +30,7 @@ export function checkRules(spec: Platform): Located[] {
     checkRdsNeedsExternalSecrets(spec, i, s, out);
     checkReplicaBounds(spec, i, s, out);
     checkReservedLabels(spec, i, s, out);
+    checkSystemSubjects(spec, i, s, out);
     checkQuota(spec, i, s, out);
   });
   return out;
@@ -187,6 +192,39 @@ function checkRdsNeedsExternalSecrets(spec: Platform, i: number, s: EffectiveSet
   );
 }
 
+/** The repository URL is copied into every Argo CD object: a password in it would be in Git. */
+function checkGitopsUrl(spec: Platform, out: Located[]): void {
+  if (!hasUrlCredentials(spec.gitops.repoURL)) return;
+  out.push(
+    problem(
+      "spec/credentials-in-url",
+      ["gitops", "repoURL"],
+      "gitops.repoURL: holds a user name and password; it would be written into every rendered Argo CD object and so into Git",
+      "remove the credentials from the URL and give them to Argo CD as a repository Secret (argocd repo add, or a Secret labelled argocd.argoproj.io/secret-type: repository)",
+    ),
+  );
+}
+
+/**
+ * The VPC is a source every tenant's load balancer traffic comes from, and a destination
+ * RDS lives in: a customer-data network inside it would be reachable as "the VPC".
+ */
+function checkVpcAgainstCustomerData(spec: Platform, out: Located[]): void {
+  for (const [name, zone] of Object.entries(spec.zones)) {
+    zone.customerDataCidrs.forEach((cidr, i) => {
+      if (!cidrContains(spec.cluster.vpcCidr, cidr) && !cidrContains(cidr, spec.cluster.vpcCidr)) return;
+      out.push(
+        problem(
+          "spec/vpc-overlaps-customer-data",
+          ["zones", name, "customerDataCidrs", i],
+          `zones.${name}.customerDataCidrs[${i}]: ${quote(cidr)} overlaps the cluster VPC ${quote(spec.cluster.vpcCidr)}; policies that allow the VPC would reach customer data`,
+          "keep customer-data networks outside cluster.vpcCidr (peer or route to them instead), or correct the CIDR",
+        ),
+      );
+    });
+  }
+}
+
 function checkIngress(spec: Platform, out: Located[]): void {
   const { className, tls, clusterIssuer } = spec.ingress;
   if (tls !== "cert-manager") return;
@@ -240,6 +278,28 @@ function checkReservedLabels(spec: Platform, i: number, s: EffectiveSettings, ou
         "choose a label key outside tenantctl.io/, kubernetes.io/ and k8s.io/",
       ),
     );
+  }
+}
+
+/**
+ * Kubernetes' built-in identities (system:authenticated, system:serviceaccounts, …) stand
+ * for many users at once: naming one as a tenant's admins or viewers would grant every
+ * authenticated user, or every workload of the cluster, the tenant's rights.
+ */
+function checkSystemSubjects(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
+  for (const field of ["admins", "viewers"] as const) {
+    s[field].forEach((group, g) => {
+      if (!group.startsWith("system:")) return;
+      const path = sourceOf(spec, i, [field]);
+      out.push(
+        problem(
+          "spec/system-subject",
+          [...path, g],
+          `tenants[${i}].${field}: ${quote(group)} is a Kubernetes system identity; binding it would grant the tenant's rights to everyone it stands for`,
+          "name the identity-provider groups of this tenant's people; system: groups are never allowed",
+        ),
+      );
+    });
   }
 }
 

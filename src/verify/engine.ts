@@ -15,7 +15,9 @@ import { quotaExceedsCapacity } from "./rules/quota-exceeds-capacity.js";
 import { rbacAdminBinding } from "./rules/rbac-admin-binding.js";
 import { rbacEscalation } from "./rules/rbac-escalation.js";
 import { rbacOutsideNamespace } from "./rules/rbac-outside-namespace.js";
+import { rbacSubjectScope } from "./rules/rbac-subject-scope.js";
 import { secretLiteral } from "./rules/secret-literal.js";
+import { tenantClusterScoped } from "./rules/tenant-cluster-scoped.js";
 import { tenantQuotaMissing } from "./rules/tenant-quota-missing.js";
 
 /** Every rule, network first. Ids are stable; a new rule gets a new id. */
@@ -27,6 +29,8 @@ export const RULES: readonly VerifyRule[] = [
   dataServiceExposed,
   internalZoneEgress,
   rbacOutsideNamespace,
+  rbacSubjectScope,
+  tenantClusterScoped,
   rbacEscalation,
   rbacAdminBinding,
   secretLiteral,

@@ -34,7 +34,8 @@ export async function loadVerifyInput(target: string, specFile?: string): Promis
 
 async function readSpecCopy(directory: string): Promise<Platform> {
   const file = join(directory, SPEC_COPY);
-  const rerender = "re-render the directory with `tenantctl render`, or pass the spec with --spec platform.yaml";
+  const rerender =
+    "re-render the directory with `tenantctl render`, or pass the spec with --spec platform.yaml";
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -53,7 +54,12 @@ async function readSpecCopy(directory: string): Promise<Platform> {
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw failure("verify/spec-copy-invalid", `${file} is not JSON (${(cause as Error).message})`, rerender, cause);
+    throw failure(
+      "verify/spec-copy-invalid",
+      `${file} is not JSON (${(cause as Error).message})`,
+      rerender,
+      cause,
+    );
   }
   const parsed = Platform.safeParse(json);
   if (!parsed.success) {

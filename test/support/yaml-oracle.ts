@@ -6,7 +6,8 @@ import { join } from "node:path";
 /** The yaml-oracle binary scripts/yaml-oracle/build.sh made: Argo CD's own manifest decoding. */
 export function yamlOracleBinary(): string {
   const path =
-    process.env.TENANTCTL_YAML_ORACLE ?? join(homedir(), ".cache/tenantctl/yaml-oracle-v0.34.4/bin/yaml-oracle");
+    process.env.TENANTCTL_YAML_ORACLE ??
+    join(homedir(), ".cache/tenantctl/yaml-oracle-v0.34.4/bin/yaml-oracle");
   if (!existsSync(path)) {
     throw new Error(`yaml-oracle is not built (${path}); run: bash scripts/yaml-oracle/build.sh`);
   }

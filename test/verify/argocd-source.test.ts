@@ -48,7 +48,10 @@ const json = (o: unknown) => JSON.stringify(o, null, 1);
 const BYPASSES: { name: string; files: Record<string, string>; rule: string }[] = [
   {
     name: "the policies sit in .json files",
-    files: { "tenants/umbrella/n8n/a.json": json(openEgress), "tenants/initech/n8n/b.json": json(openIngress) },
+    files: {
+      "tenants/umbrella/n8n/a.json": json(openEgress),
+      "tenants/initech/n8n/b.json": json(openIngress),
+    },
     rule: "cross-tenant-traffic",
   },
   {
@@ -61,13 +64,23 @@ const BYPASSES: { name: string; files: Record<string, string>; rule: string }[] 
   },
   {
     name: "the policies are items of a kind: List",
-    files: { "tenants/umbrella/n8n/list.yaml": json({ apiVersion: "v1", kind: "List", items: [openEgress, openIngress] }) },
+    files: {
+      "tenants/umbrella/n8n/list.yaml": json({
+        apiVersion: "v1",
+        kind: "List",
+        items: [openEgress, openIngress],
+      }),
+    },
     rule: "cross-tenant-traffic",
   },
   {
     name: "the policies are items of a ConfigMapList",
     files: {
-      "tenants/umbrella/n8n/list.yaml": json({ apiVersion: "v1", kind: "ConfigMapList", items: [openEgress, openIngress] }),
+      "tenants/umbrella/n8n/list.yaml": json({
+        apiVersion: "v1",
+        kind: "ConfigMapList",
+        items: [openEgress, openIngress],
+      }),
     },
     rule: "cross-tenant-traffic",
   },
@@ -128,7 +141,9 @@ describe("verify reads what Argo CD applies", () => {
   it("fails when a policy is a jsonnet file, which verify cannot evaluate", async () => {
     const r = await run("verify", await doctored({ "tenants/initech/n8n/open.jsonnet": "{}" }));
     expect(r.code).toBe(1);
-    expect(r.out).toContain("error [manifest-unreadable] tenants/initech/n8n/open.jsonnet: Argo CD evaluates jsonnet");
+    expect(r.out).toContain(
+      "error [manifest-unreadable] tenants/initech/n8n/open.jsonnet: Argo CD evaluates jsonnet",
+    );
   });
 
   it("fails when a label value is an unquoted on (a YAML 1.1 boolean the API server refuses)", async () => {
@@ -140,12 +155,17 @@ describe("verify reads what Argo CD applies", () => {
       }),
     );
     expect(r.code).toBe(1);
-    expect(r.out).toContain('error [network-policy-invalid] spec.podSelector: matchLabels["open"] is true (a boolean), not a string');
+    expect(r.out).toContain(
+      'error [network-policy-invalid] spec.podSelector: matchLabels["open"] is true (a boolean), not a string',
+    );
   });
 
   it("reports a link loop, a dangling link and a link out of the directory by path, and reads a directory named x.yaml", async () => {
     const dir = await doctored(
-      { "tenants/initech/n8n/dir.yaml/inner.yaml": json(openIngress), "tenants/umbrella/n8n/e.json": json(openEgress) },
+      {
+        "tenants/initech/n8n/dir.yaml/inner.yaml": json(openIngress),
+        "tenants/umbrella/n8n/e.json": json(openEgress),
+      },
       {
         "tenants/initech/loop.yaml": "loop.yaml",
         "tenants/initech/dangling.yaml": "nowhere.yaml",
@@ -154,9 +174,15 @@ describe("verify reads what Argo CD applies", () => {
     );
     const r = await run("verify", dir);
     expect(r.code).toBe(1);
-    expect(r.out).toContain("error [manifest-unreadable] tenants/initech/loop.yaml: is a symbolic link that cannot be followed: a loop of symbolic links");
-    expect(r.out).toContain("error [manifest-unreadable] tenants/initech/dangling.yaml: is a symbolic link that cannot be followed: it points to nothing");
-    expect(r.out).toContain("error [manifest-unreadable] tenants/initech/outside.yaml: is a symbolic link to /etc/hostname, outside the directory");
+    expect(r.out).toContain(
+      "error [manifest-unreadable] tenants/initech/loop.yaml: is a symbolic link that cannot be followed: a loop of symbolic links",
+    );
+    expect(r.out).toContain(
+      "error [manifest-unreadable] tenants/initech/dangling.yaml: is a symbolic link that cannot be followed: it points to nothing",
+    );
+    expect(r.out).toContain(
+      "error [manifest-unreadable] tenants/initech/outside.yaml: is a symbolic link to /etc/hostname, outside the directory",
+    );
     expect(r.out).toContain("error [cross-tenant-traffic]");
     expect(r.err).not.toMatch(/\n\s+at /);
   });

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { goYamlNumber, loadKubernetesYaml, UnsupportedYamlValue } from "../../src/verify/source/kubernetes-yaml.js";
+import {
+  goYamlNumber,
+  loadKubernetesYaml,
+  UnsupportedYamlValue,
+} from "../../src/verify/source/kubernetes-yaml.js";
 import { decodeLikeArgoCd } from "../support/yaml-oracle.js";
 
 /**
@@ -8,12 +12,64 @@ import { decodeLikeArgoCd } from "../support/yaml-oracle.js";
  * tenantctl; the two answers must be equal.
  */
 const SCALARS = [
-  "012470", "0x1F", "0X1f", "0o17", "0b101", "-0b101", "+12", "-0", "08", "09.5", "1_000", "0_12",
-  "1e3", "1E-2", "+.5", ".5", "1.", "99999999999999999999",
-  "18446744073709551615", "9223372036854775808", "0xFFFFFFFFFFFFFFFFFF", "1:20", "190:20:30",
-  "2001-12-14", "2001-12-14t21:59:43.10-05:00", "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "on",
-  "On", "ON", "off", "OFF", "true", "True", "TRUE", "tRUE", "false", "~", "null", "Null", "NULL",
-  "", "0", "00", "-012", "12e", "0x", "_1", "1__2", "'012'", '"on"', "0.1_5",
+  "012470",
+  "0x1F",
+  "0X1f",
+  "0o17",
+  "0b101",
+  "-0b101",
+  "+12",
+  "-0",
+  "08",
+  "09.5",
+  "1_000",
+  "0_12",
+  "1e3",
+  "1E-2",
+  "+.5",
+  ".5",
+  "1.",
+  "99999999999999999999",
+  "18446744073709551615",
+  "9223372036854775808",
+  "0xFFFFFFFFFFFFFFFFFF",
+  "1:20",
+  "190:20:30",
+  "2001-12-14",
+  "2001-12-14t21:59:43.10-05:00",
+  "y",
+  "Y",
+  "yes",
+  "Yes",
+  "YES",
+  "n",
+  "N",
+  "no",
+  "on",
+  "On",
+  "ON",
+  "off",
+  "OFF",
+  "true",
+  "True",
+  "TRUE",
+  "tRUE",
+  "false",
+  "~",
+  "null",
+  "Null",
+  "NULL",
+  "",
+  "0",
+  "00",
+  "-012",
+  "12e",
+  "0x",
+  "_1",
+  "1__2",
+  "'012'",
+  '"on"',
+  "0.1_5",
 ];
 
 describe("Kubernetes YAML semantics (sigs.k8s.io/yaml, YAML 1.1)", () => {
@@ -48,7 +104,9 @@ describe("Kubernetes YAML semantics (sigs.k8s.io/yaml, YAML 1.1)", () => {
 
   it("fails, as apimachinery does, on values with no JSON form (.inf, .nan)", () => {
     for (const value of ["-.inf", ".Inf", ".nan"]) {
-      expect(decodeLikeArgoCd(`k: ${value}`)).toEqual({ error: expect.stringContaining("unsupported value") });
+      expect(decodeLikeArgoCd(`k: ${value}`)).toEqual({
+        error: expect.stringContaining("unsupported value"),
+      });
       expect(() => loadKubernetesYaml(`k: ${value}`)).toThrow(UnsupportedYamlValue);
     }
   });

@@ -19,12 +19,17 @@ export function isV6(cidr: string): boolean {
   return isIPv6(cidr.slice(0, cidr.indexOf("/")));
 }
 
-/** `0.0.0.0/0` and `::/0` as ipBlocks, minus non-public ranges and the given extra ranges. */
+/**
+ * `0.0.0.0/0` and `::/0` as ipBlocks, minus non-public ranges and the given extra ranges. A
+ * family denied as a whole (a denied `/0`) gets no block at all: an `except` equal to its
+ * `cidr` is refused by the API server.
+ */
 export function publicInternet(denied: readonly string[]): Record<string, unknown>[] {
   const except = (base: readonly string[], v6: boolean) =>
     [...new Set([...base, ...denied.filter((c) => isV6(c) === v6)])].sort();
+  const whole = (v6: boolean) => denied.some((c) => isV6(c) === v6 && c.endsWith("/0"));
   return [
-    { ipBlock: { cidr: "0.0.0.0/0", except: except(NON_PUBLIC_V4, false) } },
-    { ipBlock: { cidr: "::/0", except: except(NON_PUBLIC_V6, true) } },
+    ...(whole(false) ? [] : [{ ipBlock: { cidr: "0.0.0.0/0", except: except(NON_PUBLIC_V4, false) } }]),
+    ...(whole(true) ? [] : [{ ipBlock: { cidr: "::/0", except: except(NON_PUBLIC_V6, true) } }]),
   ];
 }

@@ -88,6 +88,7 @@ export function renderStackNetworkPolicies(model: Model, tenant: TenantModel): K
   const redisPeer = acl
     ? allowFromNamespace(zoneNs, { ...REDIS_LABELS, [LABEL.zone]: tenant.zone.name })
     : { podSelector: { matchLabels: { ...REDIS_LABELS } } };
+  const internet = publicInternet(tenant.zone.deniedEgressCidrs);
   out.push(
     policy(tenant, NETWORK_POLICY.n8nToData, {
       egress: [
@@ -98,7 +99,8 @@ export function renderStackNetworkPolicies(model: Model, tenant: TenantModel): K
       policyTypes: ["Egress"],
     }),
     policy(tenant, NETWORK_POLICY.n8nToInternet, {
-      egress: [{ to: publicInternet(tenant.zone.deniedEgressCidrs) }],
+      // No public range left (both families denied): no rule at all, since `to: []` would mean everywhere.
+      egress: internet.length === 0 ? [] : [{ to: internet }],
       podSelector: {
         matchExpressions: [{ key: LABEL.component, operator: "In", values: ["main", "worker"] }],
         matchLabels: { [LABEL.name]: N8N.app },

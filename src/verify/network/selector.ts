@@ -58,7 +58,9 @@ export function parseSelector(raw: unknown): Selector | string {
 /** The API server refuses a label value that is not a string; YAML 1.1 makes unquoted yes/on/y booleans. */
 export function notAString(where: string, value: unknown): string {
   return `${where} is ${JSON.stringify(value)} (a ${typeof value}), not a string: the API server refuses the object${
-    typeof value === "boolean" ? " (unquoted y, yes, on, n, no, off are YAML 1.1 booleans: quote the value)" : "; quote the value"
+    typeof value === "boolean"
+      ? " (unquoted y, yes, on, n, no, off are YAML 1.1 booleans: quote the value)"
+      : "; quote the value"
   }`;
 }
 

@@ -1,3 +1,4 @@
+import { hasUrlCredentials } from "../../lib/url-credentials.js";
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf, type SourcedObject } from "../input.js";
 import { podTemplateOf } from "../workloads.js";
@@ -6,8 +7,6 @@ import { list, scopeOf } from "./scope.js";
 /** Names that hold a secret. `_FILE` variables hold a path to one, which is fine. */
 const SECRET_NAME =
   /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ENCRYPTION_?KEY|CREDENTIAL)(?!.*_FILE$)/i;
-/** A URL with a password in it: scheme://user:password@host. */
-const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s@/]+@/i;
 
 interface EnvVar {
   name?: string;
@@ -37,6 +36,15 @@ export const secretLiteral: VerifyRule = {
       );
     for (const source of ctx.input.objects) {
       const { object } = source;
+      if (!(object.kind === "Secret" && object.apiVersion === "v1")) {
+        const where = firstUrlWithCredentials(object, "");
+        if (where !== undefined)
+          report(
+            source,
+            `${where} (a URL with a password)`,
+            "take the credential out of the URL; give it through a Secret",
+          );
+      }
       const template = podTemplateOf(object);
       if (template !== undefined) {
         const spec = (template.spec ?? {}) as Record<string, unknown>;
@@ -44,7 +52,7 @@ export const secretLiteral: VerifyRule = {
           for (const container of list<{ name?: string; env?: EnvVar[] }>(spec[group])) {
             for (const env of container.env ?? []) {
               if (typeof env.value !== "string" || env.value === "") continue;
-              if (SECRET_NAME.test(env.name ?? "") || URL_WITH_PASSWORD.test(env.value)) {
+              if (SECRET_NAME.test(env.name ?? "")) {
                 report(
                   source,
                   `env ${env.name} of container ${container.name}`,
@@ -57,7 +65,7 @@ export const secretLiteral: VerifyRule = {
       } else if (object.kind === "ConfigMap") {
         for (const [key, value] of Object.entries((object.data ?? {}) as Record<string, unknown>)) {
           if (typeof value !== "string" || value === "") continue;
-          if (SECRET_NAME.test(key) || URL_WITH_PASSWORD.test(value)) {
+          if (SECRET_NAME.test(key)) {
             report(source, `key ${key}`, "move the value to a Secret provided by an ExternalSecret");
           }
         }
@@ -75,3 +83,14 @@ export const secretLiteral: VerifyRule = {
     return out;
   },
 };
+
+/** The path of the first string in an object that holds a URL with a password (one pass over every string). */
+function firstUrlWithCredentials(value: unknown, path: string): string | undefined {
+  if (typeof value === "string") return hasUrlCredentials(value) ? path || "(value)" : undefined;
+  if (typeof value !== "object" || value === null) return undefined;
+  for (const [key, child] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const found = firstUrlWithCredentials(child, path === "" ? String(key) : `${path}.${String(key)}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

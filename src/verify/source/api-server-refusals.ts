@@ -19,7 +19,8 @@ export function apiServerRefusal(object: KubernetesObject): string | undefined {
     if (map === undefined || map === null) continue;
     if (typeof map !== "object" || Array.isArray(map)) return `${where} must be a map of strings`;
     for (const [key, value] of Object.entries(map)) {
-      if (typeof value !== "string") return `${object.kind} ${object.metadata.name}: ${notAString(`${where}["${key}"]`, value)}`;
+      if (typeof value !== "string")
+        return `${object.kind} ${object.metadata.name}: ${notAString(`${where}["${key}"]`, value)}`;
     }
   }
   return undefined;

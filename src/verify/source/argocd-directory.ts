@@ -61,7 +61,8 @@ async function readManifestFile(path: string, file: string): Promise<ManifestTre
     return problemOnly(file, `cannot be read: ${describeFsError(cause)}`);
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (file.endsWith(".json") && /^\s*[[{]/.test(text)) return fromDocuments(file, parseJsonStream(text, file));
+  if (file.endsWith(".json") && /^\s*[[{]/.test(text))
+    return fromDocuments(file, parseJsonStream(text, file));
   let docs: unknown[];
   try {
     docs = loadKubernetesYaml(text);
@@ -72,7 +73,10 @@ async function readManifestFile(path: string, file: string): Promise<ManifestTre
   return fromDocuments(file, { docs, unreadable: [] });
 }
 
-function fromDocuments(file: string, parsed: { docs: unknown[]; unreadable: UnreadableManifest[] }): ManifestTree {
+function fromDocuments(
+  file: string,
+  parsed: { docs: unknown[]; unreadable: UnreadableManifest[] },
+): ManifestTree {
   const objects: SourcedObject[] = [];
   const unreadable = [...parsed.unreadable];
   const accept = (object: KubernetesObject, where: string) => {
@@ -151,7 +155,9 @@ function problemOnly(file: string, message: string): ManifestTree {
  * link to a directory is not; a link to a file is read through. Links that dangle or loop,
  * and entries that cannot be listed, are problems with their path.
  */
-async function listManifestFiles(root: string): Promise<{ files: string[]; unreadable: UnreadableManifest[] }> {
+async function listManifestFiles(
+  root: string,
+): Promise<{ files: string[]; unreadable: UnreadableManifest[] }> {
   const files: string[] = [];
   const unreadable: UnreadableManifest[] = [];
   const rootReal = await realpath(root);
@@ -160,7 +166,10 @@ async function listManifestFiles(root: string): Promise<{ files: string[]; unrea
     try {
       entries = await readdir(directory, { withFileTypes: true });
     } catch (cause) {
-      unreadable.push({ file: relative(root, directory) || ".", message: `cannot be listed: ${describeFsError(cause)}` });
+      unreadable.push({
+        file: relative(root, directory) || ".",
+        message: `cannot be listed: ${describeFsError(cause)}`,
+      });
       return;
     }
     for (const entry of entries) {
@@ -202,5 +211,7 @@ function describeFsError(cause: unknown): string {
     EACCES: "permission denied",
     EISDIR: "it is a directory",
   };
-  return (code !== undefined ? known[code] : undefined) ?? (cause instanceof Error ? cause.message : String(cause));
+  return (
+    (code !== undefined ? known[code] : undefined) ?? (cause instanceof Error ? cause.message : String(cause))
+  );
 }
