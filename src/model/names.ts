@@ -9,16 +9,44 @@ export const MAX_LABEL_LENGTH = 63;
 const HASH_LENGTH = 8;
 
 export function dnsLabel(...parts: readonly string[]): string {
-  const full = parts
-    .join("-")
+  const raw = parts.join("-");
+  const full = raw
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, "-")
     .replace(/-{2,}/g, "-")
     .replace(/^-+|-+$/g, "");
-  if (full.length <= MAX_LABEL_LENGTH) return full;
-  const hash = createHash("sha256").update(full).digest("hex").slice(0, HASH_LENGTH);
-  const prefix = full.slice(0, MAX_LABEL_LENGTH - HASH_LENGTH - 1).replace(/-+$/, "");
-  return `${prefix}-${hash}`;
+  // Any change is lossy (`a--b` and `a-b` would meet): the hash of the raw parts keeps them apart.
+  if (full === raw && full.length <= MAX_LABEL_LENGTH) return full;
+  return withHash(full, raw, MAX_LABEL_LENGTH, "-");
+}
+
+/** A readable prefix of `readable`, then a hash of `raw`, within `max` characters. */
+function withHash(readable: string, raw: string, max: number, separator: string): string {
+  const hash = createHash("sha256").update(raw).digest("hex").slice(0, HASH_LENGTH);
+  const prefix = readable.slice(0, max - HASH_LENGTH - 1).replace(/[-_]+$/, "");
+  return `${prefix}${separator}${hash}`;
+}
+
+/** An IAM role name (at most 64 characters): a longer one keeps a prefix and ends in a hash. */
+export function iamName(...parts: readonly string[]): string {
+  const raw = parts.join("-");
+  return raw.length <= 64 ? raw : withHash(raw, raw, 64, "-");
+}
+
+/**
+ * A tenant's database and role name on its zone's shared PostgreSQL (isolation `database`).
+ * Every tenant of that server can list pg_database and pg_roles (PostgreSQL cannot hide its
+ * catalogs), so the name must not say who the tenant is: a keyed hash of the tenant name,
+ * keyed by the platform's identity, instead of the customer's name.
+ */
+export function sharedDataIdentifier(platformKey: string, tenant: string): string {
+  const digest = createHash("sha256").update(`${platformKey}\0${tenant}`).digest("hex").slice(0, 24);
+  return `t_${digest}`;
+}
+
+/** The key of sharedDataIdentifier: the platform, its cluster and its AWS account. */
+export function platformKey(platform: string, cluster: string, awsAccountId: string): string {
+  return `${platform}/${cluster}/${awsAccountId}`;
 }
 
 /** Label keys and values that tenantctl sets and that its policies select on. */
@@ -65,11 +93,6 @@ export const BASELINE = {
 
 /** kube-dns as every EKS cluster runs it: pods labelled k8s-app=kube-dns in kube-system. */
 export const KUBE_DNS = { namespace: "kube-system", podLabel: "k8s-app", podLabelValue: "kube-dns" } as const;
-
-/** PostgreSQL identifiers (database and role names): lower case, `_`, at most 63 bytes. */
-export function pgIdentifier(...parts: readonly string[]): string {
-  return dnsLabel(...parts).replaceAll("-", "_");
-}
 
 /** The n8n workloads of a tenant and what they listen on. */
 export const N8N = {
@@ -184,10 +207,14 @@ export const NODE_POOL = {
   tenant: (tenant: string) => dnsLabel("tenant", tenant),
 } as const;
 
+/** A NodePool's (and its EC2NodeClass's) object name: the pool's label value, prefixed with the platform. */
+export function nodePoolName(platform: string, pool: string): string {
+  return dnsLabel(platform, pool);
+}
+
 /** Where the Argo CD objects live, and the project that owns the platform's own objects. */
 export const ARGOCD = {
   namespace: "argocd",
-  platformProject: "platform",
   inCluster: "https://kubernetes.default.svc",
   controllerServiceAccount: "system:serviceaccount:argocd:argocd-application-controller",
 } as const;
@@ -199,8 +226,32 @@ export function tenantProject(tenant: string): string {
 export function tenantApplication(tenant: string): string {
   return `tenant-${tenant}`;
 }
+/** `baseline-<t>`, not `tenant-<t>-platform`: that is also the stack of a tenant named `<t>-platform`. */
 export function tenantBaselineApplication(tenant: string): string {
-  return `tenant-${tenant}-platform`;
+  return `baseline-${tenant}`;
+}
+export function zoneApplication(zone: string): string {
+  return `zone-${zone}`;
+}
+export function clusterApplication(cluster: string): string {
+  return `cluster-${cluster}`;
+}
+
+/**
+ * Names that are global in the cluster (or in Argo CD's namespace) carry the platform's name,
+ * so two platforms on one cluster never share, adopt or prune each other's objects.
+ */
+export function platformProject(platform: string): string {
+  return dnsLabel(platform, "platform");
+}
+export function baselineProject(platform: string): string {
+  return dnsLabel(platform, "tenant-baselines");
+}
+export function applicationSetName(
+  platform: string,
+  what: "tenant-baselines" | "tenant-stacks" | "zone-services",
+): string {
+  return dnsLabel(platform, what);
 }
 
 /** Namespace labels that admission policies read: the node pool of the tenant's workloads and of its database. */
@@ -209,10 +260,10 @@ export const NAMESPACE_DATABASE_POOL_LABEL = "tenantctl.io/database-pool";
 
 /** IAM roles the cluster layer refers to; the AWS layer creates them with these names. */
 export function zoneSecretsRole(cluster: string, zone: string): string {
-  return `${cluster}-${zone}-secrets`.slice(0, 64);
+  return iamName(cluster, zone, "secrets");
 }
 export function karpenterNodeRole(cluster: string): string {
-  return `KarpenterNodeRole-${cluster}`.slice(0, 64);
+  return iamName("KarpenterNodeRole", cluster);
 }
 export function roleArn(accountId: string, role: string): string {
   return `arn:aws:iam::${accountId}:role/${role}`;

@@ -17,8 +17,39 @@ export function redisAclRules(prefix: string): string[] {
     "-@admin",
     "-@dangerous",
     "+info",
+    ...ENUMERATION_DENIED,
   ];
 }
+
+/**
+ * Commands that key and channel patterns do not confine, because they take no key or
+ * channel: each would show a tenant the other tenants' key names, channels or databases.
+ * Neither n8n nor Bull sends any of them (Bull lists its own keys by name, in Lua scripts
+ * whose keys Redis 7 checks; n8n subscribes to channels it names). An allow-list of only
+ * what n8n sends would be tighter, but n8n 2.3+ (the first with prefixed channels) cannot be
+ * run here to prove one, so the enumerating commands are denied by name instead.
+ */
+const ENUMERATION_DENIED = [
+  "-scan",
+  "-randomkey",
+  "-dbsize",
+  "-select",
+  "-swapdb",
+  "-move",
+  "-pubsub|channels",
+  "-pubsub|numsub",
+  "-pubsub|numpat",
+  "-pubsub|shardchannels",
+  "-pubsub|shardnumsub",
+  "-script|kill",
+  "-script|flush",
+  "-function",
+  "-memory|stats",
+  "-memory|doctor",
+  "-memory|malloc-stats",
+  "-client|list",
+  "-client|kill",
+];
 
 /** One `users.acl` line; the password part is given by the caller (a template or a hash). */
 export function redisAclLine(user: string, prefix: string, passwordClause: string): string {

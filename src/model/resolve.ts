@@ -9,7 +9,7 @@ import {
   type Platform,
   type SecretProvider,
 } from "../spec/schema.js";
-import { backupBucket, redisPrefix, tenantNamespace } from "./names.js";
+import { backupBucket, platformKey, redisPrefix, sharedDataIdentifier, tenantNamespace } from "./names.js";
 
 /**
  * The Model: the spec with every default applied, every name given and every zone relation
@@ -42,6 +42,8 @@ export interface TenantModel {
   readonly databaseInstances: number;
   /** Prefix of every Redis key and channel of the tenant (Bull queue and n8n's own). */
   readonly redisPrefix: string;
+  /** Its database and role name on a zone's shared PostgreSQL: opaque, not the tenant's name. */
+  readonly sharedDataIdentifier: string;
 }
 
 export interface AddonModel {
@@ -81,6 +83,7 @@ export function resolve(spec: Platform): Model {
       allowSharedDataServices: zone.allowSharedDataServices,
     });
   }
+  const key = platformKey(spec.metadata.name, spec.cluster.name, spec.cluster.awsAccountId);
   const tenants = spec.tenants.map((tenant, i): TenantModel => {
     const settings = effectiveSettings(spec, i);
     const zone = zones.get(tenant.zone);
@@ -96,6 +99,7 @@ export function resolve(spec: Platform): Model {
       quota: effectiveQuota(settings),
       databaseInstances: databaseInstances(settings),
       redisPrefix: redisPrefix(tenant.name),
+      sharedDataIdentifier: sharedDataIdentifier(key, tenant.name),
     };
   });
   return {

@@ -1,4 +1,4 @@
-import { DATA, pgIdentifier, redisPrefix, SECRET, secretPath } from "./names.js";
+import { DATA, redisPrefix, SECRET, secretPath } from "./names.js";
 import type { TenantModel } from "./resolve.js";
 
 /**
@@ -81,11 +81,11 @@ export function tenantSecrets(tenant: TenantModel): TenantSecret[] {
 
 /** The database role (and, for shared servers, the database name) of a tenant. */
 export function databaseRole(tenant: TenantModel): string {
-  return tenant.settings.database.isolation === "database" ? pgIdentifier("n8n", tenant.name) : DATA.dbOwner;
+  return tenant.settings.database.isolation === "database" ? tenant.sharedDataIdentifier : DATA.dbOwner;
 }
 
 export function databaseName(tenant: TenantModel): string {
-  return tenant.settings.database.isolation === "database" ? pgIdentifier("n8n", tenant.name) : DATA.dbName;
+  return tenant.settings.database.isolation === "database" ? tenant.sharedDataIdentifier : DATA.dbName;
 }
 
 /** The ACL user of a tenant on its zone's shared Redis: named like its key prefix. */

@@ -42,7 +42,11 @@ export function renderModel(model: Model): RenderedObject[] {
 function assertUniqueFiles(objects: readonly RenderedObject[]): void {
   const seen = new Set<string>();
   for (const { file } of objects) {
-    if (seen.has(file)) throw new Error(`render: two objects were rendered to ${file}`);
+    // spec/name-collision refuses every spec that could get here; reaching it is a bug, reported as one.
+    if (seen.has(file))
+      throw new Error(
+        `render: two objects were rendered to ${file} (a name collision the spec rules missed)`,
+      );
     seen.add(file);
   }
 }

@@ -6,6 +6,7 @@ import { redactUrlCredentials } from "../lib/url-credentials.js";
 import { duplicateKeys } from "./duplicate-keys.js";
 import { checkExpansion, MAX_EXPANDED_NODES, MAX_NESTING } from "./expansion.js";
 import { Locator } from "./locate.js";
+import { checkDerivedNames } from "../model/derived-names.js";
 import { checkRules } from "./rules.js";
 import { Platform } from "./schema.js";
 
@@ -135,7 +136,9 @@ export function validateSpecText(text: string, file: string): ValidationResult {
     const diagnostics = parsed.error.issues.flatMap((issue) => describeIssue(issue, Platform)).map(place);
     return { spec: undefined, diagnostics: sortByLocation(diagnostics) };
   }
-  const diagnostics = sortByLocation(checkRules(parsed.data).map(place));
+  const diagnostics = sortByLocation(
+    [...checkRules(parsed.data), ...checkDerivedNames(parsed.data)].map(place),
+  );
   return { spec: diagnostics.some(isError) ? undefined : parsed.data, diagnostics };
 }
 

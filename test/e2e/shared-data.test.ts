@@ -29,11 +29,14 @@ tenants:
 `,
 );
 const stateDir = mkdtempSync(join(tmpdir(), "tenantctl-shared-"));
+const model = resolve(validSpec(SPEC));
+/** The opaque database and role name of a tenant on the shared server. */
+const id = (name: string) => model.tenants.find((t) => t.name === name)?.sharedDataIdentifier ?? "";
 let report: UpReport;
 const tenant = (name: string) => report.tenants.find((t) => t.tenant.name === name) ?? (undefined as never);
 
 beforeAll(async () => {
-  report = await up(resolve(validSpec(SPEC)), { stateDir, dataOnly: true });
+  report = await up(model, { stateDir, dataOnly: true });
 }, 120_000);
 afterAll(async () => {
   await stopSupervisor(new StateDir(stateDir));
@@ -42,7 +45,7 @@ afterAll(async () => {
 describe("a zone's shared PostgreSQL", () => {
   it("puts both tenants on one server, each with its own role and database", () => {
     expect(tenant("one").database.port).toBe(tenant("two").database.port);
-    expect([tenant("one").database.name, tenant("two").database.name]).toEqual(["n8n_one", "n8n_two"]);
+    expect([tenant("one").database.name, tenant("two").database.name]).toEqual([id("one"), id("two")]);
   });
 
   it("lets a tenant's role into its database only: not the other tenant's, not postgres", async () => {
@@ -55,7 +58,7 @@ describe("a zone's shared PostgreSQL", () => {
     );
     await own.end();
     await expect(
-      connectAs(one.database.port, one.database.user, one.secrets.dbPassword ?? "", "n8n_two"),
+      connectAs(one.database.port, one.database.user, one.secrets.dbPassword ?? "", id("two")),
     ).rejects.toThrow(/rejects connection|no pg_hba.conf entry/);
     await expect(
       connectAs(one.database.port, one.database.user, one.secrets.dbPassword ?? "", "postgres"),
@@ -66,13 +69,33 @@ describe("a zone's shared PostgreSQL", () => {
     const superuser = new StateDir(stateDir).secrets("postgres-zone-internal", ["superuser"]).superuser ?? "";
     const admin = await connectAs(tenant("one").database.port, "postgres", superuser, "postgres");
     const rows = await admin.query(
-      "SELECT datname, has_database_privilege('n8n_one', datname, 'CONNECT') AS one, has_database_privilege('n8n_two', datname, 'CONNECT') AS two FROM pg_database WHERE datname LIKE 'n8n_%' ORDER BY datname",
+      "SELECT datname, has_database_privilege($1, datname, 'CONNECT') AS one, has_database_privilege($2, datname, 'CONNECT') AS two FROM pg_database WHERE datname LIKE 't\\_%' ORDER BY datname",
+      [id("one"), id("two")],
     );
     await admin.end();
-    expect(rows.rows).toEqual([
-      { datname: "n8n_one", one: true, two: false },
-      { datname: "n8n_two", one: false, two: true },
-    ]);
+    expect(rows.rows).toEqual(
+      [
+        { datname: id("one"), one: true, two: false },
+        { datname: id("two"), one: false, two: true },
+      ].sort((a, b) => (a.datname < b.datname ? -1 : 1)),
+    );
+  });
+
+  it("shows a tenant no other tenant's name in the catalogs it can read (pg_database, pg_roles)", async () => {
+    const one = tenant("one");
+    const own = await connectAs(
+      one.database.port,
+      one.database.user,
+      one.secrets.dbPassword ?? "",
+      one.database.name,
+    );
+    const names = [
+      ...(await own.query<{ n: string }>("SELECT datname AS n FROM pg_database")).rows,
+      ...(await own.query<{ n: string }>("SELECT rolname AS n FROM pg_roles")).rows,
+    ].map((r) => r.n);
+    await own.end();
+    expect(names).toContain(id("two"));
+    expect(names.filter((n) => n.includes("two") || n.includes("one"))).toEqual([]);
   });
 });
 
@@ -115,6 +138,34 @@ describe("a zone's shared Redis with ACL users", () => {
     const sub = client("one");
     await expect(sub.subscribe("n8n-two:n8n.worker-response")).rejects.toThrow(/NOPERM/);
     sub.disconnect();
+  });
+
+  it("keeps the other tenants' key names, channels and databases out of sight (SCAN, PUBSUB, SELECT, RANDOMKEY)", async () => {
+    const two = client("two");
+    await two.set("n8n-two:jobs:secret-name", "x");
+    const sub = client("two");
+    await sub.subscribe("n8n-two:n8n.commands");
+    const one = client("one");
+    await expect(one.scan("0")).rejects.toThrow(/NOPERM/);
+    await expect(one.scan("0", "MATCH", "n8n-one:*")).rejects.toThrow(/NOPERM/);
+    await expect(one.randomkey()).rejects.toThrow(/NOPERM/);
+    await expect(one.dbsize()).rejects.toThrow(/NOPERM/);
+    await expect(one.select(1)).rejects.toThrow(/NOPERM/);
+    await expect(one.call("PUBSUB", "CHANNELS")).rejects.toThrow(/NOPERM/);
+    await expect(one.call("PUBSUB", "NUMSUB", "n8n-two:n8n.commands")).rejects.toThrow(/NOPERM/);
+    await expect(one.call("CLIENT", "LIST")).rejects.toThrow(/NOPERM/);
+    await expect(one.call("SCRIPT", "FLUSH")).rejects.toThrow(/NOPERM/);
+    // What n8n and Bull need still works: scripts on own keys, lists, blocking pops, pub/sub.
+    expect(await one.eval("return redis.call('SET', KEYS[1], ARGV[1])", 1, "n8n-one:probe", "v")).toBe("OK");
+    await expect(
+      one.eval("return redis.call('GET', KEYS[1])", 1, "n8n-two:jobs:secret-name"),
+    ).rejects.toThrow(/NOPERM|No permissions/);
+    expect(await one.lpush("n8n-one:jobs:wait", "1")).toBe(1);
+    expect(await one.brpoplpush("n8n-one:jobs:wait", "n8n-one:jobs:active", 1)).toBe("1");
+    expect(await one.info("server")).toContain("redis_version");
+    one.disconnect();
+    sub.disconnect();
+    two.disconnect();
   });
 
   it("has no default user", async () => {

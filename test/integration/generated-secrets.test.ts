@@ -53,7 +53,9 @@ describe.sequential("generated secrets", () => {
   it("gives a shared-database tenant's role in the zone the tenant's own password", async () => {
     const tenantSide = await secret("tenant-finance", "n8n-db-app");
     const zoneSide = await secret("zone-staff-data", "db-finance");
-    expect(value(zoneSide, "username")).toBe("n8n_finance");
+    expect(value(zoneSide, "username")).toBe(
+      model.tenants.find((t) => t.name === "finance")?.sharedDataIdentifier,
+    );
     expect(value(zoneSide, "password")).toBe(value(tenantSide, "password"));
   });
 
@@ -75,7 +77,9 @@ describe.sequential("generated secrets", () => {
         "/apis/postgresql.cnpg.io/v1/namespaces/zone-staff-data/clusters/shared-db",
       )
     ).body;
-    expect(cluster.spec.managed.roles.map((r) => r.name)).toEqual(["n8n_hr", "n8n_finance"]);
+    expect(cluster.spec.managed.roles.map((r) => r.name)).toEqual(
+      ["hr", "finance"].map((n) => model.tenants.find((t) => t.name === n)?.sharedDataIdentifier),
+    );
     const db = await admin.request(
       "GET",
       "/apis/postgresql.cnpg.io/v1/namespaces/zone-staff-data/databases/n8n-finance",

@@ -67,11 +67,11 @@ describe("Argo CD projects", () => {
   it("generates the applications from the rendered directories, synced automatically, and never prunes data", () => {
     const sets = byKind(inCluster(example.objects, "argocd"), "ApplicationSet");
     expect(sets.map((s) => s.metadata.name).sort()).toEqual([
-      "tenant-baselines",
-      "tenant-stacks",
-      "zone-services",
+      "acme-tenant-baselines",
+      "acme-tenant-stacks",
+      "acme-zone-services",
     ]);
-    const stacks = sets.find((s) => s.metadata.name === "tenant-stacks")?.spec as {
+    const stacks = sets.find((s) => s.metadata.name === "acme-tenant-stacks")?.spec as {
       generators: { git: { directories: { path: string }[] } }[];
       template: { spec: { project: string; source: { path: string }; syncPolicy: { automated: Obj } } };
     };
@@ -170,25 +170,33 @@ describe("Karpenter node pools", () => {
       .taints ?? [])[0];
 
   it("has general (spot first, on-demand fallback), database (on-demand, tainted) and a pool per dedicated tenant", () => {
-    expect(pools.map((p) => p.metadata.name).sort()).toEqual(["database", "general", "tenant-globex"]);
+    expect(pools.map((p) => p.metadata.name).sort()).toEqual([
+      "acme-database",
+      "acme-general",
+      "acme-tenant-globex",
+    ]);
     const requirement = (name: string) =>
       (
-        pools.find((p) => p.metadata.name === name)?.spec as {
+        pools.find((p) => p.metadata.name === `acme-${name}`)?.spec as {
           template: { spec: { requirements: { key: string; values: string[] }[] } };
         }
       ).template.spec.requirements.find((r) => r.key === "karpenter.sh/capacity-type")?.values;
     expect(requirement("general")).toEqual(["spot", "on-demand"]);
     expect(requirement("database")).toEqual(["on-demand"]);
-    expect(taintOf(pools.find((p) => p.metadata.name === "general") as KubernetesObject)).toBeUndefined();
-    expect(taintOf(pools.find((p) => p.metadata.name === "database") as KubernetesObject)).toMatchObject({
-      value: "database",
-    });
+    expect(
+      taintOf(pools.find((p) => p.metadata.name === "acme-general") as KubernetesObject),
+    ).toBeUndefined();
+    expect(taintOf(pools.find((p) => p.metadata.name === "acme-database") as KubernetesObject)).toMatchObject(
+      {
+        value: "database",
+      },
+    );
   });
 
   for (const { model, objects } of [example, shared]) {
     it(`lets only the tenant's own pods tolerate a dedicated or zone pool's taint (${model.platform})`, () => {
       const tainted = byKind(inCluster(objects, "karpenter"), "NodePool").filter(
-        (p) => taintOf(p) !== undefined && p.metadata.name !== NODE_POOL.database,
+        (p) => taintOf(p) !== undefined && taintOf(p)?.value !== NODE_POOL.database,
       );
       for (const pool of tainted) {
         const taint = taintOf(pool) as { key: string; value: string };
@@ -205,12 +213,12 @@ describe("Karpenter node pools", () => {
         expect(tolerating.length, pool.metadata.name).toBeGreaterThan(0);
         const owners = new Set(
           tolerating.map((o) =>
-            pool.metadata.name.startsWith("tenant-")
+            taint.value.startsWith("tenant-")
               ? `tenant-${o.tenant}`
               : `zone-${o.object.metadata.labels?.["tenantctl.io/zone"]}`,
           ),
         );
-        expect([...owners], pool.metadata.name).toEqual([pool.metadata.name]);
+        expect([...owners], pool.metadata.name).toEqual([taint.value]);
       }
     });
   }

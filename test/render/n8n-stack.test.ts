@@ -222,12 +222,17 @@ describe("data services by isolation mode", () => {
       managed: { roles: { name: string }[] };
       postgresql: { pg_hba: string[] };
     };
-    expect(cluster.managed.roles.map((r) => r.name)).toEqual(["n8n_hr", "n8n_finance"]);
+    // Opaque names: every tenant of the server can list pg_roles and pg_database.
+    const [hr, finance] = shared.model.tenants
+      .filter((t) => t.zone.name === "staff")
+      .map((t) => t.sharedDataIdentifier);
+    expect(cluster.managed.roles.map((r) => r.name)).toEqual([hr, finance]);
+    for (const name of [hr, finance]) expect(name).toMatch(/^t_[0-9a-f]{24}$/);
     expect(cluster.postgresql.pg_hba).toEqual([
       "hostssl sameuser all all scram-sha-256",
       "host all all all reject",
     ]);
-    expect(find(zone, "Database", "n8n-hr").spec).toMatchObject({ name: "n8n_hr", owner: "n8n_hr" });
+    expect(find(zone, "Database", "n8n-hr").spec).toMatchObject({ name: hr, owner: hr });
   });
 
   it("gives acl tenants an ACL user confined to their prefix on the zone Redis", () => {

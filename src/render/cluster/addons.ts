@@ -1,4 +1,4 @@
-import { ARGOCD, LABEL, NODE_POOL } from "../../model/names.js";
+import { ARGOCD, LABEL, NODE_POOL, platformProject } from "../../model/names.js";
 import type { AddonModel, Model } from "../../model/resolve.js";
 import type { AddonName } from "../../spec/schema.js";
 import { PINNED } from "../../versions.js";
@@ -86,7 +86,7 @@ function renderAddon(model: Model, addon: AddonModel): KubernetesObject {
     },
     spec: {
       destination: { namespace: pin.namespace, server: ARGOCD.inCluster },
-      project: ARGOCD.platformProject,
+      project: platformProject(model.platform),
       source: {
         chart: pin.chart,
         helm: { releaseName: pin.chart, valuesObject: values },

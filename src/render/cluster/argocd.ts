@@ -1,11 +1,16 @@
 import {
   ARGOCD,
+  applicationSetName,
+  baselineProject,
+  clusterApplication,
   clusterDirectory,
   LABEL,
+  platformProject,
   tenantApplication,
   tenantBaselineApplication,
   tenantNamespace,
   tenantProject,
+  zoneApplication,
   zoneDataNamespace,
 } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
@@ -15,12 +20,14 @@ import { clusterMeta } from "./meta.js";
 
 /**
  * The GitOps layer:
- * - AppProject `platform`: the platform's own objects anywhere in the cluster;
+ * - AppProject `<platform>-platform`: the cluster layer and zone services, anywhere in the cluster;
+ * - AppProject `<platform>-tenant-baselines`: tenant baselines, into tenant namespaces, with
+ *   the Namespace as the only cluster-scoped kind;
  * - an AppProject per tenant: only the gitops repository, only the tenant's namespace on this
  *   cluster, no cluster-scoped kinds, and not the kinds that isolate it (quota, limits, network
  *   policies, RBAC), which the platform project delivers; roles for the tenant's admin groups;
  * - ApplicationSets (git directory generator over the rendered tree): per tenant its baseline
- *   (platform project) and its n8n stack (its own project), and per zone its shared services;
+ *   (baseline project) and its n8n stack (its own project), and per zone its shared services;
  * - the root Application (app of apps) for clusters/<cluster>/, so the cluster layer is GitOps too.
  * Every Application syncs automatically with prune and self-heal, and retries until the
  * objects it depends on exist. Databases and keys carry annotations that stop Argo CD pruning them.
@@ -47,13 +54,32 @@ export function renderPlatformProject(model: Model): KubernetesObject {
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "AppProject",
-    metadata: clusterMeta(model, ARGOCD.platformProject, ARGOCD.namespace),
+    metadata: clusterMeta(model, platformProject(model.platform), ARGOCD.namespace),
     spec: {
       clusterResourceWhitelist: [{ group: "*", kind: "*" }],
-      description:
-        "The platform: cluster layer, add-ons, tenant baselines (quota, policies, RBAC) and zone services.",
+      description: "The platform: cluster layer, add-ons and zone services (clusters/ and zones/ only).",
       destinations: [{ namespace: "*", server: ARGOCD.inCluster }],
       sourceRepos: [model.gitops.repoURL, ...helmRepositories()],
+    },
+  };
+}
+
+/**
+ * Tenant baselines (quota, limits, policies, RBAC) come from tenants/<t>/platform. Their project
+ * may create one cluster-scoped kind, the tenant's Namespace, and deploy only into tenant
+ * namespaces: a ClusterRoleBinding or webhook slipped into a tenant's directory is refused by
+ * Argo CD itself, not only reported by verify.
+ */
+export function renderBaselineProject(model: Model): KubernetesObject {
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "AppProject",
+    metadata: clusterMeta(model, baselineProject(model.platform), ARGOCD.namespace),
+    spec: {
+      clusterResourceWhitelist: [{ group: "", kind: "Namespace" }],
+      description: "Tenant baselines: each tenant's Namespace, quota, limits, network policies and RBAC.",
+      destinations: model.tenants.map((t) => ({ namespace: t.namespace, server: ARGOCD.inCluster })),
+      sourceRepos: [model.gitops.repoURL],
     },
   };
 }
@@ -125,6 +151,9 @@ function applicationSet(
           destination: { namespace: template.namespace, server: ARGOCD.inCluster },
           project: template.project,
           source: {
+            // Recursive, like the root application: subdirectories are applied too, and
+            // verify reads them too (what verify judges is what Argo CD applies).
+            directory: { recurse: true },
             path: template.path,
             repoURL: model.gitops.repoURL,
             targetRevision: model.gitops.targetRevision,
@@ -143,21 +172,21 @@ function applicationSet(
 export function renderApplicationSets(model: Model): KubernetesObject[] {
   const base = "{{ .path.basename }}";
   return [
-    applicationSet(model, "tenant-baselines", "tenants/*", {
+    applicationSet(model, applicationSetName(model.platform, "tenant-baselines"), "tenants/*", {
       name: tenantBaselineApplication(base),
-      project: ARGOCD.platformProject,
+      project: baselineProject(model.platform),
       path: "{{ .path.path }}/platform",
       namespace: tenantNamespace(base),
     }),
-    applicationSet(model, "tenant-stacks", "tenants/*", {
+    applicationSet(model, applicationSetName(model.platform, "tenant-stacks"), "tenants/*", {
       name: tenantApplication(base),
       project: tenantProject(base),
       path: "{{ .path.path }}/n8n",
       namespace: tenantNamespace(base),
     }),
-    applicationSet(model, "zone-services", "zones/*", {
-      name: `zone-${base}`,
-      project: ARGOCD.platformProject,
+    applicationSet(model, applicationSetName(model.platform, "zone-services"), "zones/*", {
+      name: zoneApplication(base),
+      project: platformProject(model.platform),
       path: "{{ .path.path }}",
       namespace: zoneDataNamespace(base),
     }),
@@ -168,10 +197,10 @@ export function renderRootApplication(model: Model): KubernetesObject {
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",
-    metadata: clusterMeta(model, `cluster-${model.cluster.name}`, ARGOCD.namespace),
+    metadata: clusterMeta(model, clusterApplication(model.cluster.name), ARGOCD.namespace),
     spec: {
       destination: { namespace: ARGOCD.namespace, server: ARGOCD.inCluster },
-      project: ARGOCD.platformProject,
+      project: platformProject(model.platform),
       source: {
         directory: { recurse: true },
         path: `${model.gitops.path}/${clusterDirectory(model.cluster.name)}`,

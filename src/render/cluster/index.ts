@@ -5,6 +5,7 @@ import { renderAddons } from "./addons.js";
 import { renderAdmissionPolicies } from "./admission.js";
 import {
   renderApplicationSets,
+  renderBaselineProject,
   renderPlatformProject,
   renderRootApplication,
   renderTenantProject,
@@ -22,6 +23,7 @@ export function renderCluster(model: Model): Record<string, KubernetesObject[]> 
     argocd: [
       ...inWave(WAVE.projects, [
         renderPlatformProject(model),
+        renderBaselineProject(model),
         ...model.tenants.map((t) => renderTenantProject(model, t)),
       ]),
       ...inWave(WAVE.applications, [...renderApplicationSets(model), renderRootApplication(model)]),

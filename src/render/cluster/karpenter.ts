@@ -1,4 +1,4 @@
-import { karpenterNodeRole, LABEL, NODE_POOL } from "../../model/names.js";
+import { karpenterNodeRole, LABEL, NODE_POOL, nodePoolName } from "../../model/names.js";
 import type { Model } from "../../model/resolve.js";
 import type { KubernetesObject } from "../kubernetes/object.js";
 import { clusterMeta } from "./meta.js";
@@ -66,7 +66,7 @@ function renderNodePool(model: Model, pool: PoolSpec): KubernetesObject {
   return {
     apiVersion: "karpenter.sh/v1",
     kind: "NodePool",
-    metadata: clusterMeta(model, pool.name),
+    metadata: clusterMeta(model, nodePoolName(model.platform, pool.name)),
     spec: {
       disruption: {
         consolidateAfter: pool.consolidation === "WhenEmpty" ? "10m" : "1m",
@@ -77,7 +77,11 @@ function renderNodePool(model: Model, pool: PoolSpec): KubernetesObject {
         metadata: { labels: { [NODE_POOL.key]: pool.name } },
         spec: {
           expireAfter: "720h",
-          nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: pool.name },
+          nodeClassRef: {
+            group: "karpenter.k8s.aws",
+            kind: "EC2NodeClass",
+            name: nodePoolName(model.platform, pool.name),
+          },
           requirements: [
             { key: "karpenter.sh/capacity-type", operator: "In", values: [...pool.capacity] },
             { key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] },
@@ -96,7 +100,7 @@ function renderNodeClass(model: Model, pool: PoolSpec): KubernetesObject {
   return {
     apiVersion: "karpenter.k8s.aws/v1",
     kind: "EC2NodeClass",
-    metadata: clusterMeta(model, pool.name),
+    metadata: clusterMeta(model, nodePoolName(model.platform, pool.name)),
     spec: {
       amiSelectorTerms: [{ alias: "al2023@latest" }],
       blockDeviceMappings: [
