@@ -2,8 +2,10 @@ import { forEachLimited } from "../lib/concurrency.js";
 import type { Model } from "../model/resolve.js";
 import type { RenderedObject } from "../render/render.js";
 import { WAVE } from "../render/waves.js";
-import { ensureGeneratedSecrets } from "./generated-secrets.js";
+import { ensureGeneratedSecrets, generatedSecretRefs } from "./generated-secrets.js";
+import { groupBy } from "../lib/group-by.js";
 import { KubeApiError, type KubeClient, KubeUnreachableError, type ResourceInfo } from "./kube-client.js";
+import { adoptionMatcher, describeOwner, isSystemGenerated, ownershipOf } from "./ownership.js";
 import {
   appliedByTenantctl,
   describeRef,
@@ -26,7 +28,7 @@ import {
  * before and no longer renders. Data-bearing objects are never pruned without allowDataLoss;
  * nothing is pruned after a failed apply. The report says, object by object, what happened.
  */
-export type Outcome = "created" | "configured" | "unchanged" | "failed" | "not-attempted";
+export type Outcome = "created" | "configured" | "unchanged" | "refused" | "failed" | "not-attempted";
 
 export interface ObjectResult {
   readonly ref: ObjectRef;
@@ -42,6 +44,8 @@ export interface ApplyReport {
   readonly pruned: readonly ObjectRef[];
   /** No longer rendered but kept because they hold data (pass allowDataLoss to delete them). */
   readonly keptForData: readonly ObjectRef[];
+  /** Not deleted although no longer rendered: what else the namespace holds, by namespace. */
+  readonly keptForContents: readonly { readonly ref: ObjectRef; readonly reason: string }[];
   /** Prune was skipped because something failed. */
   readonly pruneSkipped: boolean;
   readonly seconds: number;
@@ -59,6 +63,11 @@ export interface ApplyOptions {
   readonly reconcileAll?: boolean;
   /** Also apply Argo CD's objects (projects, application sets, add-on applications). */
   readonly withGitOps?: boolean;
+  /**
+   * Existing objects that this platform did not create and may take over, as `Kind/name` or
+   * `Kind/namespace/name`. Anything else that exists and is not this platform's is refused.
+   */
+  readonly adopt?: readonly string[];
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -78,23 +87,59 @@ export async function applyPlatform(
   const progress = options.onProgress ?? (() => undefined);
   const results: ObjectResult[] = [];
   let unreachable: KubeUnreachableError | undefined;
+  let pruned: ObjectRef[] = [];
+  let keptForData: ObjectRef[] = [];
+  let keptForContents: { ref: ObjectRef; reason: string }[] = [];
 
-  progress({ type: "phase", message: `reading what tenantctl manages on ${client.server}` });
+  progress({ type: "phase", message: `reading what exists on ${client.server}` });
   const infos = await resolveResources(client, objects);
-  const live = await listManaged(
+  const live = await listExisting(
     client,
     [...new Set(infos.values())].filter((i): i is ResourceInfo => i !== undefined),
-    managedSelector(model.platform),
   );
+  // What this platform may have created earlier, of any kind it no longer renders at all.
+  for (const [key, object] of await listLabelledEverywhere(client, managedSelector(model.platform)))
+    if (!live.has(key)) live.set(key, object);
 
-  const byRank = new Map<number, RenderedObject[]>();
-  for (const o of objects) byRank.set(rankOf(o.object), [...(byRank.get(rankOf(o.object)) ?? []), o]);
-  const ranks = [...byRank.keys()].sort((a, b) => a - b);
   const total = objects.length;
   const record = (result: ObjectResult) => {
     results.push(result);
     progress({ type: "object", result, done: results.length, total });
   };
+
+  // Nothing is written while anything rendered exists and is not this platform's: every
+  // such object is reported, and the run stops before a half-applied cluster.
+  const refusals = refusalsOf(objects, live, model, options.adopt ?? []);
+  for (const { ref } of generatedSecretRefs(model)) {
+    const existing = live.get(keyOf(ref));
+    if (
+      existing !== undefined &&
+      ownershipOf(existing, model) === "foreign" &&
+      !adoptionMatcher(options.adopt ?? []).matches(ref)
+    )
+      refusals.set(
+        keyOf(ref),
+        `${describeRef(ref)} exists and ${describeOwner(existing)}; tenantctl would read its values as the tenant's (pass --adopt ${ref.kind}/${ref.namespace ?? ""}/${ref.name} to use it)`,
+      );
+  }
+  if (refusals.size > 0) {
+    const all = [
+      ...objects.map((o) => ({ ref: refOf(o.object), tenant: o.tenant })),
+      ...(model.secretProvider === "generated" ? generatedSecretRefs(model) : []),
+    ];
+    for (const { ref, tenant } of all) {
+      const refusal = refusals.get(keyOf(ref));
+      record(
+        refusal === undefined
+          ? { ref, tenant, outcome: "not-attempted" }
+          : { ref, tenant, outcome: "refused", error: refusal },
+      );
+    }
+    return summary();
+  }
+
+  const byRank = groupBy(objects, (o) => String(rankOf(o.object)));
+  const ranks = [...byRank.keys()].map(Number).sort((a, b) => a - b);
 
   let secretsDone = model.secretProvider !== "generated";
   for (const rank of ranks) {
@@ -103,7 +148,7 @@ export async function applyPlatform(
       secretsDone = true;
       await generateSecrets();
     }
-    const batch = byRank.get(rank) ?? [];
+    const batch = byRank.get(String(rank)) ?? [];
     if (unreachable) {
       for (const o of batch) record({ ref: refOf(o.object), tenant: o.tenant, outcome: "not-attempted" });
       continue;
@@ -146,15 +191,15 @@ export async function applyPlatform(
 
   if (!secretsDone && !unreachable) await generateSecrets();
 
-  const failed = results.some((r) => r.outcome === "failed" || r.outcome === "not-attempted");
-  let pruned: ObjectRef[] = [];
-  let keptForData: ObjectRef[] = [];
+  const failed = results.some(
+    (r) => r.outcome !== "created" && r.outcome !== "configured" && r.outcome !== "unchanged",
+  );
   if ((options.prune ?? true) && !failed) {
     progress({ type: "phase", message: "pruning what is no longer rendered" });
     // Everything rendered stays, applied this time or not (Argo CD's objects included).
     const keep = new Set(rendered.map((o) => keyOf(refOf(o.object))));
     for (const r of results) keep.add(keyOf(r.ref));
-    ({ pruned, keptForData } = await prune(client, live, keep, {
+    ({ pruned, keptForData, keptForContents } = await prune(client, model, live, keep, {
       dryRun,
       allowDataLoss: options.allowDataLoss ?? false,
     }));
@@ -177,11 +222,15 @@ export async function applyPlatform(
   }
 
   function summary(): ApplyReport {
+    const failed = results.some(
+      (r) => r.outcome === "failed" || r.outcome === "not-attempted" || r.outcome === "refused",
+    );
     return {
       dryRun,
       results,
       pruned,
       keptForData,
+      keptForContents,
       pruneSkipped: failed && (options.prune ?? true),
       seconds: (performance.now() - started) / 1000,
     };
@@ -224,91 +273,216 @@ function ownEntry(object: LiveObject): unknown {
   );
 }
 
+/**
+ * The resources of what is rendered, plus what decides whether a namespace may go (Secrets,
+ * volume claims, ConfigMaps, ExternalSecrets, databases): listed once, metadata only.
+ */
+const ALSO_LISTED: readonly [string, string][] = [
+  ["v1", "Secret"],
+  ["v1", "ConfigMap"],
+  ["v1", "PersistentVolumeClaim"],
+  ["external-secrets.io/v1", "ExternalSecret"],
+  ["postgresql.cnpg.io/v1", "Cluster"],
+  ["postgresql.cnpg.io/v1", "Database"],
+];
+
 async function resolveResources(
   client: KubeClient,
   objects: readonly RenderedObject[],
 ): Promise<Map<string, ResourceInfo | undefined>> {
   const out = new Map<string, ResourceInfo | undefined>();
-  for (const { object } of objects) {
-    const key = `${object.apiVersion}/${object.kind}`;
-    if (!out.has(key)) out.set(key, await client.resourceFor(object.apiVersion, object.kind));
+  const wanted = [...objects.map((o) => [o.object.apiVersion, o.object.kind] as const), ...ALSO_LISTED];
+  for (const [apiVersion, kind] of wanted) {
+    const key = `${apiVersion}/${kind}`;
+    if (!out.has(key)) out.set(key, await client.resourceFor(apiVersion, kind));
   }
-  // Secrets are what the generated provider creates, and what prune must see.
-  const secret = await client.resourceFor("v1", "Secret");
-  out.set("v1/Secret", secret);
   return out;
 }
 
-/** Every object of these resources labelled as tenantctl's, by identity. */
-async function listManaged(
+/** Every existing object of these resources, by identity, whoever created it (metadata only). */
+async function listExisting(
   client: KubeClient,
   infos: readonly ResourceInfo[],
-  selector: string,
 ): Promise<Map<string, LiveObject>> {
   const out = new Map<string, LiveObject>();
   const lists = await Promise.all(
     infos.map(async (info) => {
-      const response = await client.call<{ items: LiveObject[] }>("GET", client.path(info), {
-        query: { labelSelector: selector },
-      });
       const apiVersion = info.group === "" ? info.version : `${info.group}/${info.version}`;
-      return response.body.items.map((item) => ({ ...item, apiVersion, kind: info.kind }));
+      return (await client.listMetadata(info)).map(
+        (item) => ({ ...item, apiVersion, kind: info.kind }) as LiveObject,
+      );
     }),
   );
   for (const item of lists.flat()) out.set(keyOf(refOf(item)), item);
   return out;
 }
 
+/** Objects of every listable kind that carry the platform's labels (prune candidates of kinds no longer rendered). */
+async function listLabelledEverywhere(
+  client: KubeClient,
+  selector: string,
+): Promise<Map<string, LiveObject>> {
+  const seen = new Set<string>();
+  const infos = (await client.allResources()).filter((info) => {
+    const groupKind = `${info.group}/${info.kind}`;
+    if (!info.verbs.includes("list") || seen.has(groupKind)) return false;
+    seen.add(groupKind);
+    return true;
+  });
+  const out = new Map<string, LiveObject>();
+  await forEachLimited(infos, 8, async (info) => {
+    const apiVersion = info.group === "" ? info.version : `${info.group}/${info.version}`;
+    let items;
+    try {
+      items = await client.listMetadata(info, undefined, selector);
+    } catch (error) {
+      if (error instanceof KubeApiError) return; // an aggregated API that is down or forbids listing
+      throw error;
+    }
+    for (const item of items) {
+      const object = { ...item, apiVersion, kind: info.kind } as LiveObject;
+      out.set(keyOf(refOf(object)), object);
+    }
+  });
+  return out;
+}
+
+/**
+ * What may not be applied: a rendered object that exists and is not this platform's (unless
+ * adopted by name), and everything rendered into a namespace that is not this platform's.
+ */
+function refusalsOf(
+  objects: readonly RenderedObject[],
+  live: ReadonlyMap<string, LiveObject>,
+  model: Model,
+  adopt: readonly string[],
+): Map<string, string> {
+  const adopted = adoptionMatcher(adopt);
+  const out = new Map<string, string>();
+  const foreignNamespaces = new Map<string, string>();
+  for (const o of objects) {
+    const ref = refOf(o.object);
+    const existing = live.get(keyOf(ref));
+    if (existing === undefined || ownershipOf(existing, model) !== "foreign" || adopted.matches(ref))
+      continue;
+    const why = `${describeRef(ref)} exists and ${describeOwner(existing)}; tenantctl leaves it alone (pass --adopt ${ref.kind}/${ref.namespace === undefined ? "" : `${ref.namespace}/`}${ref.name} to take it over)`;
+    out.set(keyOf(ref), why);
+    if (o.object.kind === "Namespace") foreignNamespaces.set(o.object.metadata.name, why);
+  }
+  for (const o of objects) {
+    const namespace = o.object.metadata.namespace;
+    const why = namespace === undefined ? undefined : foreignNamespaces.get(namespace);
+    const key = keyOf(refOf(o.object));
+    if (why !== undefined && !out.has(key)) out.set(key, `not applied into namespace ${namespace}: ${why}`);
+  }
+  return out;
+}
+
 async function prune(
   client: KubeClient,
-  live: Map<string, LiveObject>,
+  model: Model,
+  live: ReadonlyMap<string, LiveObject>,
   rendered: Set<string>,
   options: { dryRun: boolean; allowDataLoss: boolean },
-): Promise<{ pruned: ObjectRef[]; keptForData: ObjectRef[] }> {
+): Promise<{
+  pruned: ObjectRef[];
+  keptForData: ObjectRef[];
+  keptForContents: { ref: ObjectRef; reason: string }[];
+}> {
+  // Only what this platform created (its identity) and tenantctl applied (its field manager).
   const candidates = [...live.entries()]
-    .filter(([key, object]) => !rendered.has(key) && appliedByTenantctl(object))
+    .filter(
+      ([key, object]) =>
+        !rendered.has(key) && ownershipOf(object, model) === "ours" && appliedByTenantctl(object),
+    )
     .map(([, object]) => object);
   const pruned: ObjectRef[] = [];
   const keptForData: ObjectRef[] = [];
+  const keptForContents: { ref: ObjectRef; reason: string }[] = [];
   // Namespaced objects first; a namespace goes last, and only if nothing in it holds data.
   const ordered = [...candidates].sort(
     (a, b) => Number(a.kind === "Namespace") - Number(b.kind === "Namespace"),
   );
+  const deleted = new Set<string>();
   for (const object of ordered) {
     const ref = refOf(object);
-    const holdsData =
-      isDataBearing(object) ||
-      (object.kind === "Namespace" && (await namespaceHoldsData(client, object.metadata.name)));
-    if (holdsData && !options.allowDataLoss) {
+    if (isDataBearing(object) && !options.allowDataLoss) {
       keptForData.push(ref);
       continue;
     }
+    if (object.kind === "Namespace") {
+      const reason = await whyKeepNamespace(
+        client,
+        model,
+        object.metadata.name,
+        deleted,
+        options.allowDataLoss,
+      );
+      if (reason?.data === true) {
+        keptForData.push(ref);
+        continue;
+      }
+      if (reason !== undefined) {
+        keptForContents.push({ ref, reason: reason.text });
+        continue;
+      }
+    }
     const info = await client.resourceFor(object.apiVersion, object.kind);
     if (!info) continue;
-    await client.call("DELETE", client.path(info, ref.namespace, ref.name), {
-      query: { propagationPolicy: "Background", ...(options.dryRun ? { dryRun: "All" } : {}) },
-    });
+    try {
+      await client.call("DELETE", client.path(info, ref.namespace, ref.name), {
+        query: { propagationPolicy: "Background", ...(options.dryRun ? { dryRun: "All" } : {}) },
+      });
+    } catch (error) {
+      // Gone already (deleted by someone else, or by its namespace): that is what prune wanted.
+      if (!(error instanceof KubeApiError && error.status === 404)) throw error;
+    }
+    deleted.add(keyOf(ref));
     pruned.push(ref);
   }
-  return { pruned, keptForData };
+  return { pruned, keptForData, keptForContents };
 }
 
-/** Whether deleting the namespace would delete data: volume claims, databases, data-bearing secrets. */
-async function namespaceHoldsData(client: KubeClient, namespace: string): Promise<boolean> {
-  const checks: [string, string][] = [
-    ["v1", "PersistentVolumeClaim"],
-    ["postgresql.cnpg.io/v1", "Cluster"],
-    ["postgresql.cnpg.io/v1", "Database"],
-    ["v1", "Secret"],
-  ];
-  for (const [apiVersion, kind] of checks) {
-    const info = await client.resourceFor(apiVersion, kind);
-    if (!info) continue;
-    const items = (await client.call<{ items: LiveObject[] }>("GET", client.path(info, namespace))).body
-      .items;
-    if (items.some((item) => isDataBearing({ ...item, apiVersion, kind }))) return true;
+/**
+ * Why a namespace this platform created must stay: deleting it deletes everything in it, so
+ * it goes only when every object it holds (every listable namespaced kind the cluster serves)
+ * is this platform's and none holds data, apart from what the API server and controllers
+ * make by themselves (the root CA ConfigMap, the default service account, owned objects).
+ */
+async function whyKeepNamespace(
+  client: KubeClient,
+  model: Model,
+  namespace: string,
+  deleted: ReadonlySet<string>,
+  allowDataLoss: boolean,
+): Promise<{ data: boolean; text: string } | undefined> {
+  const seen = new Set<string>();
+  for (const info of await client.allResources()) {
+    const groupKind = `${info.group}/${info.kind}`;
+    if (!info.namespaced || !info.verbs.includes("list") || seen.has(groupKind)) continue;
+    seen.add(groupKind);
+    const apiVersion = info.group === "" ? info.version : `${info.group}/${info.version}`;
+    let items: LiveObject[];
+    try {
+      items = (await client.listMetadata(info, namespace)).map(
+        (i) => ({ ...i, apiVersion, kind: info.kind }) as LiveObject,
+      );
+    } catch (error) {
+      if (error instanceof KubeApiError) continue; // an aggregated API that is down: its objects are not data we keep
+      throw error;
+    }
+    for (const item of items) {
+      if (deleted.has(keyOf(refOf(item))) || isSystemGenerated(item)) continue;
+      if (isDataBearing(item) && !allowDataLoss)
+        return { data: true, text: `${describeRef(refOf(item))} holds data` };
+      if (ownershipOf(item, model) !== "ours")
+        return {
+          data: false,
+          text: `it holds ${describeRef(refOf(item))}, which this platform did not create`,
+        };
+    }
   }
-  return false;
+  return undefined;
 }
 
 function messageOf(error: unknown): string {

@@ -1,3 +1,4 @@
+import { OWNER_ANNOTATION } from "../model/names.js";
 import { lineDiff } from "../lib/line-diff.js";
 import type { RenderedObject } from "../render/render.js";
 import { toYaml } from "../render/serialize.js";
@@ -90,7 +91,14 @@ export async function diffPlatform(
     const apiVersion = info.group === "" ? info.version : `${info.group}/${info.version}`;
     for (const item of list.body.items.map((i) => ({ ...i, apiVersion, kind: info.kind }))) {
       const ref = refOf(item);
-      if (renderedKeys.has(keyOf(ref)) || !appliedByTenantctl(item)) continue;
+      // What apply would prune: this platform's own (its identity), applied by tenantctl.
+      const owner = item.metadata.annotations?.[OWNER_ANNOTATION];
+      if (
+        renderedKeys.has(keyOf(ref)) ||
+        !appliedByTenantctl(item) ||
+        (owner !== undefined && !owner.startsWith(`${platform}/`))
+      )
+        continue;
       out.push({
         ref,
         tenant: item.metadata.labels?.["tenantctl.io/tenant"],

@@ -3,6 +3,8 @@ import {
   DATA_BEARING_ANNOTATION,
   LABEL,
   MANAGED_BY,
+  OWNER_ANNOTATION,
+  platformIdentity,
   ZONE_REDIS_ACL_SECRET,
   zoneDataNamespace,
   zoneRoleSecret,
@@ -45,6 +47,7 @@ export async function ensureGeneratedSecrets(
       }
       const result = await createIfMissing(client, tenant.namespace, secret.name, wanted, {
         platform: model.platform,
+        cluster: model.cluster.name,
         tenant: tenant.name,
         zone: tenant.zone.name,
         dataBearing: secret.dataBearing,
@@ -70,6 +73,7 @@ export async function ensureGeneratedSecrets(
         { username: databaseRole(tenant), password },
         {
           platform: model.platform,
+          cluster: model.cluster.name,
           tenant: tenant.name,
           zone: zone.name,
           dataBearing: true,
@@ -92,10 +96,30 @@ export async function ensureGeneratedSecrets(
         ZONE_REDIS_ACL_SECRET,
         { "users.acl": file },
         zone,
+        model.cluster.name,
         options.dryRun,
       );
       out.push({ ref: secretRef(ns, ZONE_REDIS_ACL_SECRET), tenant: undefined, outcome });
     }
+  }
+  return out;
+}
+
+/** Every Secret the generated provider creates or rewrites: apply refuses to start when one exists and is not this platform's. */
+export function generatedSecretRefs(model: Model): { ref: ObjectRef; tenant: string | undefined }[] {
+  if (model.secretProvider !== "generated") return [];
+  const out: { ref: ObjectRef; tenant: string | undefined }[] = [];
+  for (const tenant of model.tenants) {
+    for (const secret of tenantSecrets(tenant))
+      out.push({ ref: secretRef(tenant.namespace, secret.name), tenant: tenant.name });
+  }
+  for (const zone of model.zones) {
+    const tenants = model.tenants.filter((t) => t.zone.name === zone.name);
+    const ns = zoneDataNamespace(zone.name);
+    for (const t of tenants.filter((t) => t.settings.database.isolation === "database"))
+      out.push({ ref: secretRef(ns, zoneRoleSecret(t.name)), tenant: undefined });
+    if (tenants.some((t) => t.settings.redis.isolation === "acl"))
+      out.push({ ref: secretRef(ns, ZONE_REDIS_ACL_SECRET), tenant: undefined });
   }
   return out;
 }
@@ -127,6 +151,7 @@ async function createIfMissing(
     platform: string;
     tenant: string;
     zone: string;
+    cluster: string;
     dataBearing: boolean;
     dryRun: boolean;
     type?: string;
@@ -152,6 +177,7 @@ async function createIfMissing(
           [LABEL.zone]: meta.zone,
         },
         annotations: {
+          [OWNER_ANNOTATION]: platformIdentity(meta.platform, meta.cluster),
           "tenantctl.io/generated": "true",
           ...(meta.dataBearing ? { [DATA_BEARING_ANNOTATION]: "true" } : {}),
         },
@@ -170,6 +196,7 @@ async function upsertDerived(
   name: string,
   wanted: SecretData,
   zone: ZoneModel,
+  cluster: string,
   dryRun: boolean,
 ): Promise<"created" | "unchanged" | "configured"> {
   const path = `/api/v1/namespaces/${namespace}/secrets`;
@@ -181,6 +208,7 @@ async function upsertDerived(
       name,
       namespace,
       labels: { [LABEL.managedBy]: MANAGED_BY, [LABEL.platform]: zone.platform, [LABEL.zone]: zone.name },
+      annotations: { [OWNER_ANNOTATION]: platformIdentity(zone.platform, cluster) },
     },
     type: "Opaque",
     data: encode(wanted),

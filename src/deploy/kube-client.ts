@@ -14,6 +14,28 @@ export interface ResourceInfo {
   readonly kind: string;
   readonly resource: string;
   readonly namespaced: boolean;
+  /** The verbs the resource serves (discovery's list), e.g. whether it can be listed. */
+  readonly verbs: readonly string[];
+}
+
+const METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
+
+/** One item of a metadata-only list. */
+export interface KubeListedMetadata {
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly managedFields?: readonly {
+      manager?: string;
+      operation?: string;
+      subresource?: string;
+      time?: string;
+    }[];
+    readonly ownerReferences?: readonly unknown[];
+    readonly resourceVersion?: string;
+  };
 }
 
 export interface KubeResponse<T = unknown> {
@@ -118,7 +140,12 @@ export class KubeClient {
   async request<T = unknown>(
     method: string,
     path: string,
-    options: { body?: unknown; contentType?: string; query?: Record<string, string | undefined> } = {},
+    options: {
+      body?: unknown;
+      contentType?: string;
+      accept?: string;
+      query?: Record<string, string | undefined>;
+    } = {},
   ): Promise<KubeResponse<T>> {
     const url = new URL(path, this.server.endsWith("/") ? this.server : `${this.server}/`);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
@@ -132,7 +159,7 @@ export class KubeClient {
       method,
       agent: this.agent,
       headers: {
-        Accept: "application/json",
+        Accept: options.accept ?? "application/json",
         ...(payload === undefined
           ? {}
           : {
@@ -201,6 +228,38 @@ export class KubeClient {
     return found;
   }
 
+  /** Every resource discovery found (one entry per group, version and kind). */
+  async allResources(): Promise<ResourceInfo[]> {
+    if (!this.discovery) this.discovery = await this.discover();
+    return [...this.discovery.values()];
+  }
+
+  /**
+   * The metadata of every object of a resource (in one namespace, or everywhere), page by
+   * page: the API server's PartialObjectMetadataList, so Secrets' values are never fetched.
+   */
+  async listMetadata(
+    info: ResourceInfo,
+    namespace?: string,
+    labelSelector?: string,
+  ): Promise<KubeListedMetadata[]> {
+    const out: KubeListedMetadata[] = [];
+    let next: string | undefined;
+    do {
+      const response = await this.call<{ items?: KubeListedMetadata[]; metadata?: { continue?: string } }>(
+        "GET",
+        this.path(info, namespace),
+        {
+          accept: METADATA_LIST,
+          query: { limit: "500", labelSelector, ...(next === undefined ? {} : { continue: next }) },
+        },
+      );
+      for (const item of response.body.items ?? []) out.push(item);
+      next = response.body.metadata?.continue || undefined;
+    } while (next !== undefined);
+    return out;
+  }
+
   /** Forget discovery, e.g. after CRDs were installed. */
   invalidateDiscovery(): void {
     this.discovery = undefined;
@@ -215,7 +274,9 @@ export class KubeClient {
 
   private async discover(): Promise<Map<string, ResourceInfo>> {
     const out = new Map<string, ResourceInfo>();
-    type ResourceList = { resources: { name: string; kind: string; namespaced: boolean }[] };
+    type ResourceList = {
+      resources: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[];
+    };
     const add = (group: string, version: string, list: ResourceList) => {
       for (const r of list.resources) {
         if (r.name.includes("/")) continue;
@@ -226,6 +287,7 @@ export class KubeClient {
           kind: r.kind,
           resource: r.name,
           namespaced: r.namespaced,
+          verbs: r.verbs ?? [],
         });
       }
     };

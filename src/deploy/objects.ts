@@ -80,6 +80,8 @@ export function isDataBearing(object: {
 }): boolean {
   if (object.metadata.annotations?.[DATA_BEARING_ANNOTATION] === "true") return true;
   if (object.kind === "PersistentVolumeClaim") return true;
+  // What brings keys and credentials in from AWS: its Secret goes with it.
+  if (object.apiVersion.startsWith("external-secrets.io/") && object.kind === "ExternalSecret") return true;
   return (
     object.apiVersion.startsWith("postgresql.cnpg.io/") &&
     (object.kind === "Cluster" || object.kind === "Database")

@@ -67,7 +67,7 @@ export function derivedNames(spec: Platform): DerivedName[] {
     add("namespace", zoneDataNamespace(zone), owner, text);
     add("Argo CD application", zoneApplication(zone), owner, text);
     add("IAM role", zoneSecretsRole(spec.cluster.name, zone), owner, text);
-    add("ClusterSecretStore", zoneSecretStore(zone), owner, text);
+    add("ClusterSecretStore", zoneSecretStore(spec.metadata.name, zone), owner, text);
     add("service account", zoneSecretsServiceAccount(zone), owner, text);
     add("directory", zoneDirectory(zone), owner, text);
     if (spec.zones[zone]?.dedicatedNodes)

@@ -63,6 +63,16 @@ export const LABEL = {
 } as const;
 export const MANAGED_BY = "tenantctl";
 
+/**
+ * Which platform on which cluster created an object: every rendered object carries it, so
+ * objects Argo CD creates from the tree carry it too. `apply` updates and prunes only objects
+ * with its own identity, and adopts nothing else unless told to by name.
+ */
+export const OWNER_ANNOTATION = "tenantctl.io/owner";
+export function platformIdentity(platform: string, cluster: string): string {
+  return `${platform}/${cluster}`;
+}
+
 export const POD_SECURITY = {
   enforce: "pod-security.kubernetes.io/enforce",
   enforceVersion: "pod-security.kubernetes.io/enforce-version",
@@ -156,9 +166,17 @@ export function secretPath(zone: string, tenant: string, item: string): string {
 }
 
 /** The External Secrets store a zone reads from (one per zone, with its own IAM role). */
-export const ZONE_SECRET_STORE_PREFIX = "aws-secrets-";
-export function zoneSecretStore(zone: string): string {
-  return `${ZONE_SECRET_STORE_PREFIX}${zone}`;
+export function zoneSecretStorePrefix(platform: string): string {
+  return `aws-secrets-${platform}-`;
+}
+/** A DNS subdomain (not a label): the admission policy spells it in CEL as prefix + zone. */
+export function zoneSecretStore(platform: string, zone: string): string {
+  return `${zoneSecretStorePrefix(platform)}${zone}`;
+}
+
+/** A ValidatingAdmissionPolicy (and its binding) of the platform: cluster-wide, so named with it. */
+export function admissionPolicyName(platform: string, what: string): string {
+  return `${platform}-${what}`;
 }
 
 /** The namespace of a zone's shared data services (zone names are at most 53 characters). */

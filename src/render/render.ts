@@ -1,4 +1,11 @@
-import { clusterDirectory, objectFileName, tenantDirectory, zoneDirectory } from "../model/names.js";
+import {
+  clusterDirectory,
+  OWNER_ANNOTATION,
+  objectFileName,
+  platformIdentity,
+  tenantDirectory,
+  zoneDirectory,
+} from "../model/names.js";
 import { type Model, resolve } from "../model/resolve.js";
 import type { Platform } from "../spec/schema.js";
 import type { KubernetesObject } from "./kubernetes/object.js";
@@ -20,9 +27,14 @@ export function render(spec: Platform): RenderedObject[] {
 
 export function renderModel(model: Model): RenderedObject[] {
   const out: RenderedObject[] = [];
+  const owner = platformIdentity(model.platform, model.cluster.name);
   const place = (dir: string, tenant: string | undefined, objects: readonly KubernetesObject[]) => {
     for (const object of objects) {
-      out.push({ file: `${dir}/${objectFileName(object.kind, object.metadata.name)}`, tenant, object });
+      out.push({
+        file: `${dir}/${objectFileName(object.kind, object.metadata.name)}`,
+        tenant,
+        object: withOwner(object, owner),
+      });
     }
   };
   for (const tenant of model.tenants) {
@@ -36,6 +48,17 @@ export function renderModel(model: Model): RenderedObject[] {
   }
   assertUniqueFiles(out);
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** The object with the owner annotation (a new metadata object: sub-objects are shared between objects). */
+function withOwner(object: KubernetesObject, owner: string): KubernetesObject {
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      annotations: { ...object.metadata.annotations, [OWNER_ANNOTATION]: owner },
+    },
+  };
 }
 
 /** Two objects in one file would silently overwrite each other: that is a renderer bug. */

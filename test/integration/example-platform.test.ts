@@ -289,7 +289,7 @@ describe("admission, as the tenant admin with server-side dry run", () => {
     // Two layers refuse them: the admission policy (checked first) and the quota (0 of each).
     const lb = await create(service("lb", "LoadBalancer"), "services");
     expect(lb.status).toBe(403);
-    expect(lb.body.message).toMatch(/tenantctl-tenant-workloads.*no LoadBalancer or NodePort Service/);
+    expect(lb.body.message).toMatch(/acme-tenant-workloads.*no LoadBalancer or NodePort Service/);
     const np = await create(service("np", "NodePort"), "services");
     expect(np.status).toBe(403);
     expect(np.body.message).toMatch(/no LoadBalancer or NodePort Service/);
@@ -350,7 +350,7 @@ describe("admission, as the tenant admin with server-side dry run", () => {
     it(`rejects a pod ${name}`, async () => {
       const response = await create(pod("p", change), "pods");
       expect(response.status, response.body.message).toBe(403);
-      expect(response.body.message).toMatch(/ValidatingAdmissionPolicy 'tenantctl-tenant-workloads'/);
+      expect(response.body.message).toMatch(/ValidatingAdmissionPolicy 'acme-tenant-workloads'/);
       expect(response.body.message).toMatch(reason);
     });
   }
@@ -400,19 +400,19 @@ describe("admission of ExternalSecrets, as an internal-zone tenant admin", () =>
   }
 
   it("rejects one pointing at the external (customer-data) zone's store", async () => {
-    const response = await create(externalSecret("aws-secrets-external", "internal/ops/slack"));
+    const response = await create(externalSecret("aws-secrets-acme-external", "internal/ops/slack"));
     expect(response.status).toBe(403);
     expect(response.body.message).toMatch(/may read only the ClusterSecretStore of its own zone/);
   });
 
   it("rejects one reading another tenant's secrets in its own store", async () => {
-    const response = await create(externalSecret("aws-secrets-internal", "internal/payroll/db"));
+    const response = await create(externalSecret("aws-secrets-acme-internal", "internal/payroll/db"));
     expect(response.status).toBe(403);
     expect(response.body.message).toMatch(/may read only its own secrets/);
   });
 
   it("accepts one reading its own secrets from its zone's store", async () => {
-    const response = await create(externalSecret("aws-secrets-internal", "internal/ops/slack"));
+    const response = await create(externalSecret("aws-secrets-acme-internal", "internal/ops/slack"));
     expect(response.status, response.body.message).toBe(201);
   });
 });
@@ -484,7 +484,7 @@ describe("admission of NetworkPolicies in the internal zone", () => {
     try {
       const direct = await post(policy([{ ipBlock: { cidr: "10.50.1.0/24" } }]));
       expect(direct.status, direct.body.message).toBe(403);
-      expect(direct.body.message).toMatch(/tenantctl-internal-egress-internal.*no egress to 10.50.0.0\/16/);
+      expect(direct.body.message).toMatch(/acme-internal-egress-internal.*no egress to 10.50.0.0\/16/);
       const wide = await post(policy([{ ipBlock: { cidr: "10.0.0.0/8" } }]));
       expect(wide.status).toBe(403);
       const everything = await post({
@@ -509,12 +509,12 @@ describe("the admission policies as the API server compiled them", () => {
     const list = await admin.call<{
       items: { metadata: { name: string }; status?: { typeChecking?: { expressionWarnings?: unknown[] } } }[];
     }>("GET", "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies");
-    const ours = list.body.items.filter((p) => p.metadata.name.startsWith("tenantctl-"));
+    const ours = list.body.items.filter((p) => p.metadata.name.startsWith("acme-"));
     expect(ours.map((p) => p.metadata.name).sort()).toEqual([
-      "tenantctl-internal-egress-internal",
-      "tenantctl-namespace-labels",
-      "tenantctl-secret-store-zone",
-      "tenantctl-tenant-workloads",
+      "acme-internal-egress-internal",
+      "acme-namespace-labels",
+      "acme-secret-store-zone",
+      "acme-tenant-workloads",
     ]);
     for (const p of ours)
       expect(p.status?.typeChecking?.expressionWarnings ?? [], p.metadata.name).toEqual([]);
@@ -545,7 +545,7 @@ describe("the admission policies as the API server compiled them", () => {
         query: { dryRun: "All" },
       });
       expect(relabel.status, relabel.body.message).toBe(403);
-      expect(relabel.body.message).toMatch(/tenantctl-namespace-labels/);
+      expect(relabel.body.message).toMatch(/acme-namespace-labels/);
       const unrestrict = await writer.request<{ message?: string }>(
         "PATCH",
         "/api/v1/namespaces/tenant-ops",

@@ -237,10 +237,10 @@ describe("zone identities", () => {
   it("gives each zone a ClusterSecretStore with the zone's own IAM role, usable only from that zone's namespaces", () => {
     const stores = byKind(inCluster(example.objects, "secret-stores"), "ClusterSecretStore");
     expect(stores.map((s) => s.metadata.name).sort()).toEqual([
-      "aws-secrets-external",
-      "aws-secrets-internal",
+      "aws-secrets-acme-external",
+      "aws-secrets-acme-internal",
     ]);
-    const internal = stores.find((s) => s.metadata.name === "aws-secrets-internal")?.spec as {
+    const internal = stores.find((s) => s.metadata.name === "aws-secrets-acme-internal")?.spec as {
       conditions: unknown[];
       provider: { aws: { role: string; service: string } };
     };

@@ -366,7 +366,7 @@ describe("secrets providers", () => {
         secretStoreRef: { name: string };
         data: { remoteRef: { key: string } }[];
       };
-      expect(spec.secretStoreRef.name).toBe(`aws-secrets-${tenant?.zone.name}`);
+      expect(spec.secretStoreRef.name).toBe(`aws-secrets-${tenant?.platform}-${tenant?.zone.name}`);
       for (const d of spec.data)
         expect(d.remoteRef.key.startsWith(`${tenant?.zone.name}/${tenant?.name}/`)).toBe(true);
     }

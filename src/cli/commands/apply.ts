@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { type ApplyReport, applyPlatform, type ObjectResult } from "../../deploy/apply.js";
 import { KubeUnreachableError } from "../../deploy/kube-client.js";
 import { describeRef } from "../../deploy/objects.js";
+import { adoptionMatcher } from "../../deploy/ownership.js";
 import { failure } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../../diagnostics/format.js";
 import { resolve } from "../../model/resolve.js";
@@ -17,6 +18,7 @@ interface ApplyFlags extends KubeFlags {
   readonly allowDataLoss?: boolean;
   readonly reconcileAll?: boolean;
   readonly withGitops?: boolean;
+  readonly adopt?: string[];
 }
 
 export function applyCommand(program: Command, io: Io): void {
@@ -34,7 +36,19 @@ export function applyCommand(program: Command, io: Io): void {
       "--allow-data-loss",
       "also prune databases, volumes and secrets holding keys or credentials (listed first)",
     )
+    .option(
+      "--adopt <object...>",
+      "take over existing objects this platform did not create, each as Kind/name or Kind/namespace/name (otherwise they are refused and nothing is applied)",
+    )
     .action(async (file: string, flags: ApplyFlags) => {
+      const invalid = adoptionMatcher(flags.adopt ?? []).invalid;
+      if (invalid.length > 0) {
+        throw failure(
+          "usage/adopt",
+          `--adopt ${invalid.map((a) => JSON.stringify(a)).join(", ")}: expected Kind/name or Kind/namespace/name`,
+          "name each object as it is reported, e.g. --adopt Namespace/tenant-foo ConfigMap/tenant-foo/settings",
+        );
+      }
       const loaded = await loadSpec(file);
       if (loaded.warnings.length > 0) io.err(`${formatDiagnostics(loaded.warnings)}\n`);
       const model = resolve(loaded.spec);
@@ -56,6 +70,7 @@ export function applyCommand(program: Command, io: Io): void {
           allowDataLoss: flags.allowDataLoss ?? false,
           reconcileAll: flags.reconcileAll ?? false,
           withGitOps: flags.withGitops ?? false,
+          adopt: flags.adopt ?? [],
           onProgress: (event) => {
             if (event.type === "phase") {
               io.err(`  ${event.message}\n`);
@@ -84,7 +99,11 @@ export function applyCommand(program: Command, io: Io): void {
         client.close();
       }
       io.out(formatReport(report));
-      if (report.results.some((r) => r.outcome === "failed" || r.outcome === "not-attempted"))
+      if (
+        report.results.some(
+          (r) => r.outcome === "failed" || r.outcome === "not-attempted" || r.outcome === "refused",
+        )
+      )
         io.setExitCode(EXIT.invalid);
     });
 }
@@ -94,6 +113,11 @@ export function formatReport(report: ApplyReport): string {
   const lines: string[] = [];
   const failed = report.results.filter((r) => r.outcome === "failed");
   const notAttempted = report.results.filter((r) => r.outcome === "not-attempted");
+  const refused = report.results.filter((r) => r.outcome === "refused");
+  if (refused.length > 0) {
+    lines.push("refused (they exist and this platform did not create them; nothing was applied):");
+    for (const r of refused) lines.push(`  ${r.error ?? describeRef(r.ref)}`);
+  }
   if (failed.length > 0) {
     lines.push("failed:");
     for (const r of failed) lines.push(`  ${describeRef(r.ref)}: ${r.error ?? ""}`);
@@ -110,10 +134,24 @@ export function formatReport(report: ApplyReport): string {
     lines.push("kept because they hold data (no longer rendered; pass --allow-data-loss to delete them):");
     for (const ref of report.keptForData) lines.push(`  ${describeRef(ref)}`);
   }
+  if (report.keptForContents.length > 0) {
+    lines.push("kept because deleting them would delete what tenantctl did not create:");
+    for (const { ref, reason } of report.keptForContents) lines.push(`  ${describeRef(ref)}: ${reason}`);
+  }
   if (report.pruneSkipped) lines.push("prune skipped: nothing is deleted after a failed apply");
   lines.push(
     table(
-      ["created", "configured", "unchanged", "pruned", "kept (data)", "failed", "not applied", "seconds"],
+      [
+        "created",
+        "configured",
+        "unchanged",
+        "pruned",
+        "kept (data)",
+        "refused",
+        "failed",
+        "not applied",
+        "seconds",
+      ],
       [
         [
           String(count("created")),
@@ -121,6 +159,7 @@ export function formatReport(report: ApplyReport): string {
           String(count("unchanged")),
           String(report.pruned.length),
           String(report.keptForData.length),
+          String(refused.length),
           String(failed.length),
           String(notAttempted.length),
           report.seconds.toFixed(1),

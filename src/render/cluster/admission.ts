@@ -6,7 +6,8 @@ import {
   NAMESPACE_POOL_LABEL,
   NODE_POOL,
   POD_SECURITY,
-  ZONE_SECRET_STORE_PREFIX,
+  admissionPolicyName,
+  zoneSecretStorePrefix,
 } from "../../model/names.js";
 import type { Model, ZoneModel } from "../../model/resolve.js";
 import type { KubernetesObject } from "../kubernetes/object.js";
@@ -40,17 +41,24 @@ const label = (key: string, fallback: string) =>
   `has(namespaceObject.metadata.labels) && '${key}' in namespaceObject.metadata.labels ? namespaceObject.metadata.labels['${key}'] : '${fallback}'`;
 
 export function policyDefinitions(model: Model): PolicyDefinition[] {
-  const definitions: PolicyDefinition[] = [secretStoreZone(), tenantWorkloads(), namespaceLabels()];
+  const definitions: PolicyDefinition[] = [
+    secretStoreZone(model),
+    tenantWorkloads(model),
+    namespaceLabels(model),
+  ];
   for (const zone of model.zones.filter((z) => !z.customerData && z.deniedEgressCidrs.length > 0)) {
-    definitions.push(internalEgress(zone));
+    definitions.push(internalEgress(model, zone));
   }
   return definitions;
 }
 
-function secretStoreZone(): PolicyDefinition {
+/** Policies select the namespaces of their own platform: two platforms on one cluster never judge each other's. */
+const ownPlatform = (model: Model) => ({ [LABEL.platform]: model.platform });
+
+function secretStoreZone(model: Model): PolicyDefinition {
   const isCss = (ref: string) => `has(${ref}.kind) && ${ref}.kind == 'ClusterSecretStore'`;
   return {
-    name: "tenantctl-secret-store-zone",
+    name: admissionPolicyName(model.platform, "secret-store-zone"),
     resources: [
       {
         group: "external-secrets.io",
@@ -59,12 +67,15 @@ function secretStoreZone(): PolicyDefinition {
         operations: ["CREATE", "UPDATE"],
       },
     ],
-    namespaceSelector: { matchExpressions: [{ key: LABEL.zone, operator: "Exists" }] },
+    namespaceSelector: {
+      matchExpressions: [{ key: LABEL.zone, operator: "Exists" }],
+      matchLabels: ownPlatform(model),
+    },
     platformExempt: false,
     variables: [
       { name: "zone", expression: label(LABEL.zone, "") },
       { name: "tenant", expression: label(LABEL.tenant, "") },
-      { name: "store", expression: `'${ZONE_SECRET_STORE_PREFIX}' + variables.zone` },
+      { name: "store", expression: `'${zoneSecretStorePrefix(model.platform)}' + variables.zone` },
       { name: "prefix", expression: "variables.zone + '/' + variables.tenant + '/'" },
     ],
     validations: [
@@ -91,16 +102,19 @@ function secretStoreZone(): PolicyDefinition {
   };
 }
 
-function tenantWorkloads(): PolicyDefinition {
+function tenantWorkloads(model: Model): PolicyDefinition {
   const pool = NODE_POOL.key;
   const isPod = "object.kind == 'Pod'";
   return {
-    name: "tenantctl-tenant-workloads",
+    name: admissionPolicyName(model.platform, "tenant-workloads"),
     resources: [
       { group: "", resource: "pods", kind: "Pod", operations: ["CREATE", "UPDATE"] },
       { group: "", resource: "services", kind: "Service", operations: ["CREATE", "UPDATE"] },
     ],
-    namespaceSelector: { matchExpressions: [{ key: LABEL.tenant, operator: "Exists" }] },
+    namespaceSelector: {
+      matchExpressions: [{ key: LABEL.tenant, operator: "Exists" }],
+      matchLabels: ownPlatform(model),
+    },
     platformExempt: false,
     variables: [
       { name: "pool", expression: label(NAMESPACE_POOL_LABEL, NODE_POOL.general) },
@@ -147,11 +161,11 @@ export const PROTECTED_NAMESPACE_LABELS = [
   POD_SECURITY.warn,
 ] as const;
 
-function namespaceLabels(): PolicyDefinition {
+function namespaceLabels(model: Model): PolicyDefinition {
   const keys = `[${PROTECTED_NAMESPACE_LABELS.map((k) => `'${k}'`).join(", ")}]`;
   const hasIn = (o: string, k: string) => `(has(${o}.metadata.labels) && ${k} in ${o}.metadata.labels)`;
   return {
-    name: "tenantctl-namespace-labels",
+    name: admissionPolicyName(model.platform, "namespace-labels"),
     resources: [{ group: "", resource: "namespaces", kind: "Namespace", operations: ["CREATE", "UPDATE"] }],
     platformExempt: true,
     variables: [{ name: "keys", expression: keys }],
@@ -169,12 +183,12 @@ function namespaceLabels(): PolicyDefinition {
   };
 }
 
-function internalEgress(zone: ZoneModel): PolicyDefinition {
+function internalEgress(model: Model, zone: ZoneModel): PolicyDefinition {
   const denied = `[${zone.deniedEgressCidrs.map((c) => `'${c}'`).join(", ")}]`;
   const sameFamily = "cidr(d).ip().family() == cidr(peer.ipBlock.cidr).ip().family()";
   const overlaps = `${sameFamily} && (cidr(d).containsCIDR(peer.ipBlock.cidr) || (cidr(peer.ipBlock.cidr).containsCIDR(d) && !(has(peer.ipBlock.except) && peer.ipBlock.except.exists(e, cidr(e).containsCIDR(d)))))`;
   return {
-    name: `tenantctl-internal-egress-${zone.name}`,
+    name: admissionPolicyName(model.platform, `internal-egress-${zone.name}`),
     resources: [
       {
         group: "networking.k8s.io",
@@ -183,7 +197,7 @@ function internalEgress(zone: ZoneModel): PolicyDefinition {
         operations: ["CREATE", "UPDATE"],
       },
     ],
-    namespaceSelector: { matchLabels: { [LABEL.zone]: zone.name } },
+    namespaceSelector: { matchLabels: { [LABEL.zone]: zone.name, ...ownPlatform(model) } },
     platformExempt: true,
     variables: [{ name: "denied", expression: denied }],
     validations: [

@@ -12,7 +12,7 @@ export function renderSecretStores(model: Model): KubernetesObject[] {
   return model.zones.map((zone) => ({
     apiVersion: "external-secrets.io/v1",
     kind: "ClusterSecretStore",
-    metadata: clusterMeta(model, zoneSecretStore(zone.name)),
+    metadata: clusterMeta(model, zoneSecretStore(model.platform, zone.name)),
     spec: {
       conditions: [{ namespaceSelector: { matchLabels: { [LABEL.zone]: zone.name } } }],
       provider: {

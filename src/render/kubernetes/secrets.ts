@@ -39,7 +39,10 @@ function renderExternalSecret(tenant: TenantModel, secret: TenantSecret): Kubern
         secretKey: k.key,
       })),
       refreshInterval: "1h",
-      secretStoreRef: { kind: "ClusterSecretStore", name: zoneSecretStore(tenant.zone.name) },
+      secretStoreRef: {
+        kind: "ClusterSecretStore",
+        name: zoneSecretStore(tenant.platform, tenant.zone.name),
+      },
       target: {
         creationPolicy: secret.dataBearing ? "Orphan" : "Owner",
         deletionPolicy: "Retain",

@@ -28,16 +28,16 @@ export const externalSecretScope: VerifyRule = {
       if (source.object.kind === "SecretStore") {
         problem(
           `${name}: a namespaced store in a tenant or zone namespace bypasses the zone's store`,
-          `use the ClusterSecretStore ${zoneSecretStore(zone)}`,
+          `use the ClusterSecretStore ${zoneSecretStore(ctx.model.platform, zone)}`,
         );
         continue;
       }
       const spec = (source.object.spec ?? {}) as Record<string, unknown>;
       const store = (spec.secretStoreRef ?? {}) as { kind?: string; name?: string };
-      if (store.kind !== "ClusterSecretStore" || store.name !== zoneSecretStore(zone)) {
+      if (store.kind !== "ClusterSecretStore" || store.name !== zoneSecretStore(ctx.model.platform, zone)) {
         problem(
-          `${name} reads through ${store.kind ?? "SecretStore"} ${store.name ?? "(none)"}, not its zone's store ${zoneSecretStore(zone)}`,
-          `set spec.secretStoreRef to ClusterSecretStore ${zoneSecretStore(zone)}`,
+          `${name} reads through ${store.kind ?? "SecretStore"} ${store.name ?? "(none)"}, not its zone's store ${zoneSecretStore(ctx.model.platform, zone)}`,
+          `set spec.secretStoreRef to ClusterSecretStore ${zoneSecretStore(ctx.model.platform, zone)}`,
         );
       }
       const prefix = scope.tenant === undefined ? `${zone}/` : secretPath(zone, scope.tenant.name, "");

@@ -150,7 +150,7 @@ function sharedDatabase(
                 },
               ],
               refreshInterval: "1h",
-              secretStoreRef: { kind: "ClusterSecretStore", name: zoneSecretStore(zone.name) },
+              secretStoreRef: { kind: "ClusterSecretStore", name: zoneSecretStore(zone.platform, zone.name) },
               target: {
                 creationPolicy: "Orphan",
                 deletionPolicy: "Retain",
@@ -199,7 +199,7 @@ function sharedRedis(
         secretKey: key(t),
       })),
       refreshInterval: "1h",
-      secretStoreRef: { kind: "ClusterSecretStore", name: zoneSecretStore(zone.name) },
+      secretStoreRef: { kind: "ClusterSecretStore", name: zoneSecretStore(zone.platform, zone.name) },
       target: {
         creationPolicy: "Owner",
         deletionPolicy: "Retain",
