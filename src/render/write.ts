@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir, readdir, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import { failure } from "../diagnostics/diagnostic.js";
 import { forEachLimited } from "../lib/concurrency.js";
@@ -33,9 +33,10 @@ export async function writeRendered(
   objects: readonly RenderedObject[],
   spec?: Platform,
 ): Promise<WriteResult> {
-  const target = resolvePath(directory);
+  const target = await followLink(resolvePath(directory));
   await assertOwned(target);
   const parent = dirname(target);
+  await removeStaleStaging(parent, basename(target));
   const suffix = `${uniqueToken()}-${randomBytes(4).toString("hex")}`;
   const staging = join(parent, `.${basename(target)}.tenantctl-new-${suffix}`);
   const retired = join(parent, `.${basename(target)}.tenantctl-old-${suffix}`);
@@ -68,6 +69,54 @@ export async function writeRendered(
       "check that the directory and its parent are writable; the previous output was left as it was",
       cause,
     );
+  }
+}
+
+/**
+ * `--out` that is a symbolic link: the output goes into the directory it points to; the link
+ * itself is never replaced by a directory (the swap renames the real directory).
+ */
+async function followLink(target: string): Promise<string> {
+  try {
+    if ((await lstat(target)).isSymbolicLink()) return await realpath(target);
+  } catch (cause) {
+    const code = (cause as { code?: string }).code;
+    if (code === "ENOENT") return target;
+    throw failure(
+      "render/output-not-owned",
+      `${target} is a symbolic link that cannot be followed (${code ?? (cause as Error).message})`,
+      "point --out at a directory, or fix the link",
+      cause,
+    );
+  }
+  return target;
+}
+
+/** A staging or retired directory older than this was left by a render that was killed. */
+const STALE_AFTER_MS = 10 * 60 * 1000;
+
+/** Removes what killed renders left beside the target: only our own names, old enough, empty or with our marker. */
+async function removeStaleStaging(parent: string, base: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(parent);
+  } catch {
+    return;
+  }
+  const ours = new RegExp(
+    `^\\.${base.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.tenantctl-(new|old)-[a-z0-9]+-[0-9a-f]{8}$`,
+  );
+  for (const entry of entries.filter((e) => ours.test(e))) {
+    const path = join(parent, entry);
+    try {
+      const info = await stat(path);
+      if (!info.isDirectory() || Date.now() - info.mtimeMs < STALE_AFTER_MS) continue;
+      const inside = await readdir(path);
+      if (inside.length === 0 || inside.includes(OWNER_MARKER))
+        await rm(path, { recursive: true, force: true });
+    } catch {
+      // Gone meanwhile, or not ours to read: leave it.
+    }
   }
 }
 

@@ -1,4 +1,15 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -6,6 +17,7 @@ import { TenantctlError } from "../../src/diagnostics/diagnostic.js";
 import { render } from "../../src/render/render.js";
 import { toYamlStream } from "../../src/render/serialize.js";
 import { OWNER_MARKER, writeRendered } from "../../src/render/write.js";
+import { writeAclFile, writeRedisConfig } from "../../src/runtime/local/redis.js";
 import { validSpec } from "../support/example.js";
 import { readTree } from "../support/golden.js";
 import { exampleWith } from "../support/spec-text.js";
@@ -74,5 +86,49 @@ describe("rendered output", () => {
     const stream = toYamlStream(objects);
     expect(stream.match(/^---$/gm)).toHaveLength(objects.length);
     expect(stream).toContain("# tenants/globex/platform/namespace-tenant-globex.yaml");
+  });
+});
+
+describe("rendered output after a killed render or through a link", () => {
+  it("removes what a killed render left beside the target (old enough, ours), and nothing else", async () => {
+    const parent = fresh();
+    const out = join(parent, "rendered");
+    const stale = join(parent, ".rendered.tenantctl-new-m0abc1-0a1b2c3d");
+    const recent = join(parent, ".rendered.tenantctl-new-m0abc2-0a1b2c3e");
+    const foreign = join(parent, ".rendered.tenantctl-new-someone-elses");
+    for (const dir of [stale, recent, foreign]) {
+      mkdirSync(dir);
+      writeFileSync(join(dir, OWNER_MARKER), "");
+    }
+    const old = new Date(Date.now() - 60 * 60 * 1000);
+    utimesSync(stale, old, old);
+    utimesSync(foreign, old, old);
+    await writeRendered(out, render(validSpec()));
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    expect(existsSync(foreign)).toBe(true);
+  });
+
+  it("writes into the directory an --out link points to and keeps the link", async () => {
+    const parent = fresh();
+    const real = join(parent, "real");
+    await writeRendered(real, render(validSpec()));
+    const link = join(parent, "link");
+    symlinkSync(real, link);
+    await writeRendered(link, render(validSpec()));
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readdirSync(real)).toContain(OWNER_MARKER);
+  });
+
+  it("narrows an existing Redis config and ACL file to 0600 every time", () => {
+    const dir = fresh();
+    const config = join(dir, "redis.conf");
+    const acl = join(dir, "users.acl");
+    writeFileSync(config, "", { mode: 0o644 });
+    writeFileSync(acl, "", { mode: 0o644 });
+    writeRedisConfig(config, { port: 1, dir, password: "x" });
+    writeAclFile(acl, [{ user: "u", prefix: "p", password: "x" }]);
+    expect(statSync(config).mode & 0o777).toBe(0o600);
+    expect(statSync(acl).mode & 0o777).toBe(0o600);
   });
 });

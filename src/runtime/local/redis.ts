@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import { aclFileText } from "../../model/redis-acl.js";
 
 /**
@@ -22,12 +22,18 @@ export function writeRedisConfig(
     ...(options.password === undefined ? [] : [`requirepass ${options.password}`]),
     ...(options.aclFile === undefined ? [] : [`aclfile ${options.aclFile}`]),
   ];
-  writeFileSync(file, `${lines.join("\n")}\n`, { mode: 0o600 });
+  writePrivate(file, `${lines.join("\n")}\n`);
 }
 
 export function writeAclFile(
   file: string,
   users: readonly { user: string; prefix: string; password: string }[],
 ): void {
-  writeFileSync(file, aclFileText(users), { mode: 0o600 });
+  writePrivate(file, aclFileText(users));
+}
+
+/** `mode` applies only when a file is created: an existing file (from a run with another umask, or edited) is narrowed every time. */
+function writePrivate(file: string, text: string): void {
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
 }
