@@ -9,6 +9,8 @@ import { defaultDenyMissing } from "./rules/default-deny-missing.js";
 import { externalSecretScope } from "./rules/external-secret-scope.js";
 import { internalZoneEgress } from "./rules/internal-zone-egress.js";
 import { manifestUnreadable } from "./rules/manifest-unreadable.js";
+import { metadataServiceEgress } from "./rules/metadata-service-egress.js";
+import { networkNotModelled } from "./rules/network-not-modelled.js";
 import { networkPolicyInvalid } from "./rules/network-policy-invalid.js";
 import { podSecurityRestricted } from "./rules/pod-security-restricted.js";
 import { quotaExceedsCapacity } from "./rules/quota-exceeds-capacity.js";
@@ -24,10 +26,12 @@ import { tenantQuotaMissing } from "./rules/tenant-quota-missing.js";
 export const RULES: readonly VerifyRule[] = [
   manifestUnreadable,
   networkPolicyInvalid,
+  networkNotModelled,
   defaultDenyMissing,
   crossTenantTraffic,
   dataServiceExposed,
   internalZoneEgress,
+  metadataServiceEgress,
   rbacOutsideNamespace,
   rbacSubjectScope,
   tenantClusterScoped,

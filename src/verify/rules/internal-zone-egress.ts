@@ -1,6 +1,6 @@
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
-import { IpSet } from "../network/ip.js";
+import { egressInto, ipSetOf } from "../network/address-egress.js";
 import {
   describeAllowance,
   endpointRef,
@@ -8,7 +8,6 @@ import {
   objectsOfConnection,
   openSide,
 } from "../network/explain.js";
-import { resolvePorts } from "../network/ports.js";
 
 /**
  * Internal n8n never reaches customer data: no pod of a zone without customer data may
@@ -26,17 +25,13 @@ export const internalZoneEgress: VerifyRule = {
     const customerZones = new Set(ctx.model.zones.filter((z) => z.customerData).map((z) => z.name));
     for (const zone of ctx.model.zones) {
       if (zone.customerData) continue;
-      let forbidden = IpSet.EMPTY;
-      for (const cidr of zone.deniedEgressCidrs) {
-        const set = IpSet.fromCidr(cidr);
-        if (typeof set !== "string") forbidden = forbidden.union(set);
-      }
+      const forbidden = ipSetOf(zone.deniedEgressCidrs);
       if (forbidden.isEmpty()) continue;
       const networks = zone.deniedEgressCidrs.join(", ");
       for (const source of ctx.scopedEndpoints) {
         if (source.zone !== zone.name) continue;
-        const policies = ctx.reachability.policiesOf(source, "egress");
-        if (policies.length === 0) {
+        const egress = egressInto(ctx, source, forbidden);
+        if (egress.open) {
           out.push(
             findingOf(this, {
               message: `${source.id} (internal zone ${zone.name}) is selected by no egress policy: it reaches ${networks}`,
@@ -48,29 +43,18 @@ export const internalZoneEgress: VerifyRule = {
           );
           continue;
         }
-        for (const policy of policies) {
-          for (const rule of policy.egress ?? []) {
-            const ports = resolvePorts(rule.ports, undefined);
-            if (ports.isEmpty()) continue;
-            const reached = (
-              rule.peers ?? [{ kind: "addresses" as const, addresses: IpSet.ALL, text: "every address" }]
-            )
-              .filter((p) => p.kind === "addresses")
-              .map((p) => ({ text: p.text, hit: p.addresses.intersect(forbidden) }))
-              .filter((p) => !p.hit.isEmpty());
-            if (reached.length === 0) continue;
-            out.push(
-              findingOf(this, {
-                message: `${source.id} (internal zone ${zone.name}) can reach ${reached.map((r) => r.hit.toString()).join(", ")} (denied to the zone: ${networks}) on ${ports.toString()}`,
-                objects: [endpointRef(source), refOf(policy.source)],
-                path: [
-                  `egress of ${source.id}: ${describeAllowance({ policy, direction: "egress", rule: rule.index, peer: undefined, connections: ports })} to ${reached.map((r) => r.text).join("; ")}`,
-                ],
-                fix: `add ${networks} to the except list of the ipBlock in spec.egress[${rule.index}] of ${policy.namespace}/${policy.name}`,
-                tenant: source.tenant,
-              }),
-            );
-          }
+        for (const { policy, rule, ports, reached } of egress.hits) {
+          out.push(
+            findingOf(this, {
+              message: `${source.id} (internal zone ${zone.name}) can reach ${reached.map((r) => r.hit.toString()).join(", ")} (denied to the zone: ${networks}) on ${ports.toString()}`,
+              objects: [endpointRef(source), refOf(policy.source)],
+              path: [
+                `egress of ${source.id}: ${describeAllowance({ policy, direction: "egress", rule: rule.index, peer: undefined, connections: ports })} to ${reached.map((r) => r.text).join("; ")}`,
+              ],
+              fix: `add ${networks} to the except list of the ipBlock in spec.egress[${rule.index}] of ${policy.namespace}/${policy.name}`,
+              tenant: source.tenant,
+            }),
+          );
         }
       }
     }

@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
+import { verify } from "../../src/verify/engine.js";
+import type { SourcedObject } from "../../src/verify/input.js";
+import { parsePolicies } from "../../src/verify/network/policies.js";
+import { platform } from "../support/platforms.js";
+
+/** NetworkPolicy semantics as the API server stores them, and what verify says it does not model. */
+const policy = (spec: Record<string, unknown>): SourcedObject => ({
+  file: "p.yaml",
+  object: {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "p", namespace: "n" },
+    spec,
+  },
+});
+
+function findingsWith(extra: SourcedObject[]) {
+  const { model, objects } = platform("example");
+  return verify({ model, objects: [...objects, ...extra] }).findings.map(
+    (f) => `${f.severity} ${f.rule}: ${f.message}`,
+  );
+}
+
+describe("NetworkPolicy defaulting as the API server does it", () => {
+  it("does not isolate egress for `egress: []` without policyTypes (Egress is added only for a non-empty list)", () => {
+    const [parsed] = parsePolicies([policy({ podSelector: {}, egress: [] })]).policies;
+    expect(parsed?.ingress).toEqual([]);
+    expect(parsed?.egress).toBeUndefined();
+  });
+
+  it("defaults `policyTypes: []` like a missing field", () => {
+    const [parsed] = parsePolicies([policy({ podSelector: {}, policyTypes: [], egress: [{}] })]).policies;
+    expect(parsed?.ingress).toEqual([]);
+    expect(parsed?.egress).toHaveLength(1);
+  });
+
+  it("fails when an except equals its cidr, which the API server refuses", () => {
+    const { policies, problems } = parsePolicies([
+      policy({
+        podSelector: {},
+        egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["10.0.0.0/8"] } }] }],
+      }),
+    ]);
+    expect(policies).toEqual([]);
+    expect(problems.map((p) => p.message)).toEqual([
+      '"10.0.0.0/8" is not a strict subset of "10.0.0.0/8" (the API server refuses an except equal to or outside its cidr)',
+    ]);
+  });
+});
+
+describe("verify names the instance metadata service and what it does not model", () => {
+  it("fails when a tenant pod may reach 169.254.169.254", () => {
+    const found = findingsWith([
+      {
+        file: "tenants/umbrella/n8n/imds.yaml",
+        object: {
+          apiVersion: "networking.k8s.io/v1",
+          kind: "NetworkPolicy",
+          metadata: { name: "imds", namespace: "tenant-umbrella" },
+          spec: {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [{ to: [{ ipBlock: { cidr: "169.254.169.254/32" } }] }],
+          },
+        },
+      },
+    ]);
+    expect(found.filter((f) => f.startsWith("error metadata-service-egress:")).length).toBeGreaterThan(0);
+    expect(
+      found.some((f) =>
+        f.includes("tenant-umbrella/n8n-main[Deployment] can reach the instance metadata service"),
+      ),
+    ).toBe(true);
+  });
+
+  it("warns by name about AdminNetworkPolicy, BaselineAdminNetworkPolicy and hostNetwork pods", () => {
+    const anp = (kind: string): SourcedObject => ({
+      file: "clusters/acme-prod/anp.yaml",
+      object: {
+        apiVersion: "policy.networking.k8s.io/v1alpha1",
+        kind,
+        metadata: { name: "allow-all" },
+        spec: {},
+      },
+    });
+    const hostPod: KubernetesObject = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "sniffer", namespace: "tenant-ops" },
+      spec: {
+        selector: { matchLabels: { a: "b" } },
+        template: { metadata: { labels: { a: "b" } }, spec: { hostNetwork: true, containers: [] } },
+      },
+    };
+    const found = findingsWith([
+      anp("AdminNetworkPolicy"),
+      anp("BaselineAdminNetworkPolicy"),
+      { file: "tenants/ops/n8n/s.yaml", object: hostPod },
+    ]);
+    expect(found).toContain(
+      "warning network-not-modelled: AdminNetworkPolicy allow-all is not modelled: the connectivity verify reports ignores it",
+    );
+    expect(found).toContain(
+      "warning network-not-modelled: BaselineAdminNetworkPolicy allow-all is not modelled: the connectivity verify reports ignores it",
+    );
+    expect(found).toContain(
+      "warning network-not-modelled: Deployment tenant-ops/sniffer runs on the host network: NetworkPolicies do not confine it, and verify does not model it",
+    );
+  });
+});
