@@ -12,7 +12,8 @@ export const MAX_NESTING = 200;
 export type ExpansionProblem =
   | { readonly kind: "too-large"; readonly nodes: number; readonly offset: number }
   | { readonly kind: "too-deep"; readonly offset: number }
-  | { readonly kind: "recursive-alias"; readonly offset: number };
+  | { readonly kind: "recursive-alias"; readonly offset: number }
+  | { readonly kind: "unresolved-alias"; readonly offset: number; readonly alias: string };
 
 export function checkExpansion(doc: Document): ExpansionProblem | undefined {
   const sizes = new Map<unknown, number>();
@@ -29,7 +30,10 @@ export function checkExpansion(doc: Document): ExpansionProblem | undefined {
     }
     if (isAlias(node)) {
       const target = node.resolve(doc);
-      if (target === undefined) return 1;
+      if (target === undefined) {
+        problem = { kind: "unresolved-alias", offset, alias: node.source };
+        return 0;
+      }
       if (inProgress.has(target)) {
         problem = { kind: "recursive-alias", offset };
         return 0;

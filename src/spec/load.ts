@@ -122,12 +122,29 @@ export function validateSpecText(text: string, file: string): ValidationResult {
   };
 
   const expansion = checkExpansion(doc);
+  if (expansion?.kind === "unresolved-alias") {
+    const location = locator.at(expansion.offset);
+    return {
+      spec: undefined,
+      diagnostics: [
+        {
+          code: "spec/yaml-syntax",
+          severity: "error",
+          path: [],
+          message: `invalid YAML: the alias *${expansion.alias} refers to no anchor &${expansion.alias} before it`,
+          hint: "define the anchor before the alias, or write the value out",
+          location,
+        },
+      ],
+    };
+  }
   if (expansion !== undefined) {
     const { line, column } = locator.at(expansion.offset);
     const message = {
       "too-large": `${file} expands to more than ${MAX_EXPANDED_NODES.toLocaleString("en")} YAML nodes through its aliases (the largest at this position)`,
       "too-deep": `${file} nests deeper than ${MAX_NESTING} levels`,
       "recursive-alias": `${file} has an alias that refers to a node containing itself`,
+      "unresolved-alias": "",
     }[expansion.kind];
     return tooLarge(file, line, column, message, locator.at(expansion.offset).lineText);
   }
