@@ -1,7 +1,8 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { KubeClient } from "../../src/deploy/kube-client.js";
 import { toYaml } from "../../src/render/serialize.js";
 import { writeRendered } from "../../src/render/write.js";
 import { canonicalConnectivity } from "../../src/verify/network/connectivity.js";
@@ -110,3 +111,82 @@ function withoutIpv6Peers<T>(object: T): T {
   }
   return o as T;
 }
+
+/**
+ * Where netpol-analyzer v1.4.4 is known to be wrong, the two answers must differ exactly so,
+ * and the API server (what it stores) says which answer is the cluster's.
+ */
+const KNOWN_DIFFERENCES: { fixture: string; reason: string; difference: string[] }[] = [
+  {
+    fixture: "port-range-overlap",
+    reason:
+      "netpol-analyzer loses an egress port range that starts inside the peer's ingress range and ends past it",
+    difference: [
+      "only tenantctl:        ns-a/web[Deployment] => ns-b/web[Deployment] : TCP 8050-8099",
+      "only tenantctl:        ns-a/web[Deployment] => ns-b/worker[Deployment] : TCP 8050-8099",
+    ],
+  },
+  {
+    fixture: "hand-set-namespace-name",
+    reason:
+      "netpol-analyzer honours a hand-set kubernetes.io/metadata.name label, which the API server overwrites",
+    difference: [
+      "only netpol-analyzer:  ns-c/dns[Deployment] => ns-b/web[Deployment] : All Connections",
+      "only netpol-analyzer:  ns-c/dns[Deployment] => ns-b/worker[Deployment] : All Connections",
+      "only netpol-analyzer:  ns-c/probe[Deployment] => ns-b/web[Deployment] : All Connections",
+      "only netpol-analyzer:  ns-c/probe[Deployment] => ns-b/worker[Deployment] : All Connections",
+    ],
+  },
+  {
+    fixture: "ipv6-as-ipv4",
+    reason: "netpol-analyzer reads an IPv6 CIDR as IPv4 addresses",
+    difference: ["only netpol-analyzer:  ns-a/web[Deployment] => 32.1.13.184-32.1.13.184 : All Connections"],
+  },
+];
+
+describe("known netpol-analyzer defects: the answers differ exactly there, and the API server sides with verify", () => {
+  const admin = KubeClient.fromKubeconfig({ kubeconfig: inject("kubeconfig") });
+  afterAll(() => admin.close());
+
+  for (const known of KNOWN_DIFFERENCES) {
+    it(`${known.fixture}: ${known.reason}`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "tenantctl-known-"));
+      const text = readFileSync(join(FIXTURES, "known-differences", `${known.fixture}.yaml`), "utf8");
+      let world = readFileSync(join(FIXTURES, "world.yaml"), "utf8");
+      // A fixture that declares a namespace replaces the world's.
+      for (const [, name] of text.matchAll(/kind: Namespace\nmetadata:\n {2}name: (\S+)/g))
+        world = world.replace(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n---\n`, "");
+      writeFileSync(join(dir, "world.yaml"), world);
+      writeFileSync(join(dir, "policies.yaml"), text);
+      const { ours, theirs } = await compare(dir);
+      expect(differences(ours, theirs).split("\n")).toEqual(known.difference);
+    });
+  }
+
+  it("the API server overwrites a hand-set kubernetes.io/metadata.name and keeps IPv6 CIDRs and port ranges as written", async () => {
+    const ns = `known-${Date.now().toString(36)}`;
+    const created = await admin.call<{ metadata: { labels: Record<string, string> } }>(
+      "POST",
+      "/api/v1/namespaces",
+      {
+        body: { metadata: { name: ns, labels: { "kubernetes.io/metadata.name": "ns-b" } } },
+      },
+    );
+    expect(created.body.metadata.labels["kubernetes.io/metadata.name"]).toBe(ns);
+    const stored = await admin.call<{
+      spec: { egress: { to: { ipBlock: { cidr: string } }[]; ports?: unknown[] }[] };
+    }>("POST", `/apis/networking.k8s.io/v1/namespaces/${ns}/networkpolicies`, {
+      body: {
+        metadata: { name: "known" },
+        spec: {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          egress: [{ to: [{ ipBlock: { cidr: "2001:db8::/32" } }], ports: [{ port: 8050, endPort: 8150 }] }],
+        },
+      },
+    });
+    expect(stored.body.spec.egress[0]?.to[0]?.ipBlock.cidr).toBe("2001:db8::/32");
+    expect(stored.body.spec.egress[0]?.ports).toEqual([{ protocol: "TCP", port: 8050, endPort: 8150 }]);
+    await admin.call("DELETE", `/api/v1/namespaces/${ns}`);
+  });
+});
