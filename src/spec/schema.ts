@@ -140,6 +140,10 @@ export const Cluster = z.strictObject({
     description:
       "The cluster VPC: where the load balancer, the API server endpoints and RDS live. NetworkPolicies allow exactly these sources and destinations.",
   }),
+  podCidr: Cidr.optional().meta({
+    description:
+      "Where pods get their IP addresses. Default: the VPC (EKS with the VPC CNI gives pods VPC addresses), so an ipBlock of the VPC matches pods too; verify models that.",
+  }),
 });
 
 export const INGRESS_TLS = ["acm", "cert-manager"] as const;

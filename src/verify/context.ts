@@ -1,5 +1,6 @@
 import { type Endpoint, namespacesOf, platformEndpoints, workloadEndpoints } from "./network/endpoints.js";
 import { type Connection, Reachability } from "./network/reachability.js";
+import { IpSet } from "./network/ip.js";
 import { type PolicyProblem, parsePolicies } from "./network/policies.js";
 import type { SourcedObject, VerifyInput } from "./input.js";
 import { namespaceOwners, type Scope } from "./ownership.js";
@@ -26,7 +27,13 @@ export class VerifyContext {
     ];
     const { policies, problems } = parsePolicies(input.objects);
     this.policyProblems = problems;
-    this.reachability = new Reachability(endpoints, namespacesOf(input.objects, endpoints), policies);
+    const podAddresses = IpSet.fromCidr(input.model.cluster.podCidr ?? input.model.cluster.vpcCidr);
+    this.reachability = new Reachability(
+      endpoints,
+      namespacesOf(input.objects, endpoints),
+      policies,
+      typeof podAddresses === "string" ? IpSet.EMPTY : podAddresses,
+    );
     this.objectsByNamespace = groupBy(input.objects, ({ object }) =>
       object.kind === "Namespace" ? object.metadata.name : object.metadata.namespace,
     );

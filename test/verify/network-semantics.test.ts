@@ -110,3 +110,34 @@ describe("verify names the instance metadata service and what it does not model"
     );
   });
 });
+
+describe("ipBlocks of the pod address range match pods (EKS VPC CNI)", () => {
+  const vpcEgress = (cidr: string): SourcedObject => ({
+    file: "tenants/umbrella/n8n/vpc.yaml",
+    object: {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "NetworkPolicy",
+      metadata: { name: "to-vpc", namespace: "tenant-umbrella" },
+      spec: {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [{ to: [{ ipBlock: { cidr } }], ports: [{ port: 5678 }] }],
+      },
+    },
+  });
+
+  it("fails when a tenant's egress to the VPC meets another tenant's ingress from the VPC (the load balancer's rule)", () => {
+    const found = findingsWith([vpcEgress("10.0.0.0/16")]);
+    expect(
+      found.some((f) =>
+        /^error cross-tenant-traffic: tenant-umbrella\/n8n-\w+\[Deployment\] \(tenant umbrella\) can connect to tenant-initech\/n8n-main/.test(
+          f,
+        ),
+      ),
+    ).toBe(true);
+  });
+
+  it("finds nothing when the range holds no pod address", () => {
+    expect(findingsWith([vpcEgress("192.0.2.0/24")]).filter((f) => f.startsWith("error"))).toEqual([]);
+  });
+});

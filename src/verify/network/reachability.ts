@@ -43,10 +43,16 @@ export class Reachability {
   private readonly selected = new Map<Endpoint, { ingress: Policy[]; egress: Policy[] }>();
   private readonly peerCache = new Map<string, readonly Endpoint[]>();
 
+  /**
+   * @param podAddresses where pods get their IPs. On EKS with the VPC CNI that is the VPC
+   *   itself, so an ipBlock that covers part of it may match pods too (Kubernetes leaves this
+   *   to the network plugin; the VPC CNI matches). Such a peer is treated as matching every pod.
+   */
   constructor(
     readonly endpoints: readonly Endpoint[],
     readonly namespaces: ReadonlyMap<string, Namespace>,
     readonly policies: readonly Policy[],
+    readonly podAddresses: IpSet = IpSet.EMPTY,
   ) {
     this.byNamespace = groupBy(endpoints, (e) => e.namespace);
     for (const e of endpoints) this.selected.set(e, { ingress: [], egress: [] });
@@ -157,6 +163,7 @@ export class Reachability {
         if (rule.peers === undefined) return this.endpoints;
         for (const peer of rule.peers) {
           if (peer.kind === "pods") for (const e of this.peerEndpoints(policy.namespace, peer)) out.add(e);
+          else if (this.coversPods(peer)) return this.endpoints;
         }
       }
     }
@@ -190,8 +197,13 @@ export class Reachability {
     return pool.filter((ns) => matches(selector, ns.labels));
   }
 
+  /** Whether an ipBlock peer reaches into the pod address range (and so may match pods). */
+  coversPods(peer: Extract<Peer, { kind: "addresses" }>): boolean {
+    return !peer.addresses.intersect(this.podAddresses).isEmpty();
+  }
+
   private peerMatchesEndpoint(policyNamespace: string, peer: Peer, endpoint: Endpoint): boolean {
-    if (peer.kind !== "pods") return false;
+    if (peer.kind !== "pods") return this.coversPods(peer);
     if (peer.namespaceSelector === undefined) {
       if (endpoint.namespace !== policyNamespace) return false;
     } else {
