@@ -20,7 +20,7 @@ export class VerifyContext {
   readonly namespaceScope: ReadonlyMap<string, Scope>;
 
   constructor(readonly input: VerifyInput) {
-    this.namespaceScope = namespaceOwners(input.model);
+    this.namespaceScope = namespaceOwners(input.model, input.tenancy);
     const endpoints = [
       ...workloadEndpoints(input.objects, this.namespaceScope),
       ...platformEndpoints(input.model),

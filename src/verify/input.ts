@@ -21,6 +21,8 @@ export interface VerifyInput {
   readonly objects: readonly SourcedObject[];
   /** What could not be read identically to Argo CD: each an error finding, never skipped. */
   readonly unreadable?: readonly UnreadableManifest[];
+  /** For manifests tenantctl did not render (`--tenancy`): namespace → the tenant it belongs to. */
+  readonly tenancy?: ReadonlyMap<string, string>;
 }
 
 /** How findings and reports name an object: `Kind namespace/name`. */

@@ -8,6 +8,7 @@ import { loadSpec } from "../spec/load.js";
 import { Platform } from "../spec/schema.js";
 import type { SourcedObject, VerifyInput } from "./input.js";
 import { readArgoCdDirectory } from "./source/argocd-directory.js";
+import { type Tenancy, tenancyInput } from "./tenancy.js";
 
 /**
  * What verify reads: a platform.yaml (rendered in memory), or a rendered directory (the
@@ -30,6 +31,24 @@ export async function loadVerifyInput(target: string, specFile?: string): Promis
   const spec = specFile === undefined ? await readSpecCopy(target) : (await loadSpec(specFile)).spec;
   const tree = await readArgoCdDirectory(target);
   return { model: resolve(spec), objects: tree.objects, unreadable: tree.unreadable };
+}
+
+/** A directory of manifests tenantctl did not render, with tenants as `--tenancy` defines them. */
+export async function loadTenancyInput(
+  target: string,
+  tenancy: Tenancy,
+  podCidr: string | undefined,
+): Promise<VerifyInput> {
+  const info = await stat(target).catch(() => undefined);
+  if (info?.isDirectory() !== true) {
+    throw failure(
+      "verify/input-missing",
+      `${target} is not a directory; --tenancy reads a directory of manifests`,
+      "pass the directory your manifests are in",
+    );
+  }
+  const tree = await readArgoCdDirectory(target);
+  return tenancyInput(tree.objects, tree.unreadable, tenancy, podCidr);
 }
 
 async function readSpecCopy(directory: string): Promise<Platform> {

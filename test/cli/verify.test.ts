@@ -95,3 +95,41 @@ describe("tenantctl verify", () => {
     expect(r.err).toContain('--format "pdf" is not supported');
   });
 });
+
+describe("tenantctl verify --tenancy (manifests tenantctl did not render)", () => {
+  const fixtures = join(repo, "test", "verify", "fixtures");
+  const dirWith = (policies: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "tenantctl-tenancy-"));
+    writeFileSync(join(dir, "world.yaml"), readFileSync(join(fixtures, "world.yaml"), "utf8"));
+    writeFileSync(join(dir, "policies.yaml"), readFileSync(join(fixtures, policies), "utf8"));
+    return dir;
+  };
+
+  it("fails when one namespace's pods reach another's, each namespace a tenant", async () => {
+    const r = await run("verify", dirWith("23-both-sides.yaml"), "--tenancy", "namespace");
+    expect(r.code).toBe(1);
+    expect(r.out).toContain(
+      "error [cross-tenant-traffic] ns-a/web[Deployment] (tenant ns-a) can connect to ns-b/web[Deployment] (tenant ns-b): TCP 80",
+    );
+    expect(r.out).not.toContain("pod-security-restricted");
+  });
+
+  it("groups namespaces into tenants by a label, and passes when tenants stay apart", async () => {
+    const isolated = dirWith("01-default-deny-ingress.yaml");
+    const denyAll = (ns: string) =>
+      `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: deny, namespace: ${ns} }\nspec: { podSelector: {}, policyTypes: [Ingress, Egress] }\n`;
+    writeFileSync(join(isolated, "policies.yaml"), `${denyAll("ns-a")}---\n${denyAll("ns-b")}`);
+    const r = await run("verify", isolated, "--tenancy", "label:team");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^verify manifests: 2 tenants/);
+    const open = await run("verify", dirWith("23-both-sides.yaml"), "--tenancy", "label:team");
+    expect(open.code).toBe(1);
+    expect(open.out).toContain("(tenant a) can connect to ns-b/web[Deployment] (tenant b)");
+  });
+
+  it("refuses an unknown tenancy with a usage error", async () => {
+    const r = await run("verify", dirWith("01-default-deny-ingress.yaml"), "--tenancy", "pods");
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("usage/tenancy");
+  });
+});

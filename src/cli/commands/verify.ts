@@ -1,8 +1,9 @@
 import { rename, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { failure } from "../../diagnostics/diagnostic.js";
-import { reportOf } from "../../verify/engine.js";
-import { loadVerifyInput } from "../../verify/load.js";
+import { RULES, reportOf } from "../../verify/engine.js";
+import { loadTenancyInput, loadVerifyInput } from "../../verify/load.js";
+import { parseTenancy, TENANCY_RULES } from "../../verify/tenancy.js";
 import { type Endpoint } from "../../verify/network/endpoints.js";
 import { connectivityList } from "../../verify/network/connectivity.js";
 import { VerifyContext } from "../../verify/context.js";
@@ -32,13 +33,28 @@ export function verifyCommand(program: Command, io: Io): void {
       "write the report to a file instead of stdout (a text summary still goes to stderr)",
     )
     .option(
+      "--tenancy <mode>",
+      "for manifests tenantctl did not render: each namespace a tenant (namespace), or each value of a namespace label (label:<key>); runs the reachability and RBAC rules",
+    )
+    .option(
+      "--pod-cidr <cidr>",
+      "with --tenancy: where pods get their addresses, so that ipBlocks of it match pods",
+    )
+    .option(
       "--connectivity",
       "json only: add every allowed connection (tenant and zone pods, address ranges)",
     )
     .action(
       async (
         target: string,
-        options: { spec?: string; format: string; out?: string; connectivity?: boolean },
+        options: {
+          spec?: string;
+          format: string;
+          out?: string;
+          connectivity?: boolean;
+          tenancy?: string;
+          podCidr?: string;
+        },
       ) => {
         if (!FORMATS.includes(options.format as Format)) {
           throw failure(
@@ -51,9 +67,20 @@ export function verifyCommand(program: Command, io: Io): void {
           throw failure("usage/connectivity", "--connectivity needs --format json", "add --format json");
         }
         const started = performance.now();
-        const input = await loadVerifyInput(target, options.spec);
+        if (options.tenancy !== undefined && options.spec !== undefined) {
+          throw failure(
+            "usage/tenancy",
+            "--tenancy and --spec exclude each other",
+            "with a spec, tenants come from it; drop --tenancy",
+          );
+        }
+        const tenancy = options.tenancy === undefined ? undefined : parseTenancy(options.tenancy);
+        const input =
+          tenancy === undefined
+            ? await loadVerifyInput(target, options.spec)
+            : await loadTenancyInput(target, tenancy, options.podCidr);
         const context = new VerifyContext(input);
-        const report = reportOf(context);
+        const report = reportOf(context, tenancy === undefined ? RULES : TENANCY_RULES);
         const elapsed = performance.now() - started;
         const format = options.format as Format;
         let text: string;

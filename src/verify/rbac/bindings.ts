@@ -26,7 +26,7 @@ const views = new WeakMap<VerifyContext, RbacView>();
 export function rbacView(ctx: VerifyContext): RbacView {
   const cached = views.get(ctx);
   if (cached !== undefined) return cached;
-  const identities = new TenantIdentities(ctx.model);
+  const identities = new TenantIdentities(ctx.model, ctx.namespaceScope);
   const bindings = ctx.input.objects.filter(
     (o) =>
       (BINDING_KINDS as readonly string[]).includes(o.object.kind) &&

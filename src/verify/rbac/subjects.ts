@@ -1,4 +1,3 @@
-import { tenantNamespace } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 
 /**
@@ -47,9 +46,10 @@ export class TenantIdentities {
   private readonly byGroup = new Map<string, TenantModel[]>();
   private readonly byNamespace = new Map<string, TenantModel>();
 
-  constructor(model: Model) {
+  constructor(model: Model, namespaceScope: ReadonlyMap<string, { tenant: TenantModel | undefined }>) {
+    for (const [namespace, scope] of namespaceScope)
+      if (scope.tenant !== undefined) this.byNamespace.set(namespace, scope.tenant);
     for (const tenant of model.tenants) {
-      this.byNamespace.set(tenantNamespace(tenant.name), tenant);
       for (const group of new Set([...tenant.settings.admins, ...tenant.settings.viewers])) {
         this.byGroup.set(group, [...(this.byGroup.get(group) ?? []), tenant]);
       }

@@ -1,4 +1,3 @@
-import { tenantNamespace } from "../../model/names.js";
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
 import { rbacView } from "../rbac/bindings.js";
@@ -36,8 +35,10 @@ export const rbacSubjectScope: VerifyRule = {
           continue;
         }
         for (const tenant of identities.ownersOf(subject, metadata.namespace)) {
-          const own = tenantNamespace(tenant.name);
-          if (kind === "RoleBinding" && metadata.namespace === own) continue;
+          const own = tenant.namespace;
+          const inOwn =
+            metadata.namespace !== undefined && ctx.namespaceScope.get(metadata.namespace)?.tenant === tenant;
+          if (kind === "RoleBinding" && inOwn) continue;
           out.push(
             findingOf(this, {
               message: `${name} grants ${describeSubject(subject)} of tenant ${tenant.name} rights ${where}, outside its namespace ${own}`,
