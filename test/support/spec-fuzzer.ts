@@ -83,10 +83,10 @@ function structural(r: () => number, spec: Json): void {
     return;
   }
   const k = key as string;
-  if (kind === 0) delete parent[k];
+  if (kind === 0) Reflect.deleteProperty(parent, k);
   else if (kind === 1) {
     parent[`${k}${pick(r, ["x", "s", "_", "É"])}`] = parent[k] ?? null;
-    delete parent[k];
+    Reflect.deleteProperty(parent, k);
   } else if (kind === 2 && typeof parent[k] === "number") parent[k] = pick(r, [-1, 0, 1e9, 2 ** 53, -0.5]);
   else parent[k] = structuredClone(pick(r, WEIRD_VALUES));
 }
