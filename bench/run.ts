@@ -1,6 +1,6 @@
 // `npm run bench`: prints the figures that go into docs/benchmarks.md. Each measurement runs
 // in a process of its own, so that its peak memory is its own. Figures, never asserts.
-// BENCH_ONLY=validate-render|verify|apply-grouping|apply|up picks one suite; BENCH_SIZES overrides its sizes.
+// BENCH_ONLY=validate-render|verify|hostile-inputs|apply-grouping|apply|up picks one suite; BENCH_SIZES overrides its sizes.
 import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -9,6 +9,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const suites = [
   { name: "validate-render", sizes: [100, 1000, 5000] },
   { name: "verify", sizes: [100, 1000, 5000] },
+  { name: "hostile-inputs", sizes: ["errors", "alias-bomb", "url-80k", "url-100m", "emitter-10m"] },
   { name: "apply-grouping", sizes: [1000, 5000] },
   { name: "apply", sizes: [200, 1000] },
   { name: "up", sizes: [1, 5] },
@@ -19,7 +20,7 @@ console.log(
 );
 console.log(`date: ${new Date().toISOString().slice(0, 10)}\n`);
 for (const suite of suites) {
-  const sizes = process.env.BENCH_SIZES?.split(",").map(Number) ?? suite.sizes;
+  const sizes: readonly (number | string)[] = process.env.BENCH_SIZES?.split(",") ?? suite.sizes;
   console.log(`## ${suite.name}`);
   let header = false;
   for (const size of sizes) {
