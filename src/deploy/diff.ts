@@ -42,6 +42,7 @@ export async function diffPlatform(
   const objects = options.withGitOps ? rendered : rendered.filter((o) => !isGitOpsObject(o.object));
   const out: ObjectDiff[] = [];
   const renderedKeys = new Set(rendered.map((o) => keyOf(refOf(o.object))));
+  const identity = rendered[0]?.object.metadata.annotations?.[OWNER_ANNOTATION];
   const infos = new Map<string, Awaited<ReturnType<KubeClient["resourceFor"]>>>();
   for (const o of objects) {
     const ref = refOf(o.object);
@@ -91,12 +92,11 @@ export async function diffPlatform(
     const apiVersion = info.group === "" ? info.version : `${info.group}/${info.version}`;
     for (const item of list.body.items.map((i) => ({ ...i, apiVersion, kind: info.kind }))) {
       const ref = refOf(item);
-      // What apply would prune: this platform's own (its identity), applied by tenantctl.
-      const owner = item.metadata.annotations?.[OWNER_ANNOTATION];
+      // What apply would prune: this platform's own (the identity every rendered object carries), applied by tenantctl.
       if (
         renderedKeys.has(keyOf(ref)) ||
         !appliedByTenantctl(item) ||
-        (owner !== undefined && !owner.startsWith(`${platform}/`))
+        item.metadata.annotations?.[OWNER_ANNOTATION] !== identity
       )
         continue;
       out.push({

@@ -97,7 +97,11 @@ describe("verify's HTML report, as a person sees it in Chromium", () => {
     // The zone boundary: a thick line left of the first internal tenant's column.
     const boundary = await style(page.locator('td[data-from="globex"][data-to="ops"]'), "borderLeftWidth");
     expect(boundary).toBe("4px");
-    const finding = page.locator('article[data-rule="cross-tenant-traffic"]').first();
+    const finding = page
+      .locator('article[data-rule="cross-tenant-traffic"]', {
+        hasText: "tenant-umbrella/n8n-main[Deployment] (tenant umbrella)",
+      })
+      .first();
     await expect(finding.isVisible()).resolves.toBe(true);
     const text = await finding.innerText();
     expect(text).toContain("tenant-umbrella/n8n-main[Deployment]");
