@@ -140,6 +140,14 @@ export const Cluster = z.strictObject({
     description:
       "The cluster VPC: where the load balancer, the API server endpoints and RDS live. NetworkPolicies allow exactly these sources and destinations.",
   }),
+  loadBalancerSubnets: z.array(Cidr).min(1).optional().meta({
+    description:
+      "The subnets the load balancers live in (the source n8n admits on its HTTP port). Default: the VPC. Give the public subnets, apart from podCidr, so that no pod can pose as the load balancer.",
+  }),
+  databaseSubnets: z.array(Cidr).min(1).optional().meta({
+    description:
+      "The subnets RDS instances live in (where rds tenants may connect on 5432). Default: the VPC. Apart from podCidr, no pod is reachable through that allowance.",
+  }),
   podCidr: Cidr.optional().meta({
     description:
       "Where pods get their IP addresses. Default: the VPC (EKS with the VPC CNI gives pods VPC addresses), so an ipBlock of the VPC matches pods too; verify models that.",

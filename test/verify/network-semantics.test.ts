@@ -1,8 +1,13 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { resolve } from "../../src/model/resolve.js";
+import { renderModel } from "../../src/render/render.js";
 import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
 import { verify } from "../../src/verify/engine.js";
 import type { SourcedObject } from "../../src/verify/input.js";
 import { parsePolicies } from "../../src/verify/network/policies.js";
+import { validSpec } from "../support/example.js";
 import { platform } from "../support/platforms.js";
 
 /** NetworkPolicy semantics as the API server stores them, and what verify says it does not model. */
@@ -139,5 +144,40 @@ describe("ipBlocks of the pod address range match pods (EKS VPC CNI)", () => {
 
   it("finds nothing when the range holds no pod address", () => {
     expect(findingsWith([vpcEgress("192.0.2.0/24")]).filter((f) => f.startsWith("error"))).toEqual([]);
+  });
+});
+
+describe("load balancer and database subnets apart from the pods close the VPC paths", () => {
+  it("finds no cross-tenant path through the load balancer's rule when its subnets hold no pod", () => {
+    const text = readFileSync(
+      fileURLToPath(new URL("../../examples/platform.yaml", import.meta.url)),
+      "utf8",
+    ).replace(
+      '  awsAccountId: "111122223333"',
+      '  awsAccountId: "111122223333"\n  podCidr: 10.0.0.0/17\n  loadBalancerSubnets: [10.0.200.0/24, 10.0.201.0/24]\n  databaseSubnets: [10.0.210.0/24]',
+    );
+    const model = resolve(validSpec(text));
+    const objects = renderModel(model).map(({ file, object }) => ({ file, object }));
+    const egress: SourcedObject = {
+      file: "tenants/umbrella/n8n/vpc.yaml",
+      object: {
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "to-vpc", namespace: "tenant-umbrella" },
+        spec: {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ port: 5678 }] }],
+        },
+      },
+    };
+    const findings = verify({ model, objects: [...objects, egress] }).findings.filter(
+      (f) => f.rule === "cross-tenant-traffic",
+    );
+    expect(findings).toEqual([]);
+    const ingress = objects.find(
+      (o) => o.file === "tenants/initech/platform/networkpolicy-allow-ingress-to-n8n.yaml",
+    );
+    expect(JSON.stringify(ingress?.object)).toContain("10.0.200.0/24");
   });
 });

@@ -51,14 +51,14 @@ export function renderStackNetworkPolicies(model: Model, tenant: TenantModel): K
   const isolation = tenant.settings.database.isolation;
   const acl = tenant.settings.redis.isolation === "acl";
   const zoneNs = zoneDataNamespace(tenant.zone.name);
-  const ingressSource =
+  const ingressSources =
     model.ingress.className === "alb"
-      ? { ipBlock: { cidr: model.cluster.vpcCidr } }
-      : allowFromNamespace(model.ingress.controllerNamespace);
+      ? (model.cluster.loadBalancerSubnets ?? [model.cluster.vpcCidr]).map((cidr) => ({ ipBlock: { cidr } }))
+      : [allowFromNamespace(model.ingress.controllerNamespace)];
 
   const out = [
     policy(tenant, NETWORK_POLICY.ingressToN8n, {
-      ingress: [{ from: [ingressSource], ports: [TCP("http")] }],
+      ingress: [{ from: ingressSources, ports: [TCP("http")] }],
       podSelector: {
         matchExpressions: [{ key: LABEL.component, operator: "In", values: ["main", "webhook"] }],
         matchLabels: { [LABEL.name]: N8N.app },
@@ -79,12 +79,12 @@ export function renderStackNetworkPolicies(model: Model, tenant: TenantModel): K
     }),
   ];
 
-  const databasePeer =
+  const databasePeers =
     isolation === "cluster"
-      ? { podSelector: { matchLabels: { [CNPG_CLUSTER_LABEL]: DATA.dbCluster } } }
+      ? [{ podSelector: { matchLabels: { [CNPG_CLUSTER_LABEL]: DATA.dbCluster } } }]
       : isolation === "database"
-        ? allowFromNamespace(zoneNs, { [CNPG_CLUSTER_LABEL]: DATA.sharedDbCluster })
-        : { ipBlock: { cidr: model.cluster.vpcCidr } };
+        ? [allowFromNamespace(zoneNs, { [CNPG_CLUSTER_LABEL]: DATA.sharedDbCluster })]
+        : (model.cluster.databaseSubnets ?? [model.cluster.vpcCidr]).map((cidr) => ({ ipBlock: { cidr } }));
   const redisPeer = acl
     ? allowFromNamespace(zoneNs, { ...REDIS_LABELS, [LABEL.zone]: tenant.zone.name })
     : { podSelector: { matchLabels: { ...REDIS_LABELS } } };
@@ -92,7 +92,7 @@ export function renderStackNetworkPolicies(model: Model, tenant: TenantModel): K
   out.push(
     policy(tenant, NETWORK_POLICY.n8nToData, {
       egress: [
-        { ports: [TCP(DATA.dbPort)], to: [databasePeer] },
+        { ports: [TCP(DATA.dbPort)], to: databasePeers },
         { ports: [TCP(DATA.redisPort)], to: [redisPeer] },
       ],
       podSelector: n8nPods,
