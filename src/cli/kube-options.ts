@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { KubeClient } from "../deploy/kube-client.js";
+import type { KubeClient } from "../deploy/kube-client.js";
 
 export interface KubeFlags {
   readonly kubeconfig?: string;
@@ -13,7 +13,9 @@ export function withKubeOptions(command: Command): Command {
     .option("--context <name>", "kubeconfig context (default: the current one)");
 }
 
-export function clientFrom(flags: KubeFlags): KubeClient {
+/** The Kubernetes client, loaded only by the commands that talk to a cluster (it costs most of a start). */
+export async function clientFrom(flags: KubeFlags): Promise<KubeClient> {
+  const { KubeClient } = await import("../deploy/kube-client.js");
   return KubeClient.fromKubeconfig({
     ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
     ...(flags.context === undefined ? {} : { context: flags.context }),

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,4 +79,40 @@ describe("tenantctl CLI", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("valid");
   });
+});
+
+describe("the CLI starts fast: each command loads only what it needs", () => {
+  const bin = fileURLToPath(new URL("../../bin/tenantctl.js", import.meta.url));
+  const hook = fileURLToPath(new URL("../support/record-imports.mjs", import.meta.url));
+  const loadedBy = (...args: string[]) => {
+    const record = join(mkdtempSync(join(tmpdir(), "tenantctl-imports-")), "imports.txt");
+    writeFileSync(record, "");
+    const r = spawnSync(process.execPath, ["--import", hook, bin, ...args], {
+      encoding: "utf8",
+      env: { ...process.env, TENANTCTL_RECORD_IMPORTS: record },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    return readFileSync(record, "utf8").split("\n");
+  };
+
+  it("records the Kubernetes client where a command does load it (the check can fail)", () => {
+    const record = join(mkdtempSync(join(tmpdir(), "tenantctl-imports-")), "imports.txt");
+    writeFileSync(record, "");
+    spawnSync(process.execPath, ["--import", hook, bin, "diff", example, "--kubeconfig", "/nonexistent"], {
+      encoding: "utf8",
+      env: { ...process.env, TENANTCTL_RECORD_IMPORTS: record },
+    });
+    expect(readFileSync(record, "utf8")).toMatch(/\/node_modules\/@kubernetes\/client-node\//);
+  });
+
+  for (const args of [["--version"], ["validate", example], ["verify", example]]) {
+    it(`${args[0]} loads neither the Kubernetes client nor the PostgreSQL or Redis drivers`, () => {
+      const loaded = loadedBy(...args);
+      expect(
+        loaded.filter((url) => /\/node_modules\/(@kubernetes\/client-node|pg|ioredis)\//.test(url)),
+      ).toEqual([]);
+      // The recording itself works: the command's own modules and commander are there.
+      expect(loaded.some((url) => url.includes("/node_modules/commander/"))).toBe(true);
+    });
+  }
 });

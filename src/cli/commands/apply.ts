@@ -1,6 +1,5 @@
 import type { Command } from "commander";
-import { type ApplyReport, applyPlatform, type ObjectResult } from "../../deploy/apply.js";
-import { KubeUnreachableError } from "../../deploy/kube-client.js";
+import type { ApplyReport, ObjectResult } from "../../deploy/apply.js";
 import { describeRef } from "../../deploy/objects.js";
 import { adoptionMatcher } from "../../deploy/ownership.js";
 import { failure } from "../../diagnostics/diagnostic.js";
@@ -53,7 +52,9 @@ export function applyCommand(program: Command, io: Io): void {
       if (loaded.warnings.length > 0) io.err(`${formatDiagnostics(loaded.warnings)}\n`);
       const model = resolve(loaded.spec);
       const objects = renderModel(model);
-      const client = clientFrom(flags);
+      const { applyPlatform } = await import("../../deploy/apply.js");
+      const { KubeUnreachableError } = await import("../../deploy/kube-client.js");
+      const client = await clientFrom(flags);
       const perTenant = new Map<string, { total: number; done: number }>();
       for (const o of objects) {
         const key = o.tenant ?? "(platform)";
@@ -85,7 +86,7 @@ export function applyCommand(program: Command, io: Io): void {
         });
       } catch (error) {
         if (error instanceof KubeUnreachableError) {
-          const partial = (error as KubeUnreachableError & { report?: ApplyReport }).report;
+          const partial = (error as Error & { report?: ApplyReport }).report;
           if (partial) io.out(formatReport(partial));
           throw failure(
             "deploy/unreachable",

@@ -1,6 +1,4 @@
 import type { Command } from "commander";
-import { diffPlatform } from "../../deploy/diff.js";
-import { KubeUnreachableError } from "../../deploy/kube-client.js";
 import { describeRef } from "../../deploy/objects.js";
 import { failure } from "../../diagnostics/diagnostic.js";
 import { resolve } from "../../model/resolve.js";
@@ -26,7 +24,9 @@ export function diffCommand(program: Command, io: Io): void {
       const { spec } = await loadSpec(file);
       const model = resolve(spec);
       const objects = renderModel(model);
-      const client = clientFrom(flags);
+      const { diffPlatform } = await import("../../deploy/diff.js");
+      const { KubeUnreachableError } = await import("../../deploy/kube-client.js");
+      const client = await clientFrom(flags);
       try {
         const diffs = await diffPlatform(client, model.platform, objects, {
           withGitOps: flags.withGitops ?? false,

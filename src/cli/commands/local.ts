@@ -7,7 +7,8 @@ import { logFileName, type Plan, processName, type Status } from "../../runtime/
 import { checkPrerequisites } from "../../runtime/local/prerequisites.js";
 import { StateDir } from "../../runtime/local/state.js";
 import { httpOk } from "../../runtime/local/supervisor.js";
-import { alive, purge, purgeList, readStatus, stopSupervisor, up } from "../../runtime/local/up.js";
+/** The local runtime (PostgreSQL driver and all), loaded only by the commands that run it. */
+const runtime = () => import("../../runtime/local/up.js");
 import { loadSpec } from "../../spec/load.js";
 import { EXIT, type Io } from "../io.js";
 import { table } from "../table.js";
@@ -29,6 +30,7 @@ export function localCommands(program: Command, io: Io): void {
       const loaded = await loadSpec(file);
       if (loaded.warnings.length > 0) io.err(`${formatDiagnostics(loaded.warnings)}\n`);
       const model = resolve(loaded.spec);
+      const { up } = await runtime();
       const report = await up(model, {
         stateDir: flags.stateDir,
         ...(flags.tenants === undefined ? {} : { tenants: flags.tenants.split(",").map((t) => t.trim()) }),
@@ -51,7 +53,8 @@ export function localCommands(program: Command, io: Io): void {
     .description("Show the tenants and processes that up started.")
     .option("--state-dir <dir>", "state directory of up", DEFAULT_STATE_DIR)
     .action(async (flags: { stateDir: string }) => {
-      const status = statusOrFail(flags.stateDir);
+      const status = await statusOrFail(flags.stateDir);
+      const { alive } = await runtime();
       const running = alive(status.supervisorPid);
       io.out(`supervisor ${running ? `running (pid ${status.supervisorPid})` : "stopped"}\n`);
       const rows = await Promise.all(
@@ -108,6 +111,7 @@ export function localCommands(program: Command, io: Io): void {
     .option("--purge", "delete the state directory: databases, secrets (encryption keys!), logs")
     .action(async (flags: { stateDir: string; purge?: boolean }) => {
       const state = new StateDir(flags.stateDir);
+      const { purge, purgeList, stopSupervisor } = await runtime();
       const stopped = await stopSupervisor(state);
       io.out(stopped ? "stopped every process; the data is kept\n" : "nothing was running\n");
       if (flags.purge) {
@@ -139,7 +143,8 @@ export function localCommands(program: Command, io: Io): void {
     });
 }
 
-function statusOrFail(stateDir: string): Status {
+async function statusOrFail(stateDir: string): Promise<Status> {
+  const { readStatus } = await runtime();
   const status = readStatus(new StateDir(stateDir));
   if (!status)
     throw failure(
