@@ -116,21 +116,22 @@ describe("verify names the instance metadata service and what it does not model"
   });
 });
 
-describe("ipBlocks of the pod address range match pods (EKS VPC CNI)", () => {
-  const vpcEgress = (cidr: string): SourcedObject => ({
-    file: "tenants/umbrella/n8n/vpc.yaml",
-    object: {
-      apiVersion: "networking.k8s.io/v1",
-      kind: "NetworkPolicy",
-      metadata: { name: "to-vpc", namespace: "tenant-umbrella" },
-      spec: {
-        podSelector: {},
-        policyTypes: ["Egress"],
-        egress: [{ to: [{ ipBlock: { cidr } }], ports: [{ port: 5678 }] }],
-      },
+/** umbrella's pods may send to `cidr` on n8n's port. */
+const vpcEgress = (cidr: string): SourcedObject => ({
+  file: "tenants/umbrella/n8n/vpc.yaml",
+  object: {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "to-vpc", namespace: "tenant-umbrella" },
+    spec: {
+      podSelector: {},
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ ipBlock: { cidr } }], ports: [{ port: 5678 }] }],
     },
-  });
+  },
+});
 
+describe("ipBlocks of the pod address range match pods (EKS VPC CNI)", () => {
   it("fails when a tenant's egress to the VPC meets another tenant's ingress from the VPC (the load balancer's rule)", () => {
     const found = findingsWith([vpcEgress("10.0.0.0/16")]);
     expect(
@@ -158,19 +159,7 @@ describe("load balancer and database subnets apart from the pods close the VPC p
     );
     const model = resolve(validSpec(text));
     const objects = renderModel(model).map(({ file, object }) => ({ file, object }));
-    const egress: SourcedObject = {
-      file: "tenants/umbrella/n8n/vpc.yaml",
-      object: {
-        apiVersion: "networking.k8s.io/v1",
-        kind: "NetworkPolicy",
-        metadata: { name: "to-vpc", namespace: "tenant-umbrella" },
-        spec: {
-          podSelector: {},
-          policyTypes: ["Egress"],
-          egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ port: 5678 }] }],
-        },
-      },
-    };
+    const egress = vpcEgress("10.0.0.0/16");
     const findings = verify({ model, objects: [...objects, egress] }).findings.filter(
       (f) => f.rule === "cross-tenant-traffic",
     );
