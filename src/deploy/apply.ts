@@ -40,6 +40,8 @@ export interface ObjectResult {
 export interface ApplyReport {
   readonly dryRun: boolean;
   readonly results: readonly ObjectResult[];
+  /** Something was refused, failed or not attempted: the cluster is not what was rendered. */
+  readonly incomplete: boolean;
   /** Deleted (or, in a dry run, to be deleted). */
   readonly pruned: readonly ObjectRef[];
   /** No longer rendered but kept because they hold data (pass allowDataLoss to delete them). */
@@ -109,25 +111,13 @@ export async function applyPlatform(
 
   // Nothing is written while anything rendered exists and is not this platform's: every
   // such object is reported, and the run stops before a half-applied cluster.
-  const refusals = refusalsOf(objects, live, model, options.adopt ?? []);
-  for (const { ref } of generatedSecretRefs(model)) {
-    const existing = live.get(keyOf(ref));
-    if (
-      existing !== undefined &&
-      ownershipOf(existing, model) === "foreign" &&
-      !adoptionMatcher(options.adopt ?? []).matches(ref)
-    )
-      refusals.set(
-        keyOf(ref),
-        `${describeRef(ref)} exists and ${describeOwner(existing)}; tenantctl would read its values as the tenant's (pass --adopt ${ref.kind}/${ref.namespace ?? ""}/${ref.name} to use it)`,
-      );
-  }
+  const generated = generatedSecretRefs(model);
+  const refusals = refusalsOf(objects, generated, live, model, options.adopt ?? []);
   if (refusals.size > 0) {
-    const all = [
+    for (const { ref, tenant } of [
       ...objects.map((o) => ({ ref: refOf(o.object), tenant: o.tenant })),
-      ...(model.secretProvider === "generated" ? generatedSecretRefs(model) : []),
-    ];
-    for (const { ref, tenant } of all) {
+      ...generated,
+    ]) {
       const refusal = refusals.get(keyOf(ref));
       record(
         refusal === undefined
@@ -191,10 +181,7 @@ export async function applyPlatform(
 
   if (!secretsDone && !unreachable) await generateSecrets();
 
-  const failed = results.some(
-    (r) => r.outcome !== "created" && r.outcome !== "configured" && r.outcome !== "unchanged",
-  );
-  if ((options.prune ?? true) && !failed) {
+  if ((options.prune ?? true) && !incomplete(results)) {
     progress({ type: "phase", message: "pruning what is no longer rendered" });
     // Everything rendered stays, applied this time or not (Argo CD's objects included).
     const keep = new Set(rendered.map((o) => keyOf(refOf(o.object))));
@@ -222,12 +209,11 @@ export async function applyPlatform(
   }
 
   function summary(): ApplyReport {
-    const failed = results.some(
-      (r) => r.outcome === "failed" || r.outcome === "not-attempted" || r.outcome === "refused",
-    );
+    const failed = incomplete(results);
     return {
       dryRun,
       results,
+      incomplete: failed,
       pruned,
       keptForData,
       keptForContents,
@@ -304,17 +290,8 @@ async function listExisting(
   client: KubeClient,
   infos: readonly ResourceInfo[],
 ): Promise<Map<string, LiveObject>> {
-  const out = new Map<string, LiveObject>();
-  const lists = await Promise.all(
-    infos.map(async (info) => {
-      const apiVersion = info.group === "" ? info.version : `${info.group}/${info.version}`;
-      return (await client.listMetadata(info)).map(
-        (item) => ({ ...item, apiVersion, kind: info.kind }) as LiveObject,
-      );
-    }),
-  );
-  for (const item of lists.flat()) out.set(keyOf(refOf(item)), item);
-  return out;
+  const lists = await Promise.all(infos.map((info) => client.listMetadata(info)));
+  return byKey(lists.flat() as LiveObject[]);
 }
 
 /** Objects of every listable kind that carry the platform's labels (prune candidates of kinds no longer rendered). */
@@ -322,37 +299,29 @@ async function listLabelledEverywhere(
   client: KubeClient,
   selector: string,
 ): Promise<Map<string, LiveObject>> {
-  const seen = new Set<string>();
-  const infos = (await client.allResources()).filter((info) => {
-    const groupKind = `${info.group}/${info.kind}`;
-    if (!info.verbs.includes("list") || seen.has(groupKind)) return false;
-    seen.add(groupKind);
-    return true;
-  });
-  const out = new Map<string, LiveObject>();
-  await forEachLimited(infos, 8, async (info) => {
-    const apiVersion = info.group === "" ? info.version : `${info.group}/${info.version}`;
-    let items;
+  const found: LiveObject[] = [];
+  await forEachLimited(await client.listableResources(), 8, async (info) => {
     try {
-      items = await client.listMetadata(info, undefined, selector);
+      found.push(...((await client.listMetadata(info, undefined, selector)) as LiveObject[]));
     } catch (error) {
-      if (error instanceof KubeApiError) return; // an aggregated API that is down or forbids listing
-      throw error;
-    }
-    for (const item of items) {
-      const object = { ...item, apiVersion, kind: info.kind } as LiveObject;
-      out.set(keyOf(refOf(object)), object);
+      if (!(error instanceof KubeApiError)) throw error; // an aggregated API that is down or forbids listing
     }
   });
-  return out;
+  return byKey(found);
+}
+
+function byKey(objects: readonly LiveObject[]): Map<string, LiveObject> {
+  return new Map(objects.map((o) => [keyOf(refOf(o)), o]));
 }
 
 /**
- * What may not be applied: a rendered object that exists and is not this platform's (unless
- * adopted by name), and everything rendered into a namespace that is not this platform's.
+ * What may not be applied: a rendered object, or a Secret the generated provider would read,
+ * that exists and is not this platform's (unless adopted by name), and everything rendered
+ * into a namespace that is not this platform's.
  */
 function refusalsOf(
   objects: readonly RenderedObject[],
+  generated: readonly { readonly ref: ObjectRef }[],
   live: ReadonlyMap<string, LiveObject>,
   model: Model,
   adopt: readonly string[],
@@ -360,15 +329,21 @@ function refusalsOf(
   const adopted = adoptionMatcher(adopt);
   const out = new Map<string, string>();
   const foreignNamespaces = new Map<string, string>();
-  for (const o of objects) {
-    const ref = refOf(o.object);
+  const refuse = (ref: ObjectRef, consequence: string, adoption: string): string | undefined => {
     const existing = live.get(keyOf(ref));
     if (existing === undefined || ownershipOf(existing, model) !== "foreign" || adopted.matches(ref))
-      continue;
-    const why = `${describeRef(ref)} exists and ${describeOwner(existing)}; tenantctl leaves it alone (pass --adopt ${ref.kind}/${ref.namespace === undefined ? "" : `${ref.namespace}/`}${ref.name} to take it over)`;
+      return undefined;
+    const name = `${ref.kind}/${ref.namespace === undefined ? "" : `${ref.namespace}/`}${ref.name}`;
+    const why = `${describeRef(ref)} exists and ${describeOwner(existing)}; ${consequence} (pass --adopt ${name} to ${adoption})`;
     out.set(keyOf(ref), why);
-    if (o.object.kind === "Namespace") foreignNamespaces.set(o.object.metadata.name, why);
+    return why;
+  };
+  for (const o of objects) {
+    const why = refuse(refOf(o.object), "tenantctl leaves it alone", "take it over");
+    if (why !== undefined && o.object.kind === "Namespace")
+      foreignNamespaces.set(o.object.metadata.name, why);
   }
+  for (const { ref } of generated) refuse(ref, "tenantctl would read its values as the tenant's", "use it");
   for (const o of objects) {
     const namespace = o.object.metadata.namespace;
     const why = namespace === undefined ? undefined : foreignNamespaces.get(namespace);
@@ -456,17 +431,11 @@ async function whyKeepNamespace(
   deleted: ReadonlySet<string>,
   allowDataLoss: boolean,
 ): Promise<{ data: boolean; text: string } | undefined> {
-  const seen = new Set<string>();
-  for (const info of await client.allResources()) {
-    const groupKind = `${info.group}/${info.kind}`;
-    if (!info.namespaced || !info.verbs.includes("list") || seen.has(groupKind)) continue;
-    seen.add(groupKind);
-    const apiVersion = info.group === "" ? info.version : `${info.group}/${info.version}`;
+  for (const info of await client.listableResources()) {
+    if (!info.namespaced) continue;
     let items: LiveObject[];
     try {
-      items = (await client.listMetadata(info, namespace)).map(
-        (i) => ({ ...i, apiVersion, kind: info.kind }) as LiveObject,
-      );
+      items = (await client.listMetadata(info, namespace)) as LiveObject[];
     } catch (error) {
       if (error instanceof KubeApiError) continue; // an aggregated API that is down: its objects are not data we keep
       throw error;
@@ -483,6 +452,13 @@ async function whyKeepNamespace(
     }
   }
   return undefined;
+}
+
+/** Whether any object was refused, failed or not attempted. */
+function incomplete(results: readonly ObjectResult[]): boolean {
+  return results.some(
+    (r) => r.outcome !== "created" && r.outcome !== "configured" && r.outcome !== "unchanged",
+  );
 }
 
 function messageOf(error: unknown): string {

@@ -86,11 +86,8 @@ export async function diffPlatform(
   }
   for (const info of [...new Set(infos.values())]) {
     if (!info) continue;
-    const list = await client.call<{ items: LiveObject[] }>("GET", client.path(info), {
-      query: { labelSelector: managedSelector(platform) },
-    });
-    const apiVersion = info.group === "" ? info.version : `${info.group}/${info.version}`;
-    for (const item of list.body.items.map((i) => ({ ...i, apiVersion, kind: info.kind }))) {
+    const listed = (await client.listMetadata(info, undefined, managedSelector(platform))) as LiveObject[];
+    for (const item of listed) {
       const ref = refOf(item);
       // What apply would prune: this platform's own (the identity every rendered object carries), applied by tenantctl.
       if (

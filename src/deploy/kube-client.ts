@@ -20,8 +20,10 @@ export interface ResourceInfo {
 
 const METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
-/** One item of a metadata-only list. */
+/** One item of a metadata-only list, with the apiVersion and kind of the resource listed. */
 export interface KubeListedMetadata {
+  readonly apiVersion: string;
+  readonly kind: string;
   readonly metadata: {
     readonly name: string;
     readonly namespace?: string;
@@ -228,10 +230,16 @@ export class KubeClient {
     return found;
   }
 
-  /** Every resource discovery found (one entry per group, version and kind). */
-  async allResources(): Promise<ResourceInfo[]> {
+  /** Every resource that can be listed, one per group and kind (the first version discovery names). */
+  async listableResources(): Promise<ResourceInfo[]> {
     if (!this.discovery) this.discovery = await this.discover();
-    return [...this.discovery.values()];
+    const seen = new Set<string>();
+    return [...this.discovery.values()].filter((info) => {
+      const groupKind = `${info.group}/${info.kind}`;
+      if (!info.verbs.includes("list") || seen.has(groupKind)) return false;
+      seen.add(groupKind);
+      return true;
+    });
   }
 
   /**
@@ -244,17 +252,17 @@ export class KubeClient {
     labelSelector?: string,
   ): Promise<KubeListedMetadata[]> {
     const out: KubeListedMetadata[] = [];
+    const apiVersion = info.group === "" ? info.version : `${info.group}/${info.version}`;
     let next: string | undefined;
     do {
-      const response = await this.call<{ items?: KubeListedMetadata[]; metadata?: { continue?: string } }>(
-        "GET",
-        this.path(info, namespace),
-        {
-          accept: METADATA_LIST,
-          query: { limit: "500", labelSelector, ...(next === undefined ? {} : { continue: next }) },
-        },
-      );
-      for (const item of response.body.items ?? []) out.push(item);
+      const response = await this.call<{
+        items?: Omit<KubeListedMetadata, "apiVersion" | "kind">[];
+        metadata?: { continue?: string };
+      }>("GET", this.path(info, namespace), {
+        accept: METADATA_LIST,
+        query: { limit: "500", labelSelector, ...(next === undefined ? {} : { continue: next }) },
+      });
+      for (const item of response.body.items ?? []) out.push({ ...item, apiVersion, kind: info.kind });
       next = response.body.metadata?.continue || undefined;
     } while (next !== undefined);
     return out;

@@ -1,6 +1,6 @@
 import { LABEL, MANAGED_BY, OWNER_ANNOTATION, platformIdentity } from "../model/names.js";
 import type { Model } from "../model/resolve.js";
-import { FIELD_MANAGER, keyOf, type LiveObject, type ObjectRef } from "./objects.js";
+import { FIELD_MANAGER, type LiveObject, type ObjectRef } from "./objects.js";
 
 /**
  * Whose a live object is, for `apply`:
@@ -61,5 +61,3 @@ export function isSystemGenerated(live: LiveObject): boolean {
   if (live.kind === "ServiceAccount" && live.metadata.name === "default") return true;
   return live.kind === "Event";
 }
-
-export { keyOf };

@@ -1,26 +1,51 @@
 /**
- * Whether a text holds a URL with a password in it (`scheme://user:password@host`), found in
- * linear time: each `://` is looked at once and its authority scanned once, so a hostile
- * 100 MB value costs one pass, not the quadratic backtracking of a regular expression.
+ * URLs with a password in them (`scheme://user:password@host`), found in linear time: each
+ * `://` is looked at once and its authority scanned once, so a hostile 100 MB value costs one
+ * pass, not the quadratic backtracking of a regular expression.
  */
 const AUTHORITY_END = new Set(["/", "?", "#", " ", "\t", "\n", "\r", "\f", "\v"]);
 
-export function hasUrlCredentials(text: string): boolean {
+interface Authority {
+  /** Where it starts (just after `://`) and ends in the text. */
+  readonly start: number;
+  readonly end: number;
+  /** Whether a scheme character stands right before `://`. */
+  readonly hasScheme: boolean;
+  /** The `:` of `user:password@` inside the authority, -1 when there is none. */
+  readonly colon: number;
+  /** The `@` that ends the user information, -1 when there is none. */
+  readonly at: number;
+}
+
+/** Every `://…` authority of a text, in order, each scanned once. */
+function* authorities(text: string): Generator<Authority> {
   let from = 0;
   for (;;) {
-    const at = text.indexOf("://", from);
-    if (at < 0) return false;
-    let end = at + 3;
+    const marker = text.indexOf("://", from);
+    if (marker < 0) return;
+    const start = marker + 3;
+    let end = start;
     while (end < text.length && !AUTHORITY_END.has(text[end] as string)) end++;
-    const schemeEnds = at > 0 && /[a-z0-9+.-]/i.test(text[at - 1] as string);
-    if (schemeEnds) {
-      const authority = text.slice(at + 3, end);
-      const userinfo = authority.slice(0, Math.max(0, authority.indexOf("@")));
-      const colon = userinfo.indexOf(":");
-      if (colon > 0 && colon < userinfo.length - 1) return true;
-    }
-    from = end > at + 3 ? end : at + 3;
+    const authority = text.slice(start, end);
+    const at = authority.indexOf("@");
+    const colon = at < 0 ? -1 : authority.slice(0, at).indexOf(":");
+    yield {
+      start,
+      end,
+      hasScheme: marker > 0 && /[a-z0-9+.-]/i.test(text[marker - 1] as string),
+      colon,
+      at,
+    };
+    from = end;
   }
+}
+
+export function hasUrlCredentials(text: string): boolean {
+  for (const a of authorities(text)) {
+    // A user and a password, both non-empty, after a scheme.
+    if (a.hasScheme && a.colon > 0 && a.colon < a.at - 1) return true;
+  }
+  return false;
 }
 
 /** The text with the password of every URL replaced by `***` (for code frames and logs). */
@@ -28,17 +53,10 @@ export function redactUrlCredentials(text: string): string {
   if (!hasUrlCredentials(text)) return text;
   let out = "";
   let from = 0;
-  for (;;) {
-    const at = text.indexOf("://", from);
-    if (at < 0) return out + text.slice(from);
-    let end = at + 3;
-    while (end < text.length && !AUTHORITY_END.has(text[end] as string)) end++;
-    const authority = text.slice(at + 3, end);
-    const atSign = authority.indexOf("@");
-    const colon = authority.slice(0, Math.max(0, atSign)).indexOf(":");
-    out += text.slice(from, at + 3);
-    out += colon > 0 ? `${authority.slice(0, colon)}:***${authority.slice(atSign)}` : authority;
-    from = end;
-    if (end === at + 3) from = at + 3;
+  for (const a of authorities(text)) {
+    if (a.colon <= 0) continue;
+    out += `${text.slice(from, a.start + a.colon)}:***`;
+    from = a.start + a.at;
   }
+  return out + text.slice(from);
 }

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { cidrHasHostBits, IpSet } from "../lib/ip-set.js";
 import { QUANTITY_PATTERN } from "./quantity.js";
 
 /**
@@ -33,7 +34,8 @@ export const Cidr = z
   .refine(isCidr, {
     error: 'a CIDR block such as "10.50.0.0/16" or "fd00::/8" (no zone index such as %eth0)',
   })
-  .refine((text) => !isCidr(text) || hasNoHostBits(text), {
+  // 1.2.3.4/0 means 0.0.0.0/0 to AWS but reads as one host to a person: refuse rather than guess.
+  .refine((text) => !isCidr(text) || !cidrHasHostBits(text), {
     error: "a CIDR block whose address has no bits set past the prefix length (as in 10.50.0.0/16)",
   });
 
@@ -67,45 +69,9 @@ function isCidr(text: string): boolean {
   return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
-/** 1.2.3.4/0 means 0.0.0.0/0 to AWS but reads as one host to a person: refuse rather than guess. */
-function hasNoHostBits(text: string): boolean {
-  const { bits, prefix } = cidrBits(text);
-  return bits.slice(prefix).every((b) => b === 0);
-}
-
-/** The address of a CIDR as bits (32 or 128) and its prefix length. */
-export function cidrBits(text: string): { bits: number[]; prefix: number } {
-  const [address = "", prefixText = "0"] = text.split("/");
-  const bits: number[] = [];
-  if (isIP(address) === 4) {
-    for (const octet of address.split(".")) for (let i = 7; i >= 0; i--) bits.push((Number(octet) >> i) & 1);
-  } else {
-    const [head = "", tail = ""] = address.split("::");
-    // An embedded IPv4 tail (::ffff:1.2.3.4) is two 16-bit groups.
-    const groups = (part: string) =>
-      part === ""
-        ? []
-        : part.split(":").flatMap((g) => {
-            if (!g.includes(".")) return [g];
-            const [a = 0, b = 0, c = 0, d = 0] = g.split(".").map(Number);
-            return [((a << 8) | b).toString(16), ((c << 8) | d).toString(16)];
-          });
-    const h = groups(head);
-    const t = groups(tail);
-    const all = address.includes("::") ? [...h, ...Array(8 - h.length - t.length).fill("0"), ...t] : h;
-    for (const group of all) {
-      const value = Number.parseInt(group, 16);
-      for (let i = 15; i >= 0; i--) bits.push((value >> i) & 1);
-    }
-  }
-  return { bits, prefix: Number(prefixText) };
-}
-
-/** Whether CIDR `outer` contains every address of CIDR `inner` (same family). */
+/** Whether CIDR `outer` contains every address of CIDR `inner`. */
 export function cidrContains(outer: string, inner: string): boolean {
-  const a = cidrBits(outer);
-  const b = cidrBits(inner);
-  if (a.bits.length !== b.bits.length || a.prefix > b.prefix) return false;
-  for (let i = 0; i < a.prefix; i++) if (a.bits[i] !== b.bits[i]) return false;
-  return true;
+  const a = IpSet.fromCidr(outer);
+  const b = IpSet.fromCidr(inner);
+  return typeof a !== "string" && typeof b !== "string" && a.covers(b);
 }

@@ -1,11 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { LineCounter, parseAllDocuments } from "yaml";
-import { type Diagnostic, failure, isError, TenantctlError } from "../diagnostics/diagnostic.js";
+import {
+  type Diagnostic,
+  failure,
+  isError,
+  type SourceLocation,
+  TenantctlError,
+} from "../diagnostics/diagnostic.js";
 import { describeIssue, type Located } from "./issues.js";
-import { redactUrlCredentials } from "../lib/url-credentials.js";
 import { duplicateKeys } from "./duplicate-keys.js";
-import { checkExpansion, MAX_EXPANDED_NODES, MAX_NESTING } from "./expansion.js";
-import { Locator } from "./locate.js";
+import { checkExpansion, type ExpansionProblem, MAX_EXPANDED_NODES, MAX_NESTING } from "./expansion.js";
+import { Locator, SourceText } from "./locate.js";
 import { checkDerivedNames } from "../model/derived-names.js";
 import { checkRules } from "./rules.js";
 import { Platform } from "./schema.js";
@@ -25,12 +30,13 @@ export interface LoadedSpec {
 
 /** Parses and validates spec text; never throws for a problem of the spec itself. */
 export function validateSpecText(text: string, file: string): ValidationResult {
+  const start = { file, line: 1, column: 1 };
   if (text.length > MAX_SPEC_BYTES) {
-    return tooLarge(
-      file,
-      1,
-      1,
-      `${file} has ${text.length} characters; a platform spec may have at most ${MAX_SPEC_BYTES}`,
+    return refused(
+      tooLarge(
+        `${file} has ${text.length} characters; a platform spec may have at most ${MAX_SPEC_BYTES}`,
+        start,
+      ),
     );
   }
   const lineCounter = new LineCounter();
@@ -39,81 +45,65 @@ export function validateSpecText(text: string, file: string): ValidationResult {
     docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
   } catch (cause) {
     // The parser recurses per nesting level; thousands of levels exhaust the stack.
-    if (cause instanceof RangeError) return tooLarge(file, 1, 1, `${file} is nested too deeply to parse`);
+    if (cause instanceof RangeError) return refused(tooLarge(`${file} is nested too deeply to parse`, start));
     throw cause;
   }
-  const lines = text.split(/\r?\n/);
+  const source = new SourceText(file, text, lineCounter);
   const syntax: Diagnostic[] = [];
   const all = Array.isArray(docs) ? docs : [];
   for (const doc of all) {
     for (const error of doc.errors) {
-      const { line, col } = lineCounter.linePos(error.pos[0]);
-      // The parser recurses per nesting level and reports an exhausted stack as an error.
-      const tooDeep = error.message.includes("call stack");
-      syntax.push({
-        code: tooDeep ? "spec/too-large" : "spec/yaml-syntax",
-        severity: "error",
-        path: [],
-        message: tooDeep
-          ? `${file} nests too deeply to parse (at most ${MAX_NESTING} levels are allowed)`
-          : `invalid YAML: ${(error.message.split("\n")[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, "")}`,
-        hint: tooDeep
-          ? "flatten the document"
-          : "fix the YAML syntax at this position (indentation, quotes, a duplicate key)",
-        location: { file, line, column: col, lineText: redactUrlCredentials(lines[line - 1] ?? "") },
-      });
+      const at = source.at(error.pos[0]);
+      // The parser also reports an exhausted stack (deep nesting) as an error of the document.
+      syntax.push(
+        error.message.includes("call stack")
+          ? tooLarge(
+              `${file} nests too deeply to parse (at most ${MAX_NESTING} levels are allowed)`,
+              at,
+              "flatten the document",
+            )
+          : yamlSyntax(
+              `invalid YAML: ${(error.message.split("\n")[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, "")}`,
+              "fix the YAML syntax at this position (indentation, quotes, a duplicate key)",
+              at,
+            ),
+      );
     }
-  }
-  for (const doc of all) {
     for (const { key, offset } of duplicateKeys(doc)) {
-      const { line, col } = lineCounter.linePos(offset);
-      syntax.push({
-        code: "spec/yaml-syntax",
-        severity: "error",
-        path: [],
-        message: `invalid YAML: the key ${JSON.stringify(key)} appears twice in one mapping`,
-        hint: "remove one of the two keys (YAML readers disagree on which one wins)",
-        location: { file, line, column: col, lineText: redactUrlCredentials(lines[line - 1] ?? "") },
-      });
+      syntax.push(
+        yamlSyntax(
+          `invalid YAML: the key ${JSON.stringify(key)} appears twice in one mapping`,
+          "remove one of the two keys (YAML readers disagree on which one wins)",
+          source.at(offset),
+        ),
+      );
     }
   }
   if (syntax.length > 0) return { spec: undefined, diagnostics: sortByLocation(syntax) };
   const doc = all[0];
   if (doc === undefined || doc.contents === null) {
-    return {
-      spec: undefined,
-      diagnostics: [
-        {
-          code: "spec/empty",
-          severity: "error",
-          path: [],
-          message: `${file} holds no document`,
-          hint: "start from examples/platform.yaml",
-          location: { file, line: 1, column: 1 },
-        },
-      ],
-    };
+    return refused({
+      code: "spec/empty",
+      severity: "error",
+      path: [],
+      message: `${file} holds no document`,
+      hint: "start from examples/platform.yaml",
+      location: start,
+    });
   }
   if (all.length > 1) {
-    const extra = all[1];
-    const offset = extra?.range?.[0] ?? 0;
-    const { line, col } = lineCounter.linePos(offset);
-    return {
-      spec: undefined,
-      diagnostics: [
-        {
-          code: "spec/multiple-documents",
-          severity: "error",
-          path: [],
-          message: `${file} holds ${all.length} YAML documents; a platform spec is exactly one`,
-          hint: "remove the extra `---` documents",
-          location: { file, line, column: col },
-        },
-      ],
-    };
+    const { line, column } = source.at(all[1]?.range?.[0] ?? 0);
+    return refused({
+      code: "spec/multiple-documents",
+      severity: "error",
+      path: [],
+      message: `${file} holds ${all.length} YAML documents; a platform spec is exactly one`,
+      hint: "remove the extra `---` documents",
+      location: { file, line, column },
+    });
   }
 
-  const locator = new Locator(doc, lineCounter, file, text);
+  const locator = new Locator(doc, source);
   const place = (found: Located): Diagnostic => {
     const { key, ...diagnostic } = found;
     const parentPath = key === undefined ? found.path : found.path.slice(0, -1);
@@ -122,32 +112,7 @@ export function validateSpecText(text: string, file: string): ValidationResult {
   };
 
   const expansion = checkExpansion(doc);
-  if (expansion?.kind === "unresolved-alias") {
-    const location = locator.at(expansion.offset);
-    return {
-      spec: undefined,
-      diagnostics: [
-        {
-          code: "spec/yaml-syntax",
-          severity: "error",
-          path: [],
-          message: `invalid YAML: the alias *${expansion.alias} refers to no anchor &${expansion.alias} before it`,
-          hint: "define the anchor before the alias, or write the value out",
-          location,
-        },
-      ],
-    };
-  }
-  if (expansion !== undefined) {
-    const { line, column } = locator.at(expansion.offset);
-    const message = {
-      "too-large": `${file} expands to more than ${MAX_EXPANDED_NODES.toLocaleString("en")} YAML nodes through its aliases (the largest at this position)`,
-      "too-deep": `${file} nests deeper than ${MAX_NESTING} levels`,
-      "recursive-alias": `${file} has an alias that refers to a node containing itself`,
-      "unresolved-alias": "",
-    }[expansion.kind];
-    return tooLarge(file, line, column, message, locator.at(expansion.offset).lineText);
-  }
+  if (expansion !== undefined) return refused(expansionProblem(expansion, source));
   const parsed = Platform.safeParse(doc.toJS({ maxAliasCount: -1 }), { reportInput: true });
   if (!parsed.success) {
     const diagnostics = parsed.error.issues.flatMap((issue) => describeIssue(issue, Platform)).map(place);
@@ -183,26 +148,43 @@ export async function readSpecText(file: string): Promise<string> {
 /** Bounds of what a spec may cost to read: the file, and the document once aliases are expanded. */
 export const MAX_SPEC_BYTES = 32 * 1024 * 1024;
 
+function refused(diagnostic: Diagnostic): ValidationResult {
+  return { spec: undefined, diagnostics: [diagnostic] };
+}
+
+function yamlSyntax(message: string, hint: string, location: SourceLocation): Diagnostic {
+  return { code: "spec/yaml-syntax", severity: "error", path: [], message, hint, location };
+}
+
 function tooLarge(
-  file: string,
-  line: number,
-  column: number,
   message: string,
-  lineText?: string,
-): ValidationResult {
-  return {
-    spec: undefined,
-    diagnostics: [
-      {
-        code: "spec/too-large",
-        severity: "error",
-        path: [],
-        message,
-        hint: "write the values out instead of multiplying them with aliases, or split the platform",
-        location: { file, line, column, ...(lineText === undefined ? {} : { lineText }) },
-      },
-    ],
-  };
+  location: SourceLocation,
+  hint = "write the values out instead of multiplying them with aliases, or split the platform",
+): Diagnostic {
+  return { code: "spec/too-large", severity: "error", path: [], message, hint, location };
+}
+
+/** What checkExpansion found, worded at the position it found it. */
+function expansionProblem(problem: ExpansionProblem, source: SourceText): Diagnostic {
+  const at = source.at(problem.offset);
+  const file = source.file;
+  switch (problem.kind) {
+    case "unresolved-alias":
+      return yamlSyntax(
+        `invalid YAML: the alias *${problem.alias} refers to no anchor &${problem.alias} before it`,
+        "define the anchor before the alias, or write the value out",
+        at,
+      );
+    case "too-large":
+      return tooLarge(
+        `${file} expands to more than ${MAX_EXPANDED_NODES.toLocaleString("en")} YAML nodes through its aliases (the largest at this position)`,
+        at,
+      );
+    case "too-deep":
+      return tooLarge(`${file} nests deeper than ${MAX_NESTING} levels`, at);
+    case "recursive-alias":
+      return tooLarge(`${file} has an alias that refers to a node containing itself`, at);
+  }
 }
 
 function sortByLocation(diagnostics: Diagnostic[]): Diagnostic[] {

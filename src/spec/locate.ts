@@ -13,22 +13,38 @@ import type { PathSegment, SourceLocation } from "../diagnostics/diagnostic.js";
 import { redactUrlCredentials } from "../lib/url-credentials.js";
 
 /**
- * Finds where spec paths stand in the YAML source. Built once per document: the text is
- * split into lines once and each mapping's keys are indexed on first use, so placing 16,000
- * diagnostics costs one pass, not one pass each.
+ * Source positions of one text: split into lines once, so placing 16,000 diagnostics costs
+ * one pass, not one pass each.
+ */
+export class SourceText {
+  private readonly lines: string[];
+
+  constructor(
+    readonly file: string,
+    text: string,
+    readonly lineCounter: LineCounter,
+  ) {
+    this.lines = text.split(/\r?\n/);
+  }
+
+  /** The location of a source offset, with its line's text (credentials in URLs masked). */
+  at(offset: number): SourceLocation {
+    const { line, col } = this.lineCounter.linePos(offset);
+    return { file: this.file, line, column: col, lineText: redactUrlCredentials(this.lines[line - 1] ?? "") };
+  }
+}
+
+/**
+ * Finds where spec paths stand in the YAML document; each mapping's keys are indexed on first
+ * use, so a path costs its depth, not the size of the mappings on it.
  */
 export class Locator {
-  private readonly lines: string[];
   private readonly keyIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
 
   constructor(
     private readonly doc: Document,
-    private readonly lineCounter: LineCounter,
-    private readonly file: string,
-    text: string,
-  ) {
-    this.lines = text.split(/\r?\n/);
-  }
+    private readonly source: SourceText,
+  ) {}
 
   /**
    * `key` asks for the position of a mapping key (an unknown field) instead of its value. A
@@ -55,13 +71,7 @@ export class Locator {
         break;
       }
     }
-    return offset === undefined ? undefined : this.at(offset);
-  }
-
-  /** The location of a source offset, with its line's text (credentials in URLs masked). */
-  at(offset: number): SourceLocation {
-    const { line, col } = this.lineCounter.linePos(offset);
-    return { file: this.file, line, column: col, lineText: redactUrlCredentials(this.lines[line - 1] ?? "") };
+    return offset === undefined ? undefined : this.source.at(offset);
   }
 
   private pairOf(map: YAMLMap, key: string): Pair | undefined {

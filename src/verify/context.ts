@@ -1,6 +1,6 @@
 import { type Endpoint, namespacesOf, platformEndpoints, workloadEndpoints } from "./network/endpoints.js";
 import { type Connection, Reachability } from "./network/reachability.js";
-import { IpSet } from "./network/ip.js";
+import { ipSetOf } from "./network/address-egress.js";
 import { type PolicyProblem, parsePolicies } from "./network/policies.js";
 import type { SourcedObject, VerifyInput } from "./input.js";
 import { namespaceOwners, type Scope } from "./ownership.js";
@@ -27,12 +27,11 @@ export class VerifyContext {
     ];
     const { policies, problems } = parsePolicies(input.objects);
     this.policyProblems = problems;
-    const podAddresses = IpSet.fromCidr(input.model.cluster.podCidr ?? input.model.cluster.vpcCidr);
     this.reachability = new Reachability(
       endpoints,
       namespacesOf(input.objects, endpoints),
       policies,
-      typeof podAddresses === "string" ? IpSet.EMPTY : podAddresses,
+      ipSetOf([input.model.cluster.podCidr ?? input.model.cluster.vpcCidr]),
     );
     this.objectsByNamespace = groupBy(input.objects, ({ object }) =>
       object.kind === "Namespace" ? object.metadata.name : object.metadata.namespace,

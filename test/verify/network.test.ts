@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { atomicPieces, IpSet } from "../../src/verify/network/ip.js";
+import { atomicPieces, IpSet } from "../../src/lib/ip-set.js";
 import { ConnectionSet, resolvePorts } from "../../src/verify/network/ports.js";
 import { matches, parseSelector, type Selector } from "../../src/verify/network/selector.js";
 

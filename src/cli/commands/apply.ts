@@ -100,12 +100,7 @@ export function applyCommand(program: Command, io: Io): void {
         client.close();
       }
       io.out(formatReport(report));
-      if (
-        report.results.some(
-          (r) => r.outcome === "failed" || r.outcome === "not-attempted" || r.outcome === "refused",
-        )
-      )
-        io.setExitCode(EXIT.invalid);
+      if (report.incomplete) io.setExitCode(EXIT.invalid);
     });
 }
 

@@ -1,6 +1,6 @@
 import type { VerifyContext } from "../context.js";
 import type { Endpoint } from "./endpoints.js";
-import { IpSet } from "./ip.js";
+import { IpSet } from "../../lib/ip-set.js";
 import type { Policy, Rule } from "./policies.js";
 import { type ConnectionSet, resolvePorts } from "./ports.js";
 

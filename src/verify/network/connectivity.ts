@@ -1,5 +1,5 @@
 import type { Endpoint } from "./endpoints.js";
-import { atomicPieces, type Family, IpSet } from "./ip.js";
+import { atomicPieces, type Family, IpSet } from "../../lib/ip-set.js";
 import { ConnectionSet } from "./ports.js";
 import type { Reachability } from "./reachability.js";
 

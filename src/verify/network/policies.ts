@@ -1,5 +1,5 @@
 import type { SourcedObject } from "../input.js";
-import { IpSet } from "./ip.js";
+import { IpSet } from "../../lib/ip-set.js";
 import { PROTOCOLS, type Protocol, type RulePort } from "./ports.js";
 import { parseSelector, type Selector } from "./selector.js";
 

@@ -1,4 +1,4 @@
-import { intersectRanges, mergeRanges, type Range as RangeOf } from "./ranges.js";
+import { intersectRanges, mergeRanges, type Range as RangeOf } from "../../lib/ranges.js";
 
 /**
  * Sets of allowed connections (protocol × port ranges), as a NetworkPolicy rule's `ports`

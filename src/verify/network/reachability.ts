@@ -1,6 +1,6 @@
 import { groupBy } from "../../lib/group-by.js";
 import type { Endpoint, Namespace } from "./endpoints.js";
-import { IpSet } from "./ip.js";
+import { IpSet } from "../../lib/ip-set.js";
 import type { Direction, Peer, Policy, Rule } from "./policies.js";
 import { ALL_CONNECTIONS, type ConnectionSet, NO_CONNECTIONS, resolvePorts } from "./ports.js";
 import { matches, requiredPair, type Selector } from "./selector.js";

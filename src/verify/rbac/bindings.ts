@@ -1,8 +1,8 @@
 import type { TenantModel } from "../../model/resolve.js";
 import type { VerifyContext } from "../context.js";
 import type { SourcedObject } from "../input.js";
-import { scopeOf } from "../rules/scope.js";
-import { RoleIndex, listOf } from "./roles.js";
+import { list, scopeOf } from "../rules/scope.js";
+import { RoleIndex } from "./roles.js";
 import { type Subject, TenantIdentities } from "./subjects.js";
 
 export const BINDING_KINDS = ["RoleBinding", "ClusterRoleBinding"] as const;
@@ -38,7 +38,7 @@ export function rbacView(ctx: VerifyContext): RbacView {
     const tenants = new Set<TenantModel>();
     const scoped = scopeOf(ctx, source).tenant;
     if (scoped !== undefined) tenants.add(scoped);
-    for (const subject of listOf<Subject>(source.object.subjects)) {
+    for (const subject of list<Subject>(source.object.subjects)) {
       for (const t of identities.ownersOf(subject, namespace)) tenants.add(t);
     }
     if (tenants.size > 0) tenantBindings.push({ source, tenants: [...tenants] });

@@ -1,5 +1,6 @@
 import type { SourcedObject } from "../input.js";
 import { matches, parseSelector } from "../network/selector.js";
+import { list } from "../rules/scope.js";
 
 export interface PolicyRule {
   readonly apiGroups?: readonly string[];
@@ -40,26 +41,22 @@ export class RoleIndex {
 
   /** A role's own rules plus, for an aggregated ClusterRole, the rules of every role it aggregates. */
   effectiveRules(role: SourcedObject): { rules: PolicyRule[]; aggregated: string[] } {
-    const own = listOf<PolicyRule>(role.object.rules);
+    const own = list<PolicyRule>(role.object.rules);
     const aggregation = role.object.aggregationRule as { clusterRoleSelectors?: unknown } | undefined;
     if (role.object.kind !== "ClusterRole" || aggregation === undefined)
       return { rules: own, aggregated: [] };
     const rules = [...own];
     const aggregated = new Set<string>();
-    for (const raw of listOf<unknown>(aggregation.clusterRoleSelectors)) {
+    for (const raw of list<unknown>(aggregation.clusterRoleSelectors)) {
       const selector = parseSelector(raw);
       if (typeof selector === "string") continue;
       for (const [name, other] of this.clusterRoles) {
         const labels = (other.object.metadata.labels ?? {}) as Record<string, string>;
         if (other === role || aggregated.has(name) || !matches(selector, labels)) continue;
         aggregated.add(name);
-        rules.push(...listOf<PolicyRule>(other.object.rules));
+        rules.push(...list<PolicyRule>(other.object.rules));
       }
     }
     return { rules, aggregated: [...aggregated].sort() };
   }
-}
-
-export function listOf<T>(value: unknown): T[] {
-  return Array.isArray(value) ? (value as T[]) : [];
 }

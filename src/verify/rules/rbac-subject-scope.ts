@@ -1,7 +1,7 @@
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
 import { rbacView } from "../rbac/bindings.js";
-import { listOf } from "../rbac/roles.js";
+import { list } from "./scope.js";
 import { describeSubject, isBroadSystemSubject, type Subject } from "../rbac/subjects.js";
 
 /**
@@ -23,7 +23,7 @@ export const rbacSubjectScope: VerifyRule = {
       const where =
         kind === "ClusterRoleBinding" ? "cluster-wide" : `in namespace ${metadata.namespace ?? "(none)"}`;
       const name = `${kind} ${metadata.namespace === undefined ? "" : `${metadata.namespace}/`}${metadata.name}`;
-      for (const subject of listOf<Subject>(source.object.subjects)) {
+      for (const subject of list<Subject>(source.object.subjects)) {
         if (isBroadSystemSubject(subject, metadata.namespace)) {
           out.push(
             findingOf(this, {

@@ -19,20 +19,9 @@ export class IpSet {
 
   /** Parses a CIDR; returns a message when it is not one. Host bits are ignored, as the API does. */
   static fromCidr(cidr: string): IpSet | string {
-    const slash = cidr.indexOf("/");
-    if (slash < 0) return `"${cidr}" is not a CIDR (address/prefix)`;
-    const address = cidr.slice(0, slash);
-    const prefix = Number(cidr.slice(slash + 1));
-    const family: Family | undefined = isIPv4(address) ? "v4" : isIPv6(address) ? "v6" : undefined;
-    if (family === undefined) return `"${address}" in "${cidr}" is not an IP address`;
-    if (!Number.isInteger(prefix) || prefix < 0 || prefix > BITS[family]) {
-      return `the prefix of "${cidr}" must be 0..${BITS[family]}`;
-    }
-    const value = family === "v4" ? v4ToBigint(address) : v6ToBigint(address);
-    const hostBits = BigInt(BITS[family] - prefix);
-    const start = (value >> hostBits) << hostBits;
-    const end = start + (1n << hostBits) - 1n;
-    return new IpSet({ v4: [], v6: [], [family]: [[start, end]] });
+    const parsed = parseCidr(cidr);
+    if (typeof parsed === "string") return parsed;
+    return new IpSet({ v4: [], v6: [], [parsed.family]: [[parsed.start, parsed.end]] });
   }
 
   isEmpty(): boolean {
@@ -86,6 +75,28 @@ export class IpSet {
     const parse = family === "v4" ? v4ToBigint : v6ToBigint;
     return new IpSet({ v4: [], v6: [], [family]: [[parse(a), parse(b)]] });
   }
+}
+
+/** Whether a CIDR's address has bits set past its prefix (`1.2.3.4/0`); false when it is no CIDR. */
+export function cidrHasHostBits(cidr: string): boolean {
+  const parsed = parseCidr(cidr);
+  return typeof parsed !== "string" && parsed.value !== parsed.start;
+}
+
+function parseCidr(cidr: string): { family: Family; value: bigint; start: bigint; end: bigint } | string {
+  const slash = cidr.indexOf("/");
+  if (slash < 0) return `"${cidr}" is not a CIDR (address/prefix)`;
+  const address = cidr.slice(0, slash);
+  const prefix = Number(cidr.slice(slash + 1));
+  const family: Family | undefined = isIPv4(address) ? "v4" : isIPv6(address) ? "v6" : undefined;
+  if (family === undefined) return `"${address}" in "${cidr}" is not an IP address`;
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > BITS[family]) {
+    return `the prefix of "${cidr}" must be 0..${BITS[family]}`;
+  }
+  const value = family === "v4" ? v4ToBigint(address) : v6ToBigint(address);
+  const hostBits = BigInt(BITS[family] - prefix);
+  const start = (value >> hostBits) << hostBits;
+  return { family, value, start, end: start + (1n << hostBits) - 1n };
 }
 
 /**
