@@ -2,7 +2,7 @@ import { groupBy } from "../../lib/group-by.js";
 import type { Endpoint, Namespace } from "./endpoints.js";
 import { IpSet } from "../../lib/ip-set.js";
 import type { Direction, Peer, Policy, Rule } from "./policies.js";
-import { ALL_CONNECTIONS, type ConnectionSet, NO_CONNECTIONS, resolvePorts } from "./ports.js";
+import { ALL_CONNECTIONS, type ConnectionSet, hasNamedPorts, NO_CONNECTIONS, resolvePorts } from "./ports.js";
 import { matches, requiredPair, type Selector } from "./selector.js";
 
 /** Which policy rule (and peer) admits a connection: the "policy path" a finding shows. */
@@ -163,7 +163,8 @@ export class Reachability {
         if (rule.peers === undefined) return this.endpoints;
         for (const peer of rule.peers) {
           if (peer.kind === "pods") for (const e of this.peerEndpoints(policy.namespace, peer)) out.add(e);
-          else if (this.coversPods(peer)) return this.endpoints;
+          else if (this.coversPods(peer))
+            for (const e of this.reachableByPodAddress(endpoint, rule)) out.add(e);
         }
       }
     }
@@ -195,6 +196,64 @@ export class Reachability {
         ? [...this.namespaces.values()]
         : (this.namespaceIndex.get(`${pair[0]}=${pair[1]}`) ?? []);
     return pool.filter((ns) => matches(selector, ns.labels));
+  }
+
+  /**
+   * The pods a source may reach by sending to the pod address range under `rule`: those whose
+   * ingress is open, admits the pod range (or everything) on a port the rule allows, or admits
+   * the source by a pod peer. Without this index every pod would be a candidate of every such
+   * rule (1,000 tenants: 27 s instead of 1 s).
+   */
+  private reachableByPodAddress(source: Endpoint, rule: Rule): readonly Endpoint[] {
+    const index = (this.podRangeIndex ??= this.buildPodRangeIndex());
+    const ports = hasNamedPorts(rule.ports) ? ALL_CONNECTIONS : resolvePorts(rule.ports, undefined);
+    const out = [...index.open, ...(index.admittingPod.get(source) ?? [])];
+    for (const group of index.byPorts)
+      if (!group.ports.intersect(ports).isEmpty()) out.push(...group.endpoints);
+    return out;
+  }
+
+  private podRangeIndex:
+    | {
+        open: Endpoint[];
+        byPorts: { ports: ConnectionSet; endpoints: Endpoint[] }[];
+        admittingPod: Map<Endpoint, Endpoint[]>;
+      }
+    | undefined;
+
+  private buildPodRangeIndex() {
+    const open: Endpoint[] = [];
+    const byKey = new Map<string, { ports: ConnectionSet; endpoints: Endpoint[] }>();
+    const admittingPod = new Map<Endpoint, Endpoint[]>();
+    for (const destination of this.endpoints) {
+      const policies = this.policiesOf(destination, "ingress");
+      if (policies.length === 0) {
+        open.push(destination);
+        continue;
+      }
+      let ports = NO_CONNECTIONS;
+      for (const policy of policies) {
+        for (const rule of policy.ingress ?? []) {
+          const fromPodRange =
+            rule.peers === undefined || rule.peers.some((p) => p.kind === "addresses" && this.coversPods(p));
+          if (fromPodRange) ports = ports.union(resolvePorts(rule.ports, destination.ports));
+          for (const peer of rule.peers ?? []) {
+            if (peer.kind !== "pods") continue;
+            for (const source of this.peerEndpoints(policy.namespace, peer)) {
+              const list = admittingPod.get(source);
+              if (list === undefined) admittingPod.set(source, [destination]);
+              else list.push(destination);
+            }
+          }
+        }
+      }
+      if (ports.isEmpty()) continue;
+      const key = ports.toString();
+      const group = byKey.get(key) ?? { ports, endpoints: [] };
+      group.endpoints.push(destination);
+      byKey.set(key, group);
+    }
+    return { open, byPorts: [...byKey.values()], admittingPod };
   }
 
   /** Whether an ipBlock peer reaches into the pod address range (and so may match pods). */
