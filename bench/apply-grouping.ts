@@ -5,7 +5,7 @@ import { rankOf } from "../src/deploy/objects.js";
 import { groupBy } from "../src/lib/group-by.js";
 import { resolve } from "../src/model/resolve.js";
 import { renderModel } from "../src/render/render.js";
-import { validateSpecText } from "../src/spec/load.js";
+import { validateSpecText } from "../src/model/load-platform.js";
 import { generateSpec } from "./generate.js";
 
 const tenants = Number(process.argv[2] ?? 5000);

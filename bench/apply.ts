@@ -4,7 +4,7 @@ import { applyPlatform } from "../src/deploy/apply.js";
 import { KubeClient } from "../src/deploy/kube-client.js";
 import { resolve } from "../src/model/resolve.js";
 import { render } from "../src/render/render.js";
-import { validateSpecText } from "../src/spec/load.js";
+import { validateSpecText } from "../src/model/load-platform.js";
 import { installUpstreamCrds, startControlPlane } from "../test/support/control-plane.js";
 import { generateSpec } from "./generate.js";
 

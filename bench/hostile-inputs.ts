@@ -4,8 +4,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { hasUrlCredentials } from "../src/lib/url-credentials.js";
-import { emitYaml } from "../src/render/yaml-emitter.js";
-import { validateSpecText } from "../src/spec/load.js";
+import { emitYaml } from "../src/manifest/yaml-emitter.js";
+import { validateSpecText } from "../src/model/load-platform.js";
 
 const example = readFileSync(fileURLToPath(new URL("../examples/platform.yaml", import.meta.url)), "utf8");
 const which = process.argv[2] ?? "errors";

@@ -9,7 +9,7 @@ import autocannon from "autocannon";
 import { resolve } from "../src/model/resolve.js";
 import { StateDir } from "../src/runtime/local/state.js";
 import { readStatus, stopSupervisor, up } from "../src/runtime/local/up.js";
-import { validateSpecText } from "../src/spec/load.js";
+import { validateSpecText } from "../src/model/load-platform.js";
 import { N8nClient } from "../test/support/n8n-client.js";
 
 const tenants = Number(process.argv[2] ?? 1);

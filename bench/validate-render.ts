@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { render } from "../src/render/render.js";
-import { toYaml } from "../src/render/serialize.js";
+import { toYaml } from "../src/manifest/serialize.js";
 import { writeRendered } from "../src/render/write.js";
-import { validateSpecText } from "../src/spec/load.js";
+import { validateSpecText } from "../src/model/load-platform.js";
 import { generateSpec } from "./generate.js";
 
 const tenants = Number(process.argv[2] ?? 1000);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { resolve } from "../src/model/resolve.js";
 import { renderModel } from "../src/render/render.js";
 import { writeRendered } from "../src/render/write.js";
-import { validateSpecText } from "../src/spec/load.js";
+import { validateSpecText } from "../src/model/load-platform.js";
 import { verify } from "../src/verify/engine.js";
 import { loadVerifyInput } from "../src/verify/load.js";
 import { generateSpec } from "./generate.js";
@@ -26,7 +26,7 @@ await writeRendered(out, objects, spec);
 const t0 = performance.now();
 const memory = verify({ model, objects });
 const t1 = performance.now();
-const fromDisk = verify(await loadVerifyInput(out));
+const fromDisk = verify(await loadVerifyInput(out, { render: renderModel }));
 const t2 = performance.now();
 if (memory.stats.errors + fromDisk.stats.errors > 0) throw new Error("the generated platform has findings");
 

@@ -1,26 +1,23 @@
 import { forEachLimited } from "../lib/concurrency.js";
 import type { Model } from "../model/resolve.js";
-import type { RenderedObject } from "../render/render.js";
-import { WAVE } from "../render/waves.js";
+import type { RenderedObject } from "../manifest/rendered.js";
+import { WAVE } from "../manifest/waves.js";
 import { ensureGeneratedSecrets, generatedSecretRefs } from "./generated-secrets.js";
 import { groupBy } from "../lib/group-by.js";
 import { KubeApiError, type KubeClient, KubeUnreachableError, type ResourceInfo } from "./kube-client.js";
 import { adoptionMatcher, describeOwner, isSystemGenerated, ownershipOf } from "./ownership.js";
 import {
   appliedByTenantctl,
-  describeRef,
   FIELD_MANAGER,
   isDataBearing,
   isGitOpsObject,
-  keyOf,
   type LiveObject,
   managedSelector,
-  type ObjectRef,
   rankOf,
-  refOf,
   unchangedSinceApply,
   withAppliedHash,
 } from "./objects.js";
+import { describeRef, keyOf, type ObjectRef, refOf } from "../manifest/references.js";
 
 /**
  * `tenantctl apply`: server-side apply (field manager `tenantctl`, Strict field validation)

@@ -1,7 +1,7 @@
 import { OWNER_ANNOTATION } from "../model/names.js";
 import { lineDiff } from "../lib/line-diff.js";
-import type { RenderedObject } from "../render/render.js";
-import { toYaml } from "../render/serialize.js";
+import type { RenderedObject } from "../manifest/rendered.js";
+import { toYaml } from "../manifest/serialize.js";
 import { type KubeClient, KubeUnreachableError } from "./kube-client.js";
 import {
   APPLIED_HASH_ANNOTATION,
@@ -9,13 +9,11 @@ import {
   FIELD_MANAGER,
   isDataBearing,
   isGitOpsObject,
-  keyOf,
   type LiveObject,
   managedSelector,
-  type ObjectRef,
-  refOf,
   withAppliedHash,
 } from "./objects.js";
+import { keyOf, type ObjectRef, refOf } from "../manifest/references.js";
 
 /**
  * `tenantctl diff`: what an apply would change, object by object, computed by the API server

@@ -13,7 +13,7 @@ import { aclFileText } from "../model/redis-acl.js";
 import type { Model, TenantModel, ZoneModel } from "../model/resolve.js";
 import { databaseRole, redisAclUser, tenantSecrets } from "../model/secrets.js";
 import { KubeApiError, type KubeClient } from "./kube-client.js";
-import type { ObjectRef } from "./objects.js";
+import type { ObjectRef } from "../manifest/references.js";
 
 /**
  * Secrets of the `generated` provider, created by `apply` inside the cluster: random values,

@@ -1,71 +1,18 @@
 import { createHash } from "node:crypto";
-import { waveOf } from "../render/waves.js";
+import { waveOf } from "../manifest/waves.js";
 import { DATA_BEARING_ANNOTATION, LABEL, MANAGED_BY } from "../model/names.js";
-import type { KubernetesObject } from "../render/kubernetes/object.js";
-
-/** How tenantctl names an object it applies, and what it knows about it. */
-export interface ObjectRef {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly namespace: string | undefined;
-  readonly name: string;
-}
-
-export function refOf(object: {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-}): ObjectRef {
-  return {
-    apiVersion: object.apiVersion,
-    kind: object.kind,
-    namespace: object.metadata.namespace,
-    name: object.metadata.name,
-  };
-}
-
-/** Identity across API versions: group, kind, namespace, name. */
-export function keyOf(ref: ObjectRef): string {
-  const group = ref.apiVersion.includes("/") ? ref.apiVersion.slice(0, ref.apiVersion.indexOf("/")) : "";
-  return `${group}|${ref.kind}|${ref.namespace ?? ""}|${ref.name}`;
-}
-
-export function describeRef(ref: ObjectRef): string {
-  return `${ref.kind} ${ref.namespace === undefined ? "" : `${ref.namespace}/`}${ref.name}`;
-}
+import type { KubernetesObject } from "../manifest/object.js";
 
 /**
- * The order of application: definitions and namespaces first, then what isolates a tenant
- * (quota, policies, RBAC), then secrets and data services, then n8n. Within a rank objects
+ * The order of application: definitions first, then the sync wave every rendered object
+ * carries (the order Argo CD syncs in); an object without one goes last. Within a rank objects
  * are applied concurrently.
  */
-const RANK: Readonly<Record<string, number>> = {
-  CustomResourceDefinition: 0,
-  Namespace: 1,
-  ClusterRole: 2,
-  ClusterRoleBinding: 2,
-  ValidatingAdmissionPolicy: 2,
-  ValidatingAdmissionPolicyBinding: 3,
-  ClusterSecretStore: 2,
-  ResourceQuota: 3,
-  LimitRange: 3,
-  NetworkPolicy: 3,
-  Role: 3,
-  RoleBinding: 3,
-  ServiceAccount: 3,
-  ExternalSecret: 4,
-  Secret: 4,
-  Cluster: 5,
-  Database: 6,
-  ScheduledBackup: 6,
-};
-export const DEFAULT_RANK = 7;
-
-/** Definitions first, then the sync wave every rendered object carries, then the kind's rank. */
 export function rankOf(object: KubernetesObject): number {
   if (object.kind === "CustomResourceDefinition") return -1000;
-  return waveOf(object) ?? RANK[object.kind] ?? DEFAULT_RANK;
+  return waveOf(object) ?? UNWAVED_RANK;
 }
+const UNWAVED_RANK = 1000;
 
 /** Argo CD's own objects: applied only when asked, since they make Argo CD manage the platform too. */
 export function isGitOpsObject(object: KubernetesObject): boolean {

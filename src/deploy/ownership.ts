@@ -1,6 +1,7 @@
 import { LABEL, MANAGED_BY, OWNER_ANNOTATION, platformIdentity } from "../model/names.js";
 import type { Model } from "../model/resolve.js";
-import { FIELD_MANAGER, type LiveObject, type ObjectRef } from "./objects.js";
+import { FIELD_MANAGER, type LiveObject } from "./objects.js";
+import { type ObjectRef } from "../manifest/references.js";
 
 /**
  * Whose a live object is, for `apply`:

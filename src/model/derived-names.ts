@@ -1,6 +1,6 @@
 import type { PathSegment } from "../diagnostics/diagnostic.js";
-import type { Located } from "../spec/issues.js";
-import type { Platform } from "../spec/schema.js";
+import type { Located } from "../input/issues.js";
+import type { Platform } from "../input/schema.js";
 import {
   applicationSetName,
   baselineProject,

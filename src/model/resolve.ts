@@ -1,14 +1,13 @@
-import type { EffectiveSettings } from "../spec/defaults.js";
-import { effectiveSettings } from "../spec/effective.js";
-import { databaseInstances, type EffectiveQuota, effectiveQuota } from "../spec/footprint.js";
-import { tenantHostname } from "../spec/rules.js";
+import type { EffectiveSettings } from "./defaults.js";
+import { effectiveSettings, tenantHostname } from "./settings.js";
+import { databaseInstances, type EffectiveQuota, effectiveQuota } from "./footprint.js";
 import {
   ADDON_NAMES,
   ADDONS_OFF_BY_DEFAULT,
   type AddonName,
   type Platform,
   type SecretProvider,
-} from "../spec/schema.js";
+} from "../input/schema.js";
 import { backupBucket, platformKey, redisPrefix, sharedDataIdentifier, tenantNamespace } from "./names.js";
 
 /**

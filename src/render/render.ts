@@ -7,18 +7,12 @@ import {
   zoneDirectory,
 } from "../model/names.js";
 import { type Model, resolve } from "../model/resolve.js";
-import type { Platform } from "../spec/schema.js";
-import type { KubernetesObject } from "./kubernetes/object.js";
+import type { Platform } from "../input/schema.js";
+import type { KubernetesObject } from "../manifest/object.js";
+import type { RenderedObject } from "../manifest/rendered.js";
 import { renderCluster } from "./cluster/index.js";
 import { renderZoneData } from "./kubernetes/data/zone.js";
 import { renderTenant } from "./kubernetes/tenant.js";
-
-/** One rendered object and the file (relative to the output directory) it goes to. */
-export interface RenderedObject {
-  readonly file: string;
-  readonly tenant: string | undefined;
-  readonly object: KubernetesObject;
-}
 
 /** Renders a validated spec. Pure and deterministic: the same spec gives the same list. */
 export function render(spec: Platform): RenderedObject[] {

@@ -4,9 +4,10 @@ import { basename, dirname, join, resolve as resolvePath } from "node:path";
 import { failure } from "../diagnostics/diagnostic.js";
 import { forEachLimited } from "../lib/concurrency.js";
 import { groupBy } from "../lib/group-by.js";
-import type { Platform } from "../spec/schema.js";
-import type { RenderedObject } from "./render.js";
-import { toYaml } from "./serialize.js";
+import type { Platform } from "../input/schema.js";
+import { OWNER_MARKER, SPEC_COPY } from "../manifest/directory.js";
+import type { RenderedObject } from "../manifest/rendered.js";
+import { toYaml } from "../manifest/serialize.js";
 
 /**
  * Writes rendered objects into a directory that tenantctl owns. The whole tree is built
@@ -14,12 +15,6 @@ import { toYaml } from "./serialize.js";
  * half-written directory, and a removed tenant's files disappear with the old tree.
  * A non-empty directory without tenantctl's marker is refused: it may hold the user's work.
  */
-export const OWNER_MARKER = ".tenantctl-output";
-/**
- * The validated spec, as JSON, beside the manifests: `verify <dir>` judges the files against
- * the intent they were rendered from. No extension, so Argo CD's directory source skips it.
- */
-export const SPEC_COPY = ".tenantctl-spec";
 const MARKER_TEXT =
   "This directory is written by `tenantctl render` and replaced as a whole on every render.\nDo not edit files here; change platform.yaml instead.\n";
 

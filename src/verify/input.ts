@@ -1,5 +1,5 @@
 import type { Model } from "../model/resolve.js";
-import type { KubernetesObject } from "../render/kubernetes/object.js";
+import type { KubernetesObject } from "../manifest/object.js";
 
 /** A manifest and the file (relative to the rendered directory) it came from. */
 export interface SourcedObject {
@@ -41,8 +41,4 @@ export function refOf(source: SourcedObject): ObjectRef {
     ...(metadata.namespace === undefined ? {} : { namespace: metadata.namespace }),
     file: source.file,
   };
-}
-
-export function describeRef(ref: ObjectRef): string {
-  return `${ref.kind} ${ref.namespace === undefined ? "" : `${ref.namespace}/`}${ref.name}`;
 }

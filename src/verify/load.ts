@@ -1,21 +1,28 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { failure, TenantctlError } from "../diagnostics/diagnostic.js";
-import { resolve } from "../model/resolve.js";
-import { renderModel } from "../render/render.js";
-import { SPEC_COPY } from "../render/write.js";
-import { loadSpec } from "../spec/load.js";
-import { Platform } from "../spec/schema.js";
+import { Platform } from "../input/schema.js";
+import { SPEC_COPY } from "../manifest/directory.js";
+import type { RenderedObject } from "../manifest/rendered.js";
+import { loadPlatform } from "../model/load-platform.js";
+import { type Model, resolve } from "../model/resolve.js";
 import type { SourcedObject, VerifyInput } from "./input.js";
 import { readArgoCdDirectory } from "./source/argocd-directory.js";
 import { type Tenancy, tenancyInput } from "./tenancy.js";
 
 /**
- * What verify reads: a platform.yaml (rendered in memory), or a rendered directory (the
- * files as they are, e.g. in a pull request, read exactly as Argo CD reads them, judged
- * against the spec copy render left in it, or against `--spec`).
+ * What verify reads: a platform.yaml (rendered in memory by the renderer the caller passes:
+ * verify judges manifests and knows no renderer), or a rendered directory (the files as they
+ * are, e.g. in a pull request, read exactly as Argo CD reads them, judged against the spec
+ * copy render left in it, or against `--spec`).
  */
-export async function loadVerifyInput(target: string, specFile?: string): Promise<VerifyInput> {
+export async function loadVerifyInput(
+  target: string,
+  options: {
+    readonly spec?: string | undefined;
+    readonly render: (model: Model) => readonly RenderedObject[];
+  },
+): Promise<VerifyInput> {
   const info = await stat(target).catch((cause: NodeJS.ErrnoException) => {
     throw failure(
       "verify/input-missing",
@@ -25,10 +32,11 @@ export async function loadVerifyInput(target: string, specFile?: string): Promis
     );
   });
   if (!info.isDirectory()) {
-    const model = resolve((await loadSpec(target)).spec);
-    return { model, objects: renderModel(model).map(({ file, object }) => ({ file, object })) };
+    const { model } = await loadPlatform(target);
+    return { model, objects: options.render(model).map(({ file, object }) => ({ file, object })) };
   }
-  const spec = specFile === undefined ? await readSpecCopy(target) : (await loadSpec(specFile)).spec;
+  const spec =
+    options.spec === undefined ? await readSpecCopy(target) : (await loadPlatform(options.spec)).spec;
   const tree = await readArgoCdDirectory(target);
   return { model: resolve(spec), objects: tree.objects, unreadable: tree.unreadable };
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { SPEC_COPY } from "../../src/render/write.js";
+import { SPEC_COPY } from "../../src/manifest/directory.js";
 import { run } from "../support/cli.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));

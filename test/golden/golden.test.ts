@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatDiagnostics } from "../../src/diagnostics/format.js";
 import { render } from "../../src/render/render.js";
-import { toYaml } from "../../src/render/serialize.js";
-import { validateSpecText } from "../../src/spec/load.js";
+import { toYaml } from "../../src/manifest/serialize.js";
+import { validateSpecText } from "../../src/model/load-platform.js";
 import { exampleSpecText } from "../support/spec-text.js";
 import { readGolden, readTree, updating, writeTree } from "../support/golden.js";
 

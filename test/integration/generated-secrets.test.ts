@@ -4,7 +4,7 @@ import { applyPlatform } from "../../src/deploy/apply.js";
 import { KubeClient } from "../../src/deploy/kube-client.js";
 import { resolve } from "../../src/model/resolve.js";
 import { render } from "../../src/render/render.js";
-import { toYamlStream } from "../../src/render/serialize.js";
+import { toYamlStream } from "../../src/manifest/serialize.js";
 import { validSpec } from "../support/example.js";
 import { PLATFORMS } from "../support/platforms.js";
 

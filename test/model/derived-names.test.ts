@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { derivedNames, nameCollisions } from "../../src/model/derived-names.js";
 import { resolve } from "../../src/model/resolve.js";
 import { renderModel } from "../../src/render/render.js";
-import { validateSpecText } from "../../src/spec/load.js";
+import { validateSpecText } from "../../src/model/load-platform.js";
 
 const spec = (tenants: string[], zones = ["internal"], extra = "") =>
   [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BASELINE, LABEL, POD_SECURITY } from "../../src/model/names.js";
-import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
+import type { KubernetesObject } from "../../src/manifest/object.js";
 import { exampleModel, exampleObjects } from "../support/example.js";
 
 const objects = exampleObjects().filter((o) => o.tenant !== undefined);

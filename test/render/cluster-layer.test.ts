@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NODE_POOL } from "../../src/model/names.js";
-import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
+import type { KubernetesObject } from "../../src/manifest/object.js";
 import { podSpecOf } from "../../src/verify/workloads.js";
 import versions from "../../src/versions.json" with { type: "json" };
 import { platform } from "../support/platforms.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { N8N, SECRET } from "../../src/model/names.js";
-import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
+import type { KubernetesObject } from "../../src/manifest/object.js";
 import { restrictedViolations } from "../../src/verify/pod-security.js";
 import { podSpecOf } from "../../src/verify/workloads.js";
 import { validSpec } from "../support/example.js";

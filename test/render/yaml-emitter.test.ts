@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
-import { emitYaml } from "../../src/render/yaml-emitter.js";
+import { emitYaml } from "../../src/manifest/yaml-emitter.js";
 import { exampleObjects } from "../support/example.js";
 
 /** Reads YAML the way a YAML 1.1 reader (older tools, PyYAML, Go's yaml.v2) would. */

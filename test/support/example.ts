@@ -1,8 +1,9 @@
 import { formatDiagnostics } from "../../src/diagnostics/format.js";
 import { type Model, resolve } from "../../src/model/resolve.js";
-import { type RenderedObject, render } from "../../src/render/render.js";
-import { validateSpecText } from "../../src/spec/load.js";
-import type { Platform } from "../../src/spec/schema.js";
+import type { RenderedObject } from "../../src/manifest/rendered.js";
+import { render } from "../../src/render/render.js";
+import { validateSpecText } from "../../src/model/load-platform.js";
+import type { Platform } from "../../src/input/schema.js";
 import { exampleSpecText } from "./spec-text.js";
 
 /** A spec from text that must be valid (a test setup step, not a test). */

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import { parseAllDocuments } from "yaml";
-import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
+import type { KubernetesObject } from "../../src/manifest/object.js";
 
 type Validatable = { validate(): void };
 type ModelClass = new (data: unknown) => Validatable;

@@ -1,4 +1,4 @@
-import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
+import type { KubernetesObject } from "../../src/manifest/object.js";
 import type { SourcedObject } from "../../src/verify/input.js";
 
 /**

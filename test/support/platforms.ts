@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type Model, resolve } from "../../src/model/resolve.js";
-import { type RenderedObject, render } from "../../src/render/render.js";
+import type { RenderedObject } from "../../src/manifest/rendered.js";
+import { render } from "../../src/render/render.js";
 import { validSpec } from "./example.js";
 import { exampleSpecText } from "./spec-text.js";
 

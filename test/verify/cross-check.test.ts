@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { KubeClient } from "../../src/deploy/kube-client.js";
-import { toYaml } from "../../src/render/serialize.js";
+import { toYaml } from "../../src/manifest/serialize.js";
 import { writeRendered } from "../../src/render/write.js";
 import { canonicalConnectivity } from "../../src/verify/network/connectivity.js";
 import { platformEndpoints, workloadEndpoints } from "../../src/verify/network/endpoints.js";

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { resolve } from "../../src/model/resolve.js";
 import { renderModel } from "../../src/render/render.js";
-import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
+import type { KubernetesObject } from "../../src/manifest/object.js";
 import { verify } from "../../src/verify/engine.js";
 import type { SourcedObject } from "../../src/verify/input.js";
 import { parsePolicies } from "../../src/verify/network/policies.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { KubernetesObject } from "../../src/render/kubernetes/object.js";
+import type { KubernetesObject } from "../../src/manifest/object.js";
 import { verify } from "../../src/verify/engine.js";
 import type { SourcedObject } from "../../src/verify/input.js";
 import { platform } from "../support/platforms.js";

@@ -1,12 +1,10 @@
+import { loadForCommand } from "../load.js";
 import type { Command } from "commander";
 import type { ApplyReport, ObjectResult } from "../../deploy/apply.js";
-import { describeRef } from "../../deploy/objects.js";
+import { describeRef } from "../../manifest/references.js";
 import { adoptionMatcher } from "../../deploy/ownership.js";
 import { failure } from "../../diagnostics/diagnostic.js";
-import { formatDiagnostics } from "../../diagnostics/format.js";
-import { resolve } from "../../model/resolve.js";
 import { renderModel } from "../../render/render.js";
-import { loadSpec } from "../../spec/load.js";
 import { EXIT, type Io } from "../io.js";
 import { clientFrom, type KubeFlags, withKubeOptions } from "../kube-options.js";
 import { table } from "../table.js";
@@ -48,9 +46,7 @@ export function applyCommand(program: Command, io: Io): void {
           "name each object as it is reported, e.g. --adopt Namespace/tenant-foo ConfigMap/tenant-foo/settings",
         );
       }
-      const loaded = await loadSpec(file);
-      if (loaded.warnings.length > 0) io.err(`${formatDiagnostics(loaded.warnings)}\n`);
-      const model = resolve(loaded.spec);
+      const { model } = await loadForCommand(file, io);
       const objects = renderModel(model);
       const { applyPlatform } = await import("../../deploy/apply.js");
       const { KubeUnreachableError } = await import("../../deploy/kube-client.js");

@@ -1,9 +1,8 @@
+import { loadForCommand } from "../load.js";
 import type { Command } from "commander";
-import { describeRef } from "../../deploy/objects.js";
+import { describeRef } from "../../manifest/references.js";
 import { failure } from "../../diagnostics/diagnostic.js";
-import { resolve } from "../../model/resolve.js";
 import { renderModel } from "../../render/render.js";
-import { loadSpec } from "../../spec/load.js";
 import type { Io } from "../io.js";
 import { clientFrom, type KubeFlags, withKubeOptions } from "../kube-options.js";
 
@@ -21,8 +20,7 @@ export function diffCommand(program: Command, io: Io): void {
       "also compare Argo CD's objects (projects, application sets, add-on applications)",
     )
     .action(async (file: string, flags: KubeFlags & { withGitops?: boolean }) => {
-      const { spec } = await loadSpec(file);
-      const model = resolve(spec);
+      const { model } = await loadForCommand(file, io);
       const objects = renderModel(model);
       const { diffPlatform } = await import("../../deploy/diff.js");
       const { KubeUnreachableError } = await import("../../deploy/kube-client.js");

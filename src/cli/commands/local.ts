@@ -1,15 +1,13 @@
+import { loadForCommand } from "../load.js";
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { failure } from "../../diagnostics/diagnostic.js";
-import { formatDiagnostics } from "../../diagnostics/format.js";
-import { resolve } from "../../model/resolve.js";
 import { logFileName, type Plan, processName, type Status } from "../../runtime/local/plan.js";
 import { checkPrerequisites } from "../../runtime/local/prerequisites.js";
 import { StateDir } from "../../runtime/local/state.js";
 import { httpOk } from "../../runtime/local/supervisor.js";
 /** The local runtime (PostgreSQL driver and all), loaded only by the commands that run it. */
 const runtime = () => import("../../runtime/local/up.js");
-import { loadSpec } from "../../spec/load.js";
 import { EXIT, type Io } from "../io.js";
 import { table } from "../table.js";
 
@@ -27,9 +25,7 @@ export function localCommands(program: Command, io: Io): void {
     .option("--state-dir <dir>", "where data, secrets (0600) and logs live", DEFAULT_STATE_DIR)
     .option("--data-only", "start PostgreSQL and Redis only, no n8n")
     .action(async (file: string, flags: { tenants?: string; stateDir: string; dataOnly?: boolean }) => {
-      const loaded = await loadSpec(file);
-      if (loaded.warnings.length > 0) io.err(`${formatDiagnostics(loaded.warnings)}\n`);
-      const model = resolve(loaded.spec);
+      const { model } = await loadForCommand(file, io);
       const { up } = await runtime();
       const report = await up(model, {
         stateDir: flags.stateDir,
@@ -131,7 +127,7 @@ export function localCommands(program: Command, io: Io): void {
       const versions =
         file === undefined
           ? ["1.123.81"]
-          : resolve((await loadSpec(file)).spec).tenants.map((t) => t.settings.n8n.version);
+          : (await loadForCommand(file, io)).model.tenants.map((t) => t.settings.n8n.version);
       const checks = checkPrerequisites(versions);
       io.out(
         `${table(

@@ -1,10 +1,8 @@
+import { loadForCommand } from "../load.js";
 import type { Command } from "commander";
-import { formatDiagnostics } from "../../diagnostics/format.js";
-import { resolve } from "../../model/resolve.js";
 import { renderModel } from "../../render/render.js";
-import { toYamlStream } from "../../render/serialize.js";
+import { toYamlStream } from "../../manifest/serialize.js";
 import { writeRendered } from "../../render/write.js";
-import { loadSpec } from "../../spec/load.js";
 import type { Io } from "../io.js";
 import { table } from "../table.js";
 
@@ -20,9 +18,8 @@ export function renderCommand(program: Command, io: Io): void {
     )
     .action(async (file: string, options: { out: string }) => {
       const started = performance.now();
-      const loaded = await loadSpec(file);
-      if (loaded.warnings.length > 0) io.err(`${formatDiagnostics(loaded.warnings)}\n`);
-      const model = resolve(loaded.spec);
+      const loaded = await loadForCommand(file, io);
+      const { model } = loaded;
       const objects = renderModel(model);
       if (options.out === "-") {
         io.out(toYamlStream(objects));

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { platformJsonSchemaText } from "../../spec/json-schema.js";
+import { platformJsonSchemaText } from "../../input/json-schema.js";
 import type { Io } from "../io.js";
 
 export function schemaCommand(program: Command, io: Io): void {

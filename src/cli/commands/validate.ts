@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { failure, isError } from "../../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../../diagnostics/format.js";
-import { readSpecText, validateSpecText } from "../../spec/load.js";
+import { readSpecText } from "../../input/load.js";
+import { validateSpecText } from "../../model/load-platform.js";
 import { EXIT, type Io } from "../io.js";
 
 export function validateCommand(program: Command, io: Io): void {

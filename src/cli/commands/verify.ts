@@ -2,6 +2,7 @@ import { rename, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { failure } from "../../diagnostics/diagnostic.js";
 import { RULES, reportOf } from "../../verify/engine.js";
+import { renderModel } from "../../render/render.js";
 import { loadTenancyInput, loadVerifyInput } from "../../verify/load.js";
 import { parseTenancy, TENANCY_RULES } from "../../verify/tenancy.js";
 import { type Endpoint } from "../../verify/network/endpoints.js";
@@ -77,7 +78,7 @@ export function verifyCommand(program: Command, io: Io): void {
         const tenancy = options.tenancy === undefined ? undefined : parseTenancy(options.tenancy);
         const input =
           tenancy === undefined
-            ? await loadVerifyInput(target, options.spec)
+            ? await loadVerifyInput(target, { spec: options.spec, render: renderModel })
             : await loadTenancyInput(target, tenancy, options.podCidr);
         const context = new VerifyContext(input);
         const report = reportOf(context, tenancy === undefined ? RULES : TENANCY_RULES);

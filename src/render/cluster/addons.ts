@@ -1,8 +1,8 @@
 import { ARGOCD, LABEL, NODE_POOL, platformProject } from "../../model/names.js";
 import type { AddonModel, Model } from "../../model/resolve.js";
-import type { AddonName } from "../../spec/schema.js";
+import type { AddonName } from "../../input/schema.js";
 import { PINNED } from "../../versions.js";
-import type { KubernetesObject } from "../kubernetes/object.js";
+import type { KubernetesObject } from "../../manifest/object.js";
 import { clusterMeta } from "./meta.js";
 import { SYNC_POLICY } from "./argocd.js";
 

@@ -10,7 +10,7 @@ import {
   zoneSecretStorePrefix,
 } from "../../model/names.js";
 import type { Model, ZoneModel } from "../../model/resolve.js";
-import type { KubernetesObject } from "../kubernetes/object.js";
+import type { KubernetesObject } from "../../manifest/object.js";
 import { clusterMeta } from "./meta.js";
 
 /**

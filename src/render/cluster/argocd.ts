@@ -14,7 +14,7 @@ import {
   zoneDataNamespace,
 } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
-import type { KubernetesObject } from "../kubernetes/object.js";
+import type { KubernetesObject } from "../../manifest/object.js";
 import { PINNED } from "../../versions.js";
 import { clusterMeta } from "./meta.js";
 

@@ -1,6 +1,6 @@
 import type { Model } from "../../model/resolve.js";
-import type { KubernetesObject } from "../kubernetes/object.js";
-import { inWave, WAVE } from "../waves.js";
+import type { KubernetesObject } from "../../manifest/object.js";
+import { inWave, WAVE } from "../../manifest/waves.js";
 import { renderAddons } from "./addons.js";
 import { renderAdmissionPolicies } from "./admission.js";
 import {

@@ -1,5 +1,6 @@
 import type { Model } from "../../model/resolve.js";
-import { managedLabels, type ObjectMeta } from "../kubernetes/object.js";
+import type { ObjectMeta } from "../../manifest/object.js";
+import { managedLabels } from "../kubernetes/metadata.js";
 
 /** Metadata of a cluster-layer object: owned by the platform, no tenant. */
 export function clusterMeta(

@@ -1,6 +1,6 @@
 import { LABEL, roleArn, zoneSecretStore, zoneSecretsRole } from "../../model/names.js";
 import type { Model } from "../../model/resolve.js";
-import type { KubernetesObject } from "../kubernetes/object.js";
+import type { KubernetesObject } from "../../manifest/object.js";
 import { clusterMeta } from "./meta.js";
 
 /**

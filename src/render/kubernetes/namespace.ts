@@ -1,7 +1,8 @@
 import { NAMESPACE_DATABASE_POOL_LABEL, NAMESPACE_POOL_LABEL, POD_SECURITY } from "../../model/names.js";
 import { poolFor } from "../../model/scheduling.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
-import { type KubernetesObject, tenantLabels } from "./object.js";
+import type { KubernetesObject } from "../../manifest/object.js";
+import { tenantLabels } from "./metadata.js";
 
 /**
  * The tenant's namespace: labelled with tenant and zone (what every NetworkPolicy and

@@ -1,5 +1,5 @@
 import { BASELINE, KUBE_DNS, LABEL } from "../../model/names.js";
-import type { KubernetesObject, ObjectMeta } from "./object.js";
+import type { KubernetesObject, ObjectMeta } from "../../manifest/object.js";
 
 /**
  * The network baseline of a namespace (a tenant's, a zone's): nothing in or out, for every pod, except DNS lookups

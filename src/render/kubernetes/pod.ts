@@ -1,4 +1,4 @@
-import type { EffectiveResources } from "../../spec/defaults.js";
+import type { EffectiveResources } from "../../model/defaults.js";
 import type { EnvVar } from "../../n8n/env.js";
 import type { Placement } from "../../model/scheduling.js";
 

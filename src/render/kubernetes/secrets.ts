@@ -1,7 +1,8 @@
 import { KEEP_DATA_ANNOTATIONS, zoneSecretStore } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { type TenantSecret, tenantSecrets } from "../../model/secrets.js";
-import { type KubernetesObject, tenantMeta } from "./object.js";
+import type { KubernetesObject } from "../../manifest/object.js";
+import { tenantMeta } from "./metadata.js";
 
 /**
  * Secrets come from AWS Secrets Manager through the zone's ClusterSecretStore, one

@@ -11,7 +11,8 @@ import {
 import type { Model, TenantModel, ZoneModel } from "../../model/resolve.js";
 import { publicInternet } from "./cidr.js";
 
-import { type KubernetesObject, type ObjectMeta, tenantMeta } from "./object.js";
+import type { KubernetesObject, ObjectMeta } from "../../manifest/object.js";
+import { tenantMeta } from "./metadata.js";
 
 /**
  * The allowances of a tenant's stack on top of its default deny, each a named policy:

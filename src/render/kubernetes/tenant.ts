@@ -1,5 +1,5 @@
 import type { Model, TenantModel } from "../../model/resolve.js";
-import { inWave, WAVE } from "../waves.js";
+import { inWave, WAVE } from "../../manifest/waves.js";
 import { renderPostgresCluster, renderScheduledBackup } from "./data/postgres.js";
 import { renderRedis } from "./data/redis.js";
 import { renderNamespace } from "./namespace.js";
@@ -18,7 +18,8 @@ import {
   renderN8nService,
   renderServiceAccount,
 } from "./n8n/workloads.js";
-import { type KubernetesObject, tenantMeta } from "./object.js";
+import type { KubernetesObject } from "../../manifest/object.js";
+import { tenantMeta } from "./metadata.js";
 import { renderLimitRange, renderResourceQuota } from "./quota.js";
 import { renderTenantRbac } from "./rbac.js";
 import { renderExternalSecrets } from "./secrets.js";

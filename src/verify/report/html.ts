@@ -1,6 +1,6 @@
 import type { ReachabilityMatrix, VerifyReport } from "../engine.js";
 import type { Finding } from "../finding.js";
-import { describeRef } from "../input.js";
+import { describeRef } from "../../manifest/references.js";
 
 /** Above this many tenants the heat map shows zones instead of tenants (a 5,000² grid helps nobody). */
 const MAX_TENANT_GRID = 150;

@@ -1,6 +1,6 @@
 import type { VerifyReport } from "../engine.js";
 import type { Finding } from "../finding.js";
-import { describeRef } from "../input.js";
+import { describeRef } from "../../manifest/references.js";
 
 /** The terminal summary: what was analysed, every finding explained, the verdict last. */
 export function formatText(report: VerifyReport, elapsedMs: number): string {

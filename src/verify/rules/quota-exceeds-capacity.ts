@@ -1,4 +1,4 @@
-import { formatMillicores, millicores } from "../../spec/quantity.js";
+import { formatMillicores, millicores } from "../../input/quantity.js";
 import { findingOf, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
 

@@ -1,4 +1,4 @@
-import type { KubernetesObject } from "../../render/kubernetes/object.js";
+import type { KubernetesObject } from "../../manifest/object.js";
 import { notAString } from "../network/selector.js";
 
 /**

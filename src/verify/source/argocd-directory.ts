@@ -2,7 +2,7 @@ import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { LineCounter, parseAllDocuments } from "yaml";
 import { forEachLimited } from "../../lib/concurrency.js";
-import type { KubernetesObject } from "../../render/kubernetes/object.js";
+import type { KubernetesObject } from "../../manifest/object.js";
 import type { SourcedObject, UnreadableManifest } from "../input.js";
 import { apiServerRefusal } from "./api-server-refusals.js";
 import { loadKubernetesYaml, UnsupportedYamlValue } from "./kubernetes-yaml.js";

@@ -2,7 +2,8 @@ import { DATA, KEEP_DATA_ANNOTATIONS, SECRET } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
 import { PINNED } from "../../../versions.js";
-import { type KubernetesObject, tenantIdentityLabels, tenantMeta } from "../object.js";
+import type { KubernetesObject } from "../../../manifest/object.js";
+import { tenantIdentityLabels, tenantMeta } from "../metadata.js";
 import { containerResources } from "../pod.js";
 
 /**

@@ -2,7 +2,8 @@ import { DATA, LABEL, REDIS_LABELS, SECRET } from "../../../model/names.js";
 import type { TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
 import { PINNED } from "../../../versions.js";
-import { type KubernetesObject, tenantLabels, tenantMeta } from "../object.js";
+import type { KubernetesObject } from "../../../manifest/object.js";
+import { tenantLabels, tenantMeta } from "../metadata.js";
 import {
   containerResources,
   emptyDir,

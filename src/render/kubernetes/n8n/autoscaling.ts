@@ -1,6 +1,7 @@
 import { N8N, SECRET } from "../../../model/names.js";
 import type { TenantModel } from "../../../model/resolve.js";
-import { type KubernetesObject, tenantMeta } from "../object.js";
+import type { KubernetesObject } from "../../../manifest/object.js";
+import { tenantMeta } from "../metadata.js";
 import { kubernetesConnections } from "./connections.js";
 
 /**

@@ -1,6 +1,7 @@
 import { DATA, LABEL, N8N } from "../../../model/names.js";
 import type { TenantModel } from "../../../model/resolve.js";
-import { type KubernetesObject, tenantMeta } from "../object.js";
+import type { KubernetesObject } from "../../../manifest/object.js";
+import { tenantMeta } from "../metadata.js";
 import { n8nLabels } from "./workloads.js";
 
 /**

@@ -2,9 +2,10 @@ import { LABEL, N8N, type N8nRole, SECRET } from "../../../model/names.js";
 import type { TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
 import { buildN8nEnv, buildRunnerEnv, n8nArgs, type N8nEnvInput } from "../../../n8n/env.js";
-import { RUNNER_RESOURCES } from "../../../spec/defaults.js";
+import { RUNNER_RESOURCES } from "../../../model/defaults.js";
 import { PINNED } from "../../../versions.js";
-import { type KubernetesObject, tenantLabels, tenantMeta } from "../object.js";
+import type { KubernetesObject } from "../../../manifest/object.js";
+import { tenantLabels, tenantMeta } from "../metadata.js";
 import {
   containerResources,
   emptyDir,

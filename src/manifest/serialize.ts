@@ -1,5 +1,5 @@
-import type { KubernetesObject } from "./kubernetes/object.js";
-import type { RenderedObject } from "./render.js";
+import type { KubernetesObject } from "./object.js";
+import type { RenderedObject } from "./rendered.js";
 import { emitYaml } from "./yaml-emitter.js";
 
 /**

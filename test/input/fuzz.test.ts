@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { resolve } from "../../src/model/resolve.js";
 import { renderModel } from "../../src/render/render.js";
-import { validateSpecText } from "../../src/spec/load.js";
+import { validateSpecText } from "../../src/model/load-platform.js";
 import { verify } from "../../src/verify/engine.js";
 import { fuzzedSpec } from "../support/spec-fuzzer.js";
 

@@ -1,4 +1,4 @@
-import { bytes, formatBytes, formatMillicores, millicores } from "./quantity.js";
+import { bytes, formatBytes, formatMillicores, millicores } from "../input/quantity.js";
 import { type EffectiveResources, type EffectiveSettings, RUNNER_RESOURCES } from "./defaults.js";
 
 /**

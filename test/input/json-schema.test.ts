@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { platformJsonSchemaText } from "../../src/spec/json-schema.js";
+import { platformJsonSchemaText } from "../../src/input/json-schema.js";
 import { exampleSpecText } from "../support/spec-text.js";
 
 describe("schema/platform.schema.json", () => {

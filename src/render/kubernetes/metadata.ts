@@ -1,19 +1,6 @@
 import { LABEL, MANAGED_BY } from "../../model/names.js";
 import type { TenantModel, ZoneModel } from "../../model/resolve.js";
-
-/** A Kubernetes object as rendered: plain data, serialisable as YAML. */
-export interface KubernetesObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: ObjectMeta;
-  readonly [field: string]: unknown;
-}
-export interface ObjectMeta {
-  readonly name: string;
-  readonly namespace?: string;
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly annotations?: Readonly<Record<string, string>>;
-}
+import type { ObjectMeta } from "../../manifest/object.js";
 
 /** Metadata of an object of a zone's shared services (no tenant label: it serves several). */
 export function zoneMeta(

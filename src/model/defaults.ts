@@ -1,5 +1,5 @@
 import { PINNED } from "../versions.js";
-import type { DatabaseIsolation, RedisIsolation, Tier } from "./schema.js";
+import type { DatabaseIsolation, RedisIsolation, Tier } from "../input/schema.js";
 
 /**
  * What a tenant gets for every setting that neither the tenant nor `defaults:` sets.

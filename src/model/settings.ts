@@ -1,6 +1,6 @@
 import type { PathSegment } from "../diagnostics/diagnostic.js";
 import { BUILTIN_SETTINGS, type EffectiveSettings } from "./defaults.js";
-import type { Platform } from "./schema.js";
+import type { Platform } from "../input/schema.js";
 
 /** Keys of a tenant entry that say who it is rather than how it runs. */
 const IDENTITY_KEYS = new Set(["name", "zone", "hostname"]);
@@ -44,4 +44,10 @@ function merge(base: unknown, override: unknown): unknown {
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The tenant's hostname: its own, else `<tenant>.<cluster domain>`. */
+export function tenantHostname(spec: Platform, tenantIndex: number): string {
+  const tenant = spec.tenants[tenantIndex];
+  return tenant?.hostname ?? `${tenant?.name ?? ""}.${spec.cluster.domain}`;
 }

@@ -1,13 +1,13 @@
 import type { PathSegment, Severity } from "../diagnostics/diagnostic.js";
 import { oneOf, quote } from "../diagnostics/path.js";
 import type { EffectiveSettings } from "./defaults.js";
-import { effectiveSettings, sourceOf } from "./effective.js";
+import { effectiveSettings, sourceOf, tenantHostname } from "./settings.js";
 import { type Amounts, effectiveQuota, footprint } from "./footprint.js";
-import type { Located } from "./issues.js";
-import { bytes, formatBytes, formatMillicores, millicores } from "./quantity.js";
-import type { Platform } from "./schema.js";
+import type { Located } from "../input/issues.js";
+import { bytes, formatBytes, formatMillicores, millicores } from "../input/quantity.js";
+import type { Platform } from "../input/schema.js";
 import { hasUrlCredentials } from "../lib/url-credentials.js";
-import { cidrContains } from "./formats.js";
+import { cidrContains } from "../input/formats.js";
 import { compareVersions, N8N_PREFIXED_PUBSUB_SINCE } from "../versions.js";
 
 /**
@@ -93,11 +93,6 @@ function checkZones(spec: Platform, out: Located[]): void {
       );
     }
   }
-}
-
-export function tenantHostname(spec: Platform, tenantIndex: number): string {
-  const tenant = spec.tenants[tenantIndex];
-  return tenant?.hostname ?? `${tenant?.name ?? ""}.${spec.cluster.domain}`;
 }
 
 function checkHostnames(spec: Platform, out: Located[]): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatMillicores, parseQuantity } from "../../src/spec/quantity.js";
+import { formatBytes, formatMillicores, parseQuantity } from "../../src/input/quantity.js";
 
 describe("quantities", () => {
   it("reads decimal and binary suffixes and millicores", () => {

@@ -1,4 +1,4 @@
-import type { KubernetesObject } from "./kubernetes/object.js";
+import type { KubernetesObject } from "./object.js";
 
 /**
  * Sync waves (Argo CD's `argocd.argoproj.io/sync-wave`): add-ons and admission first, then the

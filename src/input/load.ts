@@ -1,35 +1,28 @@
 import { readFile } from "node:fs/promises";
 import { LineCounter, parseAllDocuments } from "yaml";
-import {
-  type Diagnostic,
-  failure,
-  isError,
-  type SourceLocation,
-  TenantctlError,
-} from "../diagnostics/diagnostic.js";
+import { type Diagnostic, failure, type SourceLocation } from "../diagnostics/diagnostic.js";
 import { describeIssue, type Located } from "./issues.js";
 import { duplicateKeys } from "./duplicate-keys.js";
 import { checkExpansion, type ExpansionProblem, MAX_EXPANDED_NODES, MAX_NESTING } from "./expansion.js";
 import { Locator, SourceText } from "./locate.js";
-import { checkDerivedNames } from "../model/derived-names.js";
-import { checkRules } from "./rules.js";
 import { Platform } from "./schema.js";
 
-export interface ValidationResult {
-  /** The parsed spec, when it has no error (warnings may remain). */
+/**
+ * Reading platform.yaml: YAML syntax, size bounds and the schema, each problem with its
+ * line:column. Nothing here decides anything; the rules that need effective settings run in
+ * the model (src/model/load-platform.ts), placed on the same lines by `place`.
+ */
+export interface ParsedSpec {
+  /** The spec, when YAML and schema accept it. */
   readonly spec: Platform | undefined;
-  /** Every problem found, errors and warnings, each with its line:column. */
+  /** Every problem found so far, sorted by position. */
   readonly diagnostics: readonly Diagnostic[];
+  /** Gives a problem found later (by a path into the spec) its line:column in this text. */
+  readonly place: (found: Located) => Diagnostic;
 }
 
-export interface LoadedSpec {
-  readonly spec: Platform;
-  readonly file: string;
-  readonly warnings: readonly Diagnostic[];
-}
-
-/** Parses and validates spec text; never throws for a problem of the spec itself. */
-export function validateSpecText(text: string, file: string): ValidationResult {
+/** Parses spec text and checks it against the schema; never throws for a problem of the spec itself. */
+export function parseSpecText(text: string, file: string): ParsedSpec {
   const start = { file, line: 1, column: 1 };
   if (text.length > MAX_SPEC_BYTES) {
     return refused(
@@ -79,7 +72,7 @@ export function validateSpecText(text: string, file: string): ValidationResult {
       );
     }
   }
-  if (syntax.length > 0) return { spec: undefined, diagnostics: sortByLocation(syntax) };
+  if (syntax.length > 0) return { spec: undefined, diagnostics: sortByLocation(syntax), place: unplaced };
   const doc = all[0];
   if (doc === undefined || doc.contents === null) {
     return refused({
@@ -116,19 +109,9 @@ export function validateSpecText(text: string, file: string): ValidationResult {
   const parsed = Platform.safeParse(doc.toJS({ maxAliasCount: -1 }), { reportInput: true });
   if (!parsed.success) {
     const diagnostics = parsed.error.issues.flatMap((issue) => describeIssue(issue, Platform)).map(place);
-    return { spec: undefined, diagnostics: sortByLocation(diagnostics) };
+    return { spec: undefined, diagnostics: sortByLocation(diagnostics), place };
   }
-  const diagnostics = sortByLocation(
-    [...checkRules(parsed.data), ...checkDerivedNames(parsed.data)].map(place),
-  );
-  return { spec: diagnostics.some(isError) ? undefined : parsed.data, diagnostics };
-}
-
-/** Reads and validates a spec file; throws a TenantctlError carrying every error found. */
-export async function loadSpec(file: string): Promise<LoadedSpec> {
-  const result = validateSpecText(await readSpecText(file), file);
-  if (result.spec === undefined) throw new TenantctlError(result.diagnostics);
-  return { spec: result.spec, file, warnings: result.diagnostics };
+  return { spec: parsed.data, diagnostics: [], place };
 }
 
 export async function readSpecText(file: string): Promise<string> {
@@ -148,8 +131,14 @@ export async function readSpecText(file: string): Promise<string> {
 /** Bounds of what a spec may cost to read: the file, and the document once aliases are expanded. */
 export const MAX_SPEC_BYTES = 32 * 1024 * 1024;
 
-function refused(diagnostic: Diagnostic): ValidationResult {
-  return { spec: undefined, diagnostics: [diagnostic] };
+/** A problem that stops reading before any path into the spec exists: later problems have nowhere to go. */
+function refused(diagnostic: Diagnostic): ParsedSpec {
+  return { spec: undefined, diagnostics: [diagnostic], place: unplaced };
+}
+
+function unplaced(found: Located): Diagnostic {
+  const { code, severity, path, message, hint } = found;
+  return { code, severity, path, message, hint };
 }
 
 function yamlSyntax(message: string, hint: string, location: SourceLocation): Diagnostic {
@@ -187,7 +176,7 @@ function expansionProblem(problem: ExpansionProblem, source: SourceText): Diagno
   }
 }
 
-function sortByLocation(diagnostics: Diagnostic[]): Diagnostic[] {
+export function sortByLocation(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics
     .map((d, i) => ({ d, i }))
     .sort(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Diagnostic, isError } from "../../src/diagnostics/diagnostic.js";
-import { validateSpecText } from "../../src/spec/load.js";
+import { validateSpecText } from "../../src/model/load-platform.js";
 import { exampleSpecText, exampleWith } from "../support/spec-text.js";
 
 const check = (text: string): readonly Diagnostic[] => validateSpecText(text, "platform.yaml").diagnostics;
