@@ -73,6 +73,14 @@ ensure_yaml_oracle() {
   export TENANTCTL_YAML_ORACLE
 }
 
+# Argo CD's ApplicationSet templating (text/template with Sprig) as a tiny Go command: the
+# generated applications' names are rendered as Argo CD renders them.
+ensure_appset_template() {
+  step "appset-template (Argo CD's ApplicationSet templating) for the application sets' test"
+  TENANTCTL_APPSET_TEMPLATE="$(bash scripts/appset-template/build.sh)"
+  export TENANTCTL_APPSET_TEMPLATE
+}
+
 # Chromium (Debian) for the test that opens verify's HTML report as a person would.
 ensure_chromium() {
   if ! command -v chromium >/dev/null 2>&1; then

@@ -127,7 +127,7 @@ export function generatedSecretRefs(model: Model): { ref: ObjectRef; tenant: str
 /** The shared Redis's ACL file: default user off; each tenant confined to its prefix; SHA-256 of passwords only. */
 export function aclFile(tenants: readonly TenantModel[], password: (t: TenantModel) => string): string {
   return aclFileText(
-    tenants.map((t) => ({ user: redisAclUser(t.name), prefix: t.redisPrefix, password: password(t) })),
+    tenants.map((t) => ({ user: redisAclUser(t), prefix: t.redisPrefix, password: password(t) })),
   );
 }
 

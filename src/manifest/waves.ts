@@ -3,7 +3,7 @@ import type { KubernetesObject } from "./object.js";
 /**
  * Sync waves (Argo CD's `argocd.argoproj.io/sync-wave`): add-ons and admission first, then the
  * cluster's pools and stores, the projects and application sets; in a tenant: namespace, then
- * what isolates it, then secrets and data services, n8n last. `tenantctl apply` orders by the
+ * what isolates it, then secrets and data services, the product's workloads, their scaling last. `tenantctl apply` orders by the
  * same waves, so both paths create things in the same order.
  */
 export const WAVE = {
@@ -16,7 +16,7 @@ export const WAVE = {
   isolation: -9,
   secrets: -5,
   data: 0,
-  n8n: 5,
+  app: 5,
   scaling: 10,
 } as const;
 export type Wave = (typeof WAVE)[keyof typeof WAVE];

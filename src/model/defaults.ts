@@ -59,7 +59,12 @@ export interface EffectiveSettings {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-const res = (cpu: string, memory: string, limitCpu: string, limitMemory: string): EffectiveResources => ({
+export const res = (
+  cpu: string,
+  memory: string,
+  limitCpu: string,
+  limitMemory: string,
+): EffectiveResources => ({
   requests: { cpu, memory },
   limits: { cpu: limitCpu, memory: limitMemory },
 });
@@ -90,6 +95,3 @@ export const BUILTIN_SETTINGS: EffectiveSettings = {
   viewers: [],
   labels: {},
 };
-
-/** The task-runner sidecar that runs next to main and every worker (external runner mode). */
-export const RUNNER_RESOURCES: EffectiveResources = res("50m", "128Mi", "500m", "512Mi");

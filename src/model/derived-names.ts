@@ -26,6 +26,7 @@ import {
   zoneSecretsRole,
   zoneSecretsServiceAccount,
 } from "./names.js";
+import { tenantProduct } from "./settings.js";
 
 /**
  * Every name tenantctl derives from tenant and zone names, in the space where it must be
@@ -51,7 +52,12 @@ export function derivedNames(spec: Platform): DerivedName[] {
   add("Argo CD application", clusterApplication(spec.cluster.name), ["cluster", "name"], "the cluster");
   add("Argo CD project", platformProject(spec.metadata.name), platform.owner, platform.ownerText);
   add("Argo CD project", baselineProject(spec.metadata.name), platform.owner, platform.ownerText);
-  for (const set of ["tenant-baselines", "tenant-stacks", "zone-services"] as const)
+  const products = [...new Set(spec.tenants.map(() => tenantProduct().name))];
+  for (const set of [
+    "tenant-baselines",
+    "zone-services",
+    ...products.map((p): `tenant-${string}` => `tenant-${p}`),
+  ] as const)
     add(
       "Argo CD ApplicationSet",
       applicationSetName(spec.metadata.name, set),
@@ -80,14 +86,20 @@ export function derivedNames(spec: Platform): DerivedName[] {
     seen.add(tenant.name);
     const owner = ["tenants", i, "name"];
     const text = `tenants[${i}] (${tenant.name})`;
+    const product = tenantProduct().name;
     add("namespace", tenantNamespace(tenant.name), owner, text);
     add("Argo CD project", tenantProject(tenant.name), owner, text);
     add("Argo CD application", tenantApplication(tenant.name), owner, text);
     add("Argo CD application", tenantBaselineApplication(tenant.name), owner, text);
-    add("Redis key prefix and ACL user", redisPrefix(tenant.name), owner, text);
+    add("Redis key prefix and ACL user", redisPrefix(product, tenant.name), owner, text);
     add("shared database and role", sharedDataIdentifier(key, tenant.name), owner, text);
     add(`object in zone ${tenant.zone}'s data namespace`, zoneRoleSecret(tenant.name), owner, text);
-    add(`object in zone ${tenant.zone}'s data namespace`, zoneDatabaseObject(tenant.name), owner, text);
+    add(
+      `object in zone ${tenant.zone}'s data namespace`,
+      zoneDatabaseObject(product, tenant.name),
+      owner,
+      text,
+    );
     add("directory", tenantDirectory(tenant.name), owner, text);
     add("Karpenter NodePool", nodePoolName(spec.metadata.name, NODE_POOL.tenant(tenant.name)), owner, text);
     add("DNS label", dnsLabel("tenant", tenant.name), owner, text);

@@ -1,5 +1,6 @@
 import { bytes, formatBytes, formatMillicores, millicores } from "../input/quantity.js";
-import { type EffectiveResources, type EffectiveSettings, RUNNER_RESOURCES } from "./defaults.js";
+import type { ProductDeclaration } from "../products/contract.js";
+import type { EffectiveResources, EffectiveSettings } from "./defaults.js";
 
 /**
  * What a tenant's own workloads ask of its namespace, at their minimum and at their maximum
@@ -32,26 +33,29 @@ export function databaseInstances(settings: EffectiveSettings): number {
   return settings.database.instances ?? (settings.tier === "dedicated" ? 2 : 1);
 }
 
-export function podGroups(settings: EffectiveSettings): PodGroup[] {
-  const { n8n, database, redis } = settings;
-  const groups: PodGroup[] = [
-    { min: n8n.main.replicas, max: n8n.main.replicas, containers: [n8n.main.resources, RUNNER_RESOURCES] },
-    { min: n8n.workers.min, max: n8n.workers.max, containers: [n8n.workers.resources, RUNNER_RESOURCES] },
-  ];
-  if (n8n.webhook.enabled) {
-    groups.push({ min: n8n.webhook.min, max: n8n.webhook.max, containers: [n8n.webhook.resources] });
-  }
-  if (database.isolation === "cluster") {
+/** The product's workloads, then the tenant's own data servers (shared and RDS ones run elsewhere). */
+export function podGroups(settings: EffectiveSettings, product: ProductDeclaration): PodGroup[] {
+  const { database, redis } = settings;
+  const groups: PodGroup[] = product
+    .workloads(settings)
+    .map(({ min, max, containers }) => ({ min, max, containers }));
+  const services = product.dataServices(settings);
+  if (services.includes("database") && database.isolation === "cluster") {
     const instances = databaseInstances(settings);
     groups.push({ min: instances, max: instances, containers: [database.resources] });
   }
-  if (redis.isolation === "instance") groups.push({ min: 1, max: 1, containers: [redis.resources] });
+  if (services.includes("queue") && redis.isolation === "instance") {
+    groups.push({ min: 1, max: 1, containers: [redis.resources] });
+  }
   return groups;
 }
 
-export function footprint(settings: EffectiveSettings): Footprint {
-  const groups = podGroups(settings);
-  const dbVolumes = settings.database.isolation === "cluster" ? databaseInstances(settings) : 0;
+export function footprint(settings: EffectiveSettings, product: ProductDeclaration): Footprint {
+  const groups = podGroups(settings, product);
+  const dbVolumes =
+    product.dataServices(settings).includes("database") && settings.database.isolation === "cluster"
+      ? databaseInstances(settings)
+      : 0;
   return {
     atMin: sum(groups, "min"),
     atMax: sum(groups, "max"),

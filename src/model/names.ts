@@ -107,7 +107,6 @@ export const KUBE_DNS = { namespace: "kube-system", podLabel: "k8s-app", podLabe
 /** The n8n workloads of a tenant and what they listen on. */
 export const N8N = {
   app: "n8n",
-  serviceAccount: "n8n",
   port: 5678,
   /** The task broker inside main/worker; the runner sidecar reaches it on localhost. */
   brokerPort: 5679,
@@ -115,15 +114,47 @@ export const N8N = {
 } as const;
 export type N8nRole = keyof typeof N8N.roles;
 
-/** The tenant's own data services (isolation cluster / instance). */
+/** The service account a product's pods run as (no token mounted: they never call the API). */
+export function productServiceAccount(product: string): string {
+  return product;
+}
+
+/** Names of a tenant's data services and their credentials, after the product that uses them. */
+export interface TenantDataNames {
+  /** The CloudNativePG cluster of isolation `cluster` (its services are `<name>-rw`, its CA `<name>-ca`). */
+  readonly databaseCluster: string;
+  readonly databaseName: string;
+  readonly databaseOwner: string;
+  readonly scheduledBackup: string;
+  /** The Secret with the database credentials (and, for RDS, its endpoint and CA). */
+  readonly databaseSecret: string;
+  /** The Secret with the Redis password (and, for an ACL user, its name). */
+  readonly redisSecret: string;
+}
+export function tenantDataNames(product: string): TenantDataNames {
+  return {
+    databaseCluster: `${product}-db`,
+    databaseName: product,
+    databaseOwner: product,
+    scheduledBackup: `${product}-db-daily`,
+    databaseSecret: `${product}-db-app`,
+    redisSecret: `${product}-redis-auth`,
+  };
+}
+
+/** Ports of the data services, the same everywhere (cluster, zone, local runtime). */
+export const PORT = {
+  postgres: 5432,
+  redis: 6379,
+  /** CloudNativePG's instance manager (the operator's status calls). */
+  cnpgInstanceManager: 8000,
+  /** The PostgreSQL exporter inside every CloudNativePG instance. */
+  postgresMetrics: 9187,
+} as const;
+
+/** The data services' own objects (the same for every product). */
 export const DATA = {
-  dbCluster: "n8n-db",
-  dbPort: 5432,
-  dbName: "n8n",
-  dbOwner: "n8n",
-  scheduledBackup: "n8n-db-daily",
   redis: "redis",
-  redisPort: 6379,
   /** Shared zone services (isolation database / acl). */
   sharedDbCluster: "shared-db",
   sharedRedis: "shared-redis",
@@ -145,20 +176,21 @@ export const REDIS_LABELS = { [LABEL.name]: "redis", [LABEL.component]: "queue" 
 /** CloudNativePG labels its instance pods with the cluster name under this key. */
 export const CNPG_CLUSTER_LABEL = "cnpg.io/cluster";
 
-/** Secrets a tenant's stack reads, by purpose: name in the namespace and keys inside. */
-export const SECRET = {
-  core: { name: "n8n-encryption-key", keys: ["encryptionKey"] },
-  runners: { name: "n8n-runners-auth", keys: ["authToken"] },
-  redis: { name: "n8n-redis-auth", keys: ["password"] },
-  redisAcl: { name: "n8n-redis-auth", keys: ["username", "password"] },
-  database: { name: "n8n-db-app", keys: ["username", "password"] },
-  rds: { name: "n8n-db-app", keys: ["host", "port", "dbname", "username", "password", "sslCa"] },
+/** The keys inside the data services' Secrets, by where the database runs. */
+export const DATA_SECRET_KEYS = {
+  redis: ["password"],
+  redisAcl: ["username", "password"],
+  database: ["username", "password"],
+  rds: ["host", "port", "dbname", "username", "password", "sslCa"],
 } as const;
 
-/** The key prefix (Bull queue and n8n's own keys and channels) of a tenant on Redis. */
-export function redisPrefix(tenant: string): string {
-  return dnsLabel("n8n", tenant);
+/** The key prefix of a tenant on Redis (for n8n: the Bull queue and its own keys and channels). */
+export function redisPrefix(product: string, tenant: string): string {
+  return dnsLabel(product, tenant);
 }
+
+/** The items of the data services' secrets under a tenant's path in AWS Secrets Manager. */
+export const SECRET_ITEM = { redis: "redis", database: "db", rds: "rds" } as const;
 
 /** Path of a tenant's secrets in AWS Secrets Manager: zone first, so IAM can scope by zone. */
 export function secretPath(zone: string, tenant: string, item: string): string {
@@ -188,8 +220,8 @@ export function zoneDataNamespace(zone: string): string {
 export function zoneRoleSecret(tenant: string): string {
   return dnsLabel("db", tenant);
 }
-export function zoneDatabaseObject(tenant: string): string {
-  return dnsLabel("n8n", tenant);
+export function zoneDatabaseObject(product: string, tenant: string): string {
+  return dnsLabel(product, tenant);
 }
 export const ZONE_REDIS_ACL_SECRET = "shared-redis-acl";
 
@@ -200,13 +232,19 @@ export function backupBucket(platform: string, cluster: string): string {
 
 /** The network policies of a tenant's stack and of a zone's shared data services. */
 export const NETWORK_POLICY = {
-  ingressToN8n: "allow-ingress-to-n8n",
   prometheus: "allow-prometheus-scrape",
-  n8nToData: "allow-n8n-to-data",
-  n8nToInternet: "allow-n8n-to-internet",
   database: "allow-database",
   redis: "allow-redis",
 } as const;
+
+/** The network policies that let a product's pods be reached and reach out, named after it. */
+export function productPolicyNames(product: string) {
+  return {
+    ingress: `allow-ingress-to-${product}`,
+    toData: `allow-${product}-to-data`,
+    toInternet: `allow-${product}-to-internet`,
+  } as const;
+}
 
 /** Namespaces where the platform's add-ons run (installed by the cluster layer). */
 export const ADDON_NAMESPACE = {
@@ -267,7 +305,7 @@ export function baselineProject(platform: string): string {
 }
 export function applicationSetName(
   platform: string,
-  what: "tenant-baselines" | "tenant-stacks" | "zone-services",
+  what: "tenant-baselines" | "zone-services" | `tenant-${string}`,
 ): string {
   return dnsLabel(platform, what);
 }
@@ -276,7 +314,7 @@ export function applicationSetName(
 export const NAMESPACE_POOL_LABEL = "tenantctl.io/node-pool";
 export const NAMESPACE_DATABASE_POOL_LABEL = "tenantctl.io/database-pool";
 
-/** IAM roles the cluster layer refers to; the AWS layer creates them with these names. */
+/** IAM roles the cluster layer refers to; they are created in AWS with these names (docs/bootstrap.md). */
 export function zoneSecretsRole(cluster: string, zone: string): string {
   return iamName(cluster, zone, "secrets");
 }

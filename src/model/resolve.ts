@@ -1,6 +1,13 @@
 import type { EffectiveSettings } from "./defaults.js";
-import { effectiveSettings, tenantHostname } from "./settings.js";
-import { databaseInstances, type EffectiveQuota, effectiveQuota } from "./footprint.js";
+import { effectiveSettings, tenantHostname, tenantProduct } from "./settings.js";
+import {
+  databaseInstances,
+  type EffectiveQuota,
+  effectiveQuota,
+  type Footprint,
+  footprint,
+} from "./footprint.js";
+import type { DataServiceKind, ProductSecret, WorkloadDeclaration } from "../products/contract.js";
 import {
   ADDON_NAMES,
   ADDONS_OFF_BY_DEFAULT,
@@ -8,7 +15,15 @@ import {
   type Platform,
   type SecretProvider,
 } from "../input/schema.js";
-import { backupBucket, platformKey, redisPrefix, sharedDataIdentifier, tenantNamespace } from "./names.js";
+import {
+  backupBucket,
+  platformKey,
+  redisPrefix,
+  sharedDataIdentifier,
+  type TenantDataNames,
+  tenantDataNames,
+  tenantNamespace,
+} from "./names.js";
 
 /**
  * The Model: the spec with every default applied, every name given and every zone relation
@@ -37,12 +52,26 @@ export interface TenantModel {
   readonly namespace: string;
   readonly hostname: string;
   readonly settings: EffectiveSettings;
+  /** The product the tenant runs, as its declaration resolves for the tenant's settings. */
+  readonly product: ProductModel;
+  /** What the tenant's own pods request at their minimum and maximum replicas. */
+  readonly footprint: Footprint;
   readonly quota: EffectiveQuota;
   readonly databaseInstances: number;
-  /** Prefix of every Redis key and channel of the tenant (Bull queue and n8n's own). */
+  /** Names of the tenant's data services and their credentials. */
+  readonly data: TenantDataNames;
+  /** Prefix of every Redis key and channel of the tenant (for n8n: the Bull queue and its own). */
   readonly redisPrefix: string;
   /** Its database and role name on a zone's shared PostgreSQL: opaque, not the tenant's name. */
   readonly sharedDataIdentifier: string;
+}
+
+export interface ProductModel {
+  readonly name: string;
+  readonly httpPort: number;
+  readonly workloads: readonly WorkloadDeclaration[];
+  readonly dataServices: readonly DataServiceKind[];
+  readonly secrets: readonly ProductSecret[];
 }
 
 export interface AddonModel {
@@ -85,6 +114,7 @@ export function resolve(spec: Platform): Model {
   const key = platformKey(spec.metadata.name, spec.cluster.name, spec.cluster.awsAccountId);
   const tenants = spec.tenants.map((tenant, i): TenantModel => {
     const settings = effectiveSettings(spec, i);
+    const product = tenantProduct();
     const zone = zones.get(tenant.zone);
     if (zone === undefined)
       throw new Error(`resolve: tenant ${tenant.name} names unknown zone ${tenant.zone}`);
@@ -95,9 +125,18 @@ export function resolve(spec: Platform): Model {
       namespace: tenantNamespace(tenant.name),
       hostname: tenantHostname(spec, i),
       settings,
+      product: {
+        name: product.name,
+        httpPort: product.httpPort,
+        workloads: product.workloads(settings),
+        dataServices: product.dataServices(settings),
+        secrets: product.secrets,
+      },
+      footprint: footprint(settings, product),
       quota: effectiveQuota(settings),
       databaseInstances: databaseInstances(settings),
-      redisPrefix: redisPrefix(tenant.name),
+      data: tenantDataNames(product.name),
+      redisPrefix: redisPrefix(product.name, tenant.name),
       sharedDataIdentifier: sharedDataIdentifier(key, tenant.name),
     };
   });

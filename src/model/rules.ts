@@ -1,7 +1,7 @@
 import type { PathSegment, Severity } from "../diagnostics/diagnostic.js";
 import { oneOf, quote } from "../diagnostics/path.js";
 import type { EffectiveSettings } from "./defaults.js";
-import { effectiveSettings, sourceOf, tenantHostname } from "./settings.js";
+import { effectiveSettings, sourceOf, tenantHostname, tenantProduct } from "./settings.js";
 import { type Amounts, effectiveQuota, footprint } from "./footprint.js";
 import type { Located } from "../input/issues.js";
 import { bytes, formatBytes, formatMillicores, millicores } from "../input/quantity.js";
@@ -305,7 +305,8 @@ function checkSystemSubjects(spec: Platform, i: number, s: EffectiveSettings, ou
  */
 function checkQuota(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
   const quota = effectiveQuota(s);
-  const need = footprint(s);
+  const product = tenantProduct();
+  const need = footprint(s, product);
   const limits: [keyof Amounts, string, number, (n: number) => string, string[]][] = [
     ["requestsCpu", "cpu requests", millicores(quota.requestsCpu), formatMillicores, ["quota", "cpu"]],
     ["requestsMemory", "memory requests", bytes(quota.requestsMemory), formatBytes, ["quota", "memory"]],
@@ -321,7 +322,7 @@ function checkQuota(spec: Platform, i: number, s: EffectiveSettings, out: Locate
           "spec/quota-below-requests",
           path,
           `tenants[${i}].${field.join(".")}: ${show(allowed)} is less than the ${show(need.atMin[key])} of ${what} that the tenant's own workloads need at their minimum replicas`,
-          `raise ${field.join(".")} to at least ${show(need.atMin[key])}, or lower the n8n/database resources or replicas`,
+          `raise ${field.join(".")} to at least ${show(need.atMin[key])}, or lower the ${product.name}/database resources or replicas`,
         ),
       );
     } else if (need.atMax[key] > allowed) {

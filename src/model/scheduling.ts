@@ -5,10 +5,10 @@ import type { TenantModel } from "./resolve.js";
  * Where a tenant's pods may run. Karpenter pools label their nodes `tenantctl.io/node-pool`
  * and taint every pool but `general`; a pod reaches a tainted pool only by tolerating it.
  * - dedicated tier: everything of the tenant on its own pool (`tenant-<name>`), nothing else there;
- * - a zone with dedicatedNodes: the zone's pool for n8n and Redis;
+ * - a zone with dedicatedNodes: the zone's pool for the product's pods and Redis;
  * - otherwise the general pool; databases on the on-demand `database` pool.
  */
-export type Workload = "n8n" | "database" | "redis";
+export type Workload = "app" | "database" | "redis";
 
 export interface Placement {
   readonly nodeSelector: Readonly<Record<string, string>>;

@@ -1,4 +1,4 @@
-import { DATA, redisPrefix, SECRET, secretPath } from "./names.js";
+import { DATA_SECRET_KEYS, SECRET_ITEM, secretPath } from "./names.js";
 import type { TenantModel } from "./resolve.js";
 
 /**
@@ -10,7 +10,7 @@ import type { TenantModel } from "./resolve.js";
 export type SecretValueSource =
   | { readonly kind: "random"; readonly bytes: number }
   | { readonly kind: "fixed"; readonly value: string }
-  /** Only the AWS layer knows it (RDS endpoint and credentials). */
+  /** Only AWS knows it (the RDS endpoint and credentials, put in Secrets Manager beside the database). */
   | { readonly kind: "external" };
 
 export interface SecretKeySpec {
@@ -19,7 +19,8 @@ export interface SecretKeySpec {
 }
 
 export interface TenantSecret {
-  readonly purpose: "encryption-key" | "runner-token" | "redis" | "database";
+  /** "redis", "database", or the purpose of one of the product's own secrets. */
+  readonly purpose: string;
   readonly name: string;
   readonly keys: readonly SecretKeySpec[];
   /** Path in AWS Secrets Manager; each key is a JSON property of that secret. */
@@ -33,62 +34,68 @@ const fixed = (value: string): SecretValueSource => ({ kind: "fixed", value });
 
 export function tenantSecrets(tenant: TenantModel): TenantSecret[] {
   const path = (item: string) => secretPath(tenant.zone.name, tenant.name, item);
-  const secrets: TenantSecret[] = [
-    {
-      purpose: "encryption-key",
-      name: SECRET.core.name,
-      keys: [{ key: "encryptionKey", source: random() }],
-      remotePath: path("n8n"),
-      dataBearing: true,
-    },
-    {
-      purpose: "runner-token",
-      name: SECRET.runners.name,
-      keys: [{ key: "authToken", source: random() }],
-      remotePath: path("runners"),
-      dataBearing: false,
-    },
-    {
-      purpose: "redis",
-      name: SECRET.redis.name,
-      keys:
-        tenant.settings.redis.isolation === "acl"
-          ? [
-              { key: "username", source: fixed(redisAclUser(tenant.name)) },
-              { key: "password", source: random() },
-            ]
-          : [{ key: "password", source: random() }],
-      remotePath: path("redis"),
-      dataBearing: false,
-    },
-  ];
+  const own = tenant.product.secrets.map(
+    (secret): TenantSecret => ({
+      purpose: secret.purpose,
+      name: secret.name,
+      keys: [{ key: secret.key, source: random() }],
+      remotePath: path(secret.item),
+      dataBearing: secret.dataBearing,
+    }),
+  );
+  const services = tenant.product.dataServices;
+  const redis: TenantSecret[] = !services.includes("queue")
+    ? []
+    : [
+        {
+          purpose: "redis",
+          name: tenant.data.redisSecret,
+          keys:
+            tenant.settings.redis.isolation === "acl"
+              ? [
+                  { key: "username", source: fixed(redisAclUser(tenant)) },
+                  { key: "password", source: random() },
+                ]
+              : [{ key: "password", source: random() }],
+          remotePath: path(SECRET_ITEM.redis),
+          dataBearing: false,
+        },
+      ];
   const isolation = tenant.settings.database.isolation;
-  secrets.push({
-    purpose: "database",
-    name: SECRET.database.name,
-    keys:
-      isolation === "rds"
-        ? SECRET.rds.keys.map((key) => ({ key, source: { kind: "external" } as const }))
-        : [
-            { key: "username", source: fixed(databaseRole(tenant)) },
-            { key: "password", source: random() },
-          ],
-    remotePath: path(isolation === "rds" ? "rds" : "db"),
-    dataBearing: true,
-  });
-  return secrets;
+  const database: TenantSecret[] = !services.includes("database")
+    ? []
+    : [
+        {
+          purpose: "database",
+          name: tenant.data.databaseSecret,
+          keys:
+            isolation === "rds"
+              ? DATA_SECRET_KEYS.rds.map((key) => ({ key, source: { kind: "external" } as const }))
+              : [
+                  { key: "username", source: fixed(databaseRole(tenant)) },
+                  { key: "password", source: random() },
+                ],
+          remotePath: path(isolation === "rds" ? SECRET_ITEM.rds : SECRET_ITEM.database),
+          dataBearing: true,
+        },
+      ];
+  return [...own, ...redis, ...database];
 }
 
 /** The database role (and, for shared servers, the database name) of a tenant. */
 export function databaseRole(tenant: TenantModel): string {
-  return tenant.settings.database.isolation === "database" ? tenant.sharedDataIdentifier : DATA.dbOwner;
+  return tenant.settings.database.isolation === "database"
+    ? tenant.sharedDataIdentifier
+    : tenant.data.databaseOwner;
 }
 
 export function databaseName(tenant: TenantModel): string {
-  return tenant.settings.database.isolation === "database" ? tenant.sharedDataIdentifier : DATA.dbName;
+  return tenant.settings.database.isolation === "database"
+    ? tenant.sharedDataIdentifier
+    : tenant.data.databaseName;
 }
 
 /** The ACL user of a tenant on its zone's shared Redis: named like its key prefix. */
-export function redisAclUser(tenant: string): string {
-  return redisPrefix(tenant);
+export function redisAclUser(tenant: TenantModel): string {
+  return tenant.redisPrefix;
 }

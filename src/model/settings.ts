@@ -1,4 +1,6 @@
 import type { PathSegment } from "../diagnostics/diagnostic.js";
+import { DEFAULT_PRODUCT, PRODUCTS } from "../products/catalogue.js";
+import type { ProductDeclaration } from "../products/contract.js";
 import { BUILTIN_SETTINGS, type EffectiveSettings } from "./defaults.js";
 import type { Platform } from "../input/schema.js";
 
@@ -50,4 +52,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function tenantHostname(spec: Platform, tenantIndex: number): string {
   const tenant = spec.tenants[tenantIndex];
   return tenant?.hostname ?? `${tenant?.name ?? ""}.${spec.cluster.domain}`;
+}
+
+/** The product a tenant runs (n8n until the spec can name another). */
+export function tenantProduct(): ProductDeclaration {
+  const product = PRODUCTS[DEFAULT_PRODUCT];
+  if (product === undefined) throw new Error(`the product catalogue has no ${DEFAULT_PRODUCT}`);
+  return product;
 }

@@ -34,7 +34,7 @@ export function renderModel(model: Model): RenderedObject[] {
   for (const tenant of model.tenants) {
     const parts = renderTenant(model, tenant);
     place(`${tenantDirectory(tenant.name)}/platform`, tenant.name, parts.platform);
-    place(`${tenantDirectory(tenant.name)}/n8n`, tenant.name, parts.n8n);
+    place(`${tenantDirectory(tenant.name)}/${tenant.product.name}`, tenant.name, parts.stack);
   }
   for (const zone of model.zones) place(zoneDirectory(zone.name), undefined, renderZoneData(model, zone));
   for (const [dir, objects] of Object.entries(renderCluster(model))) {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { N8N, SECRET } from "../../src/model/names.js";
+import { N8N, tenantDataNames } from "../../src/model/names.js";
+import { N8N_SECRET } from "../../src/products/n8n/declaration.js";
+
+const DATA_NAMES = tenantDataNames("n8n");
 import type { KubernetesObject } from "../../src/manifest/object.js";
 import { restrictedViolations } from "../../src/verify/pod-security.js";
 import { podSpecOf } from "../../src/verify/workloads.js";
@@ -46,7 +49,7 @@ describe("n8n in queue mode", () => {
     const refs = deployments.map((d) =>
       secretRef(envOf(containers(d)[0] as Container).get("N8N_ENCRYPTION_KEY")),
     );
-    expect(refs[0]).toEqual({ key: "encryptionKey", name: SECRET.core.name });
+    expect(refs[0]).toEqual({ key: "encryptionKey", name: N8N_SECRET.encryptionKey.name });
     expect(refs[1]).toEqual(refs[0]);
     expect(refs[2]).toEqual(refs[0]);
   });
@@ -177,7 +180,7 @@ describe("data services by isolation mode", () => {
     expect(cluster.instances).toBe(1);
     expect(cluster.enableSuperuserAccess).toBe(false);
     expect(cluster.bootstrap).toEqual({
-      initdb: { database: "n8n", owner: "n8n", secret: { name: SECRET.database.name } },
+      initdb: { database: "n8n", owner: "n8n", secret: { name: DATA_NAMES.databaseSecret } },
     });
     expect((cluster.backup as Obj).barmanObjectStore).toMatchObject({
       destinationPath: "s3://acme-acme-prod-db-backups/external/initech/",
@@ -200,7 +203,7 @@ describe("data services by isolation mode", () => {
   it("gives an rds tenant no database in the cluster; its connection comes from the AWS-filled secret", () => {
     const globex = objectsOf(example.objects, "globex");
     expect(globex.some((o) => o.kind === "Cluster")).toBe(false);
-    const es = find(globex, "ExternalSecret", SECRET.database.name).spec as {
+    const es = find(globex, "ExternalSecret", DATA_NAMES.databaseSecret).spec as {
       data: { remoteRef: { key: string; property: string } }[];
     };
     expect(es.data.map((d) => d.remoteRef.property)).toEqual([
@@ -213,7 +216,10 @@ describe("data services by isolation mode", () => {
     ]);
     expect(new Set(es.data.map((d) => d.remoteRef.key))).toEqual(new Set(["external/globex/rds"]));
     const env = envOf(containers(find(globex, "Deployment", "n8n-main"))[0] as Container);
-    expect(secretRef(env.get("DB_POSTGRESDB_HOST"))).toEqual({ key: "host", name: SECRET.database.name });
+    expect(secretRef(env.get("DB_POSTGRESDB_HOST"))).toEqual({
+      key: "host",
+      name: DATA_NAMES.databaseSecret,
+    });
   });
 
   it("gives database-mode tenants a role and database of their own on the zone cluster, reachable only from them", () => {
@@ -248,7 +254,7 @@ describe("data services by isolation mode", () => {
     expect(env.get("QUEUE_BULL_REDIS_HOST")?.value).toBe("shared-redis.zone-staff-data.svc.cluster.local");
     expect(secretRef(env.get("QUEUE_BULL_REDIS_USERNAME"))).toEqual({
       key: "username",
-      name: SECRET.redis.name,
+      name: DATA_NAMES.redisSecret,
     });
   });
 
@@ -373,7 +379,7 @@ describe("secrets providers", () => {
   });
 
   it("keeps data-bearing secrets when their ExternalSecret goes, and protects them from Argo CD pruning", () => {
-    const es = find(objectsOf(example.objects, "initech"), "ExternalSecret", SECRET.core.name);
+    const es = find(objectsOf(example.objects, "initech"), "ExternalSecret", N8N_SECRET.encryptionKey.name);
     expect((es.spec as { target: Obj }).target).toMatchObject({
       creationPolicy: "Orphan",
       deletionPolicy: "Retain",

@@ -10,6 +10,7 @@ import { httpOk } from "../../runtime/local/supervisor.js";
 const runtime = () => import("../../runtime/local/up.js");
 import { EXIT, type Io } from "../io.js";
 import { table } from "../table.js";
+import { PINNED } from "../../versions.js";
 
 /** `up`, `status`, `logs`, `down`, `doctor`: the platform's tenants on this machine. */
 const DEFAULT_STATE_DIR = ".tenantctl";
@@ -126,7 +127,7 @@ export function localCommands(program: Command, io: Io): void {
     .action(async (file: string | undefined) => {
       const versions =
         file === undefined
-          ? ["1.123.81"]
+          ? [PINNED.n8n]
           : (await loadForCommand(file, io)).model.tenants.map((t) => t.settings.n8n.version);
       const checks = checkPrerequisites(versions);
       io.out(

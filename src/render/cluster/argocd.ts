@@ -100,7 +100,7 @@ export function renderTenantProject(model: Model, tenant: TenantModel): Kubernet
     },
     spec: {
       clusterResourceWhitelist: [],
-      description: `Tenant ${tenant.name} (zone ${tenant.zone.name}): its n8n stack, in its namespace only.`,
+      description: `Tenant ${tenant.name} (zone ${tenant.zone.name}): its ${tenant.product.name} stack, in its namespace only.`,
       destinations: [{ namespace: tenant.namespace, server: ARGOCD.inCluster }],
       namespaceResourceBlacklist: ISOLATING_KINDS,
       orphanedResources: { warn: true },
@@ -166,11 +166,15 @@ function applicationSet(
 }
 
 /**
- * The templates use the same name functions as everything else, given the directory name
- * (the tenant or zone) as a template expression.
+ * The templates use the same name functions as everything else, given the tenant or zone as a
+ * template expression: the directory's name, or for a product's stack (`tenants/<t>/<product>`)
+ * the name of the directory above it. One application set per product in use, so that each
+ * generates applications only for the tenants that run it.
  */
 export function renderApplicationSets(model: Model): KubernetesObject[] {
   const base = "{{ .path.basename }}";
+  const tenantAbove = "{{ index .path.segments (sub (len .path.segments) 2) }}";
+  const products = [...new Set(model.tenants.map((t) => t.product.name))].sort();
   return [
     applicationSet(model, applicationSetName(model.platform, "tenant-baselines"), "tenants/*", {
       name: tenantBaselineApplication(base),
@@ -178,12 +182,14 @@ export function renderApplicationSets(model: Model): KubernetesObject[] {
       path: "{{ .path.path }}/platform",
       namespace: tenantNamespace(base),
     }),
-    applicationSet(model, applicationSetName(model.platform, "tenant-stacks"), "tenants/*", {
-      name: tenantApplication(base),
-      project: tenantProject(base),
-      path: "{{ .path.path }}/n8n",
-      namespace: tenantNamespace(base),
-    }),
+    ...products.map((product) =>
+      applicationSet(model, applicationSetName(model.platform, `tenant-${product}`), `tenants/*/${product}`, {
+        name: tenantApplication(tenantAbove),
+        project: tenantProject(tenantAbove),
+        path: "{{ .path.path }}",
+        namespace: tenantNamespace(tenantAbove),
+      }),
+    ),
     applicationSet(model, applicationSetName(model.platform, "zone-services"), "zones/*", {
       name: zoneApplication(base),
       project: platformProject(model.platform),

@@ -1,6 +1,6 @@
 import type { Model } from "../../model/resolve.js";
 import type { ObjectMeta } from "../../manifest/object.js";
-import { managedLabels } from "../kubernetes/metadata.js";
+import { managedLabels } from "../../manifest/metadata.js";
 
 /** Metadata of a cluster-layer object: owned by the platform, no tenant. */
 export function clusterMeta(

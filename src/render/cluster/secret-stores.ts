@@ -6,7 +6,7 @@ import { clusterMeta } from "./meta.js";
 /**
  * A ClusterSecretStore per zone, reading AWS Secrets Manager through the zone's own IAM role
  * (assumed by External Secrets), and usable only from namespaces labelled with that zone.
- * The AWS layer gives the internal zone's role access to `internal/*` only.
+ * Each zone's role may read `<zone>/*` only (the IAM policy docs/bootstrap.md gives).
  */
 export function renderSecretStores(model: Model): KubernetesObject[] {
   return model.zones.map((zone) => ({

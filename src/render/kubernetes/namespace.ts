@@ -2,7 +2,7 @@ import { NAMESPACE_DATABASE_POOL_LABEL, NAMESPACE_POOL_LABEL, POD_SECURITY } fro
 import { poolFor } from "../../model/scheduling.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import type { KubernetesObject } from "../../manifest/object.js";
-import { tenantLabels } from "./metadata.js";
+import { tenantLabels } from "../../manifest/metadata.js";
 
 /**
  * The tenant's namespace: labelled with tenant and zone (what every NetworkPolicy and
@@ -14,7 +14,7 @@ export function renderNamespace(model: Model, tenant: TenantModel): KubernetesOb
     ...tenant.settings.labels,
     ...tenantLabels(tenant),
     // Read by the tenant-workloads admission policy: the only node pools its pods may use.
-    [NAMESPACE_POOL_LABEL]: poolFor(tenant, "n8n"),
+    [NAMESPACE_POOL_LABEL]: poolFor(tenant, "app"),
     [NAMESPACE_DATABASE_POOL_LABEL]: poolFor(tenant, "database"),
   });
 }

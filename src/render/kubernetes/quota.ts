@@ -1,7 +1,7 @@
 import { BASELINE } from "../../model/names.js";
 import type { TenantModel } from "../../model/resolve.js";
 import type { KubernetesObject } from "../../manifest/object.js";
-import { tenantMeta } from "./metadata.js";
+import { tenantMeta } from "../../manifest/metadata.js";
 
 /**
  * The tenant's ResourceQuota. Load balancers and node ports are quota'd to zero: tenants

@@ -2,7 +2,7 @@ import { KEEP_DATA_ANNOTATIONS, zoneSecretStore } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { type TenantSecret, tenantSecrets } from "../../model/secrets.js";
 import type { KubernetesObject } from "../../manifest/object.js";
-import { tenantMeta } from "./metadata.js";
+import { tenantMeta } from "../../manifest/metadata.js";
 
 /**
  * Secrets come from AWS Secrets Manager through the zone's ClusterSecretStore, one

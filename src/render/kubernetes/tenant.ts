@@ -1,46 +1,34 @@
-import type { Model, TenantModel } from "../../model/resolve.js";
+/**
+ * A tenant in two parts, as Argo CD delivers them:
+ * - platform: its namespace and everything that isolates it (quota, limits, every network
+ *   policy, RBAC), owned by the platform project: the tenant cannot change it;
+ * - stack: its product (secrets, service account, data services, then the product's own
+ *   workloads and their scaling, ingress and monitoring), in the tenant's own project, in the
+ *   directory named after the product.
+ */
+import type { KubernetesObject } from "../../manifest/object.js";
+import { tenantMeta } from "../../manifest/metadata.js";
 import { inWave, WAVE } from "../../manifest/waves.js";
+import { productServiceAccount } from "../../model/names.js";
+import type { Model, TenantModel } from "../../model/resolve.js";
+import { productStack } from "../../products/stacks.js";
 import { renderPostgresCluster, renderScheduledBackup } from "./data/postgres.js";
 import { renderRedis } from "./data/redis.js";
 import { renderNamespace } from "./namespace.js";
 import { renderAllowDns, renderDefaultDeny } from "./network-policy.js";
-import {
-  renderWebhookAutoscaler,
-  renderWorkerScaledObject,
-  renderWorkerTriggerAuthentication,
-} from "./n8n/autoscaling.js";
-import { renderIngress } from "./n8n/ingress.js";
-import { renderPrometheusRule, renderServiceMonitor } from "./n8n/monitoring.js";
-import {
-  n8nRoles,
-  renderN8nDeployment,
-  renderN8nPodDisruptionBudget,
-  renderN8nService,
-  renderServiceAccount,
-} from "./n8n/workloads.js";
-import type { KubernetesObject } from "../../manifest/object.js";
-import { tenantMeta } from "./metadata.js";
 import { renderLimitRange, renderResourceQuota } from "./quota.js";
 import { renderTenantRbac } from "./rbac.js";
 import { renderExternalSecrets } from "./secrets.js";
 import { renderStackNetworkPolicies } from "./stack-network.js";
 
-/**
- * A tenant in two parts, as Argo CD delivers them:
- * - platform: its namespace and everything that isolates it (quota, limits, every network
- *   policy, RBAC), owned by the platform project: the tenant cannot change it;
- * - n8n: its stack (secrets, data services, n8n, autoscaling, ingress, monitoring), in the
- *   tenant's own project.
- */
 export interface TenantParts {
   readonly platform: KubernetesObject[];
-  readonly n8n: KubernetesObject[];
+  readonly stack: KubernetesObject[];
 }
 
 export function renderTenant(model: Model, tenant: TenantModel): TenantParts {
   const meta = (name: string) => tenantMeta(tenant, name);
-  const { database, redis, n8n } = tenant.settings;
-  const roles = n8nRoles(tenant);
+  const stack = productStack(tenant.product.name);
   return {
     platform: [
       ...inWave(WAVE.namespace, [renderNamespace(model, tenant)]),
@@ -53,28 +41,33 @@ export function renderTenant(model: Model, tenant: TenantModel): TenantParts {
         ...renderTenantRbac(tenant),
       ]),
     ],
-    n8n: [
+    stack: [
       ...inWave(WAVE.secrets, [...renderExternalSecrets(model, tenant), renderServiceAccount(tenant)]),
-      ...inWave(WAVE.data, [
-        ...(database.isolation === "cluster"
-          ? [renderPostgresCluster(model, tenant), renderScheduledBackup(model, tenant)]
-          : []),
-        ...(redis.isolation === "instance" ? renderRedis(tenant) : []),
-      ]),
-      ...inWave(WAVE.n8n, [
-        ...roles.map((role) => renderN8nDeployment(tenant, role)),
-        ...roles.map((role) => renderN8nPodDisruptionBudget(tenant, role)),
-        renderN8nService(tenant, "main"),
-        ...(n8n.webhook.enabled ? [renderN8nService(tenant, "webhook")] : []),
-      ]),
-      ...inWave(WAVE.scaling, [
-        ...(n8n.webhook.enabled ? [renderWebhookAutoscaler(tenant)] : []),
-        renderWorkerScaledObject(tenant),
-        renderWorkerTriggerAuthentication(tenant),
-        renderIngress(model, tenant),
-        renderServiceMonitor(tenant),
-        renderPrometheusRule(tenant),
-      ]),
+      ...inWave(WAVE.data, renderDataServices(model, tenant)),
+      ...inWave(WAVE.app, stack.renderWorkloads(model, tenant)),
+      ...inWave(WAVE.scaling, stack.renderScaling(model, tenant)),
     ],
+  };
+}
+
+/** The tenant's own servers of the data services its product needs (shared ones are the zone's). */
+function renderDataServices(model: Model, tenant: TenantModel): KubernetesObject[] {
+  const { database, redis } = tenant.settings;
+  const services = tenant.product.dataServices;
+  return [
+    ...(services.includes("database") && database.isolation === "cluster"
+      ? [renderPostgresCluster(model, tenant), renderScheduledBackup(model, tenant)]
+      : []),
+    ...(services.includes("queue") && redis.isolation === "instance" ? renderRedis(tenant) : []),
+  ];
+}
+
+/** The product's service account: no token in its pods, which never call the Kubernetes API. */
+function renderServiceAccount(tenant: TenantModel): KubernetesObject {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: tenantMeta(tenant, productServiceAccount(tenant.product.name)),
+    automountServiceAccountToken: false,
   };
 }

@@ -1,8 +1,9 @@
 import { join } from "node:path";
-import { type N8nRole, redisPrefix } from "../../model/names.js";
+import type { N8nRole } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { databaseName, databaseRole, redisAclUser } from "../../model/secrets.js";
-import { buildN8nEnv, buildRunnerEnv, type EnvVar, type N8nEnvInput, n8nArgs } from "../../n8n/env.js";
+import type { EnvVar } from "../../products/contract.js";
+import { buildN8nEnv, buildRunnerEnv, type N8nEnvInput, n8nArgs } from "../../products/n8n/env.js";
 import type { Plan, ServiceSpec } from "./plan.js";
 import {
   type DatabaseGrant,
@@ -121,8 +122,8 @@ export async function buildLocalLayout(
     if (!redisEntry) throw new Error(redisName);
     if (acl)
       redisEntry.acl?.push({
-        user: redisAclUser(tenant.name),
-        prefix: redisPrefix(tenant.name),
+        user: redisAclUser(tenant),
+        prefix: tenant.redisPrefix,
         password: secret("redisPassword"),
       });
 
@@ -188,7 +189,7 @@ export async function buildLocalLayout(
             "value" in v.from
               ? v.from.value
               : v.from.secretRef.secret === "tenant-fixed"
-                ? redisAclUser(tenant.name)
+                ? redisAclUser(tenant)
                 : secret(v.from.secretRef.key),
           ]),
         );
@@ -259,7 +260,7 @@ export async function buildLocalLayout(
       redis: {
         instance: redisName,
         port: redisEntry.port,
-        user: acl ? redisAclUser(tenant.name) : undefined,
+        user: acl ? redisAclUser(tenant) : undefined,
       },
     });
   }

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { compareVersions } from "../../versions.js";
+import { compareVersions, PINNED } from "../../versions.js";
 
 /**
  * What `up` needs on this machine, found or explained: PostgreSQL and Redis from the OS
@@ -64,7 +64,7 @@ export function checkPrerequisites(n8nVersions: readonly string[]): Check[] {
       name: `Node.js for n8n ${version}`,
       ok: compareVersions(node, needed) >= 0,
       found: `node ${node}`,
-      fix: `n8n ${version} needs Node.js ${needed} or later: run tenantctl with that Node.js, or set n8n.version to 1.123.81 for local runs`,
+      fix: `n8n ${version} needs Node.js ${needed} or later: run tenantctl with that Node.js, or set n8n.version to ${PINNED.n8n} for local runs`,
     });
     const dir = n8nDirectory(version);
     checks.push({

@@ -3,10 +3,10 @@ import {
   CNPG_CLUSTER_LABEL,
   KUBE_DNS,
   LABEL,
-  N8N,
+  PORT,
   REDIS_LABELS,
 } from "../../model/names.js";
-import type { Model } from "../../model/resolve.js";
+import type { Model, TenantModel } from "../../model/resolve.js";
 import type { SourcedObject } from "../input.js";
 import type { Scope } from "../ownership.js";
 import { podTemplateOf } from "../workloads.js";
@@ -20,7 +20,11 @@ import type { Labels } from "./selector.js";
  * talk to but do not contain (kube-dns, the operators, Prometheus) and one unlabelled pod
  * standing for every other workload in the cluster.
  */
-export type EndpointRole = "n8n" | "database" | "redis" | "platform" | "other";
+/**
+ * What an endpoint is to the isolation rules: a tenant's product pods (app), a database
+ * server (data-service), a queue server (queue: Redis), the cluster's own components, or other.
+ */
+export type EndpointRole = "app" | "data-service" | "queue" | "platform" | "other";
 
 export interface Endpoint {
   readonly id: string;
@@ -47,9 +51,9 @@ type Obj = Record<string, unknown>;
 
 /** CloudNativePG's instance pods: what the operator labels them with and listens on. */
 const CNPG_INSTANCE_PORTS: readonly NamedPort[] = [
-  { name: "postgresql", port: 5432, protocol: "TCP" },
-  { name: "metrics", port: 9187, protocol: "TCP" },
-  { name: "status", port: 8000, protocol: "TCP" },
+  { name: "postgresql", port: PORT.postgres, protocol: "TCP" },
+  { name: "metrics", port: PORT.postgresMetrics, protocol: "TCP" },
+  { name: "status", port: PORT.cnpgInstanceManager, protocol: "TCP" },
 ];
 
 export const PLATFORM_COMPONENT = {
@@ -77,7 +81,7 @@ export function workloadEndpoints(
         ...identity(source, namespace),
         labels,
         ports: containerPorts(template.spec as Obj | undefined),
-        role: roleOf(labels),
+        role: roleOf(labels, owner),
         tenant: owner?.tenant?.name,
         zone: owner?.zone?.name,
         source,
@@ -97,7 +101,7 @@ export function workloadEndpoints(
           "cnpg.io/podRole": "instance",
         },
         ports: CNPG_INSTANCE_PORTS,
-        role: "database",
+        role: "data-service",
         tenant: owner?.tenant?.name,
         zone: owner?.zone?.name,
         source,
@@ -169,13 +173,15 @@ function identity(source: SourcedObject, namespace: string) {
   return { id: `${namespace}/${metadata.name}[${kind}]`, kind, namespace, name: metadata.name };
 }
 
-function roleOf(labels: Labels): EndpointRole {
-  if (labels[LABEL.name] === N8N.app) return "n8n";
+/** The product's pods carry its name; a tenant found by --tenancy has no product: none of its pods is an app. */
+function roleOf(labels: Labels, owner: Scope | undefined): EndpointRole {
+  const product = (owner?.tenant?.product as TenantModel["product"] | undefined)?.name;
+  if (product !== undefined && labels[LABEL.name] === product) return "app";
   if (
     labels[LABEL.name] === REDIS_LABELS[LABEL.name] &&
     labels[LABEL.component] === REDIS_LABELS[LABEL.component]
   ) {
-    return "redis";
+    return "queue";
   }
   return "other";
 }

@@ -1,4 +1,4 @@
-import { CNPG_CLUSTER_LABEL, DATA } from "../../model/names.js";
+import { CNPG_CLUSTER_LABEL, PORT } from "../../model/names.js";
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
 import { describeAllowance, endpointRef, openSide } from "../network/explain.js";
@@ -7,27 +7,27 @@ import { ConnectionSet, resolvePorts } from "../network/ports.js";
 import { summarize } from "./scope.js";
 
 /** The database exporter's port: Prometheus may scrape it, nothing else of the server. */
-const METRICS = ConnectionSet.of("TCP", 9187, 9187);
-const REDIS = ConnectionSet.of("TCP", DATA.redisPort, DATA.redisPort);
+const METRICS = ConnectionSet.of("TCP", PORT.postgresMetrics, PORT.postgresMetrics);
+const REDIS = ConnectionSet.of("TCP", PORT.redis, PORT.redis);
 
 /**
- * A tenant's PostgreSQL and Redis accept its own n8n pods only. Judged on the ingress side
+ * A tenant's PostgreSQL and Redis accept its own product's pods (n8n's, for an n8n tenant) only. Judged on the ingress side
  * alone (what the server admits, whatever the clients' egress says), so one wrong policy
  * on a client cannot open the data. Admitted besides: the database's own instances
  * (replication), the CloudNativePG operator, Prometheus on the metrics port, and KEDA on
  * the Redis port (it reads the queue length to scale workers). A zone's shared servers
- * accept the n8n pods of the zone's tenants.
+ * accept the product pods of the zone's tenants.
  */
 export const dataServiceExposed: VerifyRule = {
   id: "data-service-exposed",
   severity: "error",
-  title: "Database or Redis accepts clients other than its tenant's n8n",
+  title: "Database or Redis accepts clients other than its tenant's product pods",
   description:
-    "A tenant's PostgreSQL and Redis may accept only that tenant's n8n pods (for PostgreSQL also its own instances and the CloudNativePG operator; Prometheus on the exporter port, KEDA on the Redis port). A zone's shared servers may accept only the n8n pods of the zone's tenants.",
+    "A tenant's PostgreSQL and Redis may accept only that tenant's product pods (its n8n, for an n8n tenant; for PostgreSQL also its own instances and the CloudNativePG operator; Prometheus on the exporter port, KEDA on the Redis port). A zone's shared servers may accept only the product pods of the zone's tenants.",
   check(ctx) {
     const out: Finding[] = [];
     for (const server of ctx.scopedEndpoints) {
-      if (server.role !== "database" && server.role !== "redis") continue;
+      if (server.role !== "data-service" && server.role !== "queue") continue;
       const where = server.tenant === undefined ? `zone ${server.zone}` : `tenant ${server.tenant}`;
       const policies = ctx.reachability.policiesOf(server, "ingress");
       if (policies.length === 0) {
@@ -36,7 +36,7 @@ export const dataServiceExposed: VerifyRule = {
             message: `${server.id} (${where}) is selected by no ingress policy: it accepts connections from every pod and address`,
             objects: [endpointRef(server)],
             path: [openSide(server, "ingress")],
-            fix: "keep the namespace's default deny and allow only the n8n pods (tenantctl renders allow-database / allow-redis)",
+            fix: "keep the namespace's default deny and allow only the tenant's product pods (tenantctl renders allow-database / allow-redis)",
             tenant: server.tenant,
           }),
         );
@@ -65,7 +65,7 @@ export const dataServiceExposed: VerifyRule = {
               path: [
                 `ingress of ${server.id}: ${describeAllowance({ policy, direction: "ingress", rule: rule.index, peer: undefined, connections: admits })}`,
               ],
-              fix: `narrow spec.ingress[${rule.index}] of ${policy.namespace}/${policy.name} to the n8n pods of ${where} (podSelector app.kubernetes.io/name=n8n, no namespaceSelector)`,
+              fix: `narrow spec.ingress[${rule.index}] of ${policy.namespace}/${policy.name} to the product pods of ${where} (podSelector app.kubernetes.io/name=<product>, no namespaceSelector)`,
               tenant: server.tenant,
             }),
           );
@@ -78,14 +78,14 @@ export const dataServiceExposed: VerifyRule = {
 
 function admitted(server: Endpoint, client: Endpoint, ports: ConnectionSet): boolean {
   if (client === server) return true;
-  if (client.role === "n8n") {
+  if (client.role === "app") {
     return server.tenant === undefined
       ? client.zone === server.zone && client.tenant !== undefined
       : client.tenant === server.tenant && client.namespace === server.namespace;
   }
   const within = (allowed: ConnectionSet) => ports.within(allowed);
   if (client.name === PLATFORM_COMPONENT.prometheus && client.source === undefined) return within(METRICS);
-  if (server.role === "database") {
+  if (server.role === "data-service") {
     if (client.name === PLATFORM_COMPONENT.cnpgOperator && client.source === undefined) return true;
     return (
       client.namespace === server.namespace &&

@@ -1,10 +1,10 @@
-import { DATA, KEEP_DATA_ANNOTATIONS, SECRET } from "../../../model/names.js";
+import { KEEP_DATA_ANNOTATIONS } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
 import { PINNED } from "../../../versions.js";
 import type { KubernetesObject } from "../../../manifest/object.js";
-import { tenantIdentityLabels, tenantMeta } from "../metadata.js";
-import { containerResources } from "../pod.js";
+import { tenantIdentityLabels, tenantMeta } from "../../../manifest/metadata.js";
+import { containerResources } from "../../../manifest/pod.js";
 
 /**
  * A PostgreSQL server of the tenant's own (isolation `cluster`), run by CloudNativePG:
@@ -19,7 +19,7 @@ export function renderPostgresCluster(model: Model, tenant: TenantModel): Kubern
   return {
     apiVersion: "postgresql.cnpg.io/v1",
     kind: "Cluster",
-    metadata: tenantMeta(tenant, DATA.dbCluster, { annotations: { ...KEEP_DATA_ANNOTATIONS } }),
+    metadata: tenantMeta(tenant, tenant.data.databaseCluster, { annotations: { ...KEEP_DATA_ANNOTATIONS } }),
     spec: {
       affinity: {
         enablePodAntiAffinity: true,
@@ -38,7 +38,11 @@ export function renderPostgresCluster(model: Model, tenant: TenantModel): Kubern
         retentionPolicy: model.backups.retention,
       },
       bootstrap: {
-        initdb: { database: DATA.dbName, owner: DATA.dbOwner, secret: { name: SECRET.database.name } },
+        initdb: {
+          database: tenant.data.databaseName,
+          owner: tenant.data.databaseOwner,
+          secret: { name: tenant.data.databaseSecret },
+        },
       },
       enableSuperuserAccess: false,
       imageName: PINNED.postgresImage,
@@ -46,7 +50,10 @@ export function renderPostgresCluster(model: Model, tenant: TenantModel): Kubern
       instances: tenant.databaseInstances,
       postgresql: {
         parameters: { log_connections: "on", log_disconnections: "on", password_encryption: "scram-sha-256" },
-        pg_hba: [`hostssl ${DATA.dbName} ${DATA.dbOwner} all scram-sha-256`, "host all all all reject"],
+        pg_hba: [
+          `hostssl ${tenant.data.databaseName} ${tenant.data.databaseOwner} all scram-sha-256`,
+          "host all all all reject",
+        ],
       },
       resources: containerResources(db.resources),
       storage: { size: db.storage },
@@ -62,10 +69,10 @@ export function renderScheduledBackup(model: Model, tenant: TenantModel): Kubern
   return {
     apiVersion: "postgresql.cnpg.io/v1",
     kind: "ScheduledBackup",
-    metadata: tenantMeta(tenant, DATA.scheduledBackup),
+    metadata: tenantMeta(tenant, tenant.data.scheduledBackup),
     spec: {
       backupOwnerReference: "self",
-      cluster: { name: DATA.dbCluster },
+      cluster: { name: tenant.data.databaseCluster },
       method: "barmanObjectStore",
       schedule: model.backups.schedule,
     },

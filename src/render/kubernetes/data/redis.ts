@@ -1,16 +1,16 @@
-import { DATA, LABEL, REDIS_LABELS, SECRET } from "../../../model/names.js";
+import { DATA, LABEL, PORT, REDIS_LABELS } from "../../../model/names.js";
 import type { TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
 import { PINNED } from "../../../versions.js";
 import type { KubernetesObject } from "../../../manifest/object.js";
-import { tenantLabels, tenantMeta } from "../metadata.js";
+import { tenantLabels, tenantMeta } from "../../../manifest/metadata.js";
 import {
   containerResources,
   emptyDir,
   placementFields,
   RESTRICTED_CONTAINER_SECURITY,
   restrictedPodSecurity,
-} from "../pod.js";
+} from "../../../manifest/pod.js";
 
 /**
  * The tenant's own Redis (isolation `instance`): password required, no persistence (the
@@ -24,7 +24,7 @@ export function redisCommand(config: string): string[] {
   return [
     "sh",
     "-c",
-    `${config} | exec redis-server - --port ${DATA.redisPort} --save '' --appendonly no --maxmemory-policy noeviction --dir /data`,
+    `${config} | exec redis-server - --port ${PORT.redis} --save '' --appendonly no --maxmemory-policy noeviction --dir /data`,
   ];
 }
 
@@ -49,17 +49,17 @@ export function renderRedis(tenant: TenantModel): KubernetesObject[] {
               env: [
                 {
                   name: "REDIS_PASSWORD",
-                  valueFrom: { secretKeyRef: { key: "password", name: SECRET.redis.name } },
+                  valueFrom: { secretKeyRef: { key: "password", name: tenant.data.redisSecret } },
                 },
                 {
                   name: "REDISCLI_AUTH",
-                  valueFrom: { secretKeyRef: { key: "password", name: SECRET.redis.name } },
+                  valueFrom: { secretKeyRef: { key: "password", name: tenant.data.redisSecret } },
                 },
               ],
               image: PINNED.redisImage,
               livenessProbe: probe,
               name: "redis",
-              ports: [{ containerPort: DATA.redisPort, name: "redis", protocol: "TCP" }],
+              ports: [{ containerPort: PORT.redis, name: "redis", protocol: "TCP" }],
               readinessProbe: probe,
               resources: containerResources(tenant.settings.redis.resources),
               securityContext: RESTRICTED_CONTAINER_SECURITY,
@@ -79,7 +79,7 @@ export function renderRedis(tenant: TenantModel): KubernetesObject[] {
     kind: "Service",
     metadata: tenantMeta(tenant, DATA.redis, { labels: { ...REDIS_LABELS } }),
     spec: {
-      ports: [{ name: "redis", port: DATA.redisPort, protocol: "TCP", targetPort: "redis" }],
+      ports: [{ name: "redis", port: PORT.redis, protocol: "TCP", targetPort: "redis" }],
       selector,
       type: "ClusterIP",
     },

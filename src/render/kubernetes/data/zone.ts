@@ -11,6 +11,9 @@ import {
   zoneDataNamespace,
   zoneRoleSecret,
   zoneSecretStore,
+  PORT,
+  secretPath,
+  SECRET_ITEM,
 } from "../../../model/names.js";
 import { redisAclLine } from "../../../model/redis-acl.js";
 import { poolPlacement } from "../../../model/scheduling.js";
@@ -22,9 +25,14 @@ import { inWave, WAVE, type Wave } from "../../../manifest/waves.js";
 import { restrictedNamespace } from "../namespace.js";
 import { renderAllowDns, renderDefaultDeny } from "../network-policy.js";
 import type { KubernetesObject, ObjectMeta } from "../../../manifest/object.js";
-import { managedLabels, zoneMeta } from "../metadata.js";
-import { emptyDir, placementFields, RESTRICTED_CONTAINER_SECURITY, restrictedPodSecurity } from "../pod.js";
-import { allowFromNamespace, databasePolicy, n8nPods } from "../stack-network.js";
+import { managedLabels, zoneMeta } from "../../../manifest/metadata.js";
+import {
+  emptyDir,
+  placementFields,
+  RESTRICTED_CONTAINER_SECURITY,
+  restrictedPodSecurity,
+} from "../../../manifest/pod.js";
+import { allowFromNamespace, appPods, databasePolicy } from "../stack-network.js";
 import { redisCommand } from "./redis.js";
 
 /**
@@ -119,7 +127,7 @@ function sharedDatabase(
     (t): KubernetesObject => ({
       apiVersion: "postgresql.cnpg.io/v1",
       kind: "Database",
-      metadata: meta(zoneDatabaseObject(t.name), {
+      metadata: meta(zoneDatabaseObject(t.product.name, t.name), {
         annotations: { ...KEEP_DATA_ANNOTATIONS },
         labels: { [LABEL.tenant]: t.name },
       }),
@@ -146,7 +154,10 @@ function sharedDatabase(
             spec: {
               data: [
                 {
-                  remoteRef: { key: `${zone.name}/${t.name}/db`, property: "password" },
+                  remoteRef: {
+                    key: secretPath(zone.name, t.name, SECRET_ITEM.database),
+                    property: "password",
+                  },
                   secretKey: "password",
                 },
               ],
@@ -166,7 +177,7 @@ function sharedDatabase(
             },
           }),
         );
-  const clients = tenants.map((t) => allowFromNamespace(t.namespace, n8nPods.matchLabels));
+  const clients = tenants.map((t) => allowFromNamespace(t.namespace, appPods(t).matchLabels));
   return [
     cluster,
     ...databases,
@@ -187,7 +198,7 @@ function sharedRedis(
     "user default off",
     // Only SHA-256 hashes of the passwords reach the ACL file.
     ...tenants.map((t) =>
-      redisAclLine(redisAclUser(t.name), t.redisPrefix, `#{{ index . "${key(t)}" | sha256sum }}`),
+      redisAclLine(redisAclUser(t), t.redisPrefix, `#{{ index . "${key(t)}" | sha256sum }}`),
     ),
   ].join("\n");
   const aclSecret: KubernetesObject = {
@@ -228,7 +239,7 @@ function sharedRedis(
               image: PINNED.redisImage,
               livenessProbe: probe,
               name: "redis",
-              ports: [{ containerPort: DATA.redisPort, name: "redis", protocol: "TCP" }],
+              ports: [{ containerPort: PORT.redis, name: "redis", protocol: "TCP" }],
               readinessProbe: probe,
               resources: { limits: { cpu: "1", memory: "1Gi" }, requests: { cpu: "100m", memory: "256Mi" } },
               securityContext: RESTRICTED_CONTAINER_SECURITY,
@@ -253,7 +264,7 @@ function sharedRedis(
     kind: "Service",
     metadata: meta(DATA.sharedRedis, { labels }),
     spec: {
-      ports: [{ name: "redis", port: DATA.redisPort, protocol: "TCP", targetPort: "redis" }],
+      ports: [{ name: "redis", port: PORT.redis, protocol: "TCP", targetPort: "redis" }],
       selector: labels,
     },
   };
@@ -265,10 +276,10 @@ function sharedRedis(
       ingress: [
         {
           from: [
-            ...tenants.map((t) => allowFromNamespace(t.namespace, n8nPods.matchLabels)),
+            ...tenants.map((t) => allowFromNamespace(t.namespace, appPods(t).matchLabels)),
             allowFromNamespace(ADDON_NAMESPACE.keda),
           ],
-          ports: [{ port: DATA.redisPort, protocol: "TCP" }],
+          ports: [{ port: PORT.redis, protocol: "TCP" }],
         },
       ],
       podSelector: { matchLabels: labels },

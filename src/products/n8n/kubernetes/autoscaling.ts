@@ -1,7 +1,7 @@
-import { N8N, SECRET } from "../../../model/names.js";
+import { N8N } from "../../../model/names.js";
 import type { TenantModel } from "../../../model/resolve.js";
 import type { KubernetesObject } from "../../../manifest/object.js";
-import { tenantMeta } from "../metadata.js";
+import { tenantMeta } from "../../../manifest/metadata.js";
 import { kubernetesConnections } from "./connections.js";
 
 /**
@@ -47,7 +47,7 @@ export function renderWorkerScaledObject(tenant: TenantModel): KubernetesObject 
 
 export function renderWorkerTriggerAuthentication(tenant: TenantModel): KubernetesObject {
   const acl = tenant.settings.redis.isolation === "acl";
-  const ref = (parameter: string, key: string) => ({ key, name: SECRET.redis.name, parameter });
+  const ref = (parameter: string, key: string) => ({ key, name: tenant.data.redisSecret, parameter });
   return {
     apiVersion: "keda.sh/v1alpha1",
     kind: "TriggerAuthentication",

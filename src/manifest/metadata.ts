@@ -1,6 +1,6 @@
-import { LABEL, MANAGED_BY } from "../../model/names.js";
-import type { TenantModel, ZoneModel } from "../../model/resolve.js";
-import type { ObjectMeta } from "../../manifest/object.js";
+import { LABEL, MANAGED_BY } from "../model/names.js";
+import type { TenantModel, ZoneModel } from "../model/resolve.js";
+import type { ObjectMeta } from "./object.js";
 
 /** Metadata of an object of a zone's shared services (no tenant label: it serves several). */
 export function zoneMeta(

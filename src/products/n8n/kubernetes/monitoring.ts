@@ -1,7 +1,7 @@
-import { DATA, LABEL, N8N } from "../../../model/names.js";
+import { LABEL, N8N } from "../../../model/names.js";
 import type { TenantModel } from "../../../model/resolve.js";
 import type { KubernetesObject } from "../../../manifest/object.js";
-import { tenantMeta } from "../metadata.js";
+import { tenantMeta } from "../../../manifest/metadata.js";
 import { n8nLabels } from "./workloads.js";
 
 /**
@@ -65,7 +65,7 @@ export function renderPrometheusRule(tenant: TenantModel): KubernetesObject {
         description: `No PostgreSQL instance of tenant ${tenant.name} has been ready for 5 minutes.`,
         summary: "tenant database not ready",
       },
-      expr: `sum(kube_pod_status_ready{namespace="${ns}",pod=~"${DATA.dbCluster}-[0-9]+",condition="true"}) < 1 or absent(kube_pod_status_ready{namespace="${ns}",pod=~"${DATA.dbCluster}-[0-9]+",condition="true"})`,
+      expr: `sum(kube_pod_status_ready{namespace="${ns}",pod=~"${tenant.data.databaseCluster}-[0-9]+",condition="true"}) < 1 or absent(kube_pod_status_ready{namespace="${ns}",pod=~"${tenant.data.databaseCluster}-[0-9]+",condition="true"})`,
       for: "5m",
       labels: { ...labels, severity: "critical" },
     });

@@ -1,20 +1,10 @@
-import { N8N, type N8nRole } from "../model/names.js";
-
 /**
  * THE n8n environment builder (ARCHITECTURE invariant 1). The Kubernetes renderer and the
  * local runtime both call it; they differ only in the hosts, ports and where secret values
- * come from. A secret is always a reference, never a value: the renderer turns references
- * into `secretKeyRef`s, the local runtime reads them from its 0600 state files.
+ * come from (references, as the product contract defines them).
  */
-export interface SecretRef {
-  readonly secret: string;
-  readonly key: string;
-}
-export type EnvValue = { readonly value: string } | { readonly secretRef: SecretRef };
-export interface EnvVar {
-  readonly name: string;
-  readonly from: EnvValue;
-}
+import { N8N, type N8nRole } from "../../model/names.js";
+import type { EnvValue, EnvVar, SecretRef } from "../contract.js";
 
 /** Where the tenant's database and Redis are, as the process will see them. */
 export type DatabaseTls =
@@ -58,7 +48,10 @@ export interface N8nEnvInput {
   readonly encryptionKey: SecretRef;
   readonly runnerAuthToken: SecretRef;
   readonly connections: N8nConnections;
-  /** Hops of reverse proxies in front of n8n (the load balancer): 1 in a cluster, 0 locally. */
+  /**
+   * Hops of reverse proxies in front of n8n: 1, the load balancer. The local runtime sets 1 as
+   * well, so that the environment is the cluster's; it listens on loopback only.
+   */
   readonly proxyHops: number;
 }
 

@@ -1,11 +1,12 @@
-import { DATA, SECRET, zoneDataNamespace } from "../../../model/names.js";
+import { DATA, PORT, zoneDataNamespace } from "../../../model/names.js";
 import type { TenantModel } from "../../../model/resolve.js";
 import { databaseName, databaseRole } from "../../../model/secrets.js";
-import type { EnvValue, N8nConnections } from "../../../n8n/env.js";
+import type { EnvValue } from "../../contract.js";
+import type { N8nConnections } from "../env.js";
 
 /** Where a tenant's database and Redis are inside the cluster, by isolation mode. */
 export function kubernetesConnections(tenant: TenantModel): N8nConnections {
-  const db = SECRET.database.name;
+  const db = tenant.data.databaseSecret;
   const fromDbSecret = (key: string): EnvValue => ({ secretRef: { secret: db, key } });
   const isolation = tenant.settings.database.isolation;
   const database: N8nConnections["database"] =
@@ -22,17 +23,17 @@ export function kubernetesConnections(tenant: TenantModel): N8nConnections {
           host: {
             value:
               isolation === "cluster"
-                ? serviceHost(`${DATA.dbCluster}-rw`, tenant.namespace)
+                ? serviceHost(`${tenant.data.databaseCluster}-rw`, tenant.namespace)
                 : serviceHost(`${DATA.sharedDbCluster}-rw`, zoneDataNamespace(tenant.zone.name)),
           },
-          port: { value: String(DATA.dbPort) },
+          port: { value: String(PORT.postgres) },
           name: { value: databaseName(tenant) },
           user: { value: databaseRole(tenant) },
           password: { secret: db, key: "password" },
           // The zone server's CA lives in the zone's namespace, out of the tenant's reach.
           tls:
             isolation === "cluster"
-              ? { mode: "verify", ca: { secret: `${DATA.dbCluster}-ca`, key: "ca.crt" } }
+              ? { mode: "verify", ca: { secret: `${tenant.data.databaseCluster}-ca`, key: "ca.crt" } }
               : { mode: "unverified" },
         };
   const acl = tenant.settings.redis.isolation === "acl";
@@ -42,9 +43,9 @@ export function kubernetesConnections(tenant: TenantModel): N8nConnections {
       host: acl
         ? serviceHost(DATA.sharedRedis, zoneDataNamespace(tenant.zone.name))
         : serviceHost(DATA.redis, tenant.namespace),
-      port: DATA.redisPort,
-      ...(acl ? { username: { secret: SECRET.redis.name, key: "username" } } : {}),
-      password: { secret: SECRET.redis.name, key: "password" },
+      port: PORT.redis,
+      ...(acl ? { username: { secret: tenant.data.redisSecret, key: "username" } } : {}),
+      password: { secret: tenant.data.redisSecret, key: "password" },
     },
   };
 }

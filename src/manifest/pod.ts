@@ -1,6 +1,6 @@
-import type { EffectiveResources } from "../../model/defaults.js";
-import type { EnvVar } from "../../n8n/env.js";
-import type { Placement } from "../../model/scheduling.js";
+import type { EffectiveResources } from "../model/defaults.js";
+import type { EnvVar } from "../products/contract.js";
+import type { Placement } from "../model/scheduling.js";
 
 /**
  * Pod building blocks that hold Pod Security `restricted` for every workload tenantctl

@@ -1,7 +1,7 @@
 import { dnsLabel, N8N } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import type { KubernetesObject } from "../../../manifest/object.js";
-import { tenantMeta } from "../metadata.js";
+import { tenantMeta } from "../../../manifest/metadata.js";
 
 /**
  * One Ingress per tenant on its hostname. Production webhooks (`/webhook/`) go to the

@@ -1,11 +1,12 @@
-import { LABEL, N8N, type N8nRole, SECRET } from "../../../model/names.js";
+import { LABEL, N8N, type N8nRole, productServiceAccount } from "../../../model/names.js";
 import type { TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
-import { buildN8nEnv, buildRunnerEnv, n8nArgs, type N8nEnvInput } from "../../../n8n/env.js";
-import { RUNNER_RESOURCES } from "../../../model/defaults.js";
+import { buildN8nEnv, buildRunnerEnv, n8nArgs, type N8nEnvInput } from "../env.js";
+import type { WorkloadDeclaration } from "../../contract.js";
+import { N8N_SECRET } from "../declaration.js";
 import { PINNED } from "../../../versions.js";
 import type { KubernetesObject } from "../../../manifest/object.js";
-import { tenantLabels, tenantMeta } from "../metadata.js";
+import { tenantLabels, tenantMeta } from "../../../manifest/metadata.js";
 import {
   containerResources,
   emptyDir,
@@ -14,7 +15,7 @@ import {
   RESTRICTED_CONTAINER_SECURITY,
   restrictedPodSecurity,
   topologySpread,
-} from "../pod.js";
+} from "../../../manifest/pod.js";
 import { kubernetesConnections } from "./connections.js";
 
 /** The uid/gid of the `node` user in the official n8n and runners images. */
@@ -36,19 +37,10 @@ export function clusterEnvInput(tenant: TenantModel): N8nEnvInput {
     listenPort: N8N.port,
     redisPrefix: tenant.redisPrefix,
     webhookProcessors: tenant.settings.n8n.webhook.enabled,
-    encryptionKey: { secret: SECRET.core.name, key: "encryptionKey" },
-    runnerAuthToken: { secret: SECRET.runners.name, key: "authToken" },
+    encryptionKey: { secret: N8N_SECRET.encryptionKey.name, key: N8N_SECRET.encryptionKey.key },
+    runnerAuthToken: { secret: N8N_SECRET.runnerToken.name, key: N8N_SECRET.runnerToken.key },
     connections: kubernetesConnections(tenant),
     proxyHops: 1,
-  };
-}
-
-export function renderServiceAccount(tenant: TenantModel): KubernetesObject {
-  return {
-    apiVersion: "v1",
-    kind: "ServiceAccount",
-    metadata: tenantMeta(tenant, N8N.serviceAccount),
-    automountServiceAccountToken: false,
   };
 }
 
@@ -85,13 +77,15 @@ export function renderN8nDeployment(tenant: TenantModel, role: N8nRole): Kuberne
       { mountPath: "/tmp", name: "tmp" },
     ],
   };
-  // Webhook processors only enqueue; main and workers host the task broker and its runner.
-  const withRunner = role !== "webhook";
-  const runner = {
+  // Webhook processors only enqueue; main and workers host the task broker and its runner
+  // (declared as the workload's second container, with the resources the model gave it).
+  const runnerResources = declaredWorkload(tenant, role).containers[1];
+  const withRunner = runnerResources !== undefined;
+  const runner = runnerResources && {
     env: kubernetesEnv(buildRunnerEnv(input)),
     image: `${PINNED.n8nRunnersImage}:${version}`,
     name: "task-runner",
-    resources: containerResources(RUNNER_RESOURCES),
+    resources: containerResources(runnerResources),
     securityContext: RESTRICTED_CONTAINER_SECURITY,
     volumeMounts: [{ mountPath: "/tmp", name: "runner-tmp" }],
   };
@@ -112,10 +106,10 @@ export function renderN8nDeployment(tenant: TenantModel, role: N8nRole): Kuberne
         metadata: { labels: { ...tenantLabels(tenant), ...labels } },
         spec: {
           automountServiceAccountToken: false,
-          containers: withRunner ? [n8nContainer, runner] : [n8nContainer],
+          containers: runner ? [n8nContainer, runner] : [n8nContainer],
           enableServiceLinks: false,
           securityContext: restrictedPodSecurity(N8N_UID),
-          serviceAccountName: N8N.serviceAccount,
+          serviceAccountName: productServiceAccount(tenant.product.name),
           terminationGracePeriodSeconds: role === "worker" ? 60 : 30,
           topologySpreadConstraints: topologySpread(selector),
           volumes: [
@@ -123,7 +117,7 @@ export function renderN8nDeployment(tenant: TenantModel, role: N8nRole): Kuberne
             emptyDir("tmp", "1Gi"),
             ...(withRunner ? [emptyDir("runner-tmp", "512Mi")] : []),
           ],
-          ...placementFields(placement(tenant, "n8n")),
+          ...placementFields(placement(tenant, "app")),
         },
       },
     },
@@ -151,4 +145,11 @@ export function renderN8nPodDisruptionBudget(tenant: TenantModel, role: N8nRole)
     metadata: tenantMeta(tenant, N8N.roles[role], { labels: n8nLabels(role) }),
     spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
   };
+}
+
+/** The workload as the model resolved it from n8n's declaration. */
+function declaredWorkload(tenant: TenantModel, role: N8nRole): WorkloadDeclaration {
+  const declared = tenant.product.workloads.find((w) => w.component === role);
+  if (declared === undefined) throw new Error(`n8n: the model of ${tenant.name} has no ${role} workload`);
+  return declared;
 }
