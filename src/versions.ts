@@ -1,5 +1,3 @@
-import pins from "./versions.json" with { type: "json" };
-
 /**
  * Every version tenantctl pins, in one place: src/versions.json (scripts read it too).
  * - n8n: the release run by default; a tenant may override it with n8n.version.
@@ -7,6 +5,8 @@ import pins from "./versions.json" with { type: "json" };
  * - cloudnativePg: the operator whose CRDs the Cluster/Database objects are checked against.
  * Changing a pin is a one-line diff that reviewers can find.
  */
+import pins from "./versions.json" with { type: "json" };
+
 export const PINNED = pins;
 
 /**

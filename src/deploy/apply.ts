@@ -1,3 +1,9 @@
+/**
+ * `tenantctl apply`: server-side apply (field manager `tenantctl`, Strict field validation)
+ * of everything `render` produces, in dependency order, then prune of what tenantctl applied
+ * before and no longer renders. Data-bearing objects are never pruned without allowDataLoss;
+ * nothing is pruned after a failed apply. The report says, object by object, what happened.
+ */
 import { forEachLimited } from "../lib/concurrency.js";
 import type { Model } from "../model/resolve.js";
 import type { RenderedObject } from "../manifest/rendered.js";
@@ -19,12 +25,6 @@ import {
 } from "./objects.js";
 import { describeRef, keyOf, type ObjectRef, refOf } from "../manifest/references.js";
 
-/**
- * `tenantctl apply`: server-side apply (field manager `tenantctl`, Strict field validation)
- * of everything `render` produces, in dependency order, then prune of what tenantctl applied
- * before and no longer renders. Data-bearing objects are never pruned without allowDataLoss;
- * nothing is pruned after a failed apply. The report says, object by object, what happened.
- */
 export type Outcome = "created" | "configured" | "unchanged" | "refused" | "failed" | "not-attempted";
 
 export interface ObjectResult {

@@ -1,3 +1,8 @@
+/**
+ * `tenantctl diff`: what an apply would change, object by object, computed by the API server
+ * itself (server-side dry-run apply) against the live object, so defaults, webhooks and
+ * other field managers are taken into account. Secret values are never shown.
+ */
 import { OWNER_ANNOTATION } from "../model/names.js";
 import { lineDiff } from "../lib/line-diff.js";
 import type { RenderedObject } from "../manifest/rendered.js";
@@ -15,11 +20,6 @@ import {
 } from "./objects.js";
 import { keyOf, type ObjectRef, refOf } from "../manifest/references.js";
 
-/**
- * `tenantctl diff`: what an apply would change, object by object, computed by the API server
- * itself (server-side dry-run apply) against the live object, so defaults, webhooks and
- * other field managers are taken into account. Secret values are never shown.
- */
 export type Change = "create" | "update" | "none" | "prune" | "keep-data" | "error";
 
 export interface ObjectDiff {

@@ -1,3 +1,9 @@
+/**
+ * Secrets of the `generated` provider, created by `apply` inside the cluster: random values,
+ * once. An existing Secret is never overwritten (its encryption key is what keeps the
+ * tenant's credentials readable). The zone's derived secrets (a tenant's database role in the
+ * shared cluster, the shared Redis's ACL file with password hashes) follow from the tenants'.
+ */
 import { randomBytes } from "node:crypto";
 import {
   DATA_BEARING_ANNOTATION,
@@ -15,12 +21,6 @@ import { databaseRole, redisAclUser, tenantSecrets } from "../model/secrets.js";
 import { KubeApiError, type KubeClient } from "./kube-client.js";
 import type { ObjectRef } from "../manifest/references.js";
 
-/**
- * Secrets of the `generated` provider, created by `apply` inside the cluster: random values,
- * once. An existing Secret is never overwritten (its encryption key is what keeps the
- * tenant's credentials readable). The zone's derived secrets (a tenant's database role in the
- * shared cluster, the shared Redis's ACL file with password hashes) follow from the tenants'.
- */
 export interface SecretOutcome {
   readonly ref: ObjectRef;
   readonly tenant: string | undefined;

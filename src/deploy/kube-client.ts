@@ -1,13 +1,13 @@
-import { Agent, request as httpsRequest, type RequestOptions } from "node:https";
-import { KubeConfig } from "@kubernetes/client-node";
-import { failure } from "../diagnostics/diagnostic.js";
-
 /**
  * A small Kubernetes API client: kubeconfig loading (every auth method kubectl knows,
  * including exec plugins such as `aws eks get-token`) comes from @kubernetes/client-node;
  * requests, server-side apply and discovery are plain HTTPS, so that what tenantctl sends is
  * visible here and nothing else is.
  */
+import { Agent, request as httpsRequest, type RequestOptions } from "node:https";
+import { KubeConfig } from "@kubernetes/client-node";
+import { failure } from "../diagnostics/diagnostic.js";
+
 export interface ResourceInfo {
   readonly group: string;
   readonly version: string;

@@ -1,8 +1,3 @@
-import { LABEL, MANAGED_BY, OWNER_ANNOTATION, platformIdentity } from "../model/names.js";
-import type { Model } from "../model/resolve.js";
-import { FIELD_MANAGER, type LiveObject } from "./objects.js";
-import { type ObjectRef } from "../manifest/references.js";
-
 /**
  * Whose a live object is, for `apply`:
  * - ours: it carries this platform's identity (platform + cluster), which every rendered object
@@ -12,6 +7,11 @@ import { type ObjectRef } from "../manifest/references.js";
  * - foreign: anything else, another platform's, another cluster's spec's, or nobody's. Left
  *   alone and reported, unless `--adopt` names it.
  */
+import { LABEL, MANAGED_BY, OWNER_ANNOTATION, platformIdentity } from "../model/names.js";
+import type { Model } from "../model/resolve.js";
+import { FIELD_MANAGER, type LiveObject } from "./objects.js";
+import { type ObjectRef } from "../manifest/references.js";
+
 export type Ownership = "ours" | "legacy" | "foreign";
 
 export function ownershipOf(live: LiveObject, model: Model): Ownership {

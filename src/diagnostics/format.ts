@@ -1,5 +1,3 @@
-import type { Diagnostic } from "./diagnostic.js";
-
 /**
  * The one place that turns diagnostics into text for people:
  *
@@ -9,6 +7,8 @@ import type { Diagnostic } from "./diagnostic.js";
  *           |           ^
  *     hint: declare it under `zones:` or correct the spelling
  */
+import type { Diagnostic } from "./diagnostic.js";
+
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.location ? `${d.location.file}:${d.location.line}:${d.location.column} ` : "";
   const lines = [`${where}${d.severity} ${d.code}`, `  ${d.message}`];

@@ -1,11 +1,11 @@
-import { type Document, isMap, isPair, isScalar, isSeq, type Node } from "yaml";
-
 /**
  * Mapping keys that appear twice in one mapping, found in one pass with a set per mapping.
  * (The `yaml` package's own uniqueKeys check compares each key with every earlier one: a
  * mapping of 16,000 keys took seconds.) Aliases are not followed: their targets are checked
  * where they are written.
  */
+import { type Document, isMap, isPair, isScalar, isSeq, type Node } from "yaml";
+
 export function duplicateKeys(doc: Document): { key: string; offset: number }[] {
   const out: { key: string; offset: number }[] = [];
   const stack: unknown[] = [doc.contents];

@@ -1,11 +1,11 @@
-import { type Document, isAlias, isMap, isPair, isSeq, type Node } from "yaml";
-
 /**
  * How large a YAML document becomes once its aliases are expanded, computed on the document
  * model without expanding anything: a node's expanded size is computed once and reused
  * wherever an alias points at it. A 159 KB "billion laughs" spec would expand to hundreds of
  * megabytes; it is refused before it is built, at the position of its largest alias.
  */
+import { type Document, isAlias, isMap, isPair, isSeq, type Node } from "yaml";
+
 export const MAX_EXPANDED_NODES = 1_000_000;
 export const MAX_NESTING = 200;
 

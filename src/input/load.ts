@@ -1,3 +1,8 @@
+/**
+ * Reading platform.yaml: YAML syntax, size bounds and the schema, each problem with its
+ * line:column. Nothing here decides anything; the rules that need effective settings run in
+ * the model (src/model/load-platform.ts), placed on the same lines by `place`.
+ */
 import { readFile } from "node:fs/promises";
 import { LineCounter, parseAllDocuments } from "yaml";
 import { type Diagnostic, failure, type SourceLocation } from "../diagnostics/diagnostic.js";
@@ -7,11 +12,6 @@ import { checkExpansion, type ExpansionProblem, MAX_EXPANDED_NODES, MAX_NESTING 
 import { Locator, SourceText } from "./locate.js";
 import { Platform } from "./schema.js";
 
-/**
- * Reading platform.yaml: YAML syntax, size bounds and the schema, each problem with its
- * line:column. Nothing here decides anything; the rules that need effective settings run in
- * the model (src/model/load-platform.ts), placed on the same lines by `place`.
- */
 export interface ParsedSpec {
   /** The spec, when YAML and schema accept it. */
   readonly spec: Platform | undefined;

@@ -1,12 +1,12 @@
-import { z } from "zod";
-import { AwsRegion, Cidr, DnsLabel, DnsName, LabelKey, LabelValue, Quantity, RepoUrl } from "./formats.js";
-
 /**
  * The platform spec (`platform.yaml`), apiVersion tenantctl/v1alpha1. Every object is strict:
  * an unknown key is an error, never silently ignored. Tenant settings are all optional here;
  * model/resolve merges built-in defaults < `defaults:` < the tenant's own settings, so that
  * the rules can tell where an effective value came from.
  */
+import { z } from "zod";
+import { AwsRegion, Cidr, DnsLabel, DnsName, LabelKey, LabelValue, Quantity, RepoUrl } from "./formats.js";
+
 export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34"] as const;
 export const TIERS = ["shared", "dedicated"] as const;
 export const DATABASE_ISOLATIONS = ["cluster", "rds", "database"] as const;

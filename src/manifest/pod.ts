@@ -1,13 +1,13 @@
-import type { EffectiveResources } from "../model/defaults.js";
-import type { EnvVar } from "../products/contract.js";
-import type { Placement } from "../model/scheduling.js";
-
 /**
  * Pod building blocks that hold Pod Security `restricted` for every workload tenantctl
  * renders: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp, a
  * read-only root filesystem (writable emptyDirs where a process needs to write), and no
  * service-account token in the pod.
  */
+import type { EffectiveResources } from "../model/defaults.js";
+import type { EnvVar } from "../products/contract.js";
+import type { Placement } from "../model/scheduling.js";
+
 export const RESTRICTED_CONTAINER_SECURITY = {
   allowPrivilegeEscalation: false,
   capabilities: { drop: ["ALL"] },

@@ -1,11 +1,11 @@
-import type { KubernetesObject } from "./object.js";
-
 /**
  * Sync waves (Argo CD's `argocd.argoproj.io/sync-wave`): add-ons and admission first, then the
  * cluster's pools and stores, the projects and application sets; in a tenant: namespace, then
  * what isolates it, then secrets and data services, the product's workloads, their scaling last. `tenantctl apply` orders by the
  * same waves, so both paths create things in the same order.
  */
+import type { KubernetesObject } from "./object.js";
+
 export const WAVE = {
   addons: -30,
   admission: -25,

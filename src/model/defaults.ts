@@ -1,12 +1,12 @@
-import { PINNED } from "../versions.js";
-import type { DatabaseIsolation, RedisIsolation, Tier } from "../input/schema.js";
-
 /**
  * What a tenant gets for every setting that neither the tenant nor `defaults:` sets.
  * The n8n version comes from src/versions.ts; a tenant may override it.
  * Figures are sized so that the default footprint fits the default quota with room for
  * the workers to scale to their maximum.
  */
+import { PINNED } from "../versions.js";
+import type { DatabaseIsolation, RedisIsolation, Tier } from "../input/schema.js";
+
 export const DEFAULT_N8N_VERSION = PINNED.n8n;
 
 export interface ComputeAmounts {

@@ -1,3 +1,10 @@
+/**
+ * Every name tenantctl derives from tenant and zone names, in the space where it must be
+ * unique (namespaces, Argo CD applications across all ApplicationSets, IAM roles, node pools,
+ * Redis prefixes, shared-database identifiers, files), computed for the whole spec in one
+ * place. Two owners that meet in one space are refused, each at its own line:column, instead
+ * of rendering two objects that fight (Argo CD prunes one with the other's sync).
+ */
 import type { PathSegment } from "../diagnostics/diagnostic.js";
 import type { Located } from "../input/issues.js";
 import type { Platform } from "../input/schema.js";
@@ -28,13 +35,6 @@ import {
 } from "./names.js";
 import { tenantProduct } from "./settings.js";
 
-/**
- * Every name tenantctl derives from tenant and zone names, in the space where it must be
- * unique (namespaces, Argo CD applications across all ApplicationSets, IAM roles, node pools,
- * Redis prefixes, shared-database identifiers, files), computed for the whole spec in one
- * place. Two owners that meet in one space are refused, each at its own line:column, instead
- * of rendering two objects that fight (Argo CD prunes one with the other's sync).
- */
 export interface DerivedName {
   readonly space: string;
   readonly name: string;

@@ -1,3 +1,8 @@
+/**
+ * The one pipeline every command runs: read platform.yaml, parse it against the schema, check
+ * the rules that need effective settings and derived names, resolve the Model. Commands read
+ * the Model; nothing to the right of this file looks at the spec again, except to copy it.
+ */
 import { type Diagnostic, isError, TenantctlError } from "../diagnostics/diagnostic.js";
 import { parseSpecText, readSpecText, sortByLocation } from "../input/load.js";
 import type { Platform } from "../input/schema.js";
@@ -5,11 +10,6 @@ import { checkDerivedNames } from "./derived-names.js";
 import { type Model, resolve } from "./resolve.js";
 import { checkRules } from "./rules.js";
 
-/**
- * The one pipeline every command runs: read platform.yaml, parse it against the schema, check
- * the rules that need effective settings and derived names, resolve the Model. Commands read
- * the Model; nothing to the right of this file looks at the spec again, except to copy it.
- */
 export interface ValidationResult {
   /** The parsed spec, when it has no error (warnings may remain). */
   readonly spec: Platform | undefined;

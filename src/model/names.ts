@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
-
 /**
  * Every Kubernetes and AWS name tenantctl gives comes from here (ARCHITECTURE invariant 2).
  * Names are DNS-1123 labels of at most 63 characters; a longer one keeps a readable
  * prefix and ends in a hash of the full name, so two long names never collide.
  */
+import { createHash } from "node:crypto";
+
 export const MAX_LABEL_LENGTH = 63;
 const HASH_LENGTH = 8;
 
@@ -111,6 +111,11 @@ export const N8N = {
   /** The task broker inside main/worker; the runner sidecar reaches it on localhost. */
   brokerPort: 5679,
   roles: { main: "n8n-main", worker: "n8n-worker", webhook: "n8n-webhook" },
+  /** KEDA's TriggerAuthentication for the workers' scaler (the Redis password). */
+  workerTriggerAuth: "n8n-worker-redis",
+  ingress: "n8n",
+  /** The certificate cert-manager issues for the tenant's hostname (ingress tls: cert-manager). */
+  tlsSecret: "n8n-tls",
 } as const;
 export type N8nRole = keyof typeof N8N.roles;
 

@@ -1,11 +1,11 @@
-import { createHash } from "node:crypto";
-
 /**
  * The Redis ACL of a tenant on its zone's shared Redis (isolation `acl`), used by the
  * Kubernetes renderer and the local runtime alike: the tenant's keys and channels are those
  * under its prefix, and it may run what n8n's queue needs, but no administrative or
  * dangerous command (FLUSHALL, KEYS, CONFIG, DEBUG, …) that would reach beyond them.
  */
+import { createHash } from "node:crypto";
+
 export function redisAclRules(prefix: string): string[] {
   return [
     "on",

@@ -1,4 +1,5 @@
 import type { EffectiveSettings } from "./defaults.js";
+import { type NodePoolPlan, nodePoolPlan } from "./node-pools.js";
 import { effectiveSettings, tenantHostname, tenantProduct } from "./settings.js";
 import {
   databaseInstances,
@@ -88,6 +89,8 @@ export interface Model {
   readonly backups: { readonly bucket: string; readonly retention: string; readonly schedule: string };
   readonly zones: readonly ZoneModel[];
   readonly tenants: readonly TenantModel[];
+  /** The Karpenter pools the cluster runs. */
+  readonly nodePools: readonly NodePoolPlan[];
   /** The enabled add-ons, in a fixed order, with the user's Helm values. */
   readonly addons: readonly AddonModel[];
 }
@@ -153,6 +156,7 @@ export function resolve(spec: Platform): Model {
     },
     zones: [...zones.values()],
     tenants,
+    nodePools: nodePoolPlan([...zones.values()], tenants),
     addons: ADDON_NAMES.flatMap((name): AddonModel[] => {
       const setting = spec.addons[name];
       const enabled =

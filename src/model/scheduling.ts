@@ -1,6 +1,3 @@
-import { NODE_POOL } from "./names.js";
-import type { TenantModel } from "./resolve.js";
-
 /**
  * Where a tenant's pods may run. Karpenter pools label their nodes `tenantctl.io/node-pool`
  * and taint every pool but `general`; a pod reaches a tainted pool only by tolerating it.
@@ -8,6 +5,9 @@ import type { TenantModel } from "./resolve.js";
  * - a zone with dedicatedNodes: the zone's pool for the product's pods and Redis;
  * - otherwise the general pool; databases on the on-demand `database` pool.
  */
+import { NODE_POOL } from "./names.js";
+import type { TenantModel } from "./resolve.js";
+
 export type Workload = "app" | "database" | "redis";
 
 export interface Placement {

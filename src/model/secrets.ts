@@ -1,12 +1,12 @@
-import { DATA_SECRET_KEYS, SECRET_ITEM, secretPath } from "./names.js";
-import type { TenantModel } from "./resolve.js";
-
 /**
  * The secrets a tenant's stack needs, by purpose. Renderers turn them into ExternalSecrets
  * (values stay in AWS Secrets Manager under `<zone>/<tenant>/<item>`); with the `generated`
  * provider, `apply` and the local runtime create them once with random values. No value
  * is ever part of the model.
  */
+import { DATA_SECRET_KEYS, SECRET_ITEM, secretPath } from "./names.js";
+import type { TenantModel } from "./resolve.js";
+
 export type SecretValueSource =
   | { readonly kind: "random"; readonly bytes: number }
   | { readonly kind: "fixed"; readonly value: string }

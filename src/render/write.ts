@@ -1,3 +1,9 @@
+/**
+ * Writes rendered objects into a directory that tenantctl owns. The whole tree is built
+ * beside the target and swapped in with renames, so a failed render never leaves a
+ * half-written directory, and a removed tenant's files disappear with the old tree.
+ * A non-empty directory without tenantctl's marker is refused: it may hold the user's work.
+ */
 import { randomBytes } from "node:crypto";
 import { lstat, mkdir, readdir, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve as resolvePath } from "node:path";
@@ -9,12 +15,6 @@ import { OWNER_MARKER, SPEC_COPY } from "../manifest/directory.js";
 import type { RenderedObject } from "../manifest/rendered.js";
 import { toYaml } from "../manifest/serialize.js";
 
-/**
- * Writes rendered objects into a directory that tenantctl owns. The whole tree is built
- * beside the target and swapped in with renames, so a failed render never leaves a
- * half-written directory, and a removed tenant's files disappear with the old tree.
- * A non-empty directory without tenantctl's marker is refused: it may hold the user's work.
- */
 const MARKER_TEXT =
   "This directory is written by `tenantctl render` and replaced as a whole on every render.\nDo not edit files here; change platform.yaml instead.\n";
 

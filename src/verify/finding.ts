@@ -1,12 +1,12 @@
-import type { ObjectRef } from "./input.js";
-
-export type FindingSeverity = "error" | "warning";
-
 /**
  * One violation, explained: a stable rule id (never renamed: CI configurations and SARIF
  * baselines key on it), what is wrong, the objects involved with their files, for network
  * findings the policy path that admits the connection, and how to fix it.
  */
+import type { ObjectRef } from "./input.js";
+
+export type FindingSeverity = "error" | "warning";
+
 export interface Finding {
   readonly rule: string;
   readonly severity: FindingSeverity;

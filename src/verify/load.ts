@@ -1,3 +1,9 @@
+/**
+ * What verify reads: a platform.yaml (rendered in memory by the renderer the caller passes:
+ * verify judges manifests and knows no renderer), or a rendered directory (the files as they
+ * are, e.g. in a pull request, read exactly as Argo CD reads them, judged against the spec
+ * copy render left in it, or against `--spec`).
+ */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { failure, TenantctlError } from "../diagnostics/diagnostic.js";
@@ -10,12 +16,6 @@ import type { SourcedObject, VerifyInput } from "./input.js";
 import { readArgoCdDirectory } from "./source/argocd-directory.js";
 import { type Tenancy, tenancyInput } from "./tenancy.js";
 
-/**
- * What verify reads: a platform.yaml (rendered in memory by the renderer the caller passes:
- * verify judges manifests and knows no renderer), or a rendered directory (the files as they
- * are, e.g. in a pull request, read exactly as Argo CD reads them, judged against the spec
- * copy render left in it, or against `--spec`).
- */
 export async function loadVerifyInput(
   target: string,
   options: {

@@ -1,3 +1,9 @@
+/**
+ * verify on manifests tenantctl did not render: a team points it at its own directory and
+ * says what a tenant is, each namespace (`--tenancy namespace`) or each value of a namespace
+ * label (`--tenancy label:team`). There is no platform.yaml, so only the rules that need no
+ * platform intent run: reachability between tenants, RBAC by subjects, what cannot be read.
+ */
 import { failure } from "../diagnostics/diagnostic.js";
 import type { Model, TenantModel, ZoneModel } from "../model/resolve.js";
 import type { VerifyRule } from "./finding.js";
@@ -11,12 +17,6 @@ import { rbacAdminBinding } from "./rules/rbac-admin-binding.js";
 import { rbacEscalation } from "./rules/rbac-escalation.js";
 import { rbacSubjectScope } from "./rules/rbac-subject-scope.js";
 
-/**
- * verify on manifests tenantctl did not render: a team points it at its own directory and
- * says what a tenant is, each namespace (`--tenancy namespace`) or each value of a namespace
- * label (`--tenancy label:team`). There is no platform.yaml, so only the rules that need no
- * platform intent run: reachability between tenants, RBAC by subjects, what cannot be read.
- */
 export type Tenancy = { readonly kind: "namespace" } | { readonly kind: "label"; readonly key: string };
 
 export const TENANCY_RULES: readonly VerifyRule[] = [

@@ -1,3 +1,8 @@
+/**
+ * Add-ons as Argo CD Applications of upstream Helm charts at the versions pinned in
+ * src/versions.json, with tenantctl's values (the user's `addons.<name>.values` merged over
+ * them). Add-ons sync in an early wave, before anything that needs their CRDs.
+ */
 import { ARGOCD, LABEL, NODE_POOL, platformProject } from "../../model/names.js";
 import type { AddonModel, Model } from "../../model/resolve.js";
 import type { AddonName } from "../../input/schema.js";
@@ -6,11 +11,6 @@ import type { KubernetesObject } from "../../manifest/object.js";
 import { clusterMeta } from "./meta.js";
 import { SYNC_POLICY } from "./argocd.js";
 
-/**
- * Add-ons as Argo CD Applications of upstream Helm charts at the versions pinned in
- * src/versions.json, with tenantctl's values (the user's `addons.<name>.values` merged over
- * them). Add-ons sync in an early wave, before anything that needs their CRDs.
- */
 type Values = Record<string, unknown>;
 
 function defaultValues(model: Model, name: AddonName): Values {

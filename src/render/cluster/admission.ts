@@ -1,3 +1,17 @@
+/**
+ * Admission policies that enforce zones and tenants in the API server itself, in-tree
+ * (ValidatingAdmissionPolicy, no add-on needed), each also as a Kyverno ClusterPolicy when the
+ * Kyverno add-on is on. Both are generated from one definition, so their CEL is the same.
+ *
+ * 1. secret-store-zone: an ExternalSecret reads only its own zone's ClusterSecretStore and, in
+ *    a tenant namespace, only the tenant's own `<zone>/<tenant>/` paths (no `find`).
+ * 2. tenant-workloads: no LoadBalancer/NodePort Service; a pod tolerates, selects or is pinned to
+ *    no node pool but its tenant's (database pods: also the database pool).
+ * 3. namespace-labels: tenant, zone, node-pool and Pod Security labels of a namespace change
+ *    only by the platform (tenantctl apply as cluster admin, or Argo CD).
+ * 4. internal-egress-<zone>: a NetworkPolicy in a zone without customer data allows no egress to
+ *    the zone's denied networks (customer data), unless the platform writes it.
+ */
 import {
   ARGOCD,
   CNPG_CLUSTER_LABEL,
@@ -13,20 +27,6 @@ import type { Model, ZoneModel } from "../../model/resolve.js";
 import type { KubernetesObject } from "../../manifest/object.js";
 import { clusterMeta } from "./meta.js";
 
-/**
- * Admission policies that enforce zones and tenants in the API server itself, in-tree
- * (ValidatingAdmissionPolicy, no add-on needed), each also as a Kyverno ClusterPolicy when the
- * Kyverno add-on is on. Both are generated from one definition, so their CEL is the same.
- *
- * 1. secret-store-zone: an ExternalSecret reads only its own zone's ClusterSecretStore and, in
- *    a tenant namespace, only the tenant's own `<zone>/<tenant>/` paths (no `find`).
- * 2. tenant-workloads: no LoadBalancer/NodePort Service; a pod tolerates, selects or is pinned to
- *    no node pool but its tenant's (database pods: also the database pool).
- * 3. namespace-labels: tenant, zone, node-pool and Pod Security labels of a namespace change
- *    only by the platform (tenantctl apply as cluster admin, or Argo CD).
- * 4. internal-egress-<zone>: a NetworkPolicy in a zone without customer data allows no egress to
- *    the zone's denied networks (customer data), unless the platform writes it.
- */
 interface PolicyDefinition {
   readonly name: string;
   readonly resources: readonly { group: string; resource: string; kind: string; operations: string[] }[];

@@ -1,3 +1,17 @@
+/**
+ * The GitOps layer:
+ * - AppProject `<platform>-platform`: the cluster layer and zone services, anywhere in the cluster;
+ * - AppProject `<platform>-tenant-baselines`: tenant baselines, into tenant namespaces, with
+ *   the Namespace as the only cluster-scoped kind;
+ * - an AppProject per tenant: only the gitops repository, only the tenant's namespace on this
+ *   cluster, no cluster-scoped kinds, and not the kinds that isolate it (quota, limits, network
+ *   policies, RBAC), which the platform project delivers; roles for the tenant's admin groups;
+ * - ApplicationSets (git directory generator over the rendered tree): per tenant its baseline
+ *   (baseline project) and its n8n stack (its own project), and per zone its shared services;
+ * - the root Application (app of apps) for clusters/<cluster>/, so the cluster layer is GitOps too.
+ * Every Application syncs automatically with prune and self-heal, and retries until the
+ * objects it depends on exist. Databases and keys carry annotations that stop Argo CD pruning them.
+ */
 import {
   ARGOCD,
   applicationSetName,
@@ -18,20 +32,6 @@ import type { KubernetesObject } from "../../manifest/object.js";
 import { PINNED } from "../../versions.js";
 import { clusterMeta } from "./meta.js";
 
-/**
- * The GitOps layer:
- * - AppProject `<platform>-platform`: the cluster layer and zone services, anywhere in the cluster;
- * - AppProject `<platform>-tenant-baselines`: tenant baselines, into tenant namespaces, with
- *   the Namespace as the only cluster-scoped kind;
- * - an AppProject per tenant: only the gitops repository, only the tenant's namespace on this
- *   cluster, no cluster-scoped kinds, and not the kinds that isolate it (quota, limits, network
- *   policies, RBAC), which the platform project delivers; roles for the tenant's admin groups;
- * - ApplicationSets (git directory generator over the rendered tree): per tenant its baseline
- *   (baseline project) and its n8n stack (its own project), and per zone its shared services;
- * - the root Application (app of apps) for clusters/<cluster>/, so the cluster layer is GitOps too.
- * Every Application syncs automatically with prune and self-heal, and retries until the
- * objects it depends on exist. Databases and keys carry annotations that stop Argo CD pruning them.
- */
 const ISOLATING_KINDS = [
   { group: "", kind: "ResourceQuota" },
   { group: "", kind: "LimitRange" },

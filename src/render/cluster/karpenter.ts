@@ -1,68 +1,19 @@
+/**
+ * Karpenter: a NodePool and an EC2NodeClass for each pool of the model's plan
+ * (src/model/node-pools.ts). Instance metadata needs IMDSv2 with a hop limit of 1, so that
+ * pods cannot reach the node's role.
+ */
 import { karpenterNodeRole, LABEL, NODE_POOL, nodePoolName } from "../../model/names.js";
 import type { Model } from "../../model/resolve.js";
 import type { KubernetesObject } from "../../manifest/object.js";
+import type { NodePoolPlan } from "../../model/node-pools.js";
 import { clusterMeta } from "./meta.js";
 
-/**
- * Karpenter node pools, one EC2NodeClass each:
- * - general: spot first, on-demand when spot is short; consolidated when under-used;
- * - database: on-demand only, tainted so that only database pods land there, never consolidated
- *   away from under a running database;
- * - a pool per zone with dedicatedNodes, and per dedicated-tier tenant (on-demand; its
- *   database runs there too), each tainted with its own name.
- * Instance metadata needs IMDSv2 with a hop limit of 1, so that pods cannot reach the node's role.
- */
-interface PoolSpec {
-  readonly name: string;
-  readonly capacity: readonly ("spot" | "on-demand")[];
-  readonly taint: boolean;
-  readonly consolidation: "WhenEmptyOrUnderutilized" | "WhenEmpty";
-  readonly cpuLimit: number;
-}
-
-export function nodePools(model: Model): PoolSpec[] {
-  const pools: PoolSpec[] = [
-    {
-      name: NODE_POOL.general,
-      capacity: ["spot", "on-demand"],
-      taint: false,
-      consolidation: "WhenEmptyOrUnderutilized",
-      cpuLimit: 1000,
-    },
-    {
-      name: NODE_POOL.database,
-      capacity: ["on-demand"],
-      taint: true,
-      consolidation: "WhenEmpty",
-      cpuLimit: 400,
-    },
-  ];
-  for (const zone of model.zones.filter((z) => z.dedicatedNodes)) {
-    pools.push({
-      name: NODE_POOL.zone(zone.name),
-      capacity: ["spot", "on-demand"],
-      taint: true,
-      consolidation: "WhenEmptyOrUnderutilized",
-      cpuLimit: 400,
-    });
-  }
-  for (const tenant of model.tenants.filter((t) => t.settings.tier === "dedicated")) {
-    pools.push({
-      name: NODE_POOL.tenant(tenant.name),
-      capacity: ["on-demand"],
-      taint: true,
-      consolidation: "WhenEmpty",
-      cpuLimit: 200,
-    });
-  }
-  return pools;
-}
-
 export function renderKarpenter(model: Model): KubernetesObject[] {
-  return nodePools(model).flatMap((pool) => [renderNodePool(model, pool), renderNodeClass(model, pool)]);
+  return model.nodePools.flatMap((pool) => [renderNodePool(model, pool), renderNodeClass(model, pool)]);
 }
 
-function renderNodePool(model: Model, pool: PoolSpec): KubernetesObject {
+function renderNodePool(model: Model, pool: NodePoolPlan): KubernetesObject {
   return {
     apiVersion: "karpenter.sh/v1",
     kind: "NodePool",
@@ -95,7 +46,7 @@ function renderNodePool(model: Model, pool: PoolSpec): KubernetesObject {
   };
 }
 
-function renderNodeClass(model: Model, pool: PoolSpec): KubernetesObject {
+function renderNodeClass(model: Model, pool: NodePoolPlan): KubernetesObject {
   const discovery = { "karpenter.sh/discovery": model.cluster.name };
   return {
     apiVersion: "karpenter.k8s.aws/v1",

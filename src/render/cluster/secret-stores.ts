@@ -1,13 +1,13 @@
-import { LABEL, roleArn, zoneSecretStore, zoneSecretsRole } from "../../model/names.js";
-import type { Model } from "../../model/resolve.js";
-import type { KubernetesObject } from "../../manifest/object.js";
-import { clusterMeta } from "./meta.js";
-
 /**
  * A ClusterSecretStore per zone, reading AWS Secrets Manager through the zone's own IAM role
  * (assumed by External Secrets), and usable only from namespaces labelled with that zone.
  * Each zone's role may read `<zone>/*` only (the IAM policy docs/bootstrap.md gives).
  */
+import { LABEL, roleArn, zoneSecretStore, zoneSecretsRole } from "../../model/names.js";
+import type { Model } from "../../model/resolve.js";
+import type { KubernetesObject } from "../../manifest/object.js";
+import { clusterMeta } from "./meta.js";
+
 export function renderSecretStores(model: Model): KubernetesObject[] {
   return model.zones.map((zone) => ({
     apiVersion: "external-secrets.io/v1",

@@ -1,10 +1,10 @@
-import { isIPv6 } from "node:net";
-
 /**
  * Address ranges that egress to "the internet" must exclude: private and shared ranges (the
  * VPC, pods, services, other tenants), link-local (the instance metadata service) and
  * loopback. A connection to any of them needs its own, named allowance.
  */
+import { isIPv6 } from "node:net";
+
 export const NON_PUBLIC_V4 = [
   "10.0.0.0/8",
   "100.64.0.0/10",

@@ -1,14 +1,14 @@
+/**
+ * The tenant's namespace: labelled with tenant and zone (what every NetworkPolicy and
+ * admission policy selects on) and held to Pod Security `restricted`, pinned to the
+ * cluster's Kubernetes version so that an upgrade never changes the profile unannounced.
+ */
 import { NAMESPACE_DATABASE_POOL_LABEL, NAMESPACE_POOL_LABEL, POD_SECURITY } from "../../model/names.js";
 import { poolFor } from "../../model/scheduling.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import type { KubernetesObject } from "../../manifest/object.js";
 import { tenantLabels } from "../../manifest/metadata.js";
 
-/**
- * The tenant's namespace: labelled with tenant and zone (what every NetworkPolicy and
- * admission policy selects on) and held to Pod Security `restricted`, pinned to the
- * cluster's Kubernetes version so that an upgrade never changes the profile unannounced.
- */
 export function renderNamespace(model: Model, tenant: TenantModel): KubernetesObject {
   return restrictedNamespace(model, tenant.namespace, {
     ...tenant.settings.labels,

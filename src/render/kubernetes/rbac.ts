@@ -1,13 +1,13 @@
-import { BASELINE } from "../../model/names.js";
-import type { TenantModel } from "../../model/resolve.js";
-import type { KubernetesObject } from "../../manifest/object.js";
-import { tenantMeta } from "../../manifest/metadata.js";
-
 /**
  * Tenant RBAC: namespaced Roles only, bound to the identity provider's groups. The admin
  * runs its workloads but cannot touch what isolates it (quota, limits, network policies,
  * RBAC), and nothing here grants escalate, bind or impersonate.
  */
+import { BASELINE } from "../../model/names.js";
+import type { TenantModel } from "../../model/resolve.js";
+import type { KubernetesObject } from "../../manifest/object.js";
+import { tenantMeta } from "../../manifest/metadata.js";
+
 const READ = ["get", "list", "watch"];
 const WRITE = [...READ, "create", "update", "patch", "delete", "deletecollection"];
 

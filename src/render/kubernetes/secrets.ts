@@ -1,9 +1,3 @@
-import { KEEP_DATA_ANNOTATIONS, zoneSecretStore } from "../../model/names.js";
-import type { Model, TenantModel } from "../../model/resolve.js";
-import { type TenantSecret, tenantSecrets } from "../../model/secrets.js";
-import type { KubernetesObject } from "../../manifest/object.js";
-import { tenantMeta } from "../../manifest/metadata.js";
-
 /**
  * Secrets come from AWS Secrets Manager through the zone's ClusterSecretStore, one
  * ExternalSecret per secret, never a value in Git. Fixed keys (a role name) are set by the
@@ -11,6 +5,12 @@ import { tenantMeta } from "../../manifest/metadata.js";
  * holds data's key or credentials survives its ExternalSecret (Orphan, Retain), and Argo CD
  * never prunes it. With `secrets.provider: generated` nothing is rendered: `apply` creates them.
  */
+import { KEEP_DATA_ANNOTATIONS, zoneSecretStore } from "../../model/names.js";
+import type { Model, TenantModel } from "../../model/resolve.js";
+import { type TenantSecret, tenantSecrets } from "../../model/secrets.js";
+import type { KubernetesObject } from "../../manifest/object.js";
+import { tenantMeta } from "../../manifest/metadata.js";
+
 export function renderExternalSecrets(model: Model, tenant: TenantModel): KubernetesObject[] {
   if (model.secretProvider !== "external-secrets") return [];
   return tenantSecrets(tenant).map((secret) => renderExternalSecret(tenant, secret));

@@ -1,3 +1,10 @@
+/**
+ * The local plan of a platform: per tenant its own PostgreSQL (isolation cluster or rds) or a
+ * database on its zone's shared server (database), its own Redis (instance) or an ACL user on
+ * its zone's (acl), and n8n main, workers (the spec's minimum, at least one) and webhook
+ * processors, each with a task runner, all with the environment from the same builder as in
+ * the cluster. Only hosts, ports and where secret values come from differ.
+ */
 import { join } from "node:path";
 import type { N8nRole } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
@@ -16,13 +23,6 @@ import { n8nBin, postgresBinDir, redisServer, taskRunnerEntry } from "./prerequi
 import { runtimeScript } from "./scripts.js";
 import type { StateDir } from "./state.js";
 
-/**
- * The local plan of a platform: per tenant its own PostgreSQL (isolation cluster or rds) or a
- * database on its zone's shared server (database), its own Redis (instance) or an ACL user on
- * its zone's (acl), and n8n main, workers (the spec's minimum, at least one) and webhook
- * processors, each with a task runner, all with the environment from the same builder as in
- * the cluster. Only hosts, ports and where secret values come from differ.
- */
 export interface LocalTenant {
   readonly tenant: TenantModel;
   readonly url: string;

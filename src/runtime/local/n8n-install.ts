@@ -1,14 +1,14 @@
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { n8nBin, n8nDirectory } from "./prerequisites.js";
-
 /**
  * Installs an n8n release from npm into the cache, once (it is not a dependency of tenantctl).
  * Two of its dependencies need overrides on Node 20: `xlsx` (its own reference points at a
  * vendor CDN, not the registry) and `isolated-vm` (6.x needs Node 22). The install goes to a
  * staging directory and is renamed into place when it succeeded: never a half-installed n8n.
  */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { n8nBin, n8nDirectory } from "./prerequisites.js";
+
 export const N8N_OVERRIDES = { xlsx: "0.18.5", "isolated-vm": "5.0.4" } as const;
 
 export async function ensureN8n(version: string, progress: (line: string) => void): Promise<string> {

@@ -1,15 +1,15 @@
-import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import pg from "pg";
-import type { StateDir } from "./state.js";
-
 /**
  * A PostgreSQL server of `up`: initialised once into the state directory, run by the OS user
  * `postgres` when tenantctl runs as root (PostgreSQL refuses root), listening on loopback only.
  * Each tenant role may log in to its same-named database only (pg_hba `sameuser`), and CONNECT
  * is revoked from PUBLIC on every database, so a tenant's credentials open nothing else.
  */
+import { execFileSync } from "node:child_process";
+import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import type { StateDir } from "./state.js";
+
 export interface PostgresInstance {
   readonly name: string;
   readonly port: number;

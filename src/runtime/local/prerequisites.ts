@@ -1,14 +1,14 @@
+/**
+ * What `up` needs on this machine, found or explained: PostgreSQL and Redis from the OS
+ * packages, n8n from npm in a cache outside the project (installed on demand), and a Node.js
+ * that the chosen n8n release runs on.
+ */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { compareVersions, PINNED } from "../../versions.js";
 
-/**
- * What `up` needs on this machine, found or explained: PostgreSQL and Redis from the OS
- * packages, n8n from npm in a cache outside the project (installed on demand), and a Node.js
- * that the chosen n8n release runs on.
- */
 export interface Check {
   readonly name: string;
   readonly ok: boolean;

@@ -1,12 +1,12 @@
-import { chmodSync, writeFileSync } from "node:fs";
-import { aclFileText } from "../../model/redis-acl.js";
-
 /**
  * Redis servers of `up`: a tenant's own (password required) or a zone's shared one whose ACL
  * file confines each tenant's user to its key prefix and channels (same rules as in the
  * cluster, src/model/redis-acl.ts) and holds only SHA-256 hashes of their passwords.
  * No persistence: the queue is transient, executions live in PostgreSQL.
  */
+import { chmodSync, writeFileSync } from "node:fs";
+import { aclFileText } from "../../model/redis-acl.js";
+
 export function writeRedisConfig(
   file: string,
   options: { port: number; dir: string; password?: string; aclFile?: string },

@@ -1,13 +1,13 @@
-import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
-import { dirname, join } from "node:path";
-
 /**
  * The state directory of `tenantctl up`: generated secrets (0600, created once, reused on
  * every later `up`), the ports each service got (stable across restarts), data directories
  * and logs. Nothing in it is deleted except by `down --purge`.
  */
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join } from "node:path";
+
 export class StateDir {
   constructor(readonly root: string) {}
 

@@ -1,3 +1,10 @@
+/**
+ * The supervisor of `up`: a detached process that starts the plan's services in dependency
+ * order, waits for each to be ready, restarts any that exits with back-off (1 s doubling to
+ * 30 s, reset after a minute of uptime) and reports every state change in status.json. It
+ * also serves each tenant's front door, routing like the cluster's Ingress. On SIGTERM it
+ * stops everything, n8n first and the databases last. Data stays in the state directory.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
@@ -14,13 +21,6 @@ import {
 } from "./plan.js";
 import type { StateDir } from "./state.js";
 
-/**
- * The supervisor of `up`: a detached process that starts the plan's services in dependency
- * order, waits for each to be ready, restarts any that exits with back-off (1 s doubling to
- * 30 s, reset after a minute of uptime) and reports every state change in status.json. It
- * also serves each tenant's front door, routing like the cluster's Ingress. On SIGTERM it
- * stops everything, n8n first and the databases last. Data stays in the state directory.
- */
 export function planHash(plan: Plan): string {
   return createHash("sha256").update(JSON.stringify(plan)).digest("hex").slice(0, 16);
 }

@@ -1,3 +1,9 @@
+/**
+ * `tenantctl up`, `status`, `down` as library functions. `up` prepares everything (n8n from
+ * npm once, PostgreSQL data directories, Redis configs, secrets), hands the plan to a detached
+ * supervisor and waits until every process is ready, reporting progress. Running it again with
+ * the same spec changes nothing.
+ */
 import { spawn } from "node:child_process";
 import {
   chmodSync,
@@ -22,12 +28,6 @@ import { runtimeScript } from "./scripts.js";
 import { StateDir } from "./state.js";
 import { planHash } from "./supervisor.js";
 
-/**
- * `tenantctl up`, `status`, `down` as library functions. `up` prepares everything (n8n from
- * npm once, PostgreSQL data directories, Redis configs, secrets), hands the plan to a detached
- * supervisor and waits until every process is ready, reporting progress. Running it again with
- * the same spec changes nothing.
- */
 export interface UpOptions {
   readonly stateDir: string;
   readonly tenants?: readonly string[];

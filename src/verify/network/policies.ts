@@ -1,14 +1,14 @@
-import type { SourcedObject } from "../input.js";
-import { IpSet } from "../../lib/ip-set.js";
-import { PROTOCOLS, type Protocol, type RulePort } from "./ports.js";
-import { parseSelector, type Selector } from "./selector.js";
-
 /**
  * NetworkPolicies in the form the analysis evaluates. Kubernetes' defaults are applied
  * here, once: policyTypes default to Ingress (+ Egress when egress rules exist); a rule
  * without `from`/`to` admits every peer, without `ports` every port; a peer with only a
  * podSelector means the policy's namespace, with only a namespaceSelector every pod there.
  */
+import type { SourcedObject } from "../input.js";
+import { IpSet } from "../../lib/ip-set.js";
+import { PROTOCOLS, type Protocol, type RulePort } from "./ports.js";
+import { parseSelector, type Selector } from "./selector.js";
+
 export type Direction = "ingress" | "egress";
 
 export type Peer =

@@ -1,10 +1,10 @@
-import { intersectRanges, mergeRanges, type Range as RangeOf } from "../../lib/ranges.js";
-
 /**
  * Sets of allowed connections (protocol × port ranges), as a NetworkPolicy rule's `ports`
  * describe them. A rule port names a protocol (TCP when omitted) and a number, a range
  * (`port`..`endPort`) or a container port name, which only the destination pod can resolve.
  */
+import { intersectRanges, mergeRanges, type Range as RangeOf } from "../../lib/ranges.js";
+
 export const PROTOCOLS = ["SCTP", "TCP", "UDP"] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 type Range = RangeOf<number>;

@@ -1,3 +1,9 @@
+/**
+ * Roles and ClusterRoles of the input, with aggregated ClusterRoles expanded as the
+ * controller-manager expands them: the rules of every ClusterRole whose labels match one of
+ * the aggregationRule's clusterRoleSelectors. A role that grants little itself can be made to
+ * grant everything by a second ClusterRole that carries the selected label.
+ */
 import type { SourcedObject } from "../input.js";
 import { matches, parseSelector } from "../network/selector.js";
 import { list } from "../rules/scope.js";
@@ -10,12 +16,6 @@ export interface PolicyRule {
 
 const RBAC_GROUP = "rbac.authorization.k8s.io/";
 
-/**
- * Roles and ClusterRoles of the input, with aggregated ClusterRoles expanded as the
- * controller-manager expands them: the rules of every ClusterRole whose labels match one of
- * the aggregationRule's clusterRoleSelectors. A role that grants little itself can be made to
- * grant everything by a second ClusterRole that carries the selected label.
- */
 export class RoleIndex {
   private readonly clusterRoles = new Map<string, SourcedObject>();
   private readonly roles = new Map<string, SourcedObject>();

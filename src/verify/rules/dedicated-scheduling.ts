@@ -1,3 +1,8 @@
+/**
+ * A dedicated tenant's node pool holds that tenant only: its taint is tolerated by its
+ * own pods and nobody else's, and its pods are pinned to it by node selector (else they
+ * could land on shared nodes, where the taint protects nothing).
+ */
 import { NODE_POOL } from "../../model/names.js";
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf, type SourcedObject } from "../input.js";
@@ -11,11 +16,6 @@ interface Toleration {
   effect?: string;
 }
 
-/**
- * A dedicated tenant's node pool holds that tenant only: its taint is tolerated by its
- * own pods and nobody else's, and its pods are pinned to it by node selector (else they
- * could land on shared nodes, where the taint protects nothing).
- */
 export const dedicatedScheduling: VerifyRule = {
   id: "dedicated-scheduling",
   severity: "error",

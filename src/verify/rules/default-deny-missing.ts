@@ -1,3 +1,8 @@
+/**
+ * Every tenant and zone data namespace needs a policy that selects all its pods
+ * (`podSelector: {}`) for Ingress and for Egress with nothing allowed: then a pod added
+ * later, with labels no allowance names, is still isolated.
+ */
 import { groupBy } from "../../lib/group-by.js";
 import { LABEL } from "../../model/names.js";
 import { findingOf, type VerifyRule } from "../finding.js";
@@ -6,11 +11,6 @@ import { endpointRef } from "../network/explain.js";
 import type { Direction } from "../network/policies.js";
 import { summarize } from "./scope.js";
 
-/**
- * Every tenant and zone data namespace needs a policy that selects all its pods
- * (`podSelector: {}`) for Ingress and for Egress with nothing allowed: then a pod added
- * later, with labels no allowance names, is still isolated.
- */
 export const defaultDenyMissing: VerifyRule = {
   id: "default-deny-missing",
   severity: "error",

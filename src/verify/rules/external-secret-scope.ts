@@ -1,3 +1,8 @@
+/**
+ * An ExternalSecret of a tenant reads through its zone's store only, and only keys under
+ * `<zone>/<tenant>/` (a zone's data namespace: under `<zone>/`). The zone store's IAM role
+ * enforces the zone in AWS; the path is what keeps tenants of one zone apart.
+ */
 import { secretPath, zoneSecretStore } from "../../model/names.js";
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
@@ -7,11 +12,6 @@ interface RemoteRef {
   key?: string;
 }
 
-/**
- * An ExternalSecret of a tenant reads through its zone's store only, and only keys under
- * `<zone>/<tenant>/` (a zone's data namespace: under `<zone>/`). The zone store's IAM role
- * enforces the zone in AWS; the path is what keeps tenants of one zone apart.
- */
 export const externalSecretScope: VerifyRule = {
   id: "external-secret-scope",
   severity: "error",

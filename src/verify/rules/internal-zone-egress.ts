@@ -1,3 +1,8 @@
+/**
+ * Internal n8n never reaches customer data: no pod of a zone without customer data may
+ * connect to a customer-data CIDR (or another network its zone denies), nor to any pod
+ * of a customer-data zone.
+ */
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
 import { egressInto, ipSetOf } from "../network/address-egress.js";
@@ -9,11 +14,6 @@ import {
   openSide,
 } from "../network/explain.js";
 
-/**
- * Internal n8n never reaches customer data: no pod of a zone without customer data may
- * connect to a customer-data CIDR (or another network its zone denies), nor to any pod
- * of a customer-data zone.
- */
 export const internalZoneEgress: VerifyRule = {
   id: "internal-zone-egress",
   severity: "error",

@@ -1,12 +1,12 @@
-import { findingOf, type Finding, type VerifyRule } from "../finding.js";
-import { refOf } from "../input.js";
-import { podTemplateOf } from "../workloads.js";
-
 /**
  * What verify's NetworkPolicy engine does not model, said by name instead of silently ignored:
  * AdminNetworkPolicy and BaselineAdminNetworkPolicy (cluster-wide, evaluated before and after
  * NetworkPolicies), and pods on the host network, which NetworkPolicies do not confine at all.
  */
+import { findingOf, type Finding, type VerifyRule } from "../finding.js";
+import { refOf } from "../input.js";
+import { podTemplateOf } from "../workloads.js";
+
 export const networkNotModelled: VerifyRule = {
   id: "network-not-modelled",
   severity: "warning",

@@ -1,10 +1,11 @@
+import { POD_SECURITY } from "../../model/names.js";
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
 import { restrictedViolations } from "../pod-security.js";
 import { podSpecOf, WORKLOAD_KINDS } from "../workloads.js";
 import { scopedObjects } from "./scope.js";
 
-const ENFORCE = "pod-security.kubernetes.io/enforce";
+const ENFORCE = POD_SECURITY.enforce;
 
 /** Every pod template of a tenant or zone passes Pod Security `restricted`, and its namespace enforces it. */
 export const podSecurityRestricted: VerifyRule = {

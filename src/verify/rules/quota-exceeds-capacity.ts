@@ -1,12 +1,12 @@
-import { formatMillicores, millicores } from "../../input/quantity.js";
-import { findingOf, type VerifyRule } from "../finding.js";
-import { refOf } from "../input.js";
-
 /**
  * Quotas are promises: when their sum exceeds what the node pools may ever provision
  * (Karpenter NodePool limits), tenants can be within quota and still not be scheduled.
  * A warning, not an error: overcommitting quotas is a legitimate choice.
  */
+import { formatMillicores, millicores } from "../../input/quantity.js";
+import { findingOf, type VerifyRule } from "../finding.js";
+import { refOf } from "../input.js";
+
 export const quotaExceedsCapacity: VerifyRule = {
   id: "quota-exceeds-capacity",
   severity: "warning",

@@ -1,14 +1,14 @@
+/**
+ * RBAC judged by who is bound, wherever the binding sits and whatever labels it carries: a
+ * tenant's groups and service accounts gain rights only inside the tenant's namespace, and
+ * no binding names a built-in identity that stands for everyone (system:authenticated, …).
+ */
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
 import { rbacView } from "../rbac/bindings.js";
 import { list } from "./scope.js";
 import { describeSubject, isBroadSystemSubject, type Subject } from "../rbac/subjects.js";
 
-/**
- * RBAC judged by who is bound, wherever the binding sits and whatever labels it carries: a
- * tenant's groups and service accounts gain rights only inside the tenant's namespace, and
- * no binding names a built-in identity that stands for everyone (system:authenticated, …).
- */
 export const rbacSubjectScope: VerifyRule = {
   id: "rbac-subject-scope",
   severity: "error",

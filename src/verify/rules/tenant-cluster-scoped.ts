@@ -1,3 +1,8 @@
+/**
+ * A tenant's directory delivers into its namespace only. A cluster-scoped object there (a
+ * ClusterRoleBinding, a webhook, a CRD) would apply cluster-wide through the tenant's
+ * applications; the one exception is the tenant's own Namespace, which its baseline creates.
+ */
 import { tenantNamespace } from "../../model/names.js";
 import { isClusterScoped } from "../cluster-scoped.js";
 import { findingOf, type VerifyRule } from "../finding.js";
@@ -5,11 +10,6 @@ import { refOf } from "../input.js";
 
 const TENANT_FILE = /^tenants\/([^/]+)\//;
 
-/**
- * A tenant's directory delivers into its namespace only. A cluster-scoped object there (a
- * ClusterRoleBinding, a webhook, a CRD) would apply cluster-wide through the tenant's
- * applications; the one exception is the tenant's own Namespace, which its baseline creates.
- */
 export const tenantClusterScoped: VerifyRule = {
   id: "tenant-cluster-scoped",
   severity: "error",

@@ -1,12 +1,12 @@
-import type { KubernetesObject } from "../../manifest/object.js";
-import { notAString } from "../network/selector.js";
-
 /**
  * Why the API server would refuse an object outright, for the mistakes YAML 1.1 makes easy:
  * label and annotation values must be strings, and an unquoted `on`, `yes` or `y` is a
  * boolean. Such an object never exists in the cluster, so verify must not analyse it as if
  * it did: it is reported (manifest-unreadable) and left out.
  */
+import type { KubernetesObject } from "../../manifest/object.js";
+import { notAString } from "../network/selector.js";
+
 export function apiServerRefusal(object: KubernetesObject): string | undefined {
   const spec = object.spec as { template?: { metadata?: Record<string, unknown> } } | undefined;
   const places: [string, unknown][] = [

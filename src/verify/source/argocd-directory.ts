@@ -1,12 +1,3 @@
-import { readdir, readFile, realpath, stat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
-import { LineCounter, parseAllDocuments } from "yaml";
-import { forEachLimited } from "../../lib/concurrency.js";
-import type { KubernetesObject } from "../../manifest/object.js";
-import type { SourcedObject, UnreadableManifest } from "../input.js";
-import { apiServerRefusal } from "./api-server-refusals.js";
-import { loadKubernetesYaml, UnsupportedYamlValue } from "./kubernetes-yaml.js";
-
 /**
  * The manifests Argo CD's directory source (recurse: true) would apply from a directory, read
  * the way it reads them, so that verify judges exactly what reaches the cluster:
@@ -19,6 +10,15 @@ import { loadKubernetesYaml, UnsupportedYamlValue } from "./kubernetes-yaml.js";
  * dangling link or a link loop; invalid YAML; a document that is not an object) is returned as
  * a problem, and the `manifest-unreadable` rule makes it an error: never silently skipped.
  */
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { LineCounter, parseAllDocuments } from "yaml";
+import { forEachLimited } from "../../lib/concurrency.js";
+import type { KubernetesObject } from "../../manifest/object.js";
+import type { SourcedObject, UnreadableManifest } from "../input.js";
+import { apiServerRefusal } from "./api-server-refusals.js";
+import { loadKubernetesYaml, UnsupportedYamlValue } from "./kubernetes-yaml.js";
+
 export const ARGOCD_MANIFEST_FILE = /\.(ya?ml|json|jsonnet)$/;
 
 export interface ManifestTree {

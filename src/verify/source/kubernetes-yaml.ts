@@ -1,5 +1,3 @@
-import { FAILSAFE_SCHEMA, loadAll, Type } from "js-yaml";
-
 /**
  * YAML read the way Kubernetes tooling reads it. Argo CD (and kubectl) decode manifests with
  * sigs.k8s.io/yaml, which resolves plain scalars by go-yaml v2's YAML 1.1 rules, not by
@@ -13,6 +11,8 @@ import { FAILSAFE_SCHEMA, loadAll, Type } from "js-yaml";
  * - merge keys `<<` merge; a duplicate key keeps the last value.
  * The corner cases are checked side by side against sigs.k8s.io/yaml itself in the tests.
  */
+import { FAILSAFE_SCHEMA, loadAll, Type } from "js-yaml";
+
 const BOOLEANS: Readonly<Record<string, boolean>> = Object.fromEntries([
   ...["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"].map((s) => [s, true]),
   ...["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"].map((s) => [s, false]),

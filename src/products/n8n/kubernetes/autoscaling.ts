@@ -1,16 +1,14 @@
-import { N8N } from "../../../model/names.js";
-import type { TenantModel } from "../../../model/resolve.js";
-import type { KubernetesObject } from "../../../manifest/object.js";
-import { tenantMeta } from "../../../manifest/metadata.js";
-import { kubernetesConnections } from "./connections.js";
-
 /**
  * Workers scale on queue depth: KEDA reads the length of the tenant's Bull wait list
  * (`<prefix>:jobs:wait`) and adds a worker per `targetQueueLength` waiting jobs; with
  * `min: 0` the worker deployment scales to zero when the queue is empty.
  * Webhook processors scale on CPU with a plain HPA.
  */
-export const WORKER_TRIGGER_AUTH = "n8n-worker-redis";
+import { N8N } from "../../../model/names.js";
+import type { TenantModel } from "../../../model/resolve.js";
+import type { KubernetesObject } from "../../../manifest/object.js";
+import { tenantMeta } from "../../../manifest/metadata.js";
+import { kubernetesConnections } from "./connections.js";
 
 export function bullWaitList(prefix: string): string {
   return `${prefix}:jobs:wait`;
@@ -31,7 +29,7 @@ export function renderWorkerScaledObject(tenant: TenantModel): KubernetesObject 
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: N8N.roles.worker },
       triggers: [
         {
-          authenticationRef: { name: WORKER_TRIGGER_AUTH },
+          authenticationRef: { name: N8N.workerTriggerAuth },
           metadata: {
             activationListLength: "0",
             address: `${redis.host}:${redis.port}`,
@@ -51,7 +49,7 @@ export function renderWorkerTriggerAuthentication(tenant: TenantModel): Kubernet
   return {
     apiVersion: "keda.sh/v1alpha1",
     kind: "TriggerAuthentication",
-    metadata: tenantMeta(tenant, WORKER_TRIGGER_AUTH),
+    metadata: tenantMeta(tenant, N8N.workerTriggerAuth),
     spec: {
       secretTargetRef: acl
         ? [ref("username", "username"), ref("password", "password")]

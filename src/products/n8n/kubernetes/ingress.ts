@@ -1,8 +1,3 @@
-import { dnsLabel, N8N } from "../../../model/names.js";
-import type { Model, TenantModel } from "../../../model/resolve.js";
-import type { KubernetesObject } from "../../../manifest/object.js";
-import { tenantMeta } from "../../../manifest/metadata.js";
-
 /**
  * One Ingress per tenant on its hostname. Production webhooks (`/webhook/`) go to the
  * webhook processors when there are any; test webhooks, the editor and the API go to main.
@@ -10,8 +5,10 @@ import { tenantMeta } from "../../../manifest/metadata.js";
  * internet-facing for a customer-data zone and internal otherwise, and the ALB finds each
  * hostname's ACM certificate. ExternalDNS publishes the hostname.
  */
-export const INGRESS_NAME = "n8n";
-export const TLS_SECRET = "n8n-tls";
+import { dnsLabel, N8N } from "../../../model/names.js";
+import type { Model, TenantModel } from "../../../model/resolve.js";
+import type { KubernetesObject } from "../../../manifest/object.js";
+import { tenantMeta } from "../../../manifest/metadata.js";
 
 export function ingressGroup(model: Model, zone: string): string {
   return dnsLabel(model.platform, zone);
@@ -44,11 +41,11 @@ export function renderIngress(model: Model, tenant: TenantModel): KubernetesObje
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",
-    metadata: tenantMeta(tenant, INGRESS_NAME, { annotations }),
+    metadata: tenantMeta(tenant, N8N.ingress, { annotations }),
     spec: {
       ingressClassName: className,
       rules: [{ host: tenant.hostname, http: { paths } }],
-      ...(tls === "cert-manager" ? { tls: [{ hosts: [tenant.hostname], secretName: TLS_SECRET }] } : {}),
+      ...(tls === "cert-manager" ? { tls: [{ hosts: [tenant.hostname], secretName: N8N.tlsSecret }] } : {}),
     },
   };
 }

@@ -1,3 +1,10 @@
+/**
+ * A PostgreSQL server of the tenant's own (isolation `cluster`), run by CloudNativePG:
+ * 1 instance for the shared tier, 2 (streaming replica, other node) for dedicated. The app
+ * role owns only its database; there is no superuser access; only TLS connections of the
+ * app role to its own database are accepted. WAL and base backups go to S3 under the
+ * tenant's own prefix, with the IAM role of the cluster's service account.
+ */
 import { KEEP_DATA_ANNOTATIONS } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
@@ -6,13 +13,6 @@ import type { KubernetesObject } from "../../../manifest/object.js";
 import { tenantIdentityLabels, tenantMeta } from "../../../manifest/metadata.js";
 import { containerResources } from "../../../manifest/pod.js";
 
-/**
- * A PostgreSQL server of the tenant's own (isolation `cluster`), run by CloudNativePG:
- * 1 instance for the shared tier, 2 (streaming replica, other node) for dedicated. The app
- * role owns only its database; there is no superuser access; only TLS connections of the
- * app role to its own database are accepted. WAL and base backups go to S3 under the
- * tenant's own prefix, with the IAM role of the cluster's service account.
- */
 export function renderPostgresCluster(model: Model, tenant: TenantModel): KubernetesObject {
   const db = tenant.settings.database;
   const place = placement(tenant, "database");

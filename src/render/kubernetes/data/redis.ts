@@ -1,3 +1,8 @@
+/**
+ * The tenant's own Redis (isolation `instance`): password required, no persistence (the
+ * queue is transient; executions live in PostgreSQL), `noeviction` as Bull requires.
+ * The password is fed on stdin so that it never shows in the process's arguments.
+ */
 import { DATA, LABEL, PORT, REDIS_LABELS } from "../../../model/names.js";
 import type { TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
@@ -12,11 +17,6 @@ import {
   restrictedPodSecurity,
 } from "../../../manifest/pod.js";
 
-/**
- * The tenant's own Redis (isolation `instance`): password required, no persistence (the
- * queue is transient; executions live in PostgreSQL), `noeviction` as Bull requires.
- * The password is fed on stdin so that it never shows in the process's arguments.
- */
 const REDIS_UID = 999;
 
 /** redis-server reading its config from stdin; shared by the tenant and zone Redis. */

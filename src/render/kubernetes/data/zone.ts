@@ -1,3 +1,12 @@
+/**
+ * A zone's shared data services, for the tenants that chose the weaker isolation:
+ * - `database`: one CloudNativePG cluster per zone; each tenant a role and a database it owns,
+ *   and pg_hba lets a role connect to its same-named database only (`sameuser`), over TLS;
+ * - `acl`: one Redis per zone; each tenant an ACL user confined to its key prefix and channels.
+ * They live in `zone-<zone>-data`, reachable only from the n8n pods of the tenants they serve.
+ * The role secrets and the ACL file come from AWS Secrets Manager (the same entries as the
+ * tenants' own), or, with generated secrets, are written by `apply`.
+ */
 import {
   ADDON_NAMESPACE,
   DATA,
@@ -35,15 +44,6 @@ import {
 import { allowFromNamespace, appPods, databasePolicy } from "../stack-network.js";
 import { redisCommand } from "./redis.js";
 
-/**
- * A zone's shared data services, for the tenants that chose the weaker isolation:
- * - `database`: one CloudNativePG cluster per zone; each tenant a role and a database it owns,
- *   and pg_hba lets a role connect to its same-named database only (`sameuser`), over TLS;
- * - `acl`: one Redis per zone; each tenant an ACL user confined to its key prefix and channels.
- * They live in `zone-<zone>-data`, reachable only from the n8n pods of the tenants they serve.
- * The role secrets and the ACL file come from AWS Secrets Manager (the same entries as the
- * tenants' own), or, with generated secrets, are written by `apply`.
- */
 export function renderZoneData(model: Model, zone: ZoneModel): KubernetesObject[] {
   const tenants = model.tenants.filter((t) => t.zone.name === zone.name);
   const dbTenants = tenants.filter((t) => t.settings.database.isolation === "database");
