@@ -4,35 +4,7 @@
  * come from (references, as the product contract defines them).
  */
 import { N8N, type N8nRole } from "../../model/names.js";
-import type { EnvValue, EnvVar, SecretRef } from "../contract.js";
-
-/** Where the tenant's database and Redis are, as the process will see them. */
-export type DatabaseTls =
-  | { readonly mode: "off" }
-  | { readonly mode: "verify"; readonly ca: SecretRef }
-  | { readonly mode: "unverified" };
-
-export interface N8nConnections {
-  readonly database: {
-    readonly host: EnvValue;
-    readonly port: EnvValue;
-    readonly name: EnvValue;
-    readonly user: EnvValue;
-    readonly password: SecretRef;
-    /**
-     * TLS to PostgreSQL: verified against the server's CA (a PEM in a secret) where the
-     * tenant can hold the CA, encrypted only where it cannot, off on loopback.
-     */
-    readonly tls: DatabaseTls;
-  };
-  readonly redis: {
-    readonly host: string;
-    readonly port: number;
-    /** Set for an ACL user on a shared Redis. */
-    readonly username?: SecretRef;
-    readonly password: SecretRef;
-  };
-}
+import type { DatabaseTls, DataConnections, EnvValue, EnvVar, SecretRef } from "../contract.js";
 
 export interface N8nEnvInput {
   /** Public hostname of the tenant's editor and webhooks. */
@@ -47,7 +19,7 @@ export interface N8nEnvInput {
   readonly webhookProcessors: boolean;
   readonly encryptionKey: SecretRef;
   readonly runnerAuthToken: SecretRef;
-  readonly connections: N8nConnections;
+  readonly connections: DataConnections;
   /**
    * Hops of reverse proxies in front of n8n: 1, the load balancer. The local runtime sets 1 as
    * well, so that the environment is the cluster's; it listens on loopback only.

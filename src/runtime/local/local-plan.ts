@@ -1,17 +1,16 @@
 /**
  * The local plan of a platform: per tenant its own PostgreSQL (isolation cluster or rds) or a
  * database on its zone's shared server (database), its own Redis (instance) or an ACL user on
- * its zone's (acl), and n8n main, workers (the spec's minimum, at least one) and webhook
- * processors, each with a task runner, all with the environment from the same builder as in
- * the cluster. Only hosts, ports and where secret values come from differ.
+ * its zone's (acl), a provisioning job per PostgreSQL server, and the product's processes as
+ * its contract plans them (src/products/<name>/local.ts), with the environment from the same
+ * builder as in the cluster.
  */
 import { join } from "node:path";
-import type { N8nRole } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { databaseName, databaseRole, redisAclUser } from "../../model/secrets.js";
-import type { EnvVar } from "../../products/contract.js";
-import { buildN8nEnv, buildRunnerEnv, type N8nEnvInput, n8nArgs } from "../../products/n8n/env.js";
-import type { Plan, ServiceSpec } from "./plan.js";
+import type { DataConnections, EnvVar, LocalProcess } from "../../products/contract.js";
+import { productLocal } from "../../products/local.js";
+import type { Plan, RouterSpec, ServiceSpec } from "./plan.js";
 import {
   type DatabaseGrant,
   instanceFor,
@@ -19,10 +18,10 @@ import {
   postgresArgs,
   postgresOwner,
 } from "./postgres.js";
-import { n8nBin, postgresBinDir, redisServer, taskRunnerEntry } from "./prerequisites.js";
+import { postgresBinDir, redisServer } from "./prerequisites.js";
+import { cacheRoot } from "./cache.js";
 import { runtimeScript } from "./scripts.js";
 import type { StateDir } from "./state.js";
-
 export interface LocalTenant {
   readonly tenant: TenantModel;
   readonly url: string;
@@ -48,37 +47,117 @@ export interface LocalLayout {
   }[];
 }
 
-const TENANT_SECRET_KEYS = ["encryptionKey", "runnerAuthToken", "dbPassword", "redisPassword"];
+/** The data services' local secrets; the product adds its own keys. */
+const DATA_SECRET_KEYS = ["dbPassword", "redisPassword"];
+/** Locally every secret reference names the tenant's 0600 file; the ACL user's name is not a secret. */
+const TENANT_SECRET = "tenant";
+const ACL_USER_REF = "tenant-fixed";
+
+/** What the tenant loop builds up: servers shared between tenants are added once. */
+interface Layout {
+  readonly services: ServiceSpec[];
+  readonly routers: RouterSpec[];
+  readonly postgres: Map<string, { instance: PostgresInstance; grants: DatabaseGrant[] }>;
+  readonly redis: Map<string, LocalLayout["redis"][number]>;
+  readonly tenants: LocalTenant[];
+}
 
 export async function buildLocalLayout(
   state: StateDir,
   model: Model,
   tenants: readonly TenantModel[],
 ): Promise<LocalLayout> {
-  const pgBin = postgresBinDir() ?? "/usr/lib/postgresql/15/bin";
-  const redisBin = redisServer() ?? "redis-server";
-  const owner = postgresOwner();
-  const services: ServiceSpec[] = [];
-  const routers: Plan["routers"][number][] = [];
-  const postgres = new Map<string, { instance: PostgresInstance; grants: DatabaseGrant[] }>();
-  const redis = new Map<string, LocalLayout["redis"][number]>();
-  const locals: LocalTenant[] = [];
+  const layout: Layout = { services: [], routers: [], postgres: new Map(), redis: new Map(), tenants: [] };
+  for (const tenant of tenants) await addTenant(state, layout, tenant);
+  return {
+    plan: { platform: model.platform, services: layout.services, routers: layout.routers },
+    tenants: layout.tenants,
+    postgres: [...layout.postgres.values()],
+    redis: [...layout.redis.values()],
+  };
+}
 
-  for (const tenant of tenants) {
-    const secrets = state.secrets(`tenant-${tenant.name}`, TENANT_SECRET_KEYS);
-    const secret = (key: string) => secrets[key] ?? "";
+async function addTenant(state: StateDir, layout: Layout, tenant: TenantModel): Promise<void> {
+  const local = productLocal(tenant.product.name);
+  const secrets = state.secrets(`tenant-${tenant.name}`, [...local.secretKeys, ...DATA_SECRET_KEYS]);
+  const secret = (key: string) => secrets[key] ?? "";
+  const database = await addDatabase(state, layout, tenant, secret("dbPassword"));
+  const redis = await addRedis(state, layout, tenant, secret("redisPassword"));
+  const acl = tenant.settings.redis.isolation === "acl";
+  const routerPort = await state.port(`router:${tenant.name}`);
+  const connections: DataConnections = {
+    database: {
+      host: { value: "127.0.0.1" },
+      port: { value: String(database.port) },
+      name: { value: database.name },
+      user: { value: database.user },
+      password: { secret: TENANT_SECRET, key: "dbPassword" },
+      tls: { mode: "off" },
+    },
+    redis: {
+      host: "127.0.0.1",
+      port: redis.port,
+      ...(acl ? { username: { secret: ACL_USER_REF, key: "redisUser" } } : {}),
+      password: { secret: TENANT_SECRET, key: "redisPassword" },
+    },
+  };
+  const resolve = (vars: readonly EnvVar[]) =>
+    Object.fromEntries(
+      vars.map((v) => [
+        v.name,
+        "value" in v.from
+          ? v.from.value
+          : v.from.secretRef.secret === ACL_USER_REF
+            ? redisAclUser(tenant)
+            : secret(v.from.secretRef.key),
+      ]),
+    );
+  const planned = await local.plan({
+    tenant,
+    publicPort: routerPort,
+    connections,
+    node: process.execPath,
+    cache: cacheRoot(),
+    port: (purpose) => state.port(purpose),
+    directory: (...parts) => state.ensure(...parts),
+    resolve,
+    secret,
+    secretRef: (key) => ({ secret: TENANT_SECRET, key }),
+  });
+  const dataDependencies = [`provision:${database.instance}`, `redis:${redis.instance}`];
+  for (const p of planned.processes)
+    layout.services.push(serviceOf(tenant, p, planned.processes, dataDependencies));
+  layout.routers.push({ tenant: tenant.name, port: routerPort, ...planned.routes });
+  layout.tenants.push({
+    tenant,
+    url: `http://127.0.0.1:${routerPort}/`,
+    secrets,
+    database,
+    redis: { instance: redis.instance, port: redis.port, user: acl ? redisAclUser(tenant) : undefined },
+  });
+}
 
-    // PostgreSQL: the tenant's own server, or its zone's.
-    const shared = tenant.settings.database.isolation === "database";
-    const pgName = shared ? `zone-${tenant.zone.name}` : `tenant-${tenant.name}`;
-    if (!postgres.has(pgName)) {
-      const instance = instanceFor(state, pgName, await state.port(`postgres:${pgName}`), owner);
-      postgres.set(pgName, { instance, grants: [] });
-      services.push({
-        name: `postgres:${pgName}`,
+/** The tenant's PostgreSQL (its own server, or its zone's), its grant and its provisioning job. */
+async function addDatabase(
+  state: StateDir,
+  layout: Layout,
+  tenant: TenantModel,
+  password: string,
+): Promise<LocalTenant["database"]> {
+  const shared = tenant.settings.database.isolation === "database";
+  const name = shared ? `zone-${tenant.zone.name}` : `tenant-${tenant.name}`;
+  let entry = layout.postgres.get(name);
+  if (entry === undefined) {
+    const owner = postgresOwner();
+    const instance = instanceFor(state, name, await state.port(`postgres:${name}`), owner);
+    entry = { instance, grants: [] };
+    layout.postgres.set(name, entry);
+    layout.services.push(
+      {
+        name: `postgres:${name}`,
         tenant: shared ? undefined : tenant.name,
         kind: "postgres",
-        command: join(pgBin, "postgres"),
+        command: join(postgresBinDir() ?? "/usr/lib/postgresql/15/bin", "postgres"),
         args: postgresArgs(instance),
         env: {},
         ...(owner === undefined ? {} : { uid: owner.uid, gid: owner.gid }),
@@ -86,188 +165,81 @@ export async function buildLocalLayout(
         dependsOn: [],
         restart: true,
         stopSignal: "SIGINT",
-      });
-    }
-    const pgEntry = postgres.get(pgName);
-    if (!pgEntry) throw new Error(pgName);
-    const dbUser = databaseRole(tenant);
-    const dbName = shared ? databaseName(tenant) : dbUser;
-    pgEntry.grants.push({ database: dbName, role: dbUser, password: secret("dbPassword") });
-
-    // Redis: the tenant's own, or an ACL user on its zone's.
-    const acl = tenant.settings.redis.isolation === "acl";
-    const redisName = acl ? `zone-${tenant.zone.name}` : `tenant-${tenant.name}`;
-    if (!redis.has(redisName)) {
-      const port = await state.port(`redis:${redisName}`);
-      redis.set(
-        redisName,
-        acl
-          ? { name: redisName, port, acl: [] }
-          : { name: redisName, port, password: secret("redisPassword") },
-      );
-      services.push({
-        name: `redis:${redisName}`,
-        tenant: acl ? undefined : tenant.name,
-        kind: "redis",
-        command: redisBin,
-        args: [state.path("redis", redisName, "redis.conf")],
-        env: {},
-        ready: { type: "tcp", port },
-        dependsOn: [],
-        restart: true,
-        stopSignal: "SIGTERM",
-      });
-    }
-    const redisEntry = redis.get(redisName);
-    if (!redisEntry) throw new Error(redisName);
-    if (acl)
-      redisEntry.acl?.push({
-        user: redisAclUser(tenant),
-        prefix: tenant.redisPrefix,
-        password: secret("redisPassword"),
-      });
-
-    const provision = `provision:${pgName}`;
-    if (!services.some((s) => s.name === provision)) {
-      services.push({
-        name: provision,
+      },
+      {
+        name: `provision:${name}`,
         tenant: undefined,
         kind: "provision",
         command: process.execPath,
-        args: [runtimeScript("provision-main"), state.root, pgName],
+        args: [runtimeScript("provision-main"), state.root, name],
         env: {},
         ready: { type: "exit" },
-        dependsOn: [`postgres:${pgName}`],
+        dependsOn: [`postgres:${name}`],
         restart: false,
         stopSignal: "SIGTERM",
-      });
-    }
-
-    const routerPort = await state.port(`router:${tenant.name}`);
-    const url = `http://127.0.0.1:${routerPort}/`;
-    const version = tenant.settings.n8n.version;
-    const roles: { role: N8nRole; name: string }[] = [{ role: "main", name: "main" }];
-    const workers = Math.max(1, tenant.settings.n8n.workers.min);
-    for (let i = 1; i <= workers; i++) roles.push({ role: "worker", name: `worker-${i}` });
-    if (tenant.settings.n8n.webhook.enabled) roles.push({ role: "webhook", name: "webhook" });
-    const ports: Record<string, number> = {};
-    for (const r of roles) ports[r.name] = await state.port(`n8n:${tenant.name}:${r.name}`);
-
-    for (const r of roles) {
-      const brokerPort = await state.port(`broker:${tenant.name}:${r.name}`);
-      const input: N8nEnvInput = {
-        hostname: "127.0.0.1",
-        protocol: "http",
-        publicPort: routerPort,
-        listenPort: ports[r.name] ?? 0,
-        redisPrefix: tenant.redisPrefix,
-        webhookProcessors: tenant.settings.n8n.webhook.enabled,
-        encryptionKey: { secret: "tenant", key: "encryptionKey" },
-        runnerAuthToken: { secret: "tenant", key: "runnerAuthToken" },
-        connections: {
-          database: {
-            host: { value: "127.0.0.1" },
-            port: { value: String(pgEntry.instance.port) },
-            name: { value: dbName },
-            user: { value: dbUser },
-            password: { secret: "tenant", key: "dbPassword" },
-            tls: { mode: "off" },
-          },
-          redis: {
-            host: "127.0.0.1",
-            port: redisEntry.port,
-            ...(acl ? { username: { secret: "tenant-fixed", key: "redisUser" } } : {}),
-            password: { secret: "tenant", key: "redisPassword" },
-          },
-        },
-        proxyHops: 1,
-      };
-      const resolveEnv = (vars: readonly EnvVar[]) =>
-        Object.fromEntries(
-          vars.map((v) => [
-            v.name,
-            "value" in v.from
-              ? v.from.value
-              : v.from.secretRef.secret === "tenant-fixed"
-                ? redisAclUser(tenant)
-                : secret(v.from.secretRef.key),
-          ]),
-        );
-      const home = state.ensure("n8n", tenant.name, r.name);
-      const env = {
-        ...resolveEnv(buildN8nEnv(r.role, input)),
-        N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-        N8N_USER_FOLDER: home,
-        N8N_LOG_LEVEL: "info",
-        N8N_LOG_OUTPUT: "console",
-        N8N_SKIP_AUTH_ON_OAUTH_CALLBACK: "false",
-      };
-      const name = `n8n:${tenant.name}:${r.name}`;
-      services.push({
-        name,
-        tenant: tenant.name,
-        kind: "n8n",
-        command: process.execPath,
-        args: [n8nBin(version), ...n8nArgs(r.role, tenant.settings.n8n.workers.concurrency)],
-        env,
-        cwd: home,
-        // main answers /healthz/readiness, and serves the editor's index.html for any GET, before
-        // its REST controllers exist ("Cannot POST /rest/login"): the settings endpoint the UI
-        // loads first, answering JSON, is the real signal.
-        ready:
-          r.role === "main"
-            ? { type: "http", url: `http://127.0.0.1:${ports[r.name]}/rest/settings`, json: true }
-            : { type: "http", url: `http://127.0.0.1:${ports[r.name]}/healthz/readiness` },
-        dependsOn: [
-          provision,
-          `redis:${redisName}`,
-          ...(r.role === "main" ? [] : [`n8n:${tenant.name}:main`]),
-        ],
-        restart: true,
-        stopSignal: "SIGTERM",
-      });
-      if (r.role !== "webhook") {
-        services.push({
-          name: `runner:${tenant.name}:${r.name}`,
-          tenant: tenant.name,
-          kind: "runner",
-          command: process.execPath,
-          args: [taskRunnerEntry(version)],
-          env: {
-            ...resolveEnv(buildRunnerEnv(input)),
-            N8N_RUNNERS_TASK_BROKER_URI: `http://127.0.0.1:${brokerPort}`,
-          },
-          cwd: home,
-          ready: { type: "tcp", port: brokerPort },
-          dependsOn: [name],
-          restart: true,
-          stopSignal: "SIGTERM",
-          broker: { port: brokerPort, authToken: secret("runnerAuthToken") },
-        });
-      }
-    }
-    routers.push({
-      tenant: tenant.name,
-      port: routerPort,
-      main: ports.main ?? 0,
-      webhook: tenant.settings.n8n.webhook.enabled ? ports.webhook : undefined,
-    });
-    locals.push({
-      tenant,
-      url,
-      secrets,
-      database: { instance: pgName, port: pgEntry.instance.port, name: dbName, user: dbUser },
-      redis: {
-        instance: redisName,
-        port: redisEntry.port,
-        user: acl ? redisAclUser(tenant) : undefined,
       },
+    );
+  }
+  const user = databaseRole(tenant);
+  const database = shared ? databaseName(tenant) : user;
+  entry.grants.push({ database, role: user, password });
+  return { instance: name, port: entry.instance.port, name: database, user };
+}
+
+/** The tenant's Redis: its own server, or an ACL user on its zone's. */
+async function addRedis(
+  state: StateDir,
+  layout: Layout,
+  tenant: TenantModel,
+  password: string,
+): Promise<{ instance: string; port: number }> {
+  const acl = tenant.settings.redis.isolation === "acl";
+  const name = acl ? `zone-${tenant.zone.name}` : `tenant-${tenant.name}`;
+  let entry = layout.redis.get(name);
+  if (entry === undefined) {
+    const port = await state.port(`redis:${name}`);
+    entry = acl ? { name, port, acl: [] } : { name, port, password };
+    layout.redis.set(name, entry);
+    layout.services.push({
+      name: `redis:${name}`,
+      tenant: acl ? undefined : tenant.name,
+      kind: "redis",
+      command: redisServer() ?? "redis-server",
+      args: [state.path("redis", name, "redis.conf")],
+      env: {},
+      ready: { type: "tcp", port },
+      dependsOn: [],
+      restart: true,
+      stopSignal: "SIGTERM",
     });
   }
+  if (acl) entry.acl?.push({ user: redisAclUser(tenant), prefix: tenant.redisPrefix, password });
+  return { instance: name, port: entry.port };
+}
+
+/** A product's process as the supervisor runs it: named `<prefix>:<tenant>:<name>`, after the tenant's data. */
+function serviceOf(
+  tenant: TenantModel,
+  p: LocalProcess,
+  all: readonly LocalProcess[],
+  dataDependencies: readonly string[],
+): ServiceSpec {
+  const nameOf = (name: string) => {
+    const target = all.find((q) => q.name === name && q.role === "app") ?? all.find((q) => q.name === name);
+    return `${target?.prefix ?? tenant.product.name}:${tenant.name}:${name}`;
+  };
   return {
-    plan: { platform: model.platform, services, routers },
-    tenants: locals,
-    postgres: [...postgres.values()],
-    redis: [...redis.values()],
+    name: `${p.prefix}:${tenant.name}:${p.name}`,
+    tenant: tenant.name,
+    kind: p.role,
+    command: p.command,
+    args: p.args,
+    env: p.env,
+    ...(p.cwd === undefined ? {} : { cwd: p.cwd }),
+    ready: p.ready,
+    dependsOn: p.role === "sidecar" ? p.after.map(nameOf) : [...dataDependencies, ...p.after.map(nameOf)],
+    restart: true,
+    stopSignal: "SIGTERM",
+    ...(p.broker === undefined ? {} : { broker: p.broker }),
   };
 }

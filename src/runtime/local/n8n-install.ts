@@ -7,14 +7,15 @@
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { n8nBin, n8nDirectory } from "./prerequisites.js";
+import { n8nBin, n8nDirectory } from "../../products/n8n/release.js";
+import { cacheRoot } from "./cache.js";
 
 export const N8N_OVERRIDES = { xlsx: "0.18.5", "isolated-vm": "5.0.4" } as const;
 
 export async function ensureN8n(version: string, progress: (line: string) => void): Promise<string> {
-  const bin = n8nBin(version);
+  const bin = n8nBin(cacheRoot(), version);
   if (existsSync(bin)) return bin;
-  const target = n8nDirectory(version);
+  const target = n8nDirectory(cacheRoot(), version);
   const staging = `${target}.installing-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });

@@ -4,16 +4,13 @@
  * plan from the model; the supervisor only executes it. The plan holds secret values (the
  * processes' environment), so it lives in the 0600 state directory, never in a log.
  */
-export type Readiness =
-  | { readonly type: "tcp"; readonly port: number }
-  /** 2xx; with `json`, also a JSON body (not the editor's index.html that n8n serves for any path early on). */
-  | { readonly type: "http"; readonly url: string; readonly json?: boolean }
-  | { readonly type: "exit" };
+import type { Readiness } from "../../products/contract.js";
 
 export interface ServiceSpec {
   readonly name: string;
   readonly tenant: string | undefined;
-  readonly kind: "postgres" | "redis" | "provision" | "n8n" | "runner";
+  /** Data servers and their provisioning jobs, a product's processes (app), their sidecars. */
+  readonly kind: "postgres" | "redis" | "provision" | "app" | "sidecar";
   readonly command: string;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
@@ -74,7 +71,8 @@ export function logFileName(service: string): string {
  * `runner-main`, `postgres`, `redis`.
  */
 export function processName(service: ServiceSpec): string {
-  if (service.kind === "n8n") return service.name.split(":")[2] ?? service.name;
-  if (service.kind === "runner") return `runner-${service.name.split(":")[2] ?? ""}`;
+  const [prefix, , name] = service.name.split(":");
+  if (service.kind === "app") return name ?? service.name;
+  if (service.kind === "sidecar") return `${prefix ?? ""}-${name ?? ""}`;
   return service.kind;
 }

@@ -5,8 +5,9 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
+import { n8nBin, n8nDirectory, nodeRequiredFor } from "../../products/n8n/release.js";
+import { cacheRoot } from "./cache.js";
 import { compareVersions, PINNED } from "../../versions.js";
 
 export interface Check {
@@ -15,10 +16,6 @@ export interface Check {
   readonly found: string;
   /** The exact command that fixes it. */
   readonly fix: string;
-}
-
-export function cacheRoot(): string {
-  return process.env.TENANTCTL_CACHE ?? join(homedir(), ".cache", "tenantctl");
 }
 
 export function postgresBinDir(): string | undefined {
@@ -33,11 +30,6 @@ export function postgresBinDir(): string | undefined {
 export function redisServer(): string | undefined {
   const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).stdout.trim();
   return found === "" ? undefined : found;
-}
-
-/** n8n 2.x needs Node ≥ 24; 1.x runs on Node 20. */
-export function nodeRequiredFor(n8nVersion: string): string {
-  return compareVersions(n8nVersion, "2.0.0") >= 0 ? "24.0.0" : "20.0.0";
 }
 
 export function checkPrerequisites(n8nVersions: readonly string[]): Check[] {
@@ -66,11 +58,13 @@ export function checkPrerequisites(n8nVersions: readonly string[]): Check[] {
       found: `node ${node}`,
       fix: `n8n ${version} needs Node.js ${needed} or later: run tenantctl with that Node.js, or set n8n.version to ${PINNED.n8n} for local runs`,
     });
-    const dir = n8nDirectory(version);
+    const dir = n8nDirectory(cacheRoot(), version);
     checks.push({
       name: `n8n ${version}`,
-      ok: existsSync(n8nBin(version)),
-      found: existsSync(n8nBin(version)) ? dir : "not installed (tenantctl up installs it, ≈ 4 min, 1.8 GB)",
+      ok: existsSync(n8nBin(cacheRoot(), version)),
+      found: existsSync(n8nBin(cacheRoot(), version))
+        ? dir
+        : "not installed (tenantctl up installs it, ≈ 4 min, 1.8 GB)",
       fix: `tenantctl up installs it into ${dir}`,
     });
   }
@@ -83,16 +77,4 @@ function redisVersion(binary: string): string {
   } catch {
     return binary;
   }
-}
-
-export function n8nDirectory(version: string): string {
-  return join(cacheRoot(), "n8n", version);
-}
-
-export function n8nBin(version: string): string {
-  return join(n8nDirectory(version), "node_modules", "n8n", "bin", "n8n");
-}
-
-export function taskRunnerEntry(version: string): string {
-  return join(n8nDirectory(version), "node_modules", "@n8n", "task-runner", "dist", "start.js");
 }

@@ -47,7 +47,7 @@ export class Supervisor {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const r of this.routers) r.close();
-    const order: ServiceSpec["kind"][] = ["runner", "n8n", "provision", "redis", "postgres"];
+    const order: ServiceSpec["kind"][] = ["sidecar", "app", "provision", "redis", "postgres"];
     for (const kind of order) {
       await Promise.all(this.plan.services.filter((s) => s.kind === kind).map((s) => this.stopOne(s)));
     }

@@ -89,7 +89,7 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
   const plan = options.dataOnly
     ? {
         ...layout.plan,
-        services: layout.plan.services.filter((s) => s.kind !== "n8n" && s.kind !== "runner"),
+        services: layout.plan.services.filter((s) => s.kind !== "app" && s.kind !== "sidecar"),
         routers: [],
       }
     : layout.plan;

@@ -8,7 +8,7 @@ import { N8N } from "../../../model/names.js";
 import type { TenantModel } from "../../../model/resolve.js";
 import type { KubernetesObject } from "../../../manifest/object.js";
 import { tenantMeta } from "../../../manifest/metadata.js";
-import { kubernetesConnections } from "./connections.js";
+import { kubernetesConnections } from "../../../model/connections.js";
 
 export function bullWaitList(prefix: string): string {
   return `${prefix}:jobs:wait`;

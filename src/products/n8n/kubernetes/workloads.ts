@@ -16,7 +16,7 @@ import {
   restrictedPodSecurity,
   topologySpread,
 } from "../../../manifest/pod.js";
-import { kubernetesConnections } from "./connections.js";
+import { kubernetesConnections } from "../../../model/connections.js";
 
 /** The uid/gid of the `node` user in the official n8n and runners images. */
 const N8N_UID = 1000;

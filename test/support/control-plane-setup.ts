@@ -1,5 +1,3 @@
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { KubeClient } from "../../src/deploy/kube-client.js";
 import { type ControlPlane, installUpstreamCrds, startControlPlane } from "./control-plane.js";
@@ -14,15 +12,10 @@ declare module "vitest" {
 let controlPlane: ControlPlane | undefined;
 
 /**
- * Once per test run: build dist/ (tests run the real `bin/tenantctl.js`), and start the real
- * control plane with the upstream CRDs for the integration tests.
+ * Once per run of the integration project: start the real control plane with the upstream
+ * CRDs (dist/ is built by build-setup.ts, which runs first).
  */
 export async function setup(project: TestProject): Promise<void> {
-  const repo = fileURLToPath(new URL("../../", import.meta.url));
-  execFileSync(process.execPath, [`${repo}node_modules/typescript/bin/tsc`, "-p", "tsconfig.build.json"], {
-    cwd: repo,
-    stdio: "inherit",
-  });
   controlPlane = startControlPlane();
   const client = KubeClient.fromKubeconfig({ kubeconfig: controlPlane.kubeconfig });
   const started = performance.now();

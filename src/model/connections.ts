@@ -1,15 +1,14 @@
-import { DATA, PORT, zoneDataNamespace } from "../../../model/names.js";
-import type { TenantModel } from "../../../model/resolve.js";
-import { databaseName, databaseRole } from "../../../model/secrets.js";
-import type { EnvValue } from "../../contract.js";
-import type { N8nConnections } from "../env.js";
+/** Where a tenant's database and Redis are inside the cluster, by isolation mode, for any product's env builder. */
+import type { DataConnections, EnvValue } from "../products/contract.js";
+import { DATA, PORT, zoneDataNamespace } from "./names.js";
+import type { TenantModel } from "./resolve.js";
+import { databaseName, databaseRole } from "./secrets.js";
 
-/** Where a tenant's database and Redis are inside the cluster, by isolation mode. */
-export function kubernetesConnections(tenant: TenantModel): N8nConnections {
+export function kubernetesConnections(tenant: TenantModel): DataConnections {
   const db = tenant.data.databaseSecret;
   const fromDbSecret = (key: string): EnvValue => ({ secretRef: { secret: db, key } });
   const isolation = tenant.settings.database.isolation;
-  const database: N8nConnections["database"] =
+  const database: DataConnections["database"] =
     isolation === "rds"
       ? {
           host: fromDbSecret("host"),

@@ -1,0 +1,103 @@
+/**
+ * n8n on one machine (`tenantctl up`): main, the spec's minimum of workers (at least one) and
+ * the webhook processors, each but the webhook processors with a task runner, all with the
+ * environment from the same builder as in the cluster. Only hosts, ports and where secret
+ * values come from differ.
+ */
+import type { N8nRole } from "../../model/names.js";
+import type { LocalContext, LocalProcess, ProductLocal } from "../contract.js";
+import { buildN8nEnv, buildRunnerEnv, type N8nEnvInput, n8nArgs } from "./env.js";
+import { N8N_PRODUCT } from "./declaration.js";
+import { n8nBin, taskRunnerEntry } from "./release.js";
+
+/** n8n's own secrets in the state directory (names kept from the first releases of `up`: state carries over). */
+const LOCAL_SECRET = { encryptionKey: "encryptionKey", runnerToken: "runnerAuthToken" } as const;
+
+export const n8nLocal: ProductLocal = {
+  secretKeys: Object.values(LOCAL_SECRET),
+  async plan(context) {
+    const n8n = context.tenant.settings.n8n;
+    const roles: { role: N8nRole; name: string }[] = [{ role: "main", name: "main" }];
+    for (let i = 1; i <= Math.max(1, n8n.workers.min); i++)
+      roles.push({ role: "worker", name: `worker-${i}` });
+    if (n8n.webhook.enabled) roles.push({ role: "webhook", name: "webhook" });
+    const ports = new Map<string, number>();
+    for (const r of roles) ports.set(r.name, await context.port(`n8n:${context.tenant.name}:${r.name}`));
+    const processes: LocalProcess[] = [];
+    for (const r of roles)
+      processes.push(...(await processesOf(context, r.role, r.name, ports.get(r.name) ?? 0)));
+    return {
+      processes,
+      routes: {
+        main: ports.get("main") ?? 0,
+        webhook: n8n.webhook.enabled ? ports.get("webhook") : undefined,
+      },
+    };
+  },
+};
+
+/** One n8n process, and its task runner where it hosts the broker (main and workers). */
+async function processesOf(
+  context: LocalContext,
+  role: N8nRole,
+  name: string,
+  listenPort: number,
+): Promise<LocalProcess[]> {
+  const { tenant } = context;
+  const n8n = tenant.settings.n8n;
+  const brokerPort = await context.port(`broker:${tenant.name}:${name}`);
+  const input: N8nEnvInput = {
+    hostname: "127.0.0.1",
+    protocol: "http",
+    publicPort: context.publicPort,
+    listenPort,
+    redisPrefix: tenant.redisPrefix,
+    webhookProcessors: n8n.webhook.enabled,
+    encryptionKey: context.secretRef(LOCAL_SECRET.encryptionKey),
+    runnerAuthToken: context.secretRef(LOCAL_SECRET.runnerToken),
+    connections: context.connections,
+    proxyHops: 1,
+  };
+  const home = context.directory("n8n", tenant.name, name);
+  const main: LocalProcess = {
+    name,
+    role: "app",
+    prefix: N8N_PRODUCT,
+    command: context.node,
+    args: [n8nBin(context.cache, n8n.version), ...n8nArgs(role, n8n.workers.concurrency)],
+    env: {
+      ...context.resolve(buildN8nEnv(role, input)),
+      N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+      N8N_USER_FOLDER: home,
+      N8N_LOG_LEVEL: "info",
+      N8N_LOG_OUTPUT: "console",
+      N8N_SKIP_AUTH_ON_OAUTH_CALLBACK: "false",
+    },
+    cwd: home,
+    // main answers /healthz/readiness, and serves the editor's index.html for any GET, before
+    // its REST controllers exist ("Cannot POST /rest/login"): the settings endpoint the UI
+    // loads first, answering JSON, is the real signal.
+    ready:
+      role === "main"
+        ? { type: "http", url: `http://127.0.0.1:${listenPort}/rest/settings`, json: true }
+        : { type: "http", url: `http://127.0.0.1:${listenPort}/healthz/readiness` },
+    after: role === "main" ? [] : ["main"],
+  };
+  if (role === "webhook") return [main];
+  const runner: LocalProcess = {
+    name,
+    role: "sidecar",
+    prefix: "runner",
+    command: context.node,
+    args: [taskRunnerEntry(context.cache, n8n.version)],
+    env: {
+      ...context.resolve(buildRunnerEnv(input)),
+      N8N_RUNNERS_TASK_BROKER_URI: `http://127.0.0.1:${brokerPort}`,
+    },
+    cwd: home,
+    ready: { type: "tcp", port: brokerPort },
+    after: [name],
+    broker: { port: brokerPort, authToken: context.secret(LOCAL_SECRET.runnerToken) },
+  };
+  return [main, runner];
+}
