@@ -3,9 +3,13 @@ import { TenantctlError } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { applyCommand } from "./commands/apply.js";
 import { diffCommand } from "./commands/diff.js";
-import { localCommands } from "./commands/local.js";
+import { doctorCommand } from "./commands/doctor.js";
+import { downCommand } from "./commands/down.js";
+import { logsCommand } from "./commands/logs.js";
 import { renderCommand } from "./commands/render.js";
 import { schemaCommand } from "./commands/schema.js";
+import { statusCommand } from "./commands/status.js";
+import { upCommand } from "./commands/up.js";
 import { validateCommand } from "./commands/validate.js";
 import { verifyCommand } from "./commands/verify.js";
 import { EXIT, type Io, nodeIo } from "./io.js";
@@ -26,7 +30,11 @@ export function buildProgram(io: Io): Command {
   renderCommand(program, io);
   applyCommand(program, io);
   diffCommand(program, io);
-  localCommands(program, io);
+  upCommand(program, io);
+  statusCommand(program, io);
+  logsCommand(program, io);
+  downCommand(program, io);
+  doctorCommand(program, io);
   schemaCommand(program, io);
   return program;
 }

@@ -80,31 +80,11 @@ export async function applyPlatform(
   rendered: readonly RenderedObject[],
   options: ApplyOptions = {},
 ): Promise<ApplyReport> {
-  const started = performance.now();
+  const run = new ApplyRun(client, model, options);
   const objects = options.withGitOps ? rendered : rendered.filter((o) => !isGitOpsObject(o.object));
-  const dryRun = options.dryRun ?? false;
-  const progress = options.onProgress ?? (() => undefined);
-  const results: ObjectResult[] = [];
-  let unreachable: KubeUnreachableError | undefined;
-  let pruned: ObjectRef[] = [];
-  let keptForData: ObjectRef[] = [];
-  let keptForContents: { ref: ObjectRef; reason: string }[] = [];
-
-  progress({ type: "phase", message: `reading what exists on ${client.server}` });
-  const infos = await resolveResources(client, objects);
-  const live = await listExisting(
-    client,
-    [...new Set(infos.values())].filter((i): i is ResourceInfo => i !== undefined),
-  );
-  // What this platform may have created earlier, of any kind it no longer renders at all.
-  for (const [key, object] of await listLabelledEverywhere(client, managedSelector(model.platform)))
-    if (!live.has(key)) live.set(key, object);
-
-  const total = objects.length;
-  const record = (result: ObjectResult) => {
-    results.push(result);
-    progress({ type: "object", result, done: results.length, total });
-  };
+  run.phase(`reading what exists on ${client.server}`);
+  const { infos, live } = await readLive(client, model, objects);
+  run.total = objects.length;
 
   // Nothing is written while anything rendered exists and is not this platform's: every
   // such object is reported, and the run stops before a half-applied cluster.
@@ -116,107 +96,163 @@ export async function applyPlatform(
       ...generated,
     ]) {
       const refusal = refusals.get(keyOf(ref));
-      record(
+      run.record(
         refusal === undefined
           ? { ref, tenant, outcome: "not-attempted" }
           : { ref, tenant, outcome: "refused", error: refusal },
       );
     }
-    return summary();
+    return run.summary();
   }
 
-  const byRank = groupBy(objects, (o) => String(rankOf(o.object)));
-  const ranks = [...byRank.keys()].map(Number).sort((a, b) => a - b);
+  await applyInWaves(run, objects, infos, live);
+  if ((options.prune ?? true) && !incomplete(run.results)) {
+    run.phase("pruning what is no longer rendered");
+    // Everything rendered stays, applied this time or not (Argo CD's objects included).
+    const keep = new Set(rendered.map((o) => keyOf(refOf(o.object))));
+    for (const r of run.results) keep.add(keyOf(r.ref));
+    run.pruneResult = await prune(client, model, live, keep, {
+      dryRun: run.dryRun,
+      allowDataLoss: options.allowDataLoss ?? false,
+    });
+  }
+  if (run.unreachable) throw Object.assign(run.unreachable, { report: run.summary() });
+  return run.summary();
+}
 
-  let secretsDone = model.secretProvider !== "generated";
-  for (const rank of ranks) {
-    // Generated secrets are created once the namespaces exist, before anything reads them.
-    if (!secretsDone && rank > WAVE.namespace && !unreachable) {
-      secretsDone = true;
-      await generateSecrets();
-    }
-    const batch = byRank.get(String(rank)) ?? [];
-    if (unreachable) {
-      for (const o of batch) record({ ref: refOf(o.object), tenant: o.tenant, outcome: "not-attempted" });
-      continue;
-    }
-    await forEachLimited(batch, options.concurrency ?? 12, async (o) => {
-      const ref = refOf(o.object);
-      if (unreachable) {
-        record({ ref, tenant: o.tenant, outcome: "not-attempted" });
-        return;
-      }
-      const info = infos.get(`${o.object.apiVersion}/${o.object.kind}`);
-      if (!info) {
-        record({
-          ref,
-          tenant: o.tenant,
-          outcome: "failed",
-          error: `the cluster does not serve ${o.object.apiVersion} ${o.object.kind}: install its CRD (the add-on) first`,
-        });
-        return;
-      }
-      const before = live.get(keyOf(ref));
-      if (!options.reconcileAll && before !== undefined && unchangedSinceApply(before, o.object)) {
-        record({ ref, tenant: o.tenant, outcome: "unchanged" });
-        return;
-      }
-      try {
-        const outcome = await applyOne(client, info, o, before, dryRun);
-        record({ ref, tenant: o.tenant, outcome });
-      } catch (error) {
-        if (error instanceof KubeUnreachableError) unreachable = error;
-        record({
-          ref,
-          tenant: o.tenant,
-          outcome: unreachable ? "not-attempted" : "failed",
-          error: messageOf(error),
-        });
-      }
+/** One apply as it goes: its results (reported as they come), whether the API server was lost, its prune. */
+class ApplyRun {
+  readonly started = performance.now();
+  readonly results: ObjectResult[] = [];
+  readonly dryRun: boolean;
+  total = 0;
+  unreachable: KubeUnreachableError | undefined;
+  pruneResult: Pick<ApplyReport, "pruned" | "keptForData" | "keptForContents"> = {
+    pruned: [],
+    keptForData: [],
+    keptForContents: [],
+  };
+
+  constructor(
+    readonly client: KubeClient,
+    readonly model: Model,
+    readonly options: ApplyOptions,
+  ) {
+    this.dryRun = options.dryRun ?? false;
+  }
+
+  phase(message: string): void {
+    this.options.onProgress?.({ type: "phase", message });
+  }
+
+  record(result: ObjectResult): void {
+    this.results.push(result);
+    this.options.onProgress?.({ type: "object", result, done: this.results.length, total: this.total });
+  }
+
+  /** A failed call: the API server lost stops the run (what follows is not attempted), anything else is this object's failure. */
+  failed(ref: ObjectRef, tenant: string | undefined, error: unknown): void {
+    if (error instanceof KubeUnreachableError) this.unreachable = error;
+    this.record({
+      ref,
+      tenant,
+      outcome: this.unreachable ? "not-attempted" : "failed",
+      error: messageOf(error),
     });
   }
 
-  if (!secretsDone && !unreachable) await generateSecrets();
-
-  if ((options.prune ?? true) && !incomplete(results)) {
-    progress({ type: "phase", message: "pruning what is no longer rendered" });
-    // Everything rendered stays, applied this time or not (Argo CD's objects included).
-    const keep = new Set(rendered.map((o) => keyOf(refOf(o.object))));
-    for (const r of results) keep.add(keyOf(r.ref));
-    ({ pruned, keptForData, keptForContents } = await prune(client, model, live, keep, {
-      dryRun,
-      allowDataLoss: options.allowDataLoss ?? false,
-    }));
-  }
-  if (unreachable) throw Object.assign(unreachable, { report: summary() });
-  return summary();
-
-  async function generateSecrets(): Promise<void> {
-    try {
-      for (const s of await ensureGeneratedSecrets(client, model, { dryRun })) record({ ...s });
-    } catch (error) {
-      if (error instanceof KubeUnreachableError) unreachable = error;
-      record({
-        ref: { apiVersion: "v1", kind: "Secret", namespace: undefined, name: "(generated secrets)" },
-        tenant: undefined,
-        outcome: "failed",
-        error: messageOf(error),
-      });
-    }
-  }
-
-  function summary(): ApplyReport {
-    const failed = incomplete(results);
+  summary(): ApplyReport {
+    const failed = incomplete(this.results);
     return {
-      dryRun,
-      results,
+      dryRun: this.dryRun,
+      results: this.results,
       incomplete: failed,
-      pruned,
-      keptForData,
-      keptForContents,
-      pruneSkipped: failed && (options.prune ?? true),
-      seconds: (performance.now() - started) / 1000,
+      ...this.pruneResult,
+      pruneSkipped: failed && (this.options.prune ?? true),
+      seconds: (performance.now() - this.started) / 1000,
     };
+  }
+}
+
+/** The resources the objects are served as, and what exists of this platform's (of any kind it ever rendered). */
+async function readLive(client: KubeClient, model: Model, objects: readonly RenderedObject[]) {
+  const infos = await resolveResources(client, objects);
+  const live = await listExisting(
+    client,
+    [...new Set(infos.values())].filter((i): i is ResourceInfo => i !== undefined),
+  );
+  // What this platform may have created earlier, of any kind it no longer renders at all.
+  for (const [key, object] of await listLabelledEverywhere(client, managedSelector(model.platform)))
+    if (!live.has(key)) live.set(key, object);
+  return { infos, live };
+}
+
+/** Wave after wave (the order Argo CD syncs in), each wave concurrently; generated secrets once the namespaces exist. */
+async function applyInWaves(
+  run: ApplyRun,
+  objects: readonly RenderedObject[],
+  infos: ReadonlyMap<string, ResourceInfo | undefined>,
+  live: ReadonlyMap<string, LiveObject>,
+): Promise<void> {
+  const byRank = groupBy(objects, (o) => String(rankOf(o.object)));
+  const ranks = [...byRank.keys()].map(Number).sort((a, b) => a - b);
+  let secretsDone = run.model.secretProvider !== "generated";
+  for (const rank of ranks) {
+    // Generated secrets are created once the namespaces exist, before anything reads them.
+    if (!secretsDone && rank > WAVE.namespace && !run.unreachable) {
+      secretsDone = true;
+      await generateSecrets(run);
+    }
+    await forEachLimited(byRank.get(String(rank)) ?? [], run.options.concurrency ?? 12, (o) =>
+      applyRendered(run, o, infos, live),
+    );
+  }
+  if (!secretsDone && !run.unreachable) await generateSecrets(run);
+}
+
+async function applyRendered(
+  run: ApplyRun,
+  o: RenderedObject,
+  infos: ReadonlyMap<string, ResourceInfo | undefined>,
+  live: ReadonlyMap<string, LiveObject>,
+): Promise<void> {
+  const ref = refOf(o.object);
+  if (run.unreachable) {
+    run.record({ ref, tenant: o.tenant, outcome: "not-attempted" });
+    return;
+  }
+  const info = infos.get(`${o.object.apiVersion}/${o.object.kind}`);
+  if (!info) {
+    run.record({
+      ref,
+      tenant: o.tenant,
+      outcome: "failed",
+      error: `the cluster does not serve ${o.object.apiVersion} ${o.object.kind}: install its CRD (the add-on) first`,
+    });
+    return;
+  }
+  const before = live.get(keyOf(ref));
+  if (!run.options.reconcileAll && before !== undefined && unchangedSinceApply(before, o.object)) {
+    run.record({ ref, tenant: o.tenant, outcome: "unchanged" });
+    return;
+  }
+  try {
+    run.record({ ref, tenant: o.tenant, outcome: await applyOne(run.client, info, o, before, run.dryRun) });
+  } catch (error) {
+    run.failed(ref, o.tenant, error);
+  }
+}
+
+async function generateSecrets(run: ApplyRun): Promise<void> {
+  try {
+    for (const s of await ensureGeneratedSecrets(run.client, run.model, { dryRun: run.dryRun }))
+      run.record({ ...s });
+  } catch (error) {
+    run.failed(
+      { apiVersion: "v1", kind: "Secret", namespace: undefined, name: "(generated secrets)" },
+      undefined,
+      error,
+    );
   }
 }
 

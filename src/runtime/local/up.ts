@@ -18,7 +18,8 @@ import {
 import { resolve as resolvePath } from "node:path";
 import { failure } from "../../diagnostics/diagnostic.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
-import { buildLocalLayout, type LocalTenant } from "./local-plan.js";
+import { N8N_PRODUCT } from "../../products/n8n/declaration.js";
+import { buildLocalLayout, type LocalLayout, type LocalTenant } from "./local-plan.js";
 import { ensureN8n } from "./n8n-install.js";
 import type { ServiceStatus, Status } from "./plan.js";
 import { initPostgres, reachableByPostgres } from "./postgres.js";
@@ -61,29 +62,8 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
   const started = performance.now();
   const progress = options.progress ?? (() => undefined);
   const tenants = selectTenants(model, options.tenants);
-  const versions = options.dataOnly ? [] : tenants.map((t) => t.settings.n8n.version);
-  const missing = checkPrerequisites(versions).filter((c) => !c.ok && !c.name.startsWith("n8n "));
-  if (missing.length > 0) {
-    throw failure(
-      "up/prerequisites",
-      `missing: ${missing.map((c) => `${c.name} (${c.found})`).join("; ")}`,
-      missing.map((c) => c.fix).join("; then "),
-    );
-  }
-  for (const version of [...new Set(versions)]) await ensureN8n(version, progress);
-
-  const root = resolvePath(options.stateDir);
-  // Traversable (not readable) by others: PostgreSQL runs as the postgres user and must reach
-  // its data directory inside; secrets and logs below stay owner-only.
-  mkdirSync(root, { recursive: true });
-  chmodSync(root, 0o711);
-  if (!reachableByPostgres(root)) {
-    throw failure(
-      "up/state-dir",
-      `the state directory ${root} is not reachable by the postgres user (PostgreSQL refuses to run as root, so it runs as postgres)`,
-      "pass --state-dir under a directory others may traverse, such as /var/tmp or the project directory",
-    );
-  }
+  await prepareMachine(tenants, options.dataOnly ?? false, progress);
+  const root = stateRoot(options.stateDir);
   const state = new StateDir(root);
   const layout = await buildLocalLayout(state, model, tenants);
   const plan = options.dataOnly
@@ -94,21 +74,71 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
       }
     : layout.plan;
   const hash = planHash(plan);
+  const report = (status: Status, alreadyUp: boolean): UpReport => ({
+    alreadyUp,
+    tenants: layout.tenants,
+    status,
+    seconds: (performance.now() - started) / 1000,
+  });
   const running = readStatus(state);
   if (running && alive(running.supervisorPid)) {
     if (running.planHash === hash) {
       progress("already up; nothing changed");
-      return {
-        alreadyUp: true,
-        tenants: layout.tenants,
-        status: running,
-        seconds: (performance.now() - started) / 1000,
-      };
+      return report(running, true);
     }
     progress("the plan changed: restarting the processes (data is kept)");
     await stopSupervisor(state);
   }
+  writeDataServices(state, layout, progress);
+  state.writeJson("plan.json", plan);
+  const supervisor = startSupervisor(state, root);
+  progress(`supervisor started (pid ${supervisor.pid}); waiting for ${plan.services.length} processes`);
+  return report(
+    await waitUntilReady(state, hash, supervisor.pid, options.timeoutMs ?? 300_000, progress),
+    false,
+  );
+}
 
+/** PostgreSQL and Redis from the OS, and the n8n releases the tenants run (installed once into the cache). */
+async function prepareMachine(
+  tenants: readonly TenantModel[],
+  dataOnly: boolean,
+  progress: (line: string) => void,
+): Promise<void> {
+  const versions = dataOnly
+    ? []
+    : tenants.filter((t) => t.product.name === N8N_PRODUCT).map((t) => t.settings.n8n.version);
+  const missing = checkPrerequisites(versions).filter((c) => !c.ok && !c.name.startsWith("n8n "));
+  if (missing.length > 0) {
+    throw failure(
+      "up/prerequisites",
+      `missing: ${missing.map((c) => `${c.name} (${c.found})`).join("; ")}`,
+      missing.map((c) => c.fix).join("; then "),
+    );
+  }
+  for (const version of [...new Set(versions)]) await ensureN8n(version, progress);
+}
+
+/**
+ * The state directory, created traversable (not readable) by others: PostgreSQL runs as the
+ * postgres user and must reach its data directory inside; secrets and logs below stay owner-only.
+ */
+function stateRoot(stateDir: string): string {
+  const root = resolvePath(stateDir);
+  mkdirSync(root, { recursive: true });
+  chmodSync(root, 0o711);
+  if (!reachableByPostgres(root)) {
+    throw failure(
+      "up/state-dir",
+      `the state directory ${root} is not reachable by the postgres user (PostgreSQL refuses to run as root, so it runs as postgres)`,
+      "pass --state-dir under a directory others may traverse, such as /var/tmp or the project directory",
+    );
+  }
+  return root;
+}
+
+/** Each PostgreSQL initialised with its grants to provision; each Redis with its config (and ACL file). */
+function writeDataServices(state: StateDir, layout: LocalLayout, progress: (line: string) => void): void {
   const pgBin = postgresBinDir() ?? "";
   for (const { instance, grants } of layout.postgres) {
     progress(`preparing PostgreSQL ${instance.name} on 127.0.0.1:${instance.port}`);
@@ -126,7 +156,10 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
       ...(aclFile === undefined ? {} : { aclFile }),
     });
   }
-  state.writeJson("plan.json", plan);
+}
+
+/** The supervisor, detached: it outlives this command and runs the plan until `down`. */
+function startSupervisor(state: StateDir, root: string): { pid: number | undefined } {
   state.ensure("logs");
   const out = openSync(state.path("logs", "supervisor.log"), "a", 0o600);
   const child = spawn(process.execPath, [runtimeScript("supervisor-main"), root], {
@@ -134,9 +167,18 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
     stdio: ["ignore", out, out],
   });
   child.unref();
-  progress(`supervisor started (pid ${child.pid}); waiting for ${plan.services.length} processes`);
+  return { pid: child.pid };
+}
 
-  const deadline = Date.now() + (options.timeoutMs ?? 300_000);
+/** Follows the supervisor's status file, reporting each process's changes, until all are ready or one failed. */
+async function waitUntilReady(
+  state: StateDir,
+  hash: string,
+  supervisorPid: number | undefined,
+  timeoutMs: number,
+  progress: (line: string) => void,
+): Promise<Status> {
+  const deadline = Date.now() + timeoutMs;
   const seen = new Map<string, string>();
   for (;;) {
     const status = readStatus(state);
@@ -147,7 +189,6 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
           if (s.state !== "waiting") progress(`  ${name}: ${s.state}${s.lastExit ? ` (${s.lastExit})` : ""}`);
         }
       }
-      const states = Object.values(status.services);
       const failed = Object.entries(status.services).filter(([, s]) => s.state === "failed");
       if (failed.length > 0) {
         throw failure(
@@ -156,16 +197,10 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
           `read its log: tenantctl logs <tenant> (or ${state.path("logs")}); then tenantctl up again`,
         );
       }
-      if (states.length > 0 && states.every((s) => s.state === "ready" || s.state === "done")) {
-        return {
-          alreadyUp: false,
-          tenants: layout.tenants,
-          status,
-          seconds: (performance.now() - started) / 1000,
-        };
-      }
+      const states = Object.values(status.services);
+      if (states.length > 0 && states.every((s) => s.state === "ready" || s.state === "done")) return status;
     }
-    if (!alive(child.pid) && !(status && status.planHash === hash && alive(status.supervisorPid))) {
+    if (!alive(supervisorPid) && !(status && status.planHash === hash && alive(status.supervisorPid))) {
       const log = readFileSync(state.path("logs", "supervisor.log"), "utf8")
         .trim()
         .split("\n")
@@ -180,7 +215,7 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
     if (Date.now() > deadline) {
       throw failure(
         "up/timeout",
-        `not every process was ready within ${Math.round((options.timeoutMs ?? 300_000) / 1000)} s`,
+        `not every process was ready within ${Math.round(timeoutMs / 1000)} s`,
         "check tenantctl status and tenantctl logs <tenant>",
       );
     }

@@ -1,0 +1,28 @@
+/** `tenantctl down`: stop what `up` started; data is kept unless --purge. */
+import type { Command } from "commander";
+import { StateDir } from "../../runtime/local/state.js";
+import type { Io } from "../io.js";
+import { DEFAULT_STATE_DIR, localRuntime } from "../local-state.js";
+
+export function downCommand(program: Command, io: Io): void {
+  program
+    .command("down")
+    .description(
+      "Stop every process that up started. Data is kept; --purge deletes it after listing what goes.",
+    )
+    .option("--state-dir <dir>", "state directory of up", DEFAULT_STATE_DIR)
+    .option("--purge", "delete the state directory: databases, secrets (encryption keys!), logs")
+    .action(async (flags: { stateDir: string; purge?: boolean }) => {
+      const state = new StateDir(flags.stateDir);
+      const { purge, purgeList, stopSupervisor } = await localRuntime();
+      const stopped = await stopSupervisor(state);
+      io.out(stopped ? "stopped every process; the data is kept\n" : "nothing was running\n");
+      if (flags.purge) {
+        const doomed = purgeList(flags.stateDir);
+        io.out("deleting (--purge):\n");
+        for (const d of doomed) io.out(`  ${d.path}  ${(d.bytes / 2 ** 20).toFixed(1)} MiB\n`);
+        purge(flags.stateDir);
+        io.out(`deleted ${flags.stateDir}\n`);
+      }
+    });
+}

@@ -1,0 +1,36 @@
+/** `tenantctl up`: the platform's tenants on this machine, each with its own data services. */
+import type { Command } from "commander";
+import type { Io } from "../io.js";
+import { loadForCommand } from "../load.js";
+import { DEFAULT_STATE_DIR, localRuntime, tenantTable } from "../local-state.js";
+
+export function upCommand(program: Command, io: Io): void {
+  program
+    .command("up")
+    .description(
+      "Run the platform's tenants on this machine: PostgreSQL, Redis and n8n in queue mode, isolated per tenant.",
+    )
+    .argument("<spec>", "path of platform.yaml")
+    .option("--tenants <names>", "only these tenants, comma-separated")
+    .option("--state-dir <dir>", "where data, secrets (0600) and logs live", DEFAULT_STATE_DIR)
+    .option("--data-only", "start PostgreSQL and Redis only, no n8n")
+    .action(async (file: string, flags: { tenants?: string; stateDir: string; dataOnly?: boolean }) => {
+      const { model } = await loadForCommand(file, io);
+      const { up } = await localRuntime();
+      const report = await up(model, {
+        stateDir: flags.stateDir,
+        ...(flags.tenants === undefined ? {} : { tenants: flags.tenants.split(",").map((t) => t.trim()) }),
+        dataOnly: flags.dataOnly ?? false,
+        progress: (line) => io.err(`${line}\n`),
+      });
+      io.out(
+        `${report.alreadyUp ? "already up" : `up in ${report.seconds.toFixed(1)} s`} (state: ${flags.stateDir})\n`,
+      );
+      io.out(
+        `${tenantTable(
+          report.status,
+          report.tenants.map((t) => ({ name: t.tenant.name, url: t.url })),
+        )}\n`,
+      );
+    });
+}

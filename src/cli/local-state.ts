@@ -1,0 +1,44 @@
+/** What the local commands (up, status, logs, down, doctor) share: the state directory and the runtime, loaded only where used. */
+import { failure } from "../diagnostics/diagnostic.js";
+import type { Status } from "../runtime/local/plan.js";
+import { StateDir } from "../runtime/local/state.js";
+import { table } from "./table.js";
+
+export const DEFAULT_STATE_DIR = ".tenantctl";
+
+/** The local runtime (PostgreSQL driver and all), loaded only by the commands that run it. */
+export const localRuntime = () => import("../runtime/local/up.js");
+
+export async function statusOrFail(stateDir: string): Promise<Status> {
+  const { readStatus } = await localRuntime();
+  const status = readStatus(new StateDir(stateDir));
+  if (!status)
+    throw failure(
+      "usage/not-up",
+      `nothing was started with state directory ${stateDir}`,
+      "run tenantctl up <spec> first, or pass --state-dir",
+    );
+  return status;
+}
+
+export function tenantTable(status: Status, tenants: readonly { name: string; url: string }[]): string {
+  const rows = tenants.map((t) => {
+    const processes = Object.entries(status.services).filter(([name]) => name.split(":")[1] === t.name);
+    const ready = processes.filter(([, s]) => s.state === "ready").length;
+    return [t.name, t.url, `${ready}/${processes.length} ready`];
+  });
+  return `${table(["tenant", "editor", "processes"], rows)}\n${processTable(status)}`;
+}
+
+export function processTable(status: Status): string {
+  return table(
+    ["process", "state", "pid", "restarts", "last exit"],
+    Object.entries(status.services).map(([name, s]) => [
+      name,
+      s.state,
+      String(s.pid ?? ""),
+      String(s.restarts),
+      s.lastExit ?? "",
+    ]),
+  );
+}
