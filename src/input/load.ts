@@ -23,79 +23,9 @@ export interface ParsedSpec {
 
 /** Parses spec text and checks it against the schema; never throws for a problem of the spec itself. */
 export function parseSpecText(text: string, file: string): ParsedSpec {
-  const start = { file, line: 1, column: 1 };
-  if (text.length > MAX_SPEC_BYTES) {
-    return refused(
-      tooLarge(
-        `${file} has ${text.length} characters; a platform spec may have at most ${MAX_SPEC_BYTES}`,
-        start,
-      ),
-    );
-  }
-  const lineCounter = new LineCounter();
-  let docs: ReturnType<typeof parseAllDocuments>;
-  try {
-    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  } catch (cause) {
-    // The parser recurses per nesting level; thousands of levels exhaust the stack.
-    if (cause instanceof RangeError) return refused(tooLarge(`${file} is nested too deeply to parse`, start));
-    throw cause;
-  }
-  const source = new SourceText(file, text, lineCounter);
-  const syntax: Diagnostic[] = [];
-  const all = Array.isArray(docs) ? docs : [];
-  for (const doc of all) {
-    for (const error of doc.errors) {
-      const at = source.at(error.pos[0]);
-      // The parser also reports an exhausted stack (deep nesting) as an error of the document.
-      syntax.push(
-        error.message.includes("call stack")
-          ? tooLarge(
-              `${file} nests too deeply to parse (at most ${MAX_NESTING} levels are allowed)`,
-              at,
-              "flatten the document",
-            )
-          : yamlSyntax(
-              `invalid YAML: ${(error.message.split("\n")[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, "")}`,
-              "fix the YAML syntax at this position (indentation, quotes, a duplicate key)",
-              at,
-            ),
-      );
-    }
-    for (const { key, offset } of duplicateKeys(doc)) {
-      syntax.push(
-        yamlSyntax(
-          `invalid YAML: the key ${JSON.stringify(key)} appears twice in one mapping`,
-          "remove one of the two keys (YAML readers disagree on which one wins)",
-          source.at(offset),
-        ),
-      );
-    }
-  }
-  if (syntax.length > 0) return { spec: undefined, diagnostics: sortByLocation(syntax), place: unplaced };
-  const doc = all[0];
-  if (doc === undefined || doc.contents === null) {
-    return refused({
-      code: "spec/empty",
-      severity: "error",
-      path: [],
-      message: `${file} holds no document`,
-      hint: "start from examples/platform.yaml",
-      location: start,
-    });
-  }
-  if (all.length > 1) {
-    const { line, column } = source.at(all[1]?.range?.[0] ?? 0);
-    return refused({
-      code: "spec/multiple-documents",
-      severity: "error",
-      path: [],
-      message: `${file} holds ${all.length} YAML documents; a platform spec is exactly one`,
-      hint: "remove the extra `---` documents",
-      location: { file, line, column },
-    });
-  }
-
+  const yaml = parseYaml(text, file);
+  if ("refused" in yaml) return yaml.refused;
+  const { doc, source } = yaml;
   const locator = new Locator(doc, source);
   const place = (found: Located): Diagnostic => {
     const { key, ...diagnostic } = found;
@@ -103,7 +33,6 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
     const location = locator.locate(parentPath, key);
     return location === undefined ? diagnostic : { ...diagnostic, location };
   };
-
   const expansion = checkExpansion(doc);
   if (expansion !== undefined) return refused(expansionProblem(expansion, source));
   const parsed = Platform.safeParse(doc.toJS({ maxAliasCount: -1 }), { reportInput: true });
@@ -112,6 +41,100 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
     return { spec: undefined, diagnostics: sortByLocation(diagnostics), place };
   }
   return { spec: parsed.data, diagnostics: [], place };
+}
+
+type Document = Extract<ReturnType<typeof parseAllDocuments>, readonly unknown[]>[number];
+
+/** The one YAML document of the text, or why there is none: too large, invalid, empty, several. */
+function parseYaml(
+  text: string,
+  file: string,
+): { readonly doc: Document; readonly source: SourceText } | { readonly refused: ParsedSpec } {
+  const start = { file, line: 1, column: 1 };
+  if (text.length > MAX_SPEC_BYTES) {
+    return {
+      refused: refused(
+        tooLarge(
+          `${file} has ${text.length} characters; a platform spec may have at most ${MAX_SPEC_BYTES}`,
+          start,
+        ),
+      ),
+    };
+  }
+  const lineCounter = new LineCounter();
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = parseAllDocuments(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  } catch (cause) {
+    // The parser recurses per nesting level; thousands of levels exhaust the stack.
+    if (cause instanceof RangeError)
+      return { refused: refused(tooLarge(`${file} is nested too deeply to parse`, start)) };
+    throw cause;
+  }
+  const source = new SourceText(file, text, lineCounter);
+  const all = Array.isArray(docs) ? docs : [];
+  const syntax = all.flatMap((doc) => syntaxProblems(doc, source));
+  if (syntax.length > 0)
+    return { refused: { spec: undefined, diagnostics: sortByLocation(syntax), place: unplaced } };
+  const doc = all[0];
+  if (doc === undefined || doc.contents === null) {
+    return {
+      refused: refused({
+        code: "spec/empty",
+        severity: "error",
+        path: [],
+        message: `${file} holds no document`,
+        hint: "start from examples/platform.yaml",
+        location: start,
+      }),
+    };
+  }
+  if (all.length > 1) {
+    const { line, column } = source.at(all[1]?.range?.[0] ?? 0);
+    return {
+      refused: refused({
+        code: "spec/multiple-documents",
+        severity: "error",
+        path: [],
+        message: `${file} holds ${all.length} YAML documents; a platform spec is exactly one`,
+        hint: "remove the extra `---` documents",
+        location: { file, line, column },
+      }),
+    };
+  }
+  return { doc, source };
+}
+
+/** The parser's errors and the duplicate keys of one document, each at its position. */
+function syntaxProblems(doc: Document, source: SourceText): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const error of doc.errors) {
+    const at = source.at(error.pos[0]);
+    // The parser also reports an exhausted stack (deep nesting) as an error of the document.
+    out.push(
+      error.message.includes("call stack")
+        ? tooLarge(
+            `${source.file} nests too deeply to parse (at most ${MAX_NESTING} levels are allowed)`,
+            at,
+            "flatten the document",
+          )
+        : yamlSyntax(
+            `invalid YAML: ${(error.message.split("\n")[0] ?? error.code).replace(/ at line \d+, column \d+:?$/, "")}`,
+            "fix the YAML syntax at this position (indentation, quotes, a duplicate key)",
+            at,
+          ),
+    );
+  }
+  for (const { key, offset } of duplicateKeys(doc)) {
+    out.push(
+      yamlSyntax(
+        `invalid YAML: the key ${JSON.stringify(key)} appears twice in one mapping`,
+        "remove one of the two keys (YAML readers disagree on which one wins)",
+        source.at(offset),
+      ),
+    );
+  }
+  return out;
 }
 
 export async function readSpecText(file: string): Promise<string> {

@@ -96,6 +96,29 @@ export interface Model {
 }
 
 export function resolve(spec: Platform): Model {
+  const zones = resolveZones(spec);
+  const key = platformKey(spec.metadata.name, spec.cluster.name, spec.cluster.awsAccountId);
+  const tenants = spec.tenants.map((_, i) => resolveTenant(spec, i, zones, key));
+  return {
+    platform: spec.metadata.name,
+    cluster: spec.cluster,
+    gitops: spec.gitops,
+    secretProvider: spec.secrets.provider,
+    ingress: spec.ingress,
+    backups: {
+      bucket: spec.backups.bucket ?? backupBucket(spec.metadata.name, spec.cluster.name),
+      retention: spec.backups.retention,
+      schedule: spec.backups.schedule,
+    },
+    zones: [...zones.values()],
+    tenants,
+    nodePools: nodePoolPlan([...zones.values()], tenants),
+    addons: resolveAddons(spec),
+  };
+}
+
+/** Zones by name, each with the networks it must never reach (an internal zone: every customer-data network). */
+function resolveZones(spec: Platform): Map<string, ZoneModel> {
   const allCustomerDataCidrs = Object.values(spec.zones).flatMap((z) =>
     z.customerData ? z.customerDataCidrs : [],
   );
@@ -114,59 +137,55 @@ export function resolve(spec: Platform): Model {
       allowSharedDataServices: zone.allowSharedDataServices,
     });
   }
-  const key = platformKey(spec.metadata.name, spec.cluster.name, spec.cluster.awsAccountId);
-  const tenants = spec.tenants.map((tenant, i): TenantModel => {
-    const settings = effectiveSettings(spec, i);
-    const product = tenantProduct();
-    const zone = zones.get(tenant.zone);
-    if (zone === undefined)
-      throw new Error(`resolve: tenant ${tenant.name} names unknown zone ${tenant.zone}`);
-    return {
-      name: tenant.name,
-      platform: spec.metadata.name,
-      zone,
-      namespace: tenantNamespace(tenant.name),
-      hostname: tenantHostname(spec, i),
-      settings,
-      product: {
-        name: product.name,
-        httpPort: product.httpPort,
-        workloads: product.workloads(settings),
-        dataServices: product.dataServices(settings),
-        secrets: product.secrets,
-      },
-      footprint: footprint(settings, product),
-      quota: effectiveQuota(settings),
-      databaseInstances: databaseInstances(settings),
-      data: tenantDataNames(product.name),
-      redisPrefix: redisPrefix(product.name, tenant.name),
-      sharedDataIdentifier: sharedDataIdentifier(key, tenant.name),
-    };
-  });
+  return zones;
+}
+
+function resolveTenant(
+  spec: Platform,
+  i: number,
+  zones: ReadonlyMap<string, ZoneModel>,
+  platformKey: string,
+): TenantModel {
+  const tenant = spec.tenants[i];
+  const zone = zones.get(tenant?.zone ?? "");
+  // The rules refuse unknown zones before anything is resolved: reaching this is a bug.
+  if (tenant === undefined || zone === undefined) throw new Error(`resolve: tenants[${i}] has no known zone`);
+  const settings = effectiveSettings(spec, i);
+  const product = tenantProduct();
   return {
+    name: tenant.name,
     platform: spec.metadata.name,
-    cluster: spec.cluster,
-    gitops: spec.gitops,
-    secretProvider: spec.secrets.provider,
-    ingress: spec.ingress,
-    backups: {
-      bucket: spec.backups.bucket ?? backupBucket(spec.metadata.name, spec.cluster.name),
-      retention: spec.backups.retention,
-      schedule: spec.backups.schedule,
+    zone,
+    namespace: tenantNamespace(tenant.name),
+    hostname: tenantHostname(spec, i),
+    settings,
+    product: {
+      name: product.name,
+      httpPort: product.httpPort,
+      workloads: product.workloads(settings),
+      dataServices: product.dataServices(settings),
+      secrets: product.secrets,
     },
-    zones: [...zones.values()],
-    tenants,
-    nodePools: nodePoolPlan([...zones.values()], tenants),
-    addons: ADDON_NAMES.flatMap((name): AddonModel[] => {
-      const setting = spec.addons[name];
-      const enabled =
-        setting === undefined
-          ? !ADDONS_OFF_BY_DEFAULT.includes(name)
-          : typeof setting === "boolean"
-            ? setting
-            : setting.enabled;
-      const values = typeof setting === "object" ? (setting.values ?? {}) : {};
-      return enabled ? [{ name, values }] : [];
-    }),
+    footprint: footprint(settings, product),
+    quota: effectiveQuota(settings),
+    databaseInstances: databaseInstances(settings),
+    data: tenantDataNames(product.name),
+    redisPrefix: redisPrefix(product.name, tenant.name),
+    sharedDataIdentifier: sharedDataIdentifier(platformKey, tenant.name),
   };
+}
+
+/** The enabled add-ons in a fixed order: on by default unless listed as off by default. */
+function resolveAddons(spec: Platform): AddonModel[] {
+  return ADDON_NAMES.flatMap((name): AddonModel[] => {
+    const setting = spec.addons[name];
+    const enabled =
+      setting === undefined
+        ? !ADDONS_OFF_BY_DEFAULT.includes(name)
+        : typeof setting === "boolean"
+          ? setting
+          : setting.enabled;
+    const values = typeof setting === "object" ? (setting.values ?? {}) : {};
+    return enabled ? [{ name, values }] : [];
+  });
 }

@@ -1,7 +1,7 @@
 import { rename, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { failure } from "../../diagnostics/diagnostic.js";
-import { RULES, reportOf } from "../../verify/engine.js";
+import { RULES, reportOf, type VerifyReport } from "../../verify/engine.js";
 import { renderModel } from "../../render/render.js";
 import { loadTenancyInput, loadVerifyInput } from "../../verify/load.js";
 import { parseTenancy, TENANCY_RULES } from "../../verify/tenancy.js";
@@ -45,68 +45,81 @@ export function verifyCommand(program: Command, io: Io): void {
       "--connectivity",
       "json only: add every allowed connection (tenant and zone pods, address ranges)",
     )
-    .action(
-      async (
-        target: string,
-        options: {
-          spec?: string;
-          format: string;
-          out?: string;
-          connectivity?: boolean;
-          tenancy?: string;
-          podCidr?: string;
-        },
-      ) => {
-        if (!FORMATS.includes(options.format as Format)) {
-          throw failure(
-            "usage/format",
-            `--format ${JSON.stringify(options.format)} is not supported`,
-            `use one of ${FORMATS.join(", ")}`,
-          );
-        }
-        if (options.connectivity === true && options.format !== "json") {
-          throw failure("usage/connectivity", "--connectivity needs --format json", "add --format json");
-        }
-        const started = performance.now();
-        if (options.tenancy !== undefined && options.spec !== undefined) {
-          throw failure(
-            "usage/tenancy",
-            "--tenancy and --spec exclude each other",
-            "with a spec, tenants come from it; drop --tenancy",
-          );
-        }
-        const tenancy = options.tenancy === undefined ? undefined : parseTenancy(options.tenancy);
-        const input =
-          tenancy === undefined
-            ? await loadVerifyInput(target, { spec: options.spec, render: renderModel })
-            : await loadTenancyInput(target, tenancy, options.podCidr);
-        const context = new VerifyContext(input);
-        const report = reportOf(context, tenancy === undefined ? RULES : TENANCY_RULES);
-        const elapsed = performance.now() - started;
-        const format = options.format as Format;
-        let text: string;
-        if (format === "json") {
-          const scoped = (e: Endpoint) => e.zone !== undefined;
-          text = formatJson(
-            report,
-            options.connectivity === true
-              ? connectivityList(context.reachability, { endpoints: scoped })
-              : undefined,
-          );
-        } else if (format === "sarif") text = formatSarif(report, io.version);
-        else if (format === "html") text = formatHtml(report, new Date().toISOString());
-        else text = formatText(report, elapsed);
-        if (options.out === undefined) {
-          io.out(text);
-        } else {
-          // Written beside and renamed: a report is either the old one or the new one, never half.
-          const partial = `${options.out}.partial`;
-          await writeFile(partial, text);
-          await rename(partial, options.out);
-          io.err(format === "text" ? text : formatText(report, elapsed));
-          io.err(`report written to ${options.out}\n`);
-        }
-        if (report.stats.errors > 0) io.setExitCode(EXIT.invalid);
-      },
+    .action(async (target: string, options: VerifyFlags) => {
+      const started = performance.now();
+      const format = checkFlags(options);
+      const tenancy = options.tenancy === undefined ? undefined : parseTenancy(options.tenancy);
+      const input =
+        tenancy === undefined
+          ? await loadVerifyInput(target, { spec: options.spec, render: renderModel })
+          : await loadTenancyInput(target, tenancy, options.podCidr);
+      const context = new VerifyContext(input);
+      const report = reportOf(context, tenancy === undefined ? RULES : TENANCY_RULES);
+      const elapsed = performance.now() - started;
+      const text = formatReport(format, report, context, options, io, elapsed);
+      if (options.out === undefined) {
+        io.out(text);
+      } else {
+        // Written beside and renamed: a report is either the old one or the new one, never half.
+        const partial = `${options.out}.partial`;
+        await writeFile(partial, text);
+        await rename(partial, options.out);
+        io.err(format === "text" ? text : formatText(report, elapsed));
+        io.err(`report written to ${options.out}\n`);
+      }
+      if (report.stats.errors > 0) io.setExitCode(EXIT.invalid);
+    });
+}
+
+interface VerifyFlags {
+  readonly spec?: string;
+  readonly format: string;
+  readonly out?: string;
+  readonly connectivity?: boolean;
+  readonly tenancy?: string;
+  readonly podCidr?: string;
+}
+
+/** Usage mistakes, refused before anything is read. */
+function checkFlags(options: VerifyFlags): Format {
+  if (!FORMATS.includes(options.format as Format)) {
+    throw failure(
+      "usage/format",
+      `--format ${JSON.stringify(options.format)} is not supported`,
+      `use one of ${FORMATS.join(", ")}`,
     );
+  }
+  if (options.connectivity === true && options.format !== "json") {
+    throw failure("usage/connectivity", "--connectivity needs --format json", "add --format json");
+  }
+  if (options.tenancy !== undefined && options.spec !== undefined) {
+    throw failure(
+      "usage/tenancy",
+      "--tenancy and --spec exclude each other",
+      "with a spec, tenants come from it; drop --tenancy",
+    );
+  }
+  return options.format as Format;
+}
+
+function formatReport(
+  format: Format,
+  report: VerifyReport,
+  context: VerifyContext,
+  options: VerifyFlags,
+  io: Io,
+  elapsed: number,
+): string {
+  if (format === "json") {
+    const scoped = (e: Endpoint) => e.zone !== undefined;
+    return formatJson(
+      report,
+      options.connectivity === true
+        ? connectivityList(context.reachability, { endpoints: scoped })
+        : undefined,
+    );
+  }
+  if (format === "sarif") return formatSarif(report, io.version);
+  if (format === "html") return formatHtml(report, new Date().toISOString());
+  return formatText(report, elapsed);
 }
