@@ -6,11 +6,12 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { failure, TenantctlError } from "../diagnostics/diagnostic.js";
-import { Platform } from "../input/schema.js";
+import { failure, isError, TenantctlError } from "../diagnostics/diagnostic.js";
+import type { Platform } from "../input/schema.js";
+import { formatPath } from "../diagnostics/path.js";
 import { SPEC_COPY } from "../manifest/directory.js";
 import type { RenderedObject } from "../manifest/rendered.js";
-import { loadPlatform } from "../model/load-platform.js";
+import { loadPlatform, validateSpecText } from "../model/load-platform.js";
 import { type Model, resolve } from "../model/resolve.js";
 import type { SourcedObject, VerifyInput } from "./input.js";
 import { readArgoCdDirectory } from "./source/argocd-directory.js";
@@ -77,9 +78,8 @@ async function readSpecCopy(directory: string): Promise<Platform> {
       cause,
     );
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    JSON.parse(text);
   } catch (cause) {
     throw failure(
       "verify/spec-copy-invalid",
@@ -88,16 +88,17 @@ async function readSpecCopy(directory: string): Promise<Platform> {
       cause,
     );
   }
-  const parsed = Platform.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  // The copy goes through the same pipeline as platform.yaml: schema, rules, derived names.
+  const result = validateSpecText(text, file);
+  if (result.spec === undefined) {
+    const first = result.diagnostics.find(isError);
     throw failure(
       "verify/spec-copy-invalid",
-      `${file} is not a valid spec (${issue === undefined ? "unknown problem" : `${issue.path.join(".") || "(root)"}: ${issue.message}`})`,
+      `${file} is not a valid spec (${first === undefined ? "unknown problem" : `${formatPath(first.path) || "(root)"}: ${first.message}`})`,
       rerender,
     );
   }
-  return parsed.data;
+  return result.spec;
 }
 
 /** The manifests of a directory as Argo CD would apply them; throws when any file cannot be read so. */
