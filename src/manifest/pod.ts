@@ -5,7 +5,7 @@
  * service-account token in the pod.
  */
 import type { EffectiveResources } from "../model/defaults.js";
-import type { EnvVar } from "../products/contract.js";
+import type { EnvVar } from "../products/contract/environment.js";
 import type { Placement } from "../model/scheduling.js";
 
 export const RESTRICTED_CONTAINER_SECURITY = {

@@ -1,5 +1,5 @@
 /** Where a tenant's database and Redis are inside the cluster, by isolation mode, for any product's env builder. */
-import type { DataConnections, EnvValue } from "../products/contract.js";
+import type { DataConnections, EnvValue } from "../products/contract/environment.js";
 import { DATA, PORT, zoneDataNamespace } from "./names.js";
 import type { TenantModel } from "./resolve.js";
 import { databaseName, databaseRole } from "./secrets.js";

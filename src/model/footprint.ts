@@ -1,5 +1,5 @@
 import { bytes, formatBytes, formatMillicores, millicores } from "../input/quantity.js";
-import type { ProductDeclaration } from "../products/contract.js";
+import type { ProductDeclaration } from "../products/contract/declaration.js";
 import type { EffectiveResources, EffectiveSettings } from "./defaults.js";
 
 /**

@@ -8,7 +8,11 @@ import {
   type Footprint,
   footprint,
 } from "./footprint.js";
-import type { DataServiceKind, ProductSecret, WorkloadDeclaration } from "../products/contract.js";
+import type {
+  DataServiceKind,
+  ProductSecret,
+  WorkloadDeclaration,
+} from "../products/contract/declaration.js";
 import {
   ADDON_NAMES,
   ADDONS_OFF_BY_DEFAULT,

@@ -1,6 +1,6 @@
 import type { PathSegment } from "../diagnostics/diagnostic.js";
 import { DEFAULT_PRODUCT, PRODUCTS } from "../products/catalogue.js";
-import type { ProductDeclaration } from "../products/contract.js";
+import type { ProductDeclaration } from "../products/contract/declaration.js";
 import { BUILTIN_SETTINGS, type EffectiveSettings } from "./defaults.js";
 import type { Platform } from "../input/schema.js";
 

@@ -1,5 +1,5 @@
 /** Every product tenantctl can run, by name: what the model resolves a tenant's product from. */
-import type { ProductDeclaration } from "./contract.js";
+import type { ProductDeclaration } from "./contract/declaration.js";
 import { n8nDeclaration } from "./n8n/declaration.js";
 
 export const PRODUCTS: Readonly<Record<string, ProductDeclaration>> = {

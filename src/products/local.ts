@@ -1,5 +1,5 @@
 /** What each product in the catalogue runs on one machine, by name: what `up` plans a tenant's processes with. */
-import type { ProductLocal } from "./contract.js";
+import type { ProductLocal } from "./contract/builders.js";
 import { N8N_PRODUCT } from "./n8n/declaration.js";
 import { n8nLocal } from "./n8n/local.js";
 

@@ -1,5 +1,5 @@
 /** The builders of every product in the catalogue, by name: what the renderer dispatches a tenant's stack to. */
-import type { ProductStack } from "./contract.js";
+import type { ProductStack } from "./contract/builders.js";
 import { N8N_PRODUCT } from "./n8n/declaration.js";
 import { n8nStack } from "./n8n/stack.js";
 

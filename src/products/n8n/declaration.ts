@@ -5,7 +5,7 @@
  */
 import { type EffectiveResources, res } from "../../model/defaults.js";
 import { N8N } from "../../model/names.js";
-import type { ProductDeclaration, ProductSecret, WorkloadDeclaration } from "../contract.js";
+import type { ProductDeclaration, ProductSecret, WorkloadDeclaration } from "../contract/declaration.js";
 
 export const N8N_PRODUCT = "n8n";
 

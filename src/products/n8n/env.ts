@@ -4,7 +4,7 @@
  * come from (references, as the product contract defines them).
  */
 import { N8N, type N8nRole } from "../../model/names.js";
-import type { DatabaseTls, DataConnections, EnvValue, EnvVar, SecretRef } from "../contract.js";
+import type { DatabaseTls, DataConnections, EnvValue, EnvVar, SecretRef } from "../contract/environment.js";
 
 export interface N8nEnvInput {
   /** Public hostname of the tenant's editor and webhooks. */

@@ -5,7 +5,7 @@
  * values come from differ.
  */
 import type { N8nRole } from "../../model/names.js";
-import type { LocalContext, LocalProcess, ProductLocal } from "../contract.js";
+import type { LocalContext, LocalProcess, ProductLocal } from "../contract/builders.js";
 import { buildN8nEnv, buildRunnerEnv, type N8nEnvInput, n8nArgs } from "./env.js";
 import { N8N_PRODUCT } from "./declaration.js";
 import { n8nBin, taskRunnerEntry } from "./release.js";

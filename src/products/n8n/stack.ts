@@ -1,5 +1,5 @@
 /** n8n's builders behind the product contract: its workloads, then its scaling, ingress and monitoring. */
-import type { ProductStack } from "../contract.js";
+import type { ProductStack } from "../contract/builders.js";
 import {
   renderWebhookAutoscaler,
   renderWorkerScaledObject,

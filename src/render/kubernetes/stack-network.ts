@@ -22,7 +22,7 @@ import {
   zoneDataNamespace,
 } from "../../model/names.js";
 import type { Model, TenantModel, ZoneModel } from "../../model/resolve.js";
-import type { WorkloadDeclaration } from "../../products/contract.js";
+import type { WorkloadDeclaration } from "../../products/contract/declaration.js";
 import { publicInternet } from "./cidr.js";
 import type { KubernetesObject, ObjectMeta } from "../../manifest/object.js";
 import { tenantMeta } from "../../manifest/metadata.js";

@@ -8,7 +8,8 @@
 import { join } from "node:path";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { databaseName, databaseRole, redisAclUser } from "../../model/secrets.js";
-import type { DataConnections, EnvVar, LocalProcess } from "../../products/contract.js";
+import type { LocalProcess } from "../../products/contract/builders.js";
+import type { DataConnections, EnvVar } from "../../products/contract/environment.js";
 import { productLocal } from "../../products/local.js";
 import type { Plan, RouterSpec, ServiceSpec } from "./plan.js";
 import {

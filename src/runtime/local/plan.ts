@@ -4,7 +4,7 @@
  * plan from the model; the supervisor only executes it. The plan holds secret values (the
  * processes' environment), so it lives in the 0600 state directory, never in a log.
  */
-import type { Readiness } from "../../products/contract.js";
+import type { Readiness } from "../../products/contract/builders.js";
 
 export interface ServiceSpec {
   readonly name: string;

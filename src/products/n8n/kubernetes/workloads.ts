@@ -2,7 +2,7 @@ import { LABEL, N8N, type N8nRole, productServiceAccount } from "../../../model/
 import type { TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
 import { buildN8nEnv, buildRunnerEnv, n8nArgs, type N8nEnvInput } from "../env.js";
-import type { WorkloadDeclaration } from "../../contract.js";
+import type { WorkloadDeclaration } from "../../contract/declaration.js";
 import { N8N_SECRET } from "../declaration.js";
 import { PINNED } from "../../../versions.js";
 import type { KubernetesObject } from "../../../manifest/object.js";

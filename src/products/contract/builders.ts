@@ -1,0 +1,75 @@
+/**
+ * The product contract, second half: a product's builders, which read the resolved Model like
+ * every layer to its right: its Kubernetes objects (after the data services the generic layers
+ * render) and its processes on one machine.
+ */
+import type { KubernetesObject } from "../../manifest/object.js";
+import type { Model, TenantModel } from "../../model/resolve.js";
+import type { DataConnections, EnvVar, SecretRef } from "./environment.js";
+
+/** The builders of a product: its objects in the tenant's stack, after the data services. */
+export interface ProductStack {
+  /** Its workloads, services and disruption budgets (sync wave `app`). */
+  renderWorkloads(model: Model, tenant: TenantModel): readonly KubernetesObject[];
+  /** Autoscaling, ingress and monitoring (sync wave `scaling`). */
+  renderScaling(model: Model, tenant: TenantModel): readonly KubernetesObject[];
+}
+
+/** When a local process counts as started. */
+export type Readiness =
+  | { readonly type: "tcp"; readonly port: number }
+  /** 2xx; with `json`, also a JSON body (not an HTML page a server may answer any path with early on). */
+  | { readonly type: "http"; readonly url: string; readonly json?: boolean }
+  | { readonly type: "exit" };
+
+/** One process of a product on this machine (`tenantctl up`). */
+export interface LocalProcess {
+  /** Unique within the tenant: `main`, `worker-1`; the supervisor names it `<prefix>:<tenant>:<name>`. */
+  readonly name: string;
+  /** The product's own processes, or a sidecar of one of them (started after it, stopped before it). */
+  readonly role: "app" | "sidecar";
+  /** The service-name prefix: the product's name for its app processes, the sidecar's kind otherwise. */
+  readonly prefix: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  readonly ready: Readiness;
+  /** Other processes of the same tenant (by name) that must be ready first. */
+  readonly after: readonly string[];
+  /** For a task runner: the broker it connects to, and its token. */
+  readonly broker?: { readonly port: number; readonly authToken: string };
+}
+
+/** What the local runtime hands a product to plan a tenant's processes. */
+export interface LocalContext {
+  readonly tenant: TenantModel;
+  /** The tenant's front door on this machine (its router). */
+  readonly publicPort: number;
+  /** Where the tenant's database and Redis run on this machine (secrets as references). */
+  readonly connections: DataConnections;
+  /** The Node.js that runs JavaScript processes, and tenantctl's cache (installed releases). */
+  readonly node: string;
+  readonly cache: string;
+  /** A port of this machine for a named purpose, stable across runs. */
+  port(purpose: string): Promise<number>;
+  /** A directory in the state directory for a process (created). */
+  directory(...parts: string[]): string;
+  /** Environment values with every secret reference resolved from the state directory. */
+  resolve(vars: readonly EnvVar[]): Record<string, string>;
+  /** A secret value of the tenant (the state directory's 0600 file). */
+  secret(key: string): string;
+  /** The references the connections and the product's own secrets use locally. */
+  readonly secretRef: (key: string) => SecretRef;
+}
+
+/** A product on one machine: its processes and where the router sends requests. */
+export interface ProductLocal {
+  /** Keys of the tenant's local secrets beside the data services' (`dbPassword`, `redisPassword`). */
+  readonly secretKeys: readonly string[];
+  plan(context: LocalContext): Promise<{
+    readonly processes: readonly LocalProcess[];
+    /** The router's targets: the main port, and where `/webhook/` goes if elsewhere. */
+    readonly routes: { readonly main: number; readonly webhook: number | undefined };
+  }>;
+}

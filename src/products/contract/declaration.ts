@@ -1,0 +1,54 @@
+/**
+ * The product contract: what a product declares so that the generic layers (the model's
+ * footprint and node pools, namespace, quota, network policies, RBAC, scheduling, Argo CD,
+ * verify, the local runtime) run it without knowing it. n8n is one implementation
+ * (src/products/n8n/); the catalogue (src/products/catalogue.ts) lists them.
+ *
+ * This half is the declaration (workloads with their resources and reach, the data services
+ * the product needs, its own secrets, its HTTP port): data the Model is resolved from, so it
+ * imports nothing but settings types. builders.ts is the other half (Kubernetes objects and
+ * local processes, which read the resolved Model); environment.ts the references both use.
+ */
+import type { EffectiveResources, EffectiveSettings } from "../../model/defaults.js";
+
+/** A set of identical pods of a product. */
+export interface WorkloadDeclaration {
+  /** Its `app.kubernetes.io/component` label and the suffix of its Deployment. */
+  readonly component: string;
+  readonly min: number;
+  readonly max: number;
+  /** One entry per container of a pod (sidecars included), for quota and footprint. */
+  readonly containers: readonly EffectiveResources[];
+  /** Served behind the tenant's hostname: the load balancer may reach it on the HTTP port. */
+  readonly public: boolean;
+  /** May reach the public internet (never private ranges nor the zone's denied networks). */
+  readonly internet: boolean;
+  /** Scraped by Prometheus on the product's HTTP port. */
+  readonly metrics: boolean;
+}
+
+/**
+ * The data services a product's pods are clients of. Where each one runs (a server per
+ * tenant, a zone's shared server, RDS) is the tenant's isolation setting, not the product's.
+ */
+export type DataServiceKind = "database" | "queue";
+
+/** A secret the product itself needs (beside the data services' credentials). */
+export interface ProductSecret {
+  readonly purpose: string;
+  readonly name: string;
+  readonly key: string;
+  /** The item under the tenant's path in AWS Secrets Manager (`<zone>/<tenant>/<item>`). */
+  readonly item: string;
+  /** Losing it loses data (an encryption key): never pruned or regenerated. */
+  readonly dataBearing: boolean;
+}
+
+export interface ProductDeclaration {
+  /** Its label value, its service account, its GitOps directory `tenants/<t>/<name>/`. */
+  readonly name: string;
+  readonly httpPort: number;
+  workloads(settings: EffectiveSettings): readonly WorkloadDeclaration[];
+  dataServices(settings: EffectiveSettings): readonly DataServiceKind[];
+  readonly secrets: readonly ProductSecret[];
+}
