@@ -8,7 +8,6 @@ import { bytes, formatBytes, formatMillicores, millicores } from "../input/quant
 import type { Platform } from "../input/schema.js";
 import { hasUrlCredentials } from "../lib/url-credentials.js";
 import { cidrContains } from "../input/formats.js";
-import { compareVersions, N8N_PREFIXED_PUBSUB_SINCE } from "../versions.js";
 
 /**
  * The rules that a schema cannot express: relations between tenants, zones and quotas.
@@ -26,9 +25,8 @@ export function checkRules(spec: Platform): Located[] {
   spec.tenants.forEach((_, i) => {
     const s = settings[i] as EffectiveSettings;
     checkSharedDataServices(spec, i, s, out);
-    checkAclNeedsPrefixedChannels(spec, i, s, out);
     checkRdsNeedsExternalSecrets(spec, i, s, out);
-    checkReplicaBounds(spec, i, s, out);
+    checkProduct(spec, i, s, out);
     checkReservedLabels(spec, i, s, out);
     checkSystemSubjects(spec, i, s, out);
     checkQuota(spec, i, s, out);
@@ -152,28 +150,6 @@ function checkSharedDataServices(spec: Platform, i: number, s: EffectiveSettings
   }
 }
 
-/**
- * On a shared Redis a tenant is confined to its key prefix and channels by an ACL user.
- * n8n releases before N8N_PREFIXED_PUBSUB_SINCE publish on bare channel names, which such a
- * user could not reach without seeing every other tenant's messages: refuse, don't weaken.
- */
-function checkAclNeedsPrefixedChannels(
-  spec: Platform,
-  i: number,
-  s: EffectiveSettings,
-  out: Located[],
-): void {
-  if (s.redis.isolation !== "acl" || compareVersions(s.n8n.version, N8N_PREFIXED_PUBSUB_SINCE) >= 0) return;
-  out.push(
-    problem(
-      "spec/acl-needs-prefixed-pubsub",
-      sourceOf(spec, i, ["redis", "isolation"]),
-      `tenants[${i}].redis.isolation: "acl" needs n8n ${N8N_PREFIXED_PUBSUB_SINCE} or later; n8n ${s.n8n.version} publishes on unprefixed Redis channels that an ACL user cannot be confined to`,
-      `use redis.isolation: "instance", or set n8n.version to ${N8N_PREFIXED_PUBSUB_SINCE} or later`,
-    ),
-  );
-}
-
 /** An RDS endpoint and its credentials exist only in AWS: they cannot be generated in the cluster. */
 function checkRdsNeedsExternalSecrets(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
   if (s.database.isolation !== "rds" || spec.secrets.provider === "external-secrets") return;
@@ -245,19 +221,10 @@ function checkIngress(spec: Platform, out: Located[]): void {
   }
 }
 
-function checkReplicaBounds(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
-  const bounded: [string, { min: number; max: number }][] = [["workers", s.n8n.workers]];
-  if (s.n8n.webhook.enabled) bounded.push(["webhook", s.n8n.webhook]);
-  for (const [name, { min, max }] of bounded) {
-    if (min <= max) continue;
-    out.push(
-      problem(
-        "spec/min-above-max",
-        sourceOf(spec, i, ["n8n", name, "min"]),
-        `tenants[${i}].n8n.${name}: min ${min} is above max ${max}`,
-        `set n8n.${name}.min to at most n8n.${name}.max`,
-      ),
-    );
+/** The product's own checks, reported where the setting was made. */
+function checkProduct(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
+  for (const p of tenantProduct().check(s)) {
+    out.push(problem(p.code, sourceOf(spec, i, p.field), `tenants[${i}].${p.subject}: ${p.message}`, p.hint));
   }
 }
 

@@ -44,6 +44,18 @@ export interface ProductSecret {
   readonly dataBearing: boolean;
 }
 
+/** A setting the product cannot run with, found by its own checks; the model places it in the spec. */
+export interface ProductProblem {
+  readonly code: string;
+  /** The setting's path under a tenant (or `defaults:`), e.g. ["n8n", "workers", "min"]: where it is reported. */
+  readonly field: readonly string[];
+  /** The setting as the message names it, e.g. "n8n.workers". */
+  readonly subject: string;
+  /** What is wrong, after `tenants[i].<subject>: `. */
+  readonly message: string;
+  readonly hint: string;
+}
+
 export interface ProductDeclaration {
   /** Its label value, its service account, its GitOps directory `tenants/<t>/<name>/`. */
   readonly name: string;
@@ -51,4 +63,6 @@ export interface ProductDeclaration {
   workloads(settings: EffectiveSettings): readonly WorkloadDeclaration[];
   dataServices(settings: EffectiveSettings): readonly DataServiceKind[];
   readonly secrets: readonly ProductSecret[];
+  /** What the product cannot run with (beyond the schema), for a tenant's effective settings. */
+  check(settings: EffectiveSettings): readonly ProductProblem[];
 }

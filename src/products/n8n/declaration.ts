@@ -3,9 +3,15 @@
  * on queue depth), optional webhook processors; main and workers each run a task-runner
  * sidecar. Its pods are clients of a PostgreSQL database and of Redis (the Bull queue).
  */
-import { type EffectiveResources, res } from "../../model/defaults.js";
+import { type EffectiveResources, type EffectiveSettings, res } from "../../model/defaults.js";
+import { compareVersions, N8N_PREFIXED_PUBSUB_SINCE } from "../../versions.js";
 import { N8N } from "../../model/names.js";
-import type { ProductDeclaration, ProductSecret, WorkloadDeclaration } from "../contract/declaration.js";
+import type {
+  ProductDeclaration,
+  ProductProblem,
+  ProductSecret,
+  WorkloadDeclaration,
+} from "../contract/declaration.js";
 
 export const N8N_PRODUCT = "n8n";
 
@@ -60,7 +66,43 @@ export const n8nDeclaration: ProductDeclaration = {
   },
   dataServices: () => ["database", "queue"],
   secrets: [N8N_SECRET.encryptionKey, N8N_SECRET.runnerToken],
+  check: (settings) => [...replicaBounds(settings), ...aclNeedsPrefixedChannels(settings)],
 };
+
+function replicaBounds(settings: EffectiveSettings): ProductProblem[] {
+  const { workers, webhook } = settings.n8n;
+  const bounded: [string, { min: number; max: number }][] = [["workers", workers]];
+  if (webhook.enabled) bounded.push(["webhook", webhook]);
+  return bounded
+    .filter(([, { min, max }]) => min > max)
+    .map(([name, { min, max }]) => ({
+      code: "spec/min-above-max",
+      field: ["n8n", name, "min"],
+      subject: `n8n.${name}`,
+      message: `min ${min} is above max ${max}`,
+      hint: `set n8n.${name}.min to at most n8n.${name}.max`,
+    }));
+}
+
+/**
+ * On a shared Redis a tenant is confined to its key prefix and channels by an ACL user.
+ * n8n releases before N8N_PREFIXED_PUBSUB_SINCE publish on bare channel names, which such a
+ * user could not reach without seeing every other tenant's messages: refuse, don't weaken.
+ */
+function aclNeedsPrefixedChannels(settings: EffectiveSettings): ProductProblem[] {
+  const version = settings.n8n.version;
+  if (settings.redis.isolation !== "acl" || compareVersions(version, N8N_PREFIXED_PUBSUB_SINCE) >= 0)
+    return [];
+  return [
+    {
+      code: "spec/acl-needs-prefixed-pubsub",
+      field: ["redis", "isolation"],
+      subject: "redis.isolation",
+      message: `"acl" needs n8n ${N8N_PREFIXED_PUBSUB_SINCE} or later; n8n ${version} publishes on unprefixed Redis channels that an ACL user cannot be confined to`,
+      hint: `use redis.isolation: "instance", or set n8n.version to ${N8N_PREFIXED_PUBSUB_SINCE} or later`,
+    },
+  ];
+}
 
 function workload(
   component: string,

@@ -73,7 +73,7 @@ export function renderPrometheusRule(tenant: TenantModel): KubernetesObject {
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "PrometheusRule",
-    metadata: tenantMeta(tenant, "n8n-alerts"),
+    metadata: tenantMeta(tenant, N8N.alerts),
     spec: { groups: [{ name: `tenant-${tenant.name}`, rules }] },
   };
 }
