@@ -298,7 +298,7 @@ function checkQuota(spec: Platform, i: number, s: EffectiveSettings, out: Locate
           "spec/quota-below-autoscaling-max",
           path,
           `tenants[${i}].${field.join(".")}: ${show(allowed)} of ${what} leaves no room for the maximum replicas, which need ${show(need.atMax[key])}`,
-          `raise ${field.join(".")} to ${show(need.atMax[key])} or lower n8n.workers.max / n8n.webhook.max; until then autoscaling stops at the quota`,
+          `raise ${field.join(".")} to ${show(need.atMax[key])} or lower ${product.maxReplicaSettings.join(" / ")}; until then autoscaling stops at the quota`,
           "warning",
         ),
       );

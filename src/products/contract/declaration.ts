@@ -63,6 +63,8 @@ export interface ProductDeclaration {
   workloads(settings: EffectiveSettings): readonly WorkloadDeclaration[];
   dataServices(settings: EffectiveSettings): readonly DataServiceKind[];
   readonly secrets: readonly ProductSecret[];
+  /** The settings that bound its scaling out (named in the quota warnings), e.g. "n8n.workers.max". */
+  readonly maxReplicaSettings: readonly string[];
   /** What the product cannot run with (beyond the schema), for a tenant's effective settings. */
   check(settings: EffectiveSettings): readonly ProductProblem[];
 }

@@ -66,6 +66,7 @@ export const n8nDeclaration: ProductDeclaration = {
   },
   dataServices: () => ["database", "queue"],
   secrets: [N8N_SECRET.encryptionKey, N8N_SECRET.runnerToken],
+  maxReplicaSettings: ["n8n.workers.max", "n8n.webhook.max"],
   check: (settings) => [...replicaBounds(settings), ...aclNeedsPrefixedChannels(settings)],
 };
 
