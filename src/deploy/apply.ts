@@ -4,11 +4,16 @@
  * before and no longer renders. Data-bearing objects are never pruned without allowDataLoss;
  * nothing is pruned after a failed apply. The report says, object by object, what happened.
  */
-import { forEachLimited } from "../lib/concurrency.js";
+import { forEachLimited, limiter } from "../lib/concurrency.js";
 import type { Model } from "../model/resolve.js";
 import type { RenderedObject } from "../manifest/rendered.js";
 import { WAVE } from "../manifest/waves.js";
-import { ensureGeneratedSecrets, generatedSecretRefs } from "./generated-secrets.js";
+import {
+  ensureTenantSecrets,
+  ensureZoneSecrets,
+  generatedSecretRefs,
+  type SecretValues,
+} from "./generated-secrets.js";
 import { groupBy } from "../lib/group-by.js";
 import { KubeApiError, type KubeClient, KubeUnreachableError, type ResourceInfo } from "./kube-client.js";
 import { adoptionMatcher, describeOwner, isSystemGenerated, ownershipOf } from "./ownership.js";
@@ -72,7 +77,8 @@ export interface ApplyOptions {
 
 export type ProgressEvent =
   | { readonly type: "phase"; readonly message: string }
-  | { readonly type: "object"; readonly result: ObjectResult; readonly done: number; readonly total: number };
+  | { readonly type: "object"; readonly result: ObjectResult; readonly done: number; readonly total: number }
+  | { readonly type: "tenant"; readonly tenant: string };
 
 export async function applyPlatform(
   client: KubeClient,
@@ -105,7 +111,7 @@ export async function applyPlatform(
     return run.summary();
   }
 
-  await applyInWaves(run, objects, infos, live);
+  await applyFleet(run, objects, infos, live);
   if ((options.prune ?? true) && !incomplete(run.results)) {
     run.phase("pruning what is no longer rendered");
     // Everything rendered stays, applied this time or not (Argo CD's objects included).
@@ -143,6 +149,11 @@ class ApplyRun {
 
   phase(message: string): void {
     this.options.onProgress?.({ type: "phase", message });
+  }
+
+  /** A tenant whose every object (and generated secret) has been applied, or failed, or was not attempted. */
+  tenantDone(tenant: string): void {
+    this.options.onProgress?.({ type: "tenant", tenant });
   }
 
   record(result: ObjectResult): void {
@@ -187,27 +198,79 @@ async function readLive(client: KubeClient, model: Model, objects: readonly Rend
   return { infos, live };
 }
 
-/** Wave after wave (the order Argo CD syncs in), each wave concurrently; generated secrets once the namespaces exist. */
-async function applyInWaves(
+/**
+ * The order of a fleet: the platform's own objects up to the namespaces (definitions, add-ons,
+ * admission, node pools, projects, the zones' namespaces); the zones' generated secrets and
+ * shared services; then the tenants, several at a time, each wave after wave (the order Argo CD
+ * syncs in) with its generated secrets once its namespace exists, so that tenants complete one
+ * after another instead of all at the end. Every request shares one bound on requests in flight.
+ */
+async function applyFleet(
   run: ApplyRun,
   objects: readonly RenderedObject[],
   infos: ReadonlyMap<string, ResourceInfo | undefined>,
   live: ReadonlyMap<string, LiveObject>,
 ): Promise<void> {
-  const byRank = groupBy(objects, (o) => String(rankOf(o.object)));
-  const ranks = [...byRank.keys()].map(Number).sort((a, b) => a - b);
-  let secretsDone = run.model.secretProvider !== "generated";
-  for (const rank of ranks) {
-    // Generated secrets are created once the namespaces exist, before anything reads them.
-    if (!secretsDone && rank > WAVE.namespace && !run.unreachable) {
+  const limit = limiter(run.options.concurrency ?? 12);
+  const platform = objects.filter((o) => o.tenant === undefined);
+  await applyWaves(
+    run,
+    platform.filter((o) => rankOf(o.object) <= WAVE.namespace),
+    infos,
+    live,
+    limit,
+  );
+  const generated = run.model.secretProvider === "generated";
+  const values: SecretValues = new Map();
+  if (generated && !run.unreachable)
+    await recordSecrets(run, undefined, () => ensureZoneSecrets(run.client, run.model, values, run));
+  await applyWaves(
+    run,
+    platform.filter((o) => rankOf(o.object) > WAVE.namespace),
+    infos,
+    live,
+    limit,
+  );
+  const byTenant = groupBy(
+    objects.filter((o) => o.tenant !== undefined),
+    (o) => o.tenant ?? "",
+  );
+  await forEachLimited(run.model.tenants, TENANTS_IN_FLIGHT, async (tenant) => {
+    let secretsDone = !generated;
+    await applyWaves(run, byTenant.get(tenant.name) ?? [], infos, live, limit, async (rank) => {
+      if (secretsDone || rank <= WAVE.namespace || run.unreachable) return;
       secretsDone = true;
-      await generateSecrets(run);
-    }
-    await forEachLimited(byRank.get(String(rank)) ?? [], run.options.concurrency ?? 12, (o) =>
-      applyRendered(run, o, infos, live),
+      await recordSecrets(run, tenant.name, () =>
+        limit(() => ensureTenantSecrets(run.client, run.model, tenant, values, run)),
+      );
+    });
+    if (!secretsDone && !run.unreachable)
+      await recordSecrets(run, tenant.name, () =>
+        ensureTenantSecrets(run.client, run.model, tenant, values, run),
+      );
+    run.tenantDone(tenant.name);
+  });
+}
+
+/** Tenants in flight at once: enough to keep the request bound busy across their waves, few enough to finish in order. */
+const TENANTS_IN_FLIGHT = 8;
+
+/** Objects wave after wave, each wave's objects concurrently (within the shared bound). */
+async function applyWaves(
+  run: ApplyRun,
+  objects: readonly RenderedObject[],
+  infos: ReadonlyMap<string, ResourceInfo | undefined>,
+  live: ReadonlyMap<string, LiveObject>,
+  limit: <T>(task: () => Promise<T>) => Promise<T>,
+  beforeWave: (rank: number) => Promise<void> = async () => undefined,
+): Promise<void> {
+  const byRank = groupBy(objects, (o) => String(rankOf(o.object)));
+  for (const rank of [...byRank.keys()].map(Number).sort((a, b) => a - b)) {
+    await beforeWave(rank);
+    await Promise.all(
+      (byRank.get(String(rank)) ?? []).map((o) => limit(() => applyRendered(run, o, infos, live))),
     );
   }
-  if (!secretsDone && !run.unreachable) await generateSecrets(run);
 }
 
 async function applyRendered(
@@ -243,14 +306,18 @@ async function applyRendered(
   }
 }
 
-async function generateSecrets(run: ApplyRun): Promise<void> {
+/** Generated secrets, each recorded; a failure is recorded as one object of the tenant (or of the platform). */
+async function recordSecrets(
+  run: ApplyRun,
+  tenant: string | undefined,
+  ensure: () => Promise<readonly ObjectResult[]>,
+): Promise<void> {
   try {
-    for (const s of await ensureGeneratedSecrets(run.client, run.model, { dryRun: run.dryRun }))
-      run.record({ ...s });
+    for (const s of await ensure()) run.record({ ...s });
   } catch (error) {
     run.failed(
       { apiVersion: "v1", kind: "Secret", namespace: undefined, name: "(generated secrets)" },
-      undefined,
+      tenant,
       error,
     );
   }
@@ -498,5 +565,3 @@ function messageOf(error: unknown): string {
   if (error instanceof KubeApiError) return `${error.status} ${error.reason}: ${error.message}`.trim();
   return error instanceof Error ? error.message : String(error);
 }
-
-export { describeRef };

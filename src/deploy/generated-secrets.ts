@@ -17,7 +17,7 @@ import {
 } from "../model/names.js";
 import { aclFileText } from "../model/redis-acl.js";
 import type { Model, TenantModel, ZoneModel } from "../model/resolve.js";
-import { databaseRole, redisAclUser, tenantSecrets } from "../model/secrets.js";
+import { databaseRole, redisAclUser, type TenantSecret, tenantSecrets } from "../model/secrets.js";
 import { KubeApiError, type KubeClient } from "./kube-client.js";
 import type { ObjectRef } from "../manifest/references.js";
 
@@ -29,42 +29,29 @@ export interface SecretOutcome {
 
 type SecretData = Record<string, string>;
 
-export async function ensureGeneratedSecrets(
+/** Values of the tenants' generated secrets, by `<tenant>/<purpose>`: read where they exist, else drawn once. */
+export type SecretValues = Map<string, SecretData>;
+
+/**
+ * The zone secrets derived from tenants' secrets (a shared database's role passwords, a shared
+ * Redis's ACL file), written before the tenants' own: the tenants' values are read where their
+ * secrets exist and drawn where they do not, and kept in `values` so that each tenant's secret
+ * is then created with the very value its zone already uses.
+ */
+export async function ensureZoneSecrets(
   client: KubeClient,
   model: Model,
+  values: SecretValues,
   options: { dryRun: boolean },
 ): Promise<SecretOutcome[]> {
   const out: SecretOutcome[] = [];
-  const values = new Map<string, SecretData>();
-  for (const tenant of model.tenants) {
-    for (const secret of tenantSecrets(tenant)) {
-      const wanted: SecretData = {};
-      for (const { key, source } of secret.keys) {
-        if (source.kind === "random") wanted[key] = randomBytes(source.bytes).toString("base64url");
-        else if (source.kind === "fixed") wanted[key] = source.value;
-        else
-          throw new Error(`secret ${secret.name} of ${tenant.name} needs a value only AWS can give (${key})`);
-      }
-      const result = await createIfMissing(client, tenant.namespace, secret.name, wanted, {
-        platform: model.platform,
-        cluster: model.cluster.name,
-        tenant: tenant.name,
-        zone: tenant.zone.name,
-        dataBearing: secret.dataBearing,
-        dryRun: options.dryRun,
-      });
-      values.set(`${tenant.name}/${secret.purpose}`, result.data);
-      out.push({
-        ref: secretRef(tenant.namespace, secret.name),
-        tenant: tenant.name,
-        outcome: result.outcome,
-      });
-    }
-  }
   for (const zone of model.zones) {
     const tenants = model.tenants.filter((t) => t.zone.name === zone.name);
     const ns = zoneDataNamespace(zone.name);
-    for (const tenant of tenants.filter((t) => t.settings.database.isolation === "database")) {
+    const shared = tenants.filter((t) => t.settings.database.isolation === "database");
+    const acl = tenants.filter((t) => t.settings.redis.isolation === "acl");
+    for (const tenant of [...new Set([...shared, ...acl])]) await readOrDraw(client, tenant, values);
+    for (const tenant of shared) {
       const password = values.get(`${tenant.name}/database`)?.password ?? "";
       const result = await createIfMissing(
         client,
@@ -87,7 +74,6 @@ export async function ensureGeneratedSecrets(
         outcome: result.outcome,
       });
     }
-    const acl = tenants.filter((t) => t.settings.redis.isolation === "acl");
     if (acl.length > 0) {
       const file = aclFile(acl, (t) => values.get(`${t.name}/redis`)?.password ?? "");
       const outcome = await upsertDerived(
@@ -103,6 +89,58 @@ export async function ensureGeneratedSecrets(
     }
   }
   return out;
+}
+
+/** A tenant's generated secrets, created once its namespace exists; existing ones are never changed. */
+export async function ensureTenantSecrets(
+  client: KubeClient,
+  model: Model,
+  tenant: TenantModel,
+  values: SecretValues,
+  options: { dryRun: boolean },
+): Promise<SecretOutcome[]> {
+  const out: SecretOutcome[] = [];
+  for (const secret of tenantSecrets(tenant)) {
+    const result = await createIfMissing(
+      client,
+      tenant.namespace,
+      secret.name,
+      values.get(`${tenant.name}/${secret.purpose}`) ?? draw(tenant, secret),
+      {
+        platform: model.platform,
+        cluster: model.cluster.name,
+        tenant: tenant.name,
+        zone: tenant.zone.name,
+        dataBearing: secret.dataBearing,
+        dryRun: options.dryRun,
+      },
+    );
+    out.push({ ref: secretRef(tenant.namespace, secret.name), tenant: tenant.name, outcome: result.outcome });
+  }
+  return out;
+}
+
+/** The tenant's secret values as they exist in its namespace, or new ones where they do not (yet). */
+async function readOrDraw(client: KubeClient, tenant: TenantModel, values: SecretValues): Promise<void> {
+  for (const secret of tenantSecrets(tenant)) {
+    const key = `${tenant.name}/${secret.purpose}`;
+    if (values.has(key)) continue;
+    const path = `/api/v1/namespaces/${tenant.namespace}/secrets/${secret.name}`;
+    const existing = await client.request<{ data?: Record<string, string> }>("GET", path);
+    if (existing.status !== 200 && existing.status !== 404)
+      throw new KubeApiError(existing.status, "", `reading Secret ${tenant.namespace}/${secret.name} failed`);
+    values.set(key, existing.status === 200 ? decode(existing.body.data) : draw(tenant, secret));
+  }
+}
+
+function draw(tenant: TenantModel, secret: TenantSecret): SecretData {
+  const wanted: SecretData = {};
+  for (const { key, source } of secret.keys) {
+    if (source.kind === "random") wanted[key] = randomBytes(source.bytes).toString("base64url");
+    else if (source.kind === "fixed") wanted[key] = source.value;
+    else throw new Error(`secret ${secret.name} of ${tenant.name} needs a value only AWS can give (${key})`);
+  }
+  return wanted;
 }
 
 /** Every Secret the generated provider creates or rewrites: apply refuses to start when one exists and is not this platform's. */

@@ -1,6 +1,6 @@
 import { loadForCommand } from "../load.js";
 import type { Command } from "commander";
-import type { ApplyReport, ObjectResult } from "../../deploy/apply.js";
+import type { ApplyReport, ObjectResult, ProgressEvent } from "../../deploy/apply.js";
 import { describeRef } from "../../manifest/references.js";
 import { adoptionMatcher } from "../../deploy/ownership.js";
 import { failure } from "../../diagnostics/diagnostic.js";
@@ -51,11 +51,6 @@ export function applyCommand(program: Command, io: Io): void {
       const { applyPlatform } = await import("../../deploy/apply.js");
       const { KubeUnreachableError } = await import("../../deploy/kube-client.js");
       const client = await clientFrom(flags);
-      const perTenant = new Map<string, { total: number; done: number }>();
-      for (const o of objects) {
-        const key = o.tenant ?? "(platform)";
-        perTenant.set(key, { total: (perTenant.get(key)?.total ?? 0) + 1, done: 0 });
-      }
       io.err(
         `${flags.dryRun ? "dry run: " : ""}applying ${model.tenants.length} tenants (${objects.length} objects) to ${client.server} (context ${client.context})\n`,
       );
@@ -68,17 +63,7 @@ export function applyCommand(program: Command, io: Io): void {
           reconcileAll: flags.reconcileAll ?? false,
           withGitOps: flags.withGitops ?? false,
           adopt: flags.adopt ?? [],
-          onProgress: (event) => {
-            if (event.type === "phase") {
-              io.err(`  ${event.message}\n`);
-              return;
-            }
-            const key = event.result.tenant ?? "(platform)";
-            const entry = perTenant.get(key);
-            if (!entry) return;
-            entry.done += 1;
-            if (entry.done === entry.total) io.err(`  ${key}: ${entry.total} objects done\n`);
-          },
+          onProgress: progressPrinter(io, model.tenants.length, objects.length),
         });
       } catch (error) {
         if (error instanceof KubeUnreachableError) {
@@ -98,6 +83,41 @@ export function applyCommand(program: Command, io: Io): void {
       io.out(formatReport(report));
       if (report.incomplete) io.setExitCode(EXIT.invalid);
     });
+}
+
+/**
+ * One line per phase, and one per tenant as it completes: its objects, how many tenants are
+ * done, the rate since the first object, and the time left at that rate.
+ */
+function progressPrinter(io: Io, tenants: number, objects: number): (event: ProgressEvent) => void {
+  const perTenant = new Map<string, number>();
+  let done = 0;
+  let tenantsDone = 0;
+  let started: number | undefined;
+  return (event) => {
+    if (event.type === "phase") {
+      io.err(`  ${event.message}\n`);
+      return;
+    }
+    if (event.type === "object") {
+      started ??= performance.now();
+      done = event.done;
+      const key = event.result.tenant ?? "";
+      perTenant.set(key, (perTenant.get(key) ?? 0) + 1);
+      return;
+    }
+    tenantsDone += 1;
+    const seconds = (performance.now() - (started ?? performance.now())) / 1000;
+    const rate = seconds > 0 ? done / seconds : 0;
+    const left = rate > 0 ? Math.max(0, objects - done) / rate : 0;
+    io.err(
+      `  ${event.tenant}: ${perTenant.get(event.tenant) ?? 0} objects done (${tenantsDone}/${tenants} tenants, ${Math.round(rate)} objects/s${tenantsDone < tenants ? `, about ${formatDuration(left)} left` : ""})\n`,
+    );
+  };
+}
+
+function formatDuration(seconds: number): string {
+  return seconds < 90 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
 }
 
 export function formatReport(report: ApplyReport): string {
