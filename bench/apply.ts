@@ -1,5 +1,9 @@
 // One measurement: apply N generated tenants to a fresh test control plane (real
-// kube-apiserver, upstream CRDs), then the no-op second apply.
+// kube-apiserver, upstream CRDs), then the no-op second apply. Prints the time to the first
+// complete tenant, the rate per 30 s of the first apply, the TCP connections opened, and the
+// peak memory of this process and of the API server.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { applyPlatform } from "../src/deploy/apply.js";
 import { KubeClient } from "../src/deploy/kube-client.js";
 import { resolve } from "../src/model/resolve.js";
@@ -14,27 +18,53 @@ if (!result.spec) throw new Error("generated spec is invalid");
 const model = resolve(result.spec);
 const objects = render(result.spec);
 
+/** Peak resident memory of a process, from the kernel (VmHWM). */
+const peakMiB = (pid: string) =>
+  Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024);
+
 const plane = startControlPlane();
+const apiserver = readFileSync(join(plane.dir, "kube-apiserver.pid"), "utf8").trim();
 const client = KubeClient.fromKubeconfig({ kubeconfig: plane.kubeconfig, timeoutMs: 120_000 });
 try {
   await installUpstreamCrds(client);
+  const before = client.connectionsOpened;
   const t0 = performance.now();
-  const first = await applyPlatform(client, model, objects, { concurrency: 16 });
+  let firstTenant: number | undefined;
+  const doneAt: number[] = [];
+  const first = await applyPlatform(client, model, objects, {
+    concurrency: 16,
+    onProgress: (e) => {
+      if (e.type === "tenant") firstTenant ??= performance.now() - t0;
+      if (e.type === "object") doneAt.push(performance.now() - t0);
+    },
+  });
   const t1 = performance.now();
+  const firstConnections = client.connectionsOpened - before;
   const second = await applyPlatform(client, model, objects, { concurrency: 16 });
   const t2 = performance.now();
   const failed = first.results.filter((r) => r.outcome === "failed").length;
   const changed = second.results.filter((r) => r.outcome !== "unchanged").length;
+  const perWindow: number[] = [];
+  for (const at of doneAt) {
+    const w = Math.floor(at / 30_000);
+    perWindow[w] = (perWindow[w] ?? 0) + 1;
+  }
   console.log(
     JSON.stringify({
       tenants,
       objects: objects.length,
       "control plane start ms": Math.round(plane.startMs),
       "first apply s": ((t1 - t0) / 1000).toFixed(1),
+      "first tenant complete s": ((firstTenant ?? 0) / 1000).toFixed(1),
       "objects/s": Math.round(objects.length / ((t1 - t0) / 1000)),
+      "objects/s per 30 s": Array.from(perWindow, (n) => Math.round((n ?? 0) / 30)).join(" "),
+      "requests (first apply)": first.results.length,
+      "connections (first apply)": firstConnections,
       "second apply (no-op) s": ((t2 - t1) / 1000).toFixed(1),
       "changed on second": changed,
       failed,
+      "tenantctl peak MiB": Math.round(process.resourceUsage().maxRSS / 1024),
+      "kube-apiserver peak MiB": peakMiB(apiserver),
     }),
   );
 } finally {

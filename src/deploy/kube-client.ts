@@ -88,6 +88,8 @@ const RETRY_DELAYS_MS = [100, 200, 400, 800, 1600, 3200, 3200, 3200, 3200];
 export class KubeClient {
   private discovery: Map<string, ResourceInfo> | undefined;
   private readonly agent: Agent;
+  /** Connections opened so far (a request on a kept-alive connection opens none). */
+  connectionsOpened = 0;
 
   private constructor(
     private readonly config: KubeConfig,
@@ -172,8 +174,13 @@ export class KubeClient {
       timeout: this.timeoutMs,
     };
     await this.config.applyToHTTPSOptions(requestOptions);
+    // The library hands every call an agent of its own, so every request opened a new TLS
+    // connection. Ours keeps connections alive; the TLS material (CA, client certificate,
+    // skip-verify) stays on the request options, which the agent pools connections by.
+    requestOptions.agent = this.agent;
     return await new Promise<KubeResponse<T>>((resolve, reject) => {
       const req = httpsRequest(url, requestOptions, (res) => {
+        if (!req.reusedSocket) this.connectionsOpened += 1;
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
