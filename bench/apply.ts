@@ -2,8 +2,13 @@
 // kube-apiserver, upstream CRDs), then the no-op second apply. Prints the time to the first
 // complete tenant, the rate per 30 s of the first apply, the TCP connections opened, and the
 // peak memory of this process and of the API server.
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isGitOpsObject, rankOf } from "../src/deploy/objects.js";
+import { toYamlStream } from "../src/manifest/serialize.js";
+import { groupBy } from "../src/lib/group-by.js";
 import { applyPlatform } from "../src/deploy/apply.js";
 import { KubeClient } from "../src/deploy/kube-client.js";
 import { resolve } from "../src/model/resolve.js";
@@ -22,35 +27,47 @@ const objects = render(result.spec);
 const peakMiB = (pid: string) =>
   Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024);
 
-const plane = startControlPlane();
-const apiserver = readFileSync(join(plane.dir, "kube-apiserver.pid"), "utf8").trim();
-const client = KubeClient.fromKubeconfig({ kubeconfig: plane.kubeconfig, timeoutMs: 120_000 });
-try {
-  await installUpstreamCrds(client);
-  const before = client.connectionsOpened;
-  const t0 = performance.now();
-  let firstTenant: number | undefined;
-  const doneAt: number[] = [];
-  const first = await applyPlatform(client, model, objects, {
-    concurrency: 16,
-    onProgress: (e) => {
-      if (e.type === "tenant") firstTenant ??= performance.now() - t0;
-      if (e.type === "object") doneAt.push(performance.now() - t0);
-    },
-  });
-  const t1 = performance.now();
-  const firstConnections = client.connectionsOpened - before;
-  const second = await applyPlatform(client, model, objects, { concurrency: 16 });
-  const t2 = performance.now();
-  const failed = first.results.filter((r) => r.outcome === "failed").length;
-  const changed = second.results.filter((r) => r.outcome !== "unchanged").length;
-  const perWindow: number[] = [];
-  for (const at of doneAt) {
-    const w = Math.floor(at / 30_000);
-    perWindow[w] = (perWindow[w] ?? 0) + 1;
-  }
-  console.log(
-    JSON.stringify({
+const ours = await measureTenantctl();
+const peer = process.env.BENCH_KUBECTL === "0" ? undefined : await measureKubectl();
+console.log(
+  JSON.stringify({
+    ...ours,
+    "kubectl first apply s": peer?.first ?? "skipped",
+    "kubectl no-op s": peer?.noop ?? "skipped",
+    "ratio kubectl/tenantctl (first)": peer
+      ? (Number(peer.first) / Number(ours["first apply s"])).toFixed(1)
+      : "-",
+    "kube-apiserver peak MiB (kubectl)": peer?.apiserverMiB ?? "-",
+  }),
+);
+
+async function measureTenantctl() {
+  const plane = startControlPlane();
+  const apiserver = readFileSync(join(plane.dir, "kube-apiserver.pid"), "utf8").trim();
+  const client = KubeClient.fromKubeconfig({ kubeconfig: plane.kubeconfig, timeoutMs: 120_000 });
+  try {
+    await installUpstreamCrds(client);
+    const before = client.connectionsOpened;
+    const t0 = performance.now();
+    let firstTenant: number | undefined;
+    const doneAt: number[] = [];
+    const first = await applyPlatform(client, model, objects, {
+      concurrency: 16,
+      onProgress: (e) => {
+        if (e.type === "tenant") firstTenant ??= performance.now() - t0;
+        if (e.type === "object") doneAt.push(performance.now() - t0);
+      },
+    });
+    const t1 = performance.now();
+    const firstConnections = client.connectionsOpened - before;
+    const second = await applyPlatform(client, model, objects, { concurrency: 16 });
+    const t2 = performance.now();
+    const perWindow: number[] = [];
+    for (const at of doneAt) {
+      const w = Math.floor(at / 30_000);
+      perWindow[w] = (perWindow[w] ?? 0) + 1;
+    }
+    return {
       tenants,
       objects: objects.length,
       "control plane start ms": Math.round(plane.startMs),
@@ -61,13 +78,58 @@ try {
       "requests (first apply)": first.results.length,
       "connections (first apply)": firstConnections,
       "second apply (no-op) s": ((t2 - t1) / 1000).toFixed(1),
-      "changed on second": changed,
-      failed,
+      "changed on second": second.results.filter((r) => r.outcome !== "unchanged").length,
+      failed: first.results.filter((r) => r.outcome === "failed").length,
       "tenantctl peak MiB": Math.round(process.resourceUsage().maxRSS / 1024),
       "kube-apiserver peak MiB": peakMiB(apiserver),
-    }),
-  );
-} finally {
-  client.close();
-  plane.stop();
+    };
+  } finally {
+    client.close();
+    plane.stop();
+  }
+}
+
+/**
+ * The peer: `kubectl apply --server-side` of the same objects on a fresh control plane, one
+ * stream per sync wave in tenantctl's order (namespaces before what goes in them), twice.
+ * kubectl gets no generated secrets (it has no way to make them).
+ */
+async function measureKubectl(): Promise<{ first: string; noop: string; apiserverMiB: number }> {
+  const plane = startControlPlane();
+  const apiserver = readFileSync(join(plane.dir, "kube-apiserver.pid"), "utf8").trim();
+  const dir = mkdtempSync(join(tmpdir(), "tenantctl-bench-kubectl-"));
+  try {
+    const client = KubeClient.fromKubeconfig({ kubeconfig: plane.kubeconfig, timeoutMs: 120_000 });
+    await installUpstreamCrds(client);
+    client.close();
+    const waves = groupBy(
+      objects.filter((o) => !isGitOpsObject(o.object)),
+      (o) => String(rankOf(o.object)),
+    );
+    const files = [...waves.keys()]
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((rank, i) => {
+        const file = join(dir, `${String(i).padStart(3, "0")}.yaml`);
+        writeFileSync(file, toYamlStream(waves.get(String(rank)) ?? []));
+        return file;
+      });
+    const pass = () => {
+      const t = performance.now();
+      for (const file of files) {
+        execFileSync(
+          "kubectl",
+          ["--kubeconfig", plane.kubeconfig, "apply", "--server-side", "--force-conflicts", "-f", file],
+          { stdio: "ignore" },
+        );
+      }
+      return ((performance.now() - t) / 1000).toFixed(1);
+    };
+    const first = pass();
+    const noop = pass();
+    return { first, noop, apiserverMiB: peakMiB(apiserver) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    plane.stop();
+  }
 }
