@@ -2,7 +2,7 @@
 // kube-apiserver, upstream CRDs), then the no-op second apply. Prints the time to the first
 // complete tenant, the rate per 30 s of the first apply, the TCP connections opened, and the
 // peak memory of this process and of the API server.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -47,6 +47,7 @@ async function measureTenantctl() {
   const client = KubeClient.fromKubeconfig({ kubeconfig: plane.kubeconfig, timeoutMs: 120_000 });
   try {
     await installUpstreamCrds(client);
+    const profile = process.env.BENCH_PPROF === undefined ? undefined : profileApiServer(plane.kubeconfig);
     const before = client.connectionsOpened;
     const t0 = performance.now();
     let firstTenant: number | undefined;
@@ -60,6 +61,7 @@ async function measureTenantctl() {
     });
     const t1 = performance.now();
     const firstConnections = client.connectionsOpened - before;
+    if (profile !== undefined) console.error(await profile);
     const second = await applyPlatform(client, model, objects, { concurrency: 16 });
     const t2 = performance.now();
     const perWindow: number[] = [];
@@ -87,6 +89,27 @@ async function measureTenantctl() {
     client.close();
     plane.stop();
   }
+}
+
+/**
+ * The API server's CPU profile (its /debug/pprof, on by default) over 30 s, starting 90 s into
+ * the first apply, summarised by `go tool pprof -top`: where the server spends its time.
+ */
+function profileApiServer(kubeconfig: string): Promise<string> {
+  const file = join(tmpdir(), `tenantctl-bench-apiserver-${process.pid}.pprof`);
+  const run = (command: string, args: string[]) =>
+    new Promise<string>((ok, fail) =>
+      execFile(command, args, { encoding: "buffer", maxBuffer: 1 << 28 }, (error, stdout) =>
+        error ? fail(error) : ok(stdout.toString("latin1")),
+      ),
+    );
+  return new Promise<void>((r) => setTimeout(r, 90_000))
+    .then(() =>
+      run("kubectl", ["--kubeconfig", kubeconfig, "get", "--raw", "/debug/pprof/profile?seconds=30"]),
+    )
+    .then((profile) => writeFileSync(file, Buffer.from(profile, "latin1")))
+    .then(() => run("go", ["tool", "pprof", "-top", "-nodecount=30", file]))
+    .catch((error: unknown) => `no API server profile: ${String(error)}`);
 }
 
 /**

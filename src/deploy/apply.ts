@@ -4,7 +4,7 @@
  * before and no longer renders. Data-bearing objects are never pruned without allowDataLoss;
  * nothing is pruned after a failed apply. The report says, object by object, what happened.
  */
-import { forEachLimited, limiter } from "../lib/concurrency.js";
+import { AdaptiveLimit, forEachLimited } from "../lib/concurrency.js";
 import type { Model } from "../model/resolve.js";
 import type { RenderedObject } from "../manifest/rendered.js";
 import { WAVE } from "../manifest/waves.js";
@@ -52,6 +52,9 @@ export interface ApplyReport {
   readonly keptForContents: readonly { readonly ref: ObjectRef; readonly reason: string }[];
   /** Prune was skipped because something failed. */
   readonly pruneSkipped: boolean;
+  /** Requests the API server answered "too many requests" (each retried), and the lowest number of requests in flight apply fell back to. */
+  readonly throttled: number;
+  readonly lowestConcurrency: number;
   readonly seconds: number;
 }
 
@@ -129,6 +132,8 @@ export async function applyPlatform(
 /** One apply as it goes: its results (reported as they come), whether the API server was lost, its prune. */
 class ApplyRun {
   readonly started = performance.now();
+  readonly limit: AdaptiveLimit;
+  private readonly throttledBefore: number;
   readonly results: ObjectResult[] = [];
   readonly dryRun: boolean;
   total = 0;
@@ -145,6 +150,19 @@ class ApplyRun {
     readonly options: ApplyOptions,
   ) {
     this.dryRun = options.dryRun ?? false;
+    this.limit = new AdaptiveLimit(options.concurrency ?? 12);
+    this.throttledBefore = client.throttled;
+  }
+
+  /** A request within the bound; the bound follows the server's answers (halved on 429, grown while none come). */
+  limited<T>(task: () => Promise<T>): Promise<T> {
+    return this.limit.run(async () => {
+      const before = this.client.throttled;
+      const result = await task();
+      if (this.client.throttled > before) this.limit.slowDown();
+      else this.limit.speedUp();
+      return result;
+    });
   }
 
   phase(message: string): void {
@@ -180,6 +198,8 @@ class ApplyRun {
       incomplete: failed,
       ...this.pruneResult,
       pruneSkipped: failed && (this.options.prune ?? true),
+      throttled: this.client.throttled - this.throttledBefore,
+      lowestConcurrency: this.limit.lowest,
       seconds: (performance.now() - this.started) / 1000,
     };
   }
@@ -211,7 +231,7 @@ async function applyFleet(
   infos: ReadonlyMap<string, ResourceInfo | undefined>,
   live: ReadonlyMap<string, LiveObject>,
 ): Promise<void> {
-  const limit = limiter(run.options.concurrency ?? 12);
+  const limit = <T>(task: () => Promise<T>) => run.limited(task);
   const platform = objects.filter((o) => o.tenant === undefined);
   await applyWaves(
     run,

@@ -90,6 +90,8 @@ export class KubeClient {
   private readonly agent: Agent;
   /** Connections opened so far (a request on a kept-alive connection opens none). */
   connectionsOpened = 0;
+  /** Answers "429 Too Many Requests" so far (API Priority and Fairness rejecting a request). */
+  throttled = 0;
 
   private constructor(
     private readonly config: KubeConfig,
@@ -181,6 +183,7 @@ export class KubeClient {
     return await new Promise<KubeResponse<T>>((resolve, reject) => {
       const req = httpsRequest(url, requestOptions, (res) => {
         if (!req.reusedSocket) this.connectionsOpened += 1;
+        if (res.statusCode === 429) this.throttled += 1;
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {

@@ -24,20 +24,60 @@ export async function forEachLimited<T>(
 }
 
 /**
- * A shared bound on work in flight: `limit(task)` starts the task when fewer than `n` tasks of
- * this limiter are running, else when one finishes (first come, first served).
+ * A bound on work in flight that follows the server's answers: it halves when the server says
+ * it is overloaded (at most once per `cooldownMs`, never below `min`) and grows by one after
+ * as many unthrottled completions as the current bound (additive increase, multiplicative
+ * decrease), never above `max`.
  */
-export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(task: () => Promise<T>): Promise<T> => {
-    if (running >= n) await new Promise<void>((start) => waiting.push(start));
-    running += 1;
+export class AdaptiveLimit {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  private successes = 0;
+  private lastSlowDown = Number.NEGATIVE_INFINITY;
+  /** The current bound, and the lowest it reached. */
+  current: number;
+  lowest: number;
+
+  constructor(
+    private readonly max: number,
+    private readonly min = 2,
+    private readonly cooldownMs = 1000,
+  ) {
+    this.current = max;
+    this.lowest = max;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    while (this.running >= this.current) await new Promise<void>((start) => this.waiting.push(start));
+    this.running += 1;
     try {
       return await task();
     } finally {
-      running -= 1;
-      waiting.shift()?.();
+      this.running -= 1;
+      this.wakeUp();
     }
-  };
+  }
+
+  /** The server answered "too many requests" during a task. */
+  slowDown(now = performance.now()): void {
+    this.successes = 0;
+    if (now - this.lastSlowDown < this.cooldownMs) return;
+    this.lastSlowDown = now;
+    this.current = Math.max(this.min, Math.floor(this.current / 2));
+    this.lowest = Math.min(this.lowest, this.current);
+  }
+
+  /** A task completed without being throttled. */
+  speedUp(): void {
+    this.successes += 1;
+    if (this.successes < this.current || this.current >= this.max) return;
+    this.successes = 0;
+    this.current += 1;
+    this.wakeUp();
+  }
+
+  private wakeUp(): void {
+    for (let free = this.current - this.running; free > 0 && this.waiting.length > 0; free--)
+      this.waiting.shift()?.();
+  }
 }

@@ -20,6 +20,8 @@ export const TEST_USERS: Readonly<Record<string, readonly string[]>> = {
   "initech-admin": ["initech-admins"],
   "initech-auditor": ["initech-auditors"],
   "umbrella-admin": ["umbrella-admins"],
+  /** A platform operator whose requests a test puts under a tiny API Priority and Fairness level. */
+  "throttled-operator": ["throttled-operators"],
 };
 
 export interface ControlPlane {

@@ -16,6 +16,7 @@ interface ApplyFlags extends KubeFlags {
   readonly reconcileAll?: boolean;
   readonly withGitops?: boolean;
   readonly adopt?: string[];
+  readonly concurrency: string;
 }
 
 export function applyCommand(program: Command, io: Io): void {
@@ -37,7 +38,20 @@ export function applyCommand(program: Command, io: Io): void {
       "--adopt <object...>",
       "take over existing objects this platform did not create, each as Kind/name or Kind/namespace/name (otherwise they are refused and nothing is applied)",
     )
+    .option(
+      "--concurrency <n>",
+      "requests in flight at most (1 to 64); fewer while the API server answers 429",
+      "12",
+    )
     .action(async (file: string, flags: ApplyFlags) => {
+      const concurrency = Number(flags.concurrency);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
+        throw failure(
+          "usage/concurrency",
+          `--concurrency ${JSON.stringify(flags.concurrency)} is not a whole number from 1 to 64`,
+          "pass for example --concurrency 16",
+        );
+      }
       const invalid = adoptionMatcher(flags.adopt ?? []).invalid;
       if (invalid.length > 0) {
         throw failure(
@@ -63,6 +77,7 @@ export function applyCommand(program: Command, io: Io): void {
           reconcileAll: flags.reconcileAll ?? false,
           withGitOps: flags.withGitops ?? false,
           adopt: flags.adopt ?? [],
+          concurrency,
           onProgress: progressPrinter(io, model.tenants.length, objects.length),
         });
       } catch (error) {
@@ -179,5 +194,10 @@ export function formatReport(report: ApplyReport): string {
       ],
     ),
   );
+  if (report.throttled > 0) {
+    lines.push(
+      `the API server answered "too many requests" ${report.throttled} times: apply retried each and went down to ${report.lowestConcurrency} requests in flight`,
+    );
+  }
   return `${report.dryRun ? "dry run (nothing was changed)\n" : ""}${lines.join("\n")}\n`;
 }
