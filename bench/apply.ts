@@ -27,6 +27,8 @@ const objects = render(result.spec);
 const peakMiB = (pid: string) =>
   Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024);
 
+// The API server serves /debug/pprof only when the test control plane is started with profiling.
+if (process.env.BENCH_PPROF !== undefined) process.env.K8S_TESTENV_PROFILING = "true";
 const ours = await measureTenantctl();
 const peer = process.env.BENCH_KUBECTL === "0" ? undefined : await measureKubectl();
 console.log(

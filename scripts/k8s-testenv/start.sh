@@ -88,7 +88,7 @@ launch kube-apiserver "$BIN/kube-apiserver" \
   --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
   --service-cluster-ip-range 10.96.0.0/16 \
   --allow-privileged=true \
-  --profiling=false --v=1
+  --profiling="${K8S_TESTENV_PROFILING:-false}" --v=1
 
 # Wait for the API server to be ready before the controllers connect.
 for i in $(seq 1 200); do

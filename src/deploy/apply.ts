@@ -243,7 +243,7 @@ async function applyFleet(
   const generated = run.model.secretProvider === "generated";
   const values: SecretValues = new Map();
   if (generated && !run.unreachable)
-    await recordSecrets(run, undefined, () => ensureZoneSecrets(run.client, run.model, values, run));
+    await recordSecrets(run, undefined, () => ensureZoneSecrets(run.client, run.model, values, { dryRun: run.dryRun }));
   await applyWaves(
     run,
     platform.filter((o) => rankOf(o.object) > WAVE.namespace),
@@ -261,12 +261,12 @@ async function applyFleet(
       if (secretsDone || rank <= WAVE.namespace || run.unreachable) return;
       secretsDone = true;
       await recordSecrets(run, tenant.name, () =>
-        limit(() => ensureTenantSecrets(run.client, run.model, tenant, values, run)),
+        limit(() => ensureTenantSecrets(run.client, run.model, tenant, values, { dryRun: run.dryRun })),
       );
     });
     if (!secretsDone && !run.unreachable)
       await recordSecrets(run, tenant.name, () =>
-        ensureTenantSecrets(run.client, run.model, tenant, values, run),
+        ensureTenantSecrets(run.client, run.model, tenant, values, { dryRun: run.dryRun }),
       );
     run.tenantDone(tenant.name);
   });
