@@ -243,7 +243,9 @@ async function applyFleet(
   const generated = run.model.secretProvider === "generated";
   const values: SecretValues = new Map();
   if (generated && !run.unreachable)
-    await recordSecrets(run, undefined, () => ensureZoneSecrets(run.client, run.model, values, { dryRun: run.dryRun }));
+    await recordSecrets(run, undefined, () =>
+      ensureZoneSecrets(run.client, run.model, values, { dryRun: run.dryRun }),
+    );
   await applyWaves(
     run,
     platform.filter((o) => rankOf(o.object) > WAVE.namespace),
