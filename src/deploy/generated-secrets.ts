@@ -16,6 +16,7 @@ import {
   zoneRoleSecret,
 } from "../model/names.js";
 import { aclFileText } from "../model/redis-acl.js";
+import { zoneSharedTenants } from "../model/shared-data.js";
 import type { Model, TenantModel, ZoneModel } from "../model/resolve.js";
 import { databaseRole, redisAclUser, type TenantSecret, tenantSecrets } from "../model/secrets.js";
 import { KubeApiError, type KubeClient } from "./kube-client.js";
@@ -46,10 +47,8 @@ export async function ensureZoneSecrets(
 ): Promise<SecretOutcome[]> {
   const out: SecretOutcome[] = [];
   for (const zone of model.zones) {
-    const tenants = model.tenants.filter((t) => t.zone.name === zone.name);
+    const { database: shared, redis: acl } = zoneSharedTenants(model, zone.name);
     const ns = zoneDataNamespace(zone.name);
-    const shared = tenants.filter((t) => t.settings.database.isolation === "database");
-    const acl = tenants.filter((t) => t.settings.redis.isolation === "acl");
     for (const tenant of [...new Set([...shared, ...acl])]) await readOrDraw(client, tenant, values);
     for (const tenant of shared) {
       const password = values.get(`${tenant.name}/database`)?.password ?? "";
@@ -152,12 +151,10 @@ export function generatedSecretRefs(model: Model): { ref: ObjectRef; tenant: str
       out.push({ ref: secretRef(tenant.namespace, secret.name), tenant: tenant.name });
   }
   for (const zone of model.zones) {
-    const tenants = model.tenants.filter((t) => t.zone.name === zone.name);
+    const { database, redis } = zoneSharedTenants(model, zone.name);
     const ns = zoneDataNamespace(zone.name);
-    for (const t of tenants.filter((t) => t.settings.database.isolation === "database"))
-      out.push({ ref: secretRef(ns, zoneRoleSecret(t.name)), tenant: undefined });
-    if (tenants.some((t) => t.settings.redis.isolation === "acl"))
-      out.push({ ref: secretRef(ns, ZONE_REDIS_ACL_SECRET), tenant: undefined });
+    for (const t of database) out.push({ ref: secretRef(ns, zoneRoleSecret(t.name)), tenant: undefined });
+    if (redis.length > 0) out.push({ ref: secretRef(ns, ZONE_REDIS_ACL_SECRET), tenant: undefined });
   }
   return out;
 }

@@ -20,17 +20,12 @@ import { renderAllowDns, renderDefaultDeny } from "../network-policy.js";
 import type { KubernetesObject, ObjectMeta } from "../../../manifest/object.js";
 import { zoneMeta } from "../../../manifest/metadata.js";
 
+import { zoneSharedTenants } from "../../../model/shared-data.js";
 import { sharedDatabase } from "./zone-database.js";
 import { sharedRedis } from "./zone-redis.js";
 
 export function renderZoneData(model: Model, zone: ZoneModel): KubernetesObject[] {
-  const tenants = model.tenants.filter((t) => t.zone.name === zone.name);
-  const dbTenants = tenants.filter(
-    (t) => t.product.dataServices.includes("database") && t.settings.database.isolation === "database",
-  );
-  const aclTenants = tenants.filter(
-    (t) => t.product.dataServices.includes("queue") && t.settings.redis.isolation === "acl",
-  );
+  const { database: dbTenants, redis: aclTenants } = zoneSharedTenants(model, zone.name);
   if (dbTenants.length === 0 && aclTenants.length === 0) return [];
   const ns = zoneDataNamespace(zone.name);
   const meta = (name: string, extra: Parameters<typeof zoneMeta>[3] = {}): ObjectMeta =>

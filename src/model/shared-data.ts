@@ -1,0 +1,21 @@
+import type { Model, TenantModel } from "./resolve.js";
+
+/**
+ * A zone's tenants on its shared servers: those whose product needs the service and whose
+ * isolation is the shared one (`database`, `acl`). The zone's services, their generated
+ * secrets and apply's ownership checks all start from this one list.
+ */
+export function zoneSharedTenants(
+  model: Model,
+  zone: string,
+): { readonly database: readonly TenantModel[]; readonly redis: readonly TenantModel[] } {
+  const tenants = model.tenants.filter((t) => t.zone.name === zone);
+  return {
+    database: tenants.filter(
+      (t) => t.product.dataServices.includes("database") && t.settings.database.isolation === "database",
+    ),
+    redis: tenants.filter(
+      (t) => t.product.dataServices.includes("queue") && t.settings.redis.isolation === "acl",
+    ),
+  };
+}
