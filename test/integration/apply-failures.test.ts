@@ -11,25 +11,10 @@ import { isGitOpsObject } from "../../src/deploy/objects.js";
 import { resolve } from "../../src/model/resolve.js";
 import { render } from "../../src/render/render.js";
 import { validSpec } from "../support/example.js";
+import { sidePlatformText } from "../support/spec-text.js";
 
-/**
- * A platform of its own (tenants fa, fb), so that these tests never touch the example's tenants.
- * It shares the example's cluster name, as two platforms on one cluster must agree on its
- * cluster-scoped objects (node classes name the cluster's IAM role, which cannot change).
- */
-const SPEC_TEXT = `apiVersion: tenantctl/v1alpha1
-kind: Platform
-metadata: { name: faildemo }
-cluster: { name: acme-prod, region: eu-central-1, domain: fd.example.com, kubernetesVersion: "1.34", awsAccountId: "111122223333" }
-gitops: { repoURL: https://git.example.com/fd.git, targetRevision: main, path: rendered }
-zones:
-  internal: { customerData: false }
-tenants:
-  - name: fa
-    zone: internal
-  - name: fb
-    zone: internal
-`;
+/** A platform of its own (tenants fa, fb), so that these tests never touch the example's tenants. */
+const SPEC_TEXT = sidePlatformText("faildemo", "fd", ["fa", "fb"]);
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const kubeconfig = inject("kubeconfig");
 const admin = KubeClient.fromKubeconfig({ kubeconfig });

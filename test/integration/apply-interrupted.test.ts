@@ -9,6 +9,7 @@ import { KubeClient } from "../../src/deploy/kube-client.js";
 import { resolve } from "../../src/model/resolve.js";
 import { render } from "../../src/render/render.js";
 import { validSpec } from "../support/example.js";
+import { sidePlatformText } from "../support/spec-text.js";
 
 /**
  * An apply killed halfway (the process gone, no clean-up) and run again: tenants complete one
@@ -16,16 +17,7 @@ import { validSpec } from "../support/example.js";
  * killed one did not apply. A platform of its own (twelve tenants), on the example's cluster.
  */
 const TENANTS = Array.from({ length: 12 }, (_, i) => `k${String(i).padStart(2, "0")}`);
-const SPEC_TEXT = `apiVersion: tenantctl/v1alpha1
-kind: Platform
-metadata: { name: killdemo }
-cluster: { name: acme-prod, region: eu-central-1, domain: kd.example.com, kubernetesVersion: "1.34", awsAccountId: "111122223333" }
-gitops: { repoURL: https://git.example.com/kd.git, targetRevision: main, path: rendered }
-zones:
-  internal: { customerData: false }
-tenants:
-${TENANTS.map((t) => `  - { name: ${t}, zone: internal }`).join("\n")}
-`;
+const SPEC_TEXT = sidePlatformText("killdemo", "kd", TENANTS);
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 const kubeconfig = inject("kubeconfig");
 const admin = KubeClient.fromKubeconfig({ kubeconfig });

@@ -5,6 +5,7 @@ import { resolve } from "../../src/model/resolve.js";
 import { render } from "../../src/render/render.js";
 import { kubeconfigOf } from "../support/control-plane.js";
 import { validSpec } from "../support/example.js";
+import { sidePlatformText } from "../support/spec-text.js";
 
 /**
  * The API server's own throttling (API Priority and Fairness): GIVEN an operator whose requests
@@ -12,16 +13,7 @@ import { validSpec } from "../support/example.js";
  * requests at a time (re-applying a platform the admin applied), THEN the server answers 429, apply retries each, lowers its requests in
  * flight, and completes the platform all the same.
  */
-const SPEC_TEXT = `apiVersion: tenantctl/v1alpha1
-kind: Platform
-metadata: { name: throttledemo }
-cluster: { name: acme-prod, region: eu-central-1, domain: td.example.com, kubernetesVersion: "1.34", awsAccountId: "111122223333" }
-gitops: { repoURL: https://git.example.com/td.git, targetRevision: main, path: rendered }
-zones:
-  internal: { customerData: false }
-tenants:
-${["ta", "tb", "tc", "td", "te", "tf"].map((t) => `  - { name: ${t}, zone: internal }`).join("\n")}
-`;
+const SPEC_TEXT = sidePlatformText("throttledemo", "td", ["ta", "tb", "tc", "td", "te", "tf"]);
 const USER = "throttled-operator";
 const admin = KubeClient.fromKubeconfig({ kubeconfig: inject("kubeconfig") });
 const operator = KubeClient.fromKubeconfig({

@@ -11,3 +11,20 @@ export function exampleWith(edit: (doc: ReturnType<typeof parseDocument>) => voi
   edit(doc);
   return doc.toString();
 }
+
+/**
+ * A small platform of its own on the example's cluster, for tests that must never touch the
+ * example's tenants. It shares the example's cluster name, as two platforms on one cluster must
+ * agree on its cluster-scoped objects (node classes name the cluster's IAM role).
+ */
+export function sidePlatformText(platform: string, short: string, tenants: readonly string[]): string {
+  return `apiVersion: tenantctl/v1alpha1
+kind: Platform
+metadata: { name: ${platform} }
+cluster: { name: acme-prod, region: eu-central-1, domain: ${short}.example.com, kubernetesVersion: "1.34", awsAccountId: "111122223333" }
+gitops: { repoURL: https://git.example.com/${short}.git, targetRevision: main, path: rendered }
+zones:
+  internal: { customerData: false }
+tenants:
+${tenants.map((t) => `  - name: ${t}\n    zone: internal\n`).join("")}`;
+}
