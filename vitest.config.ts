@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
  * Three projects (`vitest run --project <name>`; `npm test` runs unit):
  * - unit: no servers and no external tools: model, renderers, verify's engine, the CLI;
  * - integration: a real control plane, and the real tools verify and the renderers are checked
- *   against (netpol-analyzer, Argo CD's YAML decoding and templating, Chromium);
+ *   against (netpol-analyzer, Argo CD's YAML decoding and templating, Chromium, cfn-lint);
  * - e2e: real PostgreSQL, Redis and n8n on this machine (`tenantctl up`).
  * The projects run one after another (groupOrder); integration and e2e files one at a time too:
  * they share one control plane, cluster-scoped objects and the machine's ports.
@@ -15,6 +15,7 @@ const INTEGRATION = [
   "test/verify/report.test.ts",
   "test/verify/kubernetes-yaml.test.ts",
   "test/render/application-sets.test.ts",
+  "test/aws/cfn-lint.test.ts",
 ];
 const E2E = ["test/e2e/**/*.test.ts"];
 

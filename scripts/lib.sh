@@ -81,6 +81,33 @@ ensure_appset_template() {
   export TENANTCTL_APPSET_TEMPLATE
 }
 
+# cfn-lint (PyPI) in a virtual environment under ~/.cache/tenantctl: every synthesized
+# CloudFormation template is linted with it. Reinstalled only when the pinned version changes.
+CFN_LINT_VERSION="1.58.0"
+ensure_cfn_lint() {
+  local venv="${XDG_CACHE_HOME:-$HOME/.cache}/tenantctl/venv-cfn-lint-$CFN_LINT_VERSION"
+  if [ ! -x "$venv/bin/cfn-lint" ]; then
+    step "installing cfn-lint $CFN_LINT_VERSION (PyPI) into $venv"
+    command -v python3 >/dev/null 2>&1 || ensure_os_packages
+    python3 -m venv "$venv.partial" 2>/dev/null || {
+      local sudo=""
+      [ "$(id -u)" = 0 ] || sudo="sudo"
+      $sudo apt-get update -q
+      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q python3-venv
+      rm -rf "$venv.partial"
+      python3 -m venv "$venv.partial"
+    }
+    "$venv.partial/bin/pip" install --quiet --disable-pip-version-check --progress-bar on "cfn-lint==$CFN_LINT_VERSION"
+    rm -rf "$venv"
+    mv "$venv.partial" "$venv"
+    # The venv's scripts name their interpreter by absolute path: point them at the final place.
+    sed -i "1s|$venv.partial|$venv|" "$venv/bin/cfn-lint" "$venv/bin/pip"
+  fi
+  step "cfn-lint $CFN_LINT_VERSION for the synthesized CloudFormation templates"
+  TENANTCTL_CFN_LINT="$venv/bin/cfn-lint"
+  export TENANTCTL_CFN_LINT
+}
+
 # Chromium (Debian) for the test that opens verify's HTML report as a person would.
 ensure_chromium() {
   if ! command -v chromium >/dev/null 2>&1; then

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { TenantctlError } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { applyCommand } from "./commands/apply.js";
+import { awsCommand } from "./commands/aws.js";
 import { diffCommand } from "./commands/diff.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { downCommand } from "./commands/down.js";
@@ -30,6 +31,7 @@ export function buildProgram(io: Io): Command {
   renderCommand(program, io);
   applyCommand(program, io);
   diffCommand(program, io);
+  awsCommand(program, io);
   upCommand(program, io);
   statusCommand(program, io);
   logsCommand(program, io);

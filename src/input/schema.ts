@@ -9,6 +9,7 @@ import { AwsRegion, Cidr, DnsLabel, DnsName, LabelKey, LabelValue, Quantity, Rep
 
 export const SUPPORTED_KUBERNETES_VERSIONS = ["1.32", "1.33", "1.34"] as const;
 export const TIERS = ["shared", "dedicated"] as const;
+export const NAT_GATEWAYS = ["per-az", "one"] as const;
 export const DATABASE_ISOLATIONS = ["cluster", "rds", "database"] as const;
 export const REDIS_ISOLATIONS = ["instance", "acl"] as const;
 export const SECRET_PROVIDERS = ["external-secrets", "generated"] as const;
@@ -148,6 +149,33 @@ export const Cluster = z.strictObject({
     description:
       "The subnets RDS instances live in (where rds tenants may connect on 5432). Default: the VPC. Apart from podCidr, no pod is reachable through that allowance.",
   }),
+  natGateways: z.enum(NAT_GATEWAYS).default("per-az").meta({
+    description:
+      "per-az: a NAT gateway in each of the 3 availability zones (a zone outage keeps egress); one: a single NAT gateway (cheaper, one zone's outage cuts every pod's internet egress).",
+  }),
+  adminRoleArns: z
+    .array(
+      z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, {
+        error: 'an IAM role ARN such as "arn:aws:iam::111122223333:role/platform-admin"',
+      }),
+    )
+    .default([])
+    .meta({
+      description:
+        "IAM roles of the platform admins: each gets an EKS access entry with cluster-admin. `aws synth` needs at least one (nobody else can reach the cluster).",
+    }),
+  publicApiCidrs: z.array(Cidr).min(1).optional().meta({
+    description:
+      "Where the EKS API's public endpoint admits from (admins, CI). Default: anywhere, still with IAM authentication; the private endpoint is always on.",
+  }),
+  hostedZoneId: z
+    .string()
+    .regex(/^Z[A-Z0-9]{1,31}$/, { error: 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"' })
+    .optional()
+    .meta({
+      description:
+        "The Route 53 public hosted zone of cluster.domain. Default: the AWS layer creates it (delegate it from the parent domain with the name servers it outputs).",
+    }),
   podCidr: Cidr.optional().meta({
     description:
       "Where pods get their IP addresses. Default: the VPC (EKS with the VPC CNI gives pods VPC addresses), so an ipBlock of the VPC matches pods too; verify models that.",

@@ -4,6 +4,8 @@
  * prefix and ends in a hash of the full name, so two long names never collide.
  */
 import { createHash } from "node:crypto";
+import type { AddonName } from "../input/schema.js";
+import { PINNED } from "../versions.js";
 
 export const MAX_LABEL_LENGTH = 63;
 const HASH_LENGTH = 8;
@@ -236,6 +238,18 @@ export function backupBucket(platform: string, cluster: string): string {
   return dnsLabel(platform, cluster, "db-backups");
 }
 
+/**
+ * Where a database server's backups go inside the bucket: its zone, then its tenant (or
+ * `_shared` for the zone's shared server: no tenant name starts with "_"). Each backup role
+ * reaches its own prefix only.
+ */
+export function backupPrefix(zone: string, tenant: string | undefined): string {
+  return `${zone}/${tenant ?? "_shared"}/`;
+}
+
+/** An rds tenant's SecurityGroupPolicy: its app pods get the group its RDS instance admits. */
+export const SECURITY_GROUP_POLICY = "database-access";
+
 /** The network policies of a tenant's stack and of a zone's shared data services. */
 export const NETWORK_POLICY = {
   prometheus: "allow-prometheus-scrape",
@@ -329,6 +343,49 @@ export function karpenterNodeRole(cluster: string): string {
 }
 export function roleArn(accountId: string, role: string): string {
   return `arn:aws:iam::${accountId}:role/${role}`;
+}
+
+/** Karpenter's controller role, and the SQS queue of interruption events it reads (named like the cluster). */
+export function karpenterControllerRole(cluster: string): string {
+  return iamName(cluster, "karpenter");
+}
+/** The tag on the subnets and the node security group that EC2NodeClasses select (value: the cluster). */
+export const KARPENTER_DISCOVERY_TAG = "karpenter.sh/discovery";
+export function karpenterInterruptionQueue(cluster: string): string {
+  return cluster;
+}
+
+/** The add-ons that call AWS: each runs as a service account named like its chart, bound to its own role. */
+export const AWS_IDENTITY_ADDONS: readonly AddonName[] = [
+  "karpenter",
+  "externalSecrets",
+  "externalDns",
+  "certManager",
+  "awsLoadBalancerController",
+];
+export function addonServiceAccount(addon: AddonName): string {
+  return PINNED.addons[addon].chart;
+}
+
+/** The role an add-on's controller runs with (EKS Pod Identity on its service account). */
+export function addonRole(cluster: string, chart: string): string {
+  return iamName(cluster, chart);
+}
+
+/**
+ * The role a CloudNativePG server writes its backups with: a tenant's own server, or a zone's
+ * shared one. "tenant"/"zone" keep a tenant named like a zone apart from it.
+ */
+export function tenantBackupRole(cluster: string, tenant: string): string {
+  return iamName(cluster, "tenant", tenant, "backup");
+}
+export function zoneBackupRole(cluster: string, zone: string): string {
+  return iamName(cluster, "zone", zone, "backup");
+}
+
+/** The KMS key of a zone (its secrets, its RDS storage), by alias: tenant stacks name it, not import it. */
+export function zoneKeyAlias(cluster: string, zone: string): string {
+  return `alias/${cluster}/${zone}`;
 }
 
 /** The service account External Secrets uses for a zone's store. */

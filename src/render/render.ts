@@ -19,7 +19,13 @@ export function render(spec: Platform): RenderedObject[] {
   return renderModel(resolve(spec));
 }
 
-export function renderModel(model: Model): RenderedObject[] {
+/** What render takes beside the model: values only a deployed AWS layer knows. */
+export interface RenderOptions {
+  /** `rds` tenant → the security group ids of its pods (cluster group, tenant group), from `aws/outputs.ts`. */
+  readonly podSecurityGroups?: ReadonlyMap<string, readonly string[]>;
+}
+
+export function renderModel(model: Model, options: RenderOptions = {}): RenderedObject[] {
   const out: RenderedObject[] = [];
   const owner = platformIdentity(model.platform, model.cluster.name);
   const place = (dir: string, tenant: string | undefined, objects: readonly KubernetesObject[]) => {
@@ -32,7 +38,7 @@ export function renderModel(model: Model): RenderedObject[] {
     }
   };
   for (const tenant of model.tenants) {
-    const parts = renderTenant(model, tenant);
+    const parts = renderTenant(model, tenant, options.podSecurityGroups?.get(tenant.name));
     place(`${tenantDirectory(tenant.name)}/platform`, tenant.name, parts.platform);
     place(`${tenantDirectory(tenant.name)}/${tenant.product.name}`, tenant.name, parts.stack);
   }

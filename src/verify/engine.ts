@@ -2,6 +2,11 @@ import { VerifyContext } from "./context.js";
 import { compareFindings, type Finding, type RuleInfo, type VerifyRule } from "./finding.js";
 import type { VerifyInput } from "./input.js";
 import { argocdProjectScope } from "./rules/argocd-project-scope.js";
+import { awsDataProtection } from "./rules/aws-data-protection.js";
+import { awsNetworkPolicyEnforcement } from "./rules/aws-network-policy-enforcement.js";
+import { awsReferenceMissing } from "./rules/aws-reference-missing.js";
+import { awsRoleScope } from "./rules/aws-role-scope.js";
+import { awsWildcardResource } from "./rules/aws-wildcard-resource.js";
 import { crossTenantTraffic } from "./rules/cross-tenant-traffic.js";
 import { dataServiceExposed } from "./rules/data-service-exposed.js";
 import { dedicatedScheduling } from "./rules/dedicated-scheduling.js";
@@ -44,6 +49,12 @@ export const RULES: readonly VerifyRule[] = [
   quotaExceedsCapacity,
   dedicatedScheduling,
   argocdProjectScope,
+  // With --aws: the synthesized AWS layer beside the manifests.
+  awsReferenceMissing,
+  awsRoleScope,
+  awsWildcardResource,
+  awsNetworkPolicyEnforcement,
+  awsDataProtection,
 ];
 
 /**

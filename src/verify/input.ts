@@ -1,5 +1,6 @@
 import type { Model } from "../model/resolve.js";
 import type { KubernetesObject } from "../manifest/object.js";
+import type { AwsLayer } from "./aws/templates.js";
 
 /** A manifest and the file (relative to the rendered directory) it came from. */
 export interface SourcedObject {
@@ -23,6 +24,8 @@ export interface VerifyInput {
   readonly unreadable?: readonly UnreadableManifest[];
   /** For manifests tenantctl did not render (`--tenancy`): namespace → the tenant it belongs to. */
   readonly tenancy?: ReadonlyMap<string, string>;
+  /** The synthesized AWS layer (`verify --aws <dir>`): the aws-* rules judge it beside the manifests. */
+  readonly aws?: AwsLayer;
 }
 
 /** How findings and reports name an object: `Kind namespace/name`. */

@@ -45,7 +45,14 @@ describe("Argo CD projects", () => {
         expect(spec.sourceRepos).toEqual([model.gitops.repoURL]);
         expect(spec.clusterResourceWhitelist).toEqual([]);
         expect(spec.namespaceResourceBlacklist.map((k) => k.kind).sort()).toEqual(
-          ["LimitRange", "NetworkPolicy", "ResourceQuota", "Role", "RoleBinding"].sort(),
+          [
+            "LimitRange",
+            "NetworkPolicy",
+            "ResourceQuota",
+            "Role",
+            "RoleBinding",
+            "SecurityGroupPolicy",
+          ].sort(),
         );
       }
     });

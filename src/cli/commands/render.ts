@@ -1,3 +1,7 @@
+import { readDeployOutputs, podSecurityGroups } from "../../aws/outputs.js";
+import { formatDiagnostics } from "../../diagnostics/format.js";
+import type { Model } from "../../model/resolve.js";
+import type { RenderOptions } from "../../render/render.js";
 import { loadForCommand } from "../load.js";
 import type { Command } from "commander";
 import { renderModel } from "../../render/render.js";
@@ -16,11 +20,15 @@ export function renderCommand(program: Command, io: Io): void {
       'output directory, owned by tenantctl ("-" for one YAML stream on stdout)',
       "rendered",
     )
-    .action(async (file: string, options: { out: string }) => {
+    .option(
+      "--aws-outputs <file>",
+      "the outputs of the deployed AWS layer (cdk deploy --all --outputs-file <file>): renders the SecurityGroupPolicy of each rds tenant",
+    )
+    .action(async (file: string, options: { out: string; awsOutputs?: string }) => {
       const started = performance.now();
       const loaded = await loadForCommand(file, io);
       const { model } = loaded;
-      const objects = renderModel(model);
+      const objects = renderModel(model, await renderOptions(model, options.awsOutputs, io));
       if (options.out === "-") {
         io.out(toYamlStream(objects));
         return;
@@ -48,4 +56,19 @@ export function renderCommand(program: Command, io: Io): void {
         )}\n`,
       );
     });
+}
+
+/** Without outputs, rds tenants get no SecurityGroupPolicy (their pods cannot reach RDS yet): say so. */
+async function renderOptions(model: Model, outputsFile: string | undefined, io: Io): Promise<RenderOptions> {
+  const rds = model.tenants.filter((t) => t.settings.database.isolation === "rds");
+  if (rds.length === 0) return {};
+  if (outputsFile === undefined) {
+    io.err(
+      `note: ${rds.map((t) => t.name).join(", ")} use RDS: their SecurityGroupPolicies need the deployed AWS layer's security groups; render with --aws-outputs <file> after cdk deploy --outputs-file <file>\n`,
+    );
+    return {};
+  }
+  const { groups, warnings } = podSecurityGroups(model, await readDeployOutputs(outputsFile));
+  if (warnings.length > 0) io.err(`${formatDiagnostics(warnings)}\n`);
+  return { podSecurityGroups: groups };
 }

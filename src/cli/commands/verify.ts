@@ -4,6 +4,7 @@ import { failure } from "../../diagnostics/diagnostic.js";
 import { RULES, reportOf, type VerifyReport } from "../../verify/engine.js";
 import { renderModel } from "../../render/render.js";
 import { loadTenancyInput, loadVerifyInput } from "../../verify/load.js";
+import { loadAwsLayer } from "../../verify/aws/templates.js";
 import { parseTenancy, TENANCY_RULES } from "../../verify/tenancy.js";
 import { type Endpoint } from "../../verify/network/endpoints.js";
 import { connectivityList } from "../../verify/network/connectivity.js";
@@ -42,6 +43,10 @@ export function verifyCommand(program: Command, io: Io): void {
       "with --tenancy: where pods get their addresses, so that ipBlocks of it match pods",
     )
     .option(
+      "--aws <dir>",
+      "also judge the AWS layer `tenantctl aws synth` wrote there: every referenced role, secret, bucket and queue exists, roles stay in their zone and prefix, no * resources, NetworkPolicies enforced, data retained",
+    )
+    .option(
       "--connectivity",
       "json only: add every allowed connection (tenant and zone pods, address ranges)",
     )
@@ -49,10 +54,11 @@ export function verifyCommand(program: Command, io: Io): void {
       const started = performance.now();
       const format = checkFlags(options);
       const tenancy = options.tenancy === undefined ? undefined : parseTenancy(options.tenancy);
-      const input =
+      const loaded =
         tenancy === undefined
           ? await loadVerifyInput(target, { spec: options.spec, render: renderModel })
           : await loadTenancyInput(target, tenancy, options.podCidr);
+      const input = options.aws === undefined ? loaded : { ...loaded, aws: await loadAwsLayer(options.aws) };
       const context = new VerifyContext(input);
       const report = reportOf(context, tenancy === undefined ? RULES : TENANCY_RULES);
       const elapsed = performance.now() - started;
@@ -73,6 +79,7 @@ export function verifyCommand(program: Command, io: Io): void {
 
 interface VerifyFlags {
   readonly spec?: string;
+  readonly aws?: string;
   readonly format: string;
   readonly out?: string;
   readonly connectivity?: boolean;

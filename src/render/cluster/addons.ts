@@ -3,7 +3,15 @@
  * src/versions.json, with tenantctl's values (the user's `addons.<name>.values` merged over
  * them). Add-ons sync in an early wave, before anything that needs their CRDs.
  */
-import { ARGOCD, LABEL, NODE_POOL, platformProject } from "../../model/names.js";
+import {
+  ARGOCD,
+  AWS_IDENTITY_ADDONS,
+  addonServiceAccount,
+  karpenterInterruptionQueue,
+  LABEL,
+  NODE_POOL,
+  platformProject,
+} from "../../model/names.js";
 import type { AddonModel, Model } from "../../model/resolve.js";
 import type { AddonName } from "../../input/schema.js";
 import { PINNED } from "../../versions.js";
@@ -26,7 +34,7 @@ function defaultValues(model: Model, name: AddonName): Values {
         controller: {
           resources: { limits: { cpu: "1", memory: "1Gi" }, requests: { cpu: "250m", memory: "512Mi" } },
         },
-        settings: { clusterName: cluster.name, interruptionQueue: cluster.name },
+        settings: { clusterName: cluster.name, interruptionQueue: karpenterInterruptionQueue(cluster.name) },
         // Karpenter must not run on nodes it manages: the cluster's managed node group "system".
         nodeSelector: { "eks.amazonaws.com/nodegroup": "system" },
       };
@@ -74,7 +82,11 @@ export function renderAddons(model: Model): KubernetesObject[] {
 
 function renderAddon(model: Model, addon: AddonModel): KubernetesObject {
   const pin = PINNED.addons[addon.name];
-  const values = merge(defaultValues(model, addon.name), addon.values);
+  // The AWS layer binds each add-on's IAM role to this service account (EKS Pod Identity).
+  const identity = AWS_IDENTITY_ADDONS.includes(addon.name)
+    ? { serviceAccount: { name: addonServiceAccount(addon.name) } }
+    : {};
+  const values = merge({ ...defaultValues(model, addon.name), ...identity }, addon.values);
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",

@@ -38,6 +38,8 @@ const ISOLATING_KINDS = [
   { group: "networking.k8s.io", kind: "NetworkPolicy" },
   { group: "rbac.authorization.k8s.io", kind: "Role" },
   { group: "rbac.authorization.k8s.io", kind: "RoleBinding" },
+  // A policy naming another tenant's group would reach that tenant's RDS instance.
+  { group: "vpcresources.k8s.aws", kind: "SecurityGroupPolicy" },
 ];
 
 const SYNC_POLICY = {

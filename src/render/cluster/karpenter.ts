@@ -3,7 +3,13 @@
  * (src/model/node-pools.ts). Instance metadata needs IMDSv2 with a hop limit of 1, so that
  * pods cannot reach the node's role.
  */
-import { karpenterNodeRole, LABEL, NODE_POOL, nodePoolName } from "../../model/names.js";
+import {
+  KARPENTER_DISCOVERY_TAG,
+  karpenterNodeRole,
+  LABEL,
+  NODE_POOL,
+  nodePoolName,
+} from "../../model/names.js";
 import type { Model } from "../../model/resolve.js";
 import type { KubernetesObject } from "../../manifest/object.js";
 import type { NodePoolPlan } from "../../model/node-pools.js";
@@ -47,7 +53,7 @@ function renderNodePool(model: Model, pool: NodePoolPlan): KubernetesObject {
 }
 
 function renderNodeClass(model: Model, pool: NodePoolPlan): KubernetesObject {
-  const discovery = { "karpenter.sh/discovery": model.cluster.name };
+  const discovery = { [KARPENTER_DISCOVERY_TAG]: model.cluster.name };
   return {
     apiVersion: "karpenter.k8s.aws/v1",
     kind: "EC2NodeClass",

@@ -9,6 +9,8 @@ import type { KubernetesObject } from "../../manifest/object.js";
 import { clusterMeta } from "./meta.js";
 
 export function renderSecretStores(model: Model): KubernetesObject[] {
+  // With generated secrets nothing reads Secrets Manager: no store, and no role it would need.
+  if (model.secretProvider !== "external-secrets") return [];
   return model.zones.map((zone) => ({
     apiVersion: "external-secrets.io/v1",
     kind: "ClusterSecretStore",

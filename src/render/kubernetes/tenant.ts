@@ -19,6 +19,7 @@ import { renderAllowDns, renderDefaultDeny } from "./network-policy.js";
 import { renderLimitRange, renderResourceQuota } from "./quota.js";
 import { renderTenantRbac } from "./rbac.js";
 import { renderExternalSecrets } from "./secrets.js";
+import { renderSecurityGroupPolicy } from "./security-group-policy.js";
 import { renderStackNetworkPolicies } from "./stack-network.js";
 
 export interface TenantParts {
@@ -26,7 +27,11 @@ export interface TenantParts {
   readonly stack: KubernetesObject[];
 }
 
-export function renderTenant(model: Model, tenant: TenantModel): TenantParts {
+export function renderTenant(
+  model: Model,
+  tenant: TenantModel,
+  podSecurityGroups?: readonly string[],
+): TenantParts {
   const meta = (name: string) => tenantMeta(tenant, name);
   const stack = productStack(tenant.product.name);
   return {
@@ -39,6 +44,7 @@ export function renderTenant(model: Model, tenant: TenantModel): TenantParts {
         renderAllowDns(meta),
         ...renderStackNetworkPolicies(model, tenant),
         ...renderTenantRbac(tenant),
+        ...(podSecurityGroups === undefined ? [] : [renderSecurityGroupPolicy(tenant, podSecurityGroups)]),
       ]),
     ],
     stack: [

@@ -5,7 +5,7 @@
  * app role to its own database are accepted. WAL and base backups go to S3 under the
  * tenant's own prefix, with the IAM role of the cluster's service account.
  */
-import { KEEP_DATA_ANNOTATIONS } from "../../../model/names.js";
+import { backupPrefix, KEEP_DATA_ANNOTATIONS } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
 import { PINNED } from "../../../versions.js";
@@ -62,7 +62,7 @@ export function renderPostgresCluster(model: Model, tenant: TenantModel): Kubern
 }
 
 export function backupPath(model: Model, tenant: TenantModel): string {
-  return `s3://${model.backups.bucket}/${tenant.zone.name}/${tenant.name}/`;
+  return `s3://${model.backups.bucket}/${backupPrefix(tenant.zone.name, tenant.name)}`;
 }
 
 export function renderScheduledBackup(model: Model, tenant: TenantModel): KubernetesObject {

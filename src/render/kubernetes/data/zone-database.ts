@@ -22,6 +22,7 @@ import {
   zoneDatabaseObject,
   zoneRoleSecret,
   zoneSecretStore,
+  backupPrefix,
   secretPath,
   SECRET_ITEM,
 } from "../../../model/names.js";
@@ -76,7 +77,7 @@ function sharedCluster(
       backup: {
         barmanObjectStore: {
           data: { compression: "gzip" },
-          destinationPath: `s3://${model.backups.bucket}/${zone.name}/_shared/`,
+          destinationPath: `s3://${model.backups.bucket}/${backupPrefix(zone.name, undefined)}`,
           s3Credentials: { inheritFromIAMRole: true },
           wal: { compression: "gzip" },
         },
