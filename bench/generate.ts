@@ -7,7 +7,7 @@ export function generateSpec(tenants: number, name = "bench"): string {
     "apiVersion: tenantctl/v1alpha1",
     "kind: Platform",
     `metadata: { name: ${name} }`,
-    'cluster: { name: bench, region: eu-central-1, domain: n8n.bench.example, kubernetesVersion: "1.34", awsAccountId: "111122223333" }',
+    'cluster: { name: bench, region: eu-central-1, domain: n8n.bench.example, kubernetesVersion: "1.34", awsAccountId: "111122223333", adminRoleArns: ["arn:aws:iam::111122223333:role/platform-admin"] }',
     "gitops: { repoURL: https://git.bench.example/p.git, targetRevision: main, path: rendered }",
     "zones:",
     "  internal: { customerData: false, denyEgressTo: [10.50.0.0/16] }",

@@ -56,11 +56,6 @@ export const NAG_ACKNOWLEDGEMENTS = {
     reason:
       "WAL and base backups are many objects with generated names under the server's own prefix (<zone>/<tenant>/*); nothing outside it.",
   },
-  flowLogDelivery: {
-    id: "AwsSolutions::AwsSolutions-IAM5",
-    where: "VPC flow log role",
-    reason: "The CDK's flow log role writes log streams of its own log group, whose names AWS generates.",
-  },
   interruptionQueueWithoutDlq: {
     id: "AwsSolutions::AwsSolutions-SQS3",
     where: "Karpenter's interruption queue",
@@ -71,7 +66,7 @@ export const NAG_ACKNOWLEDGEMENTS = {
     id: "AwsSolutions::AwsSolutions-SMG4",
     where: "tenant secrets",
     reason:
-      "n8n's encryption key cannot rotate (every stored credential is encrypted with it); passwords rotate by `tenantctl` redeploys, not by a Lambda the cluster does not know about.",
+      "n8n's encryption key cannot rotate (every stored credential is encrypted with it); database and Redis passwords would need a rotation function coordinated with the pods and servers that hold them, which tenantctl does not have yet.",
   },
   defaultPostgresPort: {
     id: "AwsSolutions::AwsSolutions-RDS11",

@@ -4,7 +4,7 @@
  * acknowledged, and clear errors instead of half-written output.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,10 +82,12 @@ describe("aws synth: refusals", () => {
     expect(() => app.synth()).toThrow(/S3 Bucket has server access logs disabled/);
   });
 
-  it("lists every acknowledgement with a reason", () => {
+  it("lists every acknowledgement with its reason, in the README too", () => {
+    const readme = readFileSync(join(repo, "README.md"), "utf8");
     for (const [key, ack] of Object.entries(NAG_ACKNOWLEDGEMENTS)) {
       expect(ack.reason.length, key).toBeGreaterThan(40);
       expect(ack.id, key).toMatch(/^(AwsSolutions::AwsSolutions|CloudFormation-Validate::)/);
+      expect(readme, key).toContain(`| \`${ack.id.replace(/^.*::/, "")}\` | ${ack.where} | ${ack.reason} |`);
     }
   });
 
