@@ -3,7 +3,7 @@
  * rendered manifests also use (roles, secret paths, the queue, the bucket) are in
  * model/names.ts, so both layers spell them from one place.
  */
-import { dnsLabel, iamName } from "../model/names.js";
+import { dnsLabel } from "../model/names.js";
 
 /** A CloudFormation stack name (at most 128 characters, letters, digits and hyphens). */
 export function stackName(platform: string, cluster: string, part: string): string {
@@ -25,20 +25,3 @@ export const OUTPUT = {
   podSecurityGroup: "PodSecurityGroupId",
   nameServers: "HostedZoneNameServers",
 } as const;
-
-/** An RDS instance identifier: at most 63 characters, a letter first, no double hyphen. */
-export function rdsInstanceId(cluster: string, tenant: string): string {
-  return dnsLabel(cluster, tenant);
-}
-
-export function dbSubnetGroupName(cluster: string): string {
-  return dnsLabel(cluster, "databases");
-}
-
-/** The security group of a tenant's pods that may reach its RDS instance, and the instance's own. */
-export function podSecurityGroupName(cluster: string, tenant: string): string {
-  return iamName(cluster, tenant, "pods");
-}
-export function databaseSecurityGroupName(cluster: string, tenant: string): string {
-  return iamName(cluster, tenant, "rds");
-}

@@ -388,6 +388,23 @@ export function zoneKeyAlias(cluster: string, zone: string): string {
   return `alias/${cluster}/${zone}`;
 }
 
+/** An RDS instance identifier: at most 63 characters, a letter first, no double hyphen. */
+export function rdsInstanceId(cluster: string, tenant: string): string {
+  return dnsLabel(cluster, tenant);
+}
+
+export function dbSubnetGroupName(cluster: string): string {
+  return dnsLabel(cluster, "databases");
+}
+
+/** The security group of a tenant's pods that may reach its RDS instance, and the instance's own. */
+export function podSecurityGroupName(cluster: string, tenant: string): string {
+  return iamName(cluster, tenant, "pods");
+}
+export function databaseSecurityGroupName(cluster: string, tenant: string): string {
+  return iamName(cluster, tenant, "rds");
+}
+
 /** The service account External Secrets uses for a zone's store. */
 export function zoneSecretsServiceAccount(zone: string): string {
   return dnsLabel("secrets", zone);

@@ -110,6 +110,17 @@ describe("verify --aws", () => {
     );
   });
 
+  it("catches an rds tenant whose database or pod security group no template creates", async () => {
+    const report = await verifyEdited("example", "tenant-globex", (t) => {
+      t.Resources = Object.fromEntries(
+        Object.entries(t.Resources).filter(([, r]) => r.Type !== "AWS::RDS::DBInstance"),
+      );
+    });
+    expect(awsFindings(report).map((f) => f.message)).toContainEqual(
+      'tenant globex uses RDS, but no template creates its RDS instance "acme-prod-globex"',
+    );
+  });
+
   it("catches NetworkPolicy enforcement switched off in the VPC CNI", async () => {
     const report = await verifyEdited("example", "cluster", (t) => {
       for (const r of Object.values(t.Resources)) {

@@ -624,7 +624,9 @@ describe.sequential("scheduling on KWOK nodes shaped like the Karpenter pools", 
     const globex = pods.filter((p) => p.metadata.namespace === "tenant-globex");
     const others = pods.filter((p) => p.metadata.namespace !== "tenant-globex");
     expect(globex.length).toBeGreaterThanOrEqual(5);
-    expect(new Set(globex.map((p) => p.spec.nodeName))).toEqual(new Set(["globex-a", "globex-b"]));
+    // Only globex's own nodes. Which of them is the scheduler's scoring: the rendered spread over
+    // nodes is best effort (ScheduleAnyway), so both may take every pod or one may take them all.
+    for (const p of globex) expect(["globex-a", "globex-b"], p.metadata.name).toContain(p.spec.nodeName);
     expect(others.length).toBeGreaterThanOrEqual(12);
     for (const p of others)
       expect(["general-a", "general-b"], `${p.metadata.namespace}/${p.metadata.name}`).toContain(

@@ -10,10 +10,9 @@ import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as rds from "aws-cdk-lib/aws-rds";
 import type { Construct } from "constructs";
-import { KARPENTER_DISCOVERY_TAG } from "../../model/names.js";
+import { dbSubnetGroupName, KARPENTER_DISCOVERY_TAG } from "../../model/names.js";
 import type { Model } from "../../model/resolve.js";
 import { acknowledge } from "../nag.js";
-import { dbSubnetGroupName } from "../names.js";
 
 export const AVAILABILITY_ZONES = 3;
 

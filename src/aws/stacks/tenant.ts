@@ -17,18 +17,21 @@ import * as rds from "aws-cdk-lib/aws-rds";
 import type * as s3 from "aws-cdk-lib/aws-s3";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
-import { backupPrefix, PORT, tenantBackupRole, zoneKeyAlias } from "../../model/names.js";
+import {
+  backupPrefix,
+  databaseSecurityGroupName,
+  dbSubnetGroupName,
+  PORT,
+  podSecurityGroupName,
+  rdsInstanceId,
+  tenantBackupRole,
+  zoneKeyAlias,
+} from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { type TenantSecret, tenantSecrets } from "../../model/secrets.js";
 import { PINNED } from "../../versions.js";
 import { BackupWriter } from "../backup-writer.js";
-import {
-  databaseSecurityGroupName,
-  dbSubnetGroupName,
-  OUTPUT,
-  podSecurityGroupName,
-  rdsInstanceId,
-} from "../names.js";
+import { OUTPUT } from "../names.js";
 import { acknowledge } from "../nag.js";
 import { rdsCaBundle } from "../rds-ca.js";
 import { rdsBackupDays, rdsSize } from "../rds-size.js";

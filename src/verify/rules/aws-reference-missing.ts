@@ -3,7 +3,13 @@
  * by the synthesized AWS layer. A role, secret, bucket, queue, cluster or discovery tag that
  * only the manifests know about is a platform that converges on paper and fails in AWS.
  */
-import { AWS_IDENTITY_ADDONS, addonServiceAccount, KARPENTER_DISCOVERY_TAG } from "../../model/names.js";
+import {
+  AWS_IDENTITY_ADDONS,
+  addonServiceAccount,
+  KARPENTER_DISCOVERY_TAG,
+  podSecurityGroupName,
+  rdsInstanceId,
+} from "../../model/names.js";
 import { PINNED } from "../../versions.js";
 import type { AwsLayer } from "../aws/templates.js";
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
@@ -58,6 +64,24 @@ export const awsReferenceMissing: VerifyRule = {
         }),
       );
     }
+    // An rds tenant's database and the pod group its SecurityGroupPolicy will name.
+    for (const tenant of ctx.model.tenants.filter((t) => t.settings.database.isolation === "rds")) {
+      const cluster = ctx.model.cluster.name;
+      const needed: [string, string][] = [
+        ["RDS instance", rdsInstanceId(cluster, tenant.name)],
+        ["security group", podSecurityGroupName(cluster, tenant.name)],
+      ];
+      for (const [what, name] of needed.filter(([w, n]) => !have.get(w)?.has(n))) {
+        out.push(
+          findingOf(this, {
+            message: `tenant ${tenant.name} uses RDS, but no template creates its ${what} "${name}"`,
+            objects: [],
+            fix: "synthesize the AWS layer from the same platform.yaml (tenantctl aws synth)",
+            tenant: tenant.name,
+          }),
+        );
+      }
+    }
     return out;
   },
 };
@@ -83,6 +107,8 @@ function inventory(layer: AwsLayer): Map<string, Set<string>> {
   prop("AWS::S3::Bucket", "BucketName", "S3 bucket");
   prop("AWS::SQS::Queue", "QueueName", "SQS queue");
   prop("AWS::EKS::Cluster", "Name", "EKS cluster");
+  prop("AWS::RDS::DBInstance", "DBInstanceIdentifier", "RDS instance");
+  prop("AWS::EC2::SecurityGroup", "GroupName", "security group");
   for (const r of layer.resourcesOf("AWS::EKS::PodIdentityAssociation")) {
     const p = r.resource.Properties ?? {};
     add(
