@@ -16,6 +16,7 @@ const INTEGRATION = [
   "test/verify/kubernetes-yaml.test.ts",
   "test/render/application-sets.test.ts",
   "test/aws/cfn-lint.test.ts",
+  "test/cost/report-html.test.ts",
 ];
 const E2E = ["test/e2e/**/*.test.ts"];
 

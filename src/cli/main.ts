@@ -3,6 +3,7 @@ import { TenantctlError } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { applyCommand } from "./commands/apply.js";
 import { awsCommand } from "./commands/aws.js";
+import { costCommand } from "./commands/cost.js";
 import { diffCommand } from "./commands/diff.js";
 import { doctorCommand } from "./commands/doctor.js";
 import { downCommand } from "./commands/down.js";
@@ -32,6 +33,7 @@ export function buildProgram(io: Io): Command {
   applyCommand(program, io);
   diffCommand(program, io);
   awsCommand(program, io);
+  costCommand(program, io);
   upCommand(program, io);
   statusCommand(program, io);
   logsCommand(program, io);

@@ -266,6 +266,56 @@ export const Addons = z.strictObject(
   >,
 );
 
+const positive = (what: string) => z.number().positive({ error: `a positive number (${what})` });
+const count = z.int().min(0, { error: "a whole number, 0 or more" });
+
+export const CostBaseline = z
+  .strictObject({
+    mainTask: z
+      .strictObject({ cpu: positive("vCPU").default(1), memoryGiB: positive("GiB").default(2) })
+      .prefault({})
+      .meta({ description: "Fargate size of n8n's main task." }),
+    workerTask: z
+      .strictObject({ cpu: positive("vCPU").default(1), memoryGiB: positive("GiB").default(2) })
+      .prefault({})
+      .meta({ description: "Fargate size of one worker task." }),
+    workers: count.optional().meta({
+      description:
+        "Worker tasks per tenant (fixed: no autoscaling today). Default: the tenant's n8n.workers.min, at least 1.",
+    }),
+    natGateways: count.default(1),
+    loadBalancer: z.boolean().default(true),
+    publicIpv4: count.default(3).meta({ description: "Public IPv4 addresses (NAT and load balancer)." }),
+    rdsClass: z.string().min(1).default("db.t4g.small"),
+    rdsStorageGiB: positive("GiB").default(20),
+    rdsMultiAz: z.boolean().default(false),
+    cacheClass: z.string().min(1).default("cache.t4g.micro"),
+    secrets: count.default(4),
+    kmsKeys: count.default(1),
+    natGbMonth: z.number().min(0).default(20),
+    albLcu: z.number().min(0).default(1).meta({ description: "Average load balancer capacity units." }),
+    accountFixedMonthly: z.number().min(0).default(15).meta({
+      description:
+        "USD per account and month that every account pays whatever runs in it (CloudTrail, Config, GuardDuty minimums).",
+    }),
+  })
+  .meta({ description: "Today's setup: one ECS/Fargate stack per tenant, each in its own AWS account." });
+
+export const Cost = z.strictObject({
+  baseline: CostBaseline.prefault({}),
+  natGbPerTenantMonth: z.number().min(0).default(20).meta({
+    description: "Internet traffic through the platform's NAT gateways per tenant and month.",
+  }),
+  albLcuPerTenant: z.number().min(0).default(0.2).meta({
+    description:
+      "Load balancer capacity units a tenant adds to its zone's shared ALB (each ALB has 1 of its own).",
+  }),
+  backupGbPerDatabaseGb: z.number().min(0).default(1.5).meta({
+    description:
+      "Backup bytes in S3 (base backups and WAL within the retention) per byte of database volume.",
+  }),
+});
+
 export const Platform = z.strictObject({
   apiVersion: z.literal("tenantctl/v1alpha1"),
   kind: z.literal("Platform"),
@@ -284,6 +334,9 @@ export const Platform = z.strictObject({
   }),
   defaults: Defaults.optional(),
   tenants: z.array(Tenant),
+  cost: Cost.prefault({}).meta({
+    description: "Assumptions of `tenantctl cost` (prices are in its price tables).",
+  }),
 });
 
 export type Platform = z.output<typeof Platform>;

@@ -1,6 +1,7 @@
 import { bytes, formatBytes, formatMillicores, millicores } from "../input/quantity.js";
 import type { ProductDeclaration } from "../products/contract/declaration.js";
 import type { EffectiveResources, EffectiveSettings } from "./defaults.js";
+import type { Workload } from "./scheduling.js";
 
 /**
  * What a tenant's own workloads ask of its namespace, at their minimum and at their maximum
@@ -23,7 +24,9 @@ export interface Footprint {
   readonly persistentVolumeClaims: number;
 }
 
-interface PodGroup {
+export interface PodGroup {
+  /** Which pool rule places it (model/scheduling.ts). */
+  readonly workload: Workload;
   readonly min: number;
   readonly max: number;
   readonly containers: readonly EffectiveResources[];
@@ -38,14 +41,14 @@ export function podGroups(settings: EffectiveSettings, product: ProductDeclarati
   const { database, redis } = settings;
   const groups: PodGroup[] = product
     .workloads(settings)
-    .map(({ min, max, containers }) => ({ min, max, containers }));
+    .map(({ min, max, containers }) => ({ workload: "app" as const, min, max, containers }));
   const services = product.dataServices(settings);
   if (services.includes("database") && database.isolation === "cluster") {
     const instances = databaseInstances(settings);
-    groups.push({ min: instances, max: instances, containers: [database.resources] });
+    groups.push({ workload: "database", min: instances, max: instances, containers: [database.resources] });
   }
   if (services.includes("queue") && redis.isolation === "instance") {
-    groups.push({ min: 1, max: 1, containers: [redis.resources] });
+    groups.push({ workload: "redis", min: 1, max: 1, containers: [redis.resources] });
   }
   return groups;
 }

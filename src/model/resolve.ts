@@ -97,6 +97,8 @@ export interface Model {
   readonly nodePools: readonly NodePoolPlan[];
   /** The enabled add-ons, in a fixed order, with the user's Helm values. */
   readonly addons: readonly AddonModel[];
+  /** The cost model's assumptions (`tenantctl cost`). */
+  readonly cost: Platform["cost"];
 }
 
 export function resolve(spec: Platform): Model {
@@ -118,6 +120,7 @@ export function resolve(spec: Platform): Model {
     tenants,
     nodePools: nodePoolPlan([...zones.values()], tenants),
     addons: resolveAddons(spec),
+    cost: spec.cost,
   };
 }
 

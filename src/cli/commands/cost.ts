@@ -1,0 +1,98 @@
+import { rename, writeFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { failure } from "../../diagnostics/diagnostic.js";
+import type { Sharing } from "../../cost/estimate.js";
+import { formatCostCsv } from "../../cost/format/csv.js";
+import { formatCostHtml } from "../../cost/format/html.js";
+import { formatCostJson } from "../../cost/format/json.js";
+import { formatCostText } from "../../cost/format/text.js";
+import { withOverrides } from "../../cost/price-lookup.js";
+import { PRICED_REGIONS, priceTable } from "../../cost/prices.js";
+import { costReport } from "../../cost/report.js";
+import { loadForCommand } from "../load.js";
+import type { Io } from "../io.js";
+
+const FORMATS = ["text", "json", "csv", "html"] as const;
+const SHARING: readonly Sharing[] = ["proportional", "even"];
+
+interface CostFlags {
+  readonly region?: string;
+  readonly prices?: string;
+  readonly format: string;
+  readonly out?: string;
+  readonly share: string;
+  readonly chargeback: string;
+}
+
+export function costCommand(program: Command, io: Io): void {
+  program
+    .command("cost")
+    .description(
+      "What the shared platform costs per tenant and month, from the spec alone (no cluster, no AWS call), against one ECS/Fargate stack per account.",
+    )
+    .argument("<spec>", "path of platform.yaml")
+    .option(
+      "--region <region>",
+      `price table to use (default: cluster.region; tables: ${PRICED_REGIONS.join(", ")})`,
+    )
+    .option(
+      "--prices <file>",
+      "JSON or YAML map of price keys to USD that override the table (negotiated rates, savings plans)",
+    )
+    .option("--format <format>", `report format: ${FORMATS.join(", ")}`, "text")
+    .option(
+      "-o, --out <file>",
+      "write the report to a file instead of stdout (a text summary still goes to stderr)",
+    )
+    .option("--share <how>", `how shared costs are spread: ${SHARING.join(", ")}`, "proportional")
+    .option("--chargeback <label>", "tenant label to total costs by", "cost-center")
+    .action(async (file: string, options: CostFlags) => {
+      if (!(FORMATS as readonly string[]).includes(options.format)) {
+        throw failure(
+          "cli/usage",
+          `--format ${options.format} is not one of ${FORMATS.join(", ")}`,
+          `use --format ${FORMATS.join("|")}`,
+        );
+      }
+      if (!(SHARING as readonly string[]).includes(options.share)) {
+        throw failure(
+          "cli/usage",
+          `--share ${options.share} is not one of ${SHARING.join(", ")}`,
+          `use --share ${SHARING.join("|")}`,
+        );
+      }
+      const { model } = await loadForCommand(file, io);
+      const region = options.region ?? model.cluster.region;
+      const table = priceTable(region);
+      if (table === undefined) {
+        throw failure(
+          "cost/region-not-priced",
+          `there is no price table for ${region} (tables: ${PRICED_REGIONS.join(", ")})`,
+          `pass --region ${PRICED_REGIONS[0]} for an estimate with another region's prices, or add the region to src/cost/prices.ts`,
+        );
+      }
+      const prices = options.prices === undefined ? table : await withOverrides(table, options.prices);
+      const report = costReport(model, prices, {
+        region,
+        sharing: options.share as Sharing,
+        chargebackLabel: options.chargeback,
+      });
+      const text =
+        options.format === "json"
+          ? formatCostJson(report)
+          : options.format === "csv"
+            ? formatCostCsv(report)
+            : options.format === "html"
+              ? formatCostHtml(report, new Date().toISOString())
+              : formatCostText(report);
+      if (options.out === undefined) {
+        io.out(text);
+        return;
+      }
+      // Written beside and renamed: a report is either the old one or the new one, never half.
+      await writeFile(`${options.out}.partial`, text);
+      await rename(`${options.out}.partial`, options.out);
+      io.err(formatCostText(report));
+      io.err(`report written to ${options.out}\n`);
+    });
+}
