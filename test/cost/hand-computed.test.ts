@@ -115,6 +115,19 @@ describe("cost: three tenants, by hand", () => {
     expect(Math.abs((gamma?.services ?? 0) - (rds + secrets + perTenant) * 100)).toBeLessThanOrEqual(1);
   });
 
+  it("has the fixed costs of three NAT gateways, two zones' load balancers, endpoints and keys", () => {
+    const fixed = new Map(e.sharedLines.map((l) => [l.name.replace(/ \(.*$/, ""), l.monthly]));
+    const near = (name: string, usd: number) =>
+      expect(Math.abs((fixed.get(name) ?? -1) - usd * 100), name).toBeLessThanOrEqual(1);
+    near("EKS control plane", p("eks:control-plane-hour") * h);
+    near("system node group", 2 * (p("ec2:m7i.large") * h + 50 * p("ebs:gp3-gb-month")));
+    near("NAT gateways", 3 * (p("nat:hour") + p("ipv4:hour")) * h);
+    near("interface endpoints", 4 * 3 * p("vpce:interface-hour") * h);
+    near("KMS keys", 4 * p("kms:key-month"));
+    near("hosted zone", p("route53:hosted-zone-month"));
+    near("load balancers", 2 * (p("alb:hour") + p("alb:lcu-hour") + 3 * p("ipv4:hour")) * h);
+  });
+
   it("prices each baseline with the tenant's own worker count", () => {
     const task = (p("fargate:vcpu-hour") + 2 * p("fargate:gb-hour")) * h;
     const alpha = byName.get("alpha")?.baseline ?? 0;

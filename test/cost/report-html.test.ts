@@ -1,8 +1,6 @@
 /** The cost report's HTML page as a person sees it in Chromium (screenshots kept in test-results/). */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { launchChromium, openReport } from "../support/chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatCostHtml } from "../../src/cost/format/html.js";
 import { usd } from "../../src/cost/money.js";
@@ -10,16 +8,10 @@ import { priceTable } from "../../src/cost/prices.js";
 import { costReport } from "../../src/cost/report.js";
 import { platform } from "../support/platforms.js";
 
-const ARTIFACTS = fileURLToPath(new URL("../../test-results/", import.meta.url));
-const CHROMIUM = process.env.TENANTCTL_CHROMIUM ?? "/usr/bin/chromium";
-
 describe("cost's HTML report, in Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -34,16 +26,11 @@ describe("cost's HTML report, in Chromium", () => {
       sharing: "proportional",
       chargebackLabel: "cost-center",
     });
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const file = join(ARTIFACTS, "cost-report.html");
-    writeFileSync(file, formatCostHtml(report, "2026-11-30T00:00:00Z"));
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const requests: string[] = [];
-    page.on("request", (r) => {
-      if (!r.url().startsWith("file:")) requests.push(r.url());
-    });
-    await page.goto(`file://${file}`);
-    await page.screenshot({ path: join(ARTIFACTS, "cost-report.png"), fullPage: true });
+    const { page, requests } = await openReport(
+      browser,
+      formatCostHtml(report, "2026-11-30T00:00:00Z"),
+      "cost-report",
+    );
     expect(requests, "self-contained").toEqual([]);
     await expect(page.locator("#verdict").innerText()).resolves.toContain(
       `Shared platform ${usd(report.total)} per month`,

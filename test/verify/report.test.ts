@@ -1,7 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Locator } from "playwright-core";
+import type { Browser, Locator } from "playwright-core";
+import { launchChromium, openReport } from "../support/chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verify } from "../../src/verify/engine.js";
 import { formatHtml } from "../../src/verify/report/html.js";
@@ -23,9 +21,6 @@ interface Sarif {
   }[];
 }
 
-/** Kept after the run (test-results/ is ignored by git): what the report looked like. */
-const ARTIFACTS = fileURLToPath(new URL("../../test-results/", import.meta.url));
-const CHROMIUM = process.env.TENANTCTL_CHROMIUM ?? "/usr/bin/chromium";
 const n8nPods = { matchLabels: { "app.kubernetes.io/name": "n8n" } };
 
 /** The example with one breach: umbrella's n8n may connect to initech's n8n main and webhook. */
@@ -55,28 +50,13 @@ function style(locator: Locator, property: string): Promise<string> {
 describe("verify's HTML report, as a person sees it in Chromium", () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
   });
 
-  async function open(html: string, name: string) {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const file = join(ARTIFACTS, `${name}.html`);
-    writeFileSync(file, html);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const requests: string[] = [];
-    page.on("request", (r) => {
-      if (!r.url().startsWith("file:")) requests.push(r.url());
-    });
-    await page.goto(`file://${file}`);
-    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-    return { page, requests };
-  }
+  const open = (html: string, name: string) => openReport(browser, html, name);
 
   it("a breach: red verdict, the red cell in the heat map, the finding with its path and fix", async () => {
     const report = breachedReport();
