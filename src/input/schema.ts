@@ -47,11 +47,37 @@ export const N8nWorkers = z.strictObject({
     .meta({ description: "Waiting jobs per worker at which KEDA adds a worker." }),
   resources: Resources.optional(),
 });
+export const EXPRESSION_ENGINES = ["vm", "legacy"] as const;
+export const N8nExpressions = z.strictObject({
+  engine: z.enum(EXPRESSION_ENGINES).optional().meta({
+    description:
+      "vm: expressions run in V8 isolates (isolated-vm), apart from n8n's own process (the default); legacy: in n8n's process, without isolation (faster; README: what it gives up).",
+  }),
+  poolSize: z.int().min(1).max(64).optional().meta({
+    description:
+      "Isolates kept ready per process (vm). Default: 1 for main and webhook processors; for workers one per half CPU of their CPU limit, at most their concurrency.",
+  }),
+  timeoutMs: z
+    .int()
+    .min(100)
+    .max(600_000)
+    .optional()
+    .meta({ description: "Time one expression may take (vm). Default 5000." }),
+  memoryLimitMb: z
+    .int()
+    .min(16)
+    .max(4096)
+    .optional()
+    .meta({ description: "Memory of one isolate in MiB (vm). Default 128." }),
+});
 export const N8n = z.strictObject({
   version: Semver.optional(),
   main: N8nMain.optional(),
   webhook: N8nWebhook.optional(),
   workers: N8nWorkers.optional(),
+  expressions: N8nExpressions.optional().meta({
+    description: "n8n's expression engine and its isolate pool.",
+  }),
 });
 
 export const Database = z.strictObject({

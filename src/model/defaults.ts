@@ -53,6 +53,13 @@ export interface EffectiveSettings {
       readonly targetQueueLength: number;
       readonly resources: EffectiveResources;
     };
+    readonly expressions: {
+      readonly engine: "vm" | "legacy";
+      /** Undefined: derived per role (products/n8n/expressions.ts). */
+      readonly poolSize: number | undefined;
+      readonly timeoutMs: number;
+      readonly memoryLimitMb: number;
+    };
   };
   readonly admins: readonly string[];
   readonly viewers: readonly string[];
@@ -90,6 +97,8 @@ export const BUILTIN_SETTINGS: EffectiveSettings = {
       targetQueueLength: 5,
       resources: res("250m", "512Mi", "1", "1Gi"),
     },
+    // n8n's own defaults (its ExpressionEngineConfig), the isolated engine first.
+    expressions: { engine: "vm", poolSize: undefined, timeoutMs: 5000, memoryLimitMb: 128 },
   },
   admins: [],
   viewers: [],

@@ -26,6 +26,7 @@ export function checkRules(spec: Platform): Located[] {
     const s = settings[i] as EffectiveSettings;
     checkSharedDataServices(spec, i, s, out);
     checkRdsNeedsExternalSecrets(spec, i, s, out);
+    checkExpressionEngine(spec, i, s, out);
     checkProduct(spec, i, s, out);
     checkReservedLabels(spec, i, s, out);
     checkSystemSubjects(spec, i, s, out);
@@ -148,6 +149,25 @@ function checkSharedDataServices(spec: Platform, i: number, s: EffectiveSettings
       ),
     );
   }
+}
+
+/**
+ * Expressions are tenant-written code. With the `legacy` engine they run inside n8n's own
+ * process, which holds the tenant's decrypted credentials and customer data while it executes;
+ * with `vm` they run in isolates. Allowed (it is faster), but said where customer data is.
+ */
+function checkExpressionEngine(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
+  const zoneName = spec.tenants[i]?.zone ?? "";
+  if (s.n8n.expressions.engine !== "legacy" || !spec.zones[zoneName]?.customerData) return;
+  out.push(
+    problem(
+      "spec/legacy-expression-engine-with-customer-data",
+      sourceOf(spec, i, ["n8n", "expressions", "engine"]),
+      `tenants[${i}].n8n.expressions.engine: "legacy" runs the tenant's expressions inside n8n's own process, next to the credentials and customer data of zone ${quote(zoneName)}, with no isolate between them`,
+      'keep engine "vm" (raise n8n.expressions.poolSize for throughput), or accept the weaker isolation knowingly',
+      "warning",
+    ),
+  );
 }
 
 /** An RDS endpoint and its credentials exist only in AWS: they cannot be generated in the cluster. */

@@ -4,6 +4,7 @@
  * come from (references, as the product contract defines them).
  */
 import { N8N, type N8nRole } from "../../model/names.js";
+import { type ExpressionEngine, expressionEngineEnv } from "./expressions.js";
 import type { DatabaseTls, DataConnections, EnvValue, EnvVar, SecretRef } from "../contract/environment.js";
 
 export interface N8nEnvInput {
@@ -25,6 +26,8 @@ export interface N8nEnvInput {
    * well, so that the environment is the cluster's; it listens on loopback only.
    */
   readonly proxyHops: number;
+  /** The expression engine of this process (expressions.ts). */
+  readonly expressions: ExpressionEngine;
 }
 
 const lit = (value: string | number | boolean): EnvValue => ({ value: String(value) });
@@ -75,6 +78,7 @@ export function buildN8nEnv(role: N8nRole, input: N8nEnvInput): EnvVar[] {
     ["N8N_RUNNERS_BROKER_LISTEN_ADDRESS", lit("127.0.0.1")],
     ["N8N_RUNNERS_BROKER_PORT", lit(N8N.brokerPort)],
     ["N8N_RUNNERS_AUTH_TOKEN", ref(input.runnerAuthToken)],
+    ...expressionEngineEnv(input.expressions).map(([name, value]): [string, EnvValue] => [name, lit(value)]),
   ];
   if (role === "main") {
     env.push(["N8N_METRICS", lit(true)], ["N8N_METRICS_INCLUDE_QUEUE_METRICS", lit(true)]);

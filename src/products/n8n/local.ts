@@ -8,6 +8,7 @@ import type { N8nRole } from "../../model/names.js";
 import type { LocalContext, LocalProcess, ProductLocal } from "../contract/builders.js";
 import { buildN8nEnv, buildRunnerEnv, type N8nEnvInput, n8nArgs } from "./env.js";
 import { N8N_PRODUCT } from "./declaration.js";
+import { expressionEngine } from "./expressions.js";
 import { n8nBin, taskRunnerEntry } from "./release.js";
 
 /** n8n's own secrets in the state directory (names kept from the first releases of `up`: state carries over). */
@@ -57,6 +58,7 @@ async function processesOf(
     runnerAuthToken: context.secretRef(LOCAL_SECRET.runnerToken),
     connections: context.connections,
     proxyHops: 1,
+    expressions: expressionEngine(tenant.settings, role),
   };
   const home = context.directory("n8n", tenant.name, name);
   const main: LocalProcess = {

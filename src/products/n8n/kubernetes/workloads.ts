@@ -2,6 +2,7 @@ import { LABEL, N8N, type N8nRole, productServiceAccount } from "../../../model/
 import type { TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
 import { buildN8nEnv, buildRunnerEnv, n8nArgs, type N8nEnvInput } from "../env.js";
+import { expressionEngine } from "../expressions.js";
 import type { WorkloadDeclaration } from "../../contract/declaration.js";
 import { N8N_SECRET } from "../declaration.js";
 import { PINNED } from "../../../versions.js";
@@ -29,8 +30,8 @@ export function n8nRoles(tenant: TenantModel): N8nRole[] {
   return tenant.settings.n8n.webhook.enabled ? ["main", "worker", "webhook"] : ["main", "worker"];
 }
 
-/** Environment input of the tenant's n8n processes as they run in the cluster. */
-export function clusterEnvInput(tenant: TenantModel): N8nEnvInput {
+/** Environment input of one of the tenant's n8n processes as it runs in the cluster. */
+export function clusterEnvInput(tenant: TenantModel, role: N8nRole): N8nEnvInput {
   return {
     hostname: tenant.hostname,
     protocol: "https",
@@ -41,13 +42,14 @@ export function clusterEnvInput(tenant: TenantModel): N8nEnvInput {
     runnerAuthToken: { secret: N8N_SECRET.runnerToken.name, key: N8N_SECRET.runnerToken.key },
     connections: kubernetesConnections(tenant),
     proxyHops: 1,
+    expressions: expressionEngine(tenant.settings, role),
   };
 }
 
 export function renderN8nDeployment(tenant: TenantModel, role: N8nRole): KubernetesObject {
   const n8n = tenant.settings.n8n;
   const version = n8n.version;
-  const input = clusterEnvInput(tenant);
+  const input = clusterEnvInput(tenant, role);
   const labels = n8nLabels(role);
   const selector = { ...labels, [LABEL.tenant]: tenant.name };
   const resources =
