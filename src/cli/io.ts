@@ -15,6 +15,14 @@ export interface Io {
 
 export function nodeIo(): Io {
   let code: number = EXIT.ok;
+  // A reader that stops reading (`tenantctl render --out - | head`) closes the pipe: end
+  // quietly, as every Unix tool does, instead of an EPIPE stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(code);
+      throw error;
+    });
+  }
   return {
     version: packageVersion(),
     out: (text) => process.stdout.write(text),

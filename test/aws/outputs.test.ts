@@ -63,7 +63,7 @@ describe("render --aws-outputs", () => {
   it("tells the user without outputs, and refuses a file that is not an outputs file", async () => {
     const out = join(mkdtempSync(join(tmpdir(), "tenantctl-render-")), "rendered");
     const plain = await run("render", spec, "--out", out);
-    expect(plain.err).toContain("globex use RDS");
+    expect(plain.err).toContain("globex uses RDS");
     const bad = join(mkdtempSync(join(tmpdir(), "tenantctl-outputs-")), "x.json");
     writeFileSync(bad, JSON.stringify({ stack: { key: 1 } }));
     const refused = await run("render", spec, "--out", out, "--aws-outputs", bad);

@@ -108,3 +108,15 @@ describe("aws synth: refusals", () => {
     expect(existsSync(join(dir, "aws"))).toBe(false);
   });
 });
+
+describe("aws synth: names AWS accepts", () => {
+  it("keeps the access-log bucket within 63 characters and never ends the cut in a dot or hyphen", async () => {
+    const { accessLogBucketName } = await import("../../src/aws/stacks/shared.js");
+    const long = `${"a".repeat(50)}.b-${"c".repeat(9)}`;
+    const name = accessLogBucketName(long);
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(name).toMatch(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/);
+    expect(name).not.toMatch(/[.-]-access-logs$/);
+    expect(accessLogBucketName("acme-acme-prod-db-backups")).toBe("acme-acme-prod-db-backups-access-logs");
+  });
+});

@@ -79,6 +79,19 @@ describe("tenantctl CLI", () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("valid");
   });
+
+  it("ends quietly when the reader closes the pipe (render --out - | head)", () => {
+    const r = spawnSync(
+      "bash",
+      [
+        "-c",
+        `set -o pipefail; "${process.execPath}" "${join(repo, "bin", "tenantctl.js")}" render "${example}" --out - | head -c 100 >/dev/null`,
+      ],
+      { encoding: "utf8" },
+    );
+    expect(r.stderr).not.toContain("EPIPE");
+    expect(r.stderr).not.toMatch(/Unhandled|\n\s+at /);
+  });
 });
 
 describe("the CLI starts fast: each command loads only what it needs", () => {

@@ -37,7 +37,7 @@ export class SharedStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const accessLogs = new s3.Bucket(this, "BackupAccessLogs", {
-      bucketName: `${model.backups.bucket.slice(0, 63 - "-access-logs".length)}-access-logs`,
+      bucketName: accessLogBucketName(model.backups.bucket),
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
@@ -183,4 +183,10 @@ function logAccessTo(bucket: s3.Bucket, logs: s3.Bucket, prefix: string): void {
       },
     }),
   );
+}
+
+/** `<bucket>-access-logs` within S3's 63 characters, never ending the cut part in "." or "-". */
+export function accessLogBucketName(bucket: string): string {
+  const suffix = "-access-logs";
+  return `${bucket.slice(0, 63 - suffix.length).replace(/[.-]+$/, "")}${suffix}`;
 }

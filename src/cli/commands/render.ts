@@ -64,7 +64,7 @@ async function renderOptions(model: Model, outputsFile: string | undefined, io: 
   if (rds.length === 0) return {};
   if (outputsFile === undefined) {
     io.err(
-      `note: ${rds.map((t) => t.name).join(", ")} use RDS: their SecurityGroupPolicies need the deployed AWS layer's security groups; render with --aws-outputs <file> after cdk deploy --outputs-file <file>\n`,
+      `note: ${rds.map((t) => t.name).join(", ")} ${rds.length === 1 ? "uses" : "use"} RDS: ${rds.length === 1 ? "its SecurityGroupPolicy needs" : "their SecurityGroupPolicies need"} the deployed AWS layer's security groups; render with --aws-outputs <file> after cdk deploy --outputs-file <file>\n`,
     );
     return {};
   }
