@@ -91,6 +91,20 @@ describe.sequential("tenantctl up", () => {
     );
   });
 
+  it("keeps idle task runners running: an idle runner is not a crash", async () => {
+    // Runners once shut down after 15 s idle; with no launcher in external mode that was a
+    // restart every 15 s (locally the supervisor's, in the cluster the kubelet's, with backoff).
+    await new Promise((r) => setTimeout(r, 20_000));
+    const runners = Object.entries(readStatus(state)?.services ?? {}).filter(([name]) =>
+      name.startsWith("runner:"),
+    );
+    expect(runners.length).toBeGreaterThan(0);
+    for (const [name, s] of runners) {
+      expect(s.restarts ?? 0, name).toBe(0);
+      expect(s.state, name).toBe("ready");
+    }
+  });
+
   it("keeps generated secrets owner-only, and is idempotent", async () => {
     const again = await up(model, { stateDir });
     expect(again.alreadyUp).toBe(true);

@@ -101,7 +101,9 @@ export function buildRunnerEnv(input: Pick<N8nEnvInput, "runnerAuthToken">): Env
   return [
     { name: "N8N_RUNNERS_TASK_BROKER_URI", from: lit(`http://127.0.0.1:${N8N.brokerPort}`) },
     { name: "N8N_RUNNERS_AUTH_TOKEN", from: ref(input.runnerAuthToken) },
-    { name: "N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT", from: lit(15) },
+    // Never on idle (n8n's own default, said here): in external mode no launcher starts a runner
+    // again, so an idle exit is a restart, with backoff in the cluster and a climbing count locally.
+    { name: "N8N_RUNNERS_AUTO_SHUTDOWN_TIMEOUT", from: lit(0) },
   ];
 }
 
