@@ -30,6 +30,21 @@ export function tenantTable(status: Status, tenants: readonly { name: string; ur
   return `${table(["tenant", "editor", "processes"], rows)}\n${processTable(status)}`;
 }
 
+/** What to do next, printed last so that it is what the user sees: the editors, then the commands. */
+export function nextSteps(tenants: readonly { name: string; url: string }[], stateDir: string): string {
+  const width = Math.max(0, ...tenants.map((t) => t.name.length));
+  return [
+    "next:",
+    ...tenants.map(
+      (t) => `  ${t.name.padEnd(width)}  ${t.url}  (first visit: create the tenant's owner account)`,
+    ),
+    `  tenantctl status --state-dir ${stateDir}         every process and its state`,
+    `  tenantctl logs <tenant> --state-dir ${stateDir}  a tenant's logs (--process worker-1 for one process)`,
+    `  tenantctl down --state-dir ${stateDir}           stop everything; data is kept`,
+    "",
+  ].join("\n");
+}
+
 export function processTable(status: Status): string {
   return table(
     ["process", "state", "pid", "restarts", "last exit"],

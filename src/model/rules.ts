@@ -1,3 +1,4 @@
+import { closest } from "../input/suggest.js";
 import type { PathSegment, Severity } from "../diagnostics/diagnostic.js";
 import { oneOf, quote } from "../diagnostics/path.js";
 import type { EffectiveSettings } from "./defaults.js";
@@ -71,12 +72,15 @@ function checkZones(spec: Platform, out: Located[]): void {
   const zones = Object.keys(spec.zones);
   spec.tenants.forEach((tenant, i) => {
     if (spec.zones[tenant.zone] !== undefined) return;
+    const suggestion = closest(tenant.zone, zones);
     out.push(
       problem(
         "spec/unknown-zone",
         ["tenants", i, "zone"],
         `tenants[${i}].zone: ${quote(tenant.zone)} is not a zone of this platform; expected ${oneOf(zones)}`,
-        `use one of the zones declared under \`zones:\`, or declare ${quote(tenant.zone)} there`,
+        suggestion === undefined
+          ? `use one of the zones declared under \`zones:\`, or declare ${quote(tenant.zone)} there`
+          : `did you mean ${quote(suggestion)}? Or declare ${quote(tenant.zone)} under \`zones:\``,
       ),
     );
   });

@@ -129,3 +129,26 @@ describe("the CLI starts fast: each command loads only what it needs", () => {
     });
   }
 });
+
+describe("up's closing lines", () => {
+  it("end with each editor and the commands that come next, with the state directory given", async () => {
+    const { nextSteps } = await import("../../src/cli/local-state.js");
+    const text = nextSteps(
+      [
+        { name: "ops", url: "http://127.0.0.1:41001/" },
+        { name: "initech", url: "http://127.0.0.1:41002/" },
+      ],
+      "/tmp/state",
+    );
+    const lines = text.trimEnd().split("\n");
+    expect(lines[0]).toBe("next:");
+    expect(lines[1]).toMatch(
+      /^ {2}ops {6}http:\/\/127\.0\.0\.1:41001\/ {2}\(first visit: create the tenant's owner account\)$/,
+    );
+    expect(lines.slice(3).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual([
+      "tenantctl status --state-dir /tmp/state",
+      "tenantctl logs <tenant> --state-dir /tmp/state",
+      "tenantctl down --state-dir /tmp/state",
+    ]);
+  });
+});

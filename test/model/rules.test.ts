@@ -12,6 +12,22 @@ describe("spec rules", () => {
     expect(check(exampleSpecText())).toEqual([]);
   });
 
+  it("suggests the zone a typo was meant to be", () => {
+    const typo = validateSpecText(
+      exampleWith((doc) => doc.setIn(["tenants", 0, "zone"], "internl")),
+      "platform.yaml",
+    );
+    const found = typo.diagnostics.find((d) => d.code === "spec/unknown-zone");
+    expect(found?.hint).toBe('did you mean "internal"? Or declare "internl" under `zones:`');
+    const far = validateSpecText(
+      exampleWith((doc) => doc.setIn(["tenants", 0, "zone"], "somewhere")),
+      "platform.yaml",
+    );
+    expect(far.diagnostics.find((d) => d.code === "spec/unknown-zone")?.hint).toContain(
+      "use one of the zones",
+    );
+  });
+
   it("fails when a tenant sets a label that tenantctl owns", () => {
     const text = exampleWith((doc) =>
       doc.setIn(["tenants", 0, "labels"], { "tenantctl.io/zone": "external" }),

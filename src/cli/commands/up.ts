@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import type { Io } from "../io.js";
 import { loadForCommand } from "../load.js";
-import { DEFAULT_STATE_DIR, localRuntime, tenantTable } from "../local-state.js";
+import { DEFAULT_STATE_DIR, localRuntime, nextSteps, tenantTable } from "../local-state.js";
 
 export function upCommand(program: Command, io: Io): void {
   program
@@ -23,14 +23,9 @@ export function upCommand(program: Command, io: Io): void {
         dataOnly: flags.dataOnly ?? false,
         progress: (line) => io.err(`${line}\n`),
       });
-      io.out(
-        `${report.alreadyUp ? "already up" : `up in ${report.seconds.toFixed(1)} s`} (state: ${flags.stateDir})\n`,
-      );
-      io.out(
-        `${tenantTable(
-          report.status,
-          report.tenants.map((t) => ({ name: t.tenant.name, url: t.url })),
-        )}\n`,
-      );
+      // "already up" is said once, by the progress line; here only what is true of both cases.
+      if (!report.alreadyUp) io.out(`up in ${report.seconds.toFixed(1)} s (state: ${flags.stateDir})\n`);
+      const tenants = report.tenants.map((t) => ({ name: t.tenant.name, url: t.url }));
+      io.out(`${tenantTable(report.status, tenants)}\n\n${nextSteps(tenants, flags.stateDir)}`);
     });
 }
