@@ -5,6 +5,7 @@
 # (Argo CD's YAML decoding, its ApplicationSet templating).
 #   bash scripts/go-command.sh <name> <module> <version>
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/heartbeat.sh"
 name="$1" module="$2" version="$3"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$name"
 CACHE="${TENANTCTL_CACHE:-$HOME/.cache/tenantctl}/$name-$version"
@@ -18,7 +19,7 @@ cp "$here/main.go" "$WORK/main.go"
 cd "$WORK"
 printf 'module tenantctl.local/%s\n\ngo 1.24\n\nrequire %s %s\n' "$name" "$module" "$version" > go.mod
 GOFLAGS=-mod=mod go mod tidy >&2
-CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$BIN.tmp" . >&2
+CGO_ENABLED=0 with_heartbeat "building $name" go build -trimpath -ldflags "-s -w" -o "$BIN.tmp" . >&2
 mv "$BIN.tmp" "$BIN"
 echo "$SUM" > "$CACHE/source.sha"
 rm -rf "$WORK"

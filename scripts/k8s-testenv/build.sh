@@ -9,6 +9,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$here/versions.sh"
+source "$here/../heartbeat.sh"
 CACHE="${TENANTCTL_CACHE:-$HOME/.cache/tenantctl}"
 ROOT="$CACHE/k8s-testenv-$K8S_VERSION"
 BIN="$ROOT/bin"
@@ -64,11 +65,11 @@ vflags=""
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   vflags="$vflags -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
 done
-go build -trimpath -ldflags "-s -w $vflags" -o "$BIN/" \
+with_heartbeat "building the Kubernetes control plane (about 10 minutes on 2 cores, once)" go build -trimpath -ldflags "-s -w $vflags" -o "$BIN/" \
   k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
   k8s.io/kubernetes/cmd/kube-scheduler >&2
-go build -trimpath -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/server/v3 >&2
+with_heartbeat "building etcd" go build -trimpath -ldflags "-s -w" -o "$BIN/etcd" go.etcd.io/etcd/server/v3 >&2
 log "building kwok $KWOK_VERSION"
-GOBIN="$BIN" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" >&2
+GOBIN="$BIN" with_heartbeat "building KWOK" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" >&2
 log "built in $(( $(date +%s) - start )) s into $BIN"
 echo "$BIN"

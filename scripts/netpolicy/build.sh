@@ -6,6 +6,7 @@
 # requires the version and takes the go.sum that netpol-analyzer itself publishes.
 # Prints the binary's path.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../heartbeat.sh"
 VERSION=v1.4.4
 CACHE="${TENANTCTL_CACHE:-$HOME/.cache/tenantctl}/netpolicy-$VERSION"
 BIN="$CACHE/bin/netpolicy"
@@ -21,7 +22,7 @@ printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/np-guard/netpo
 cp "$MOD/go.sum" go.sum
 chmod u+w go.sum
 go mod tidy >&2
-go build -trimpath -ldflags "-s -w" -o "$BIN.tmp" github.com/np-guard/netpol-analyzer/cmd/netpolicy >&2
+with_heartbeat "building netpol-analyzer" go build -trimpath -ldflags "-s -w" -o "$BIN.tmp" github.com/np-guard/netpol-analyzer/cmd/netpolicy >&2
 mv "$BIN.tmp" "$BIN"
 rm -rf "$WORK"
 echo "$BIN"
