@@ -1,7 +1,6 @@
 import { bytes, formatBytes, formatMillicores, millicores } from "../input/quantity.js";
 import type { ProductDeclaration } from "../products/contract/declaration.js";
 import type { EffectiveResources, EffectiveSettings } from "./defaults.js";
-import type { Workload } from "./scheduling.js";
 
 /**
  * What a tenant's own workloads ask of its namespace, at their minimum and at their maximum
@@ -23,6 +22,9 @@ export interface Footprint {
   readonly storage: number;
   readonly persistentVolumeClaims: number;
 }
+
+/** What a pod group is, for where it runs (model/scheduling.ts places each kind). */
+export type Workload = "app" | "database" | "redis";
 
 export interface PodGroup {
   /** Which pool rule places it (model/scheduling.ts). */

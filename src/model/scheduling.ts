@@ -5,10 +5,11 @@
  * - a zone with dedicatedNodes: the zone's pool for the product's pods and Redis;
  * - otherwise the general pool; databases on the on-demand `database` pool.
  */
+import type { Workload } from "./footprint.js";
 import { NODE_POOL } from "./names.js";
 import type { TenantModel } from "./resolve.js";
 
-export type Workload = "app" | "database" | "redis";
+export type { Workload };
 
 export interface Placement {
   readonly nodeSelector: Readonly<Record<string, string>>;
