@@ -50,6 +50,8 @@ export interface LocalContext {
   readonly connections: DataConnections;
   /** The Node.js that runs JavaScript processes, and tenantctl's cache (installed releases). */
   readonly node: string;
+  /** The version of that Node.js (a product may need a newer one: it installs its own then). */
+  readonly nodeVersion: string;
   readonly cache: string;
   /** A port of this machine for a named purpose, stable across runs. */
   port(purpose: string): Promise<number>;

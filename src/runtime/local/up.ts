@@ -19,8 +19,11 @@ import { resolve as resolvePath } from "node:path";
 import { failure } from "../../diagnostics/diagnostic.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { N8N_PRODUCT } from "../../products/n8n/declaration.js";
+import { nodeRequiredFor } from "../../products/n8n/release.js";
+import { compareVersions, PINNED } from "../../versions.js";
 import { buildLocalLayout, type LocalLayout, type LocalTenant } from "./local-plan.js";
 import { ensureN8n } from "./n8n-install.js";
+import { ensureNode } from "./node-install.js";
 import type { ServiceStatus, Status } from "./plan.js";
 import { initPostgres, reachableByPostgres } from "./postgres.js";
 import { checkPrerequisites, postgresBinDir } from "./prerequisites.js";
@@ -108,13 +111,19 @@ async function prepareMachine(
   const versions = dataOnly
     ? []
     : tenants.filter((t) => t.product.name === N8N_PRODUCT).map((t) => t.settings.n8n.version);
-  const missing = checkPrerequisites(versions).filter((c) => !c.ok && !c.name.startsWith("n8n "));
+  // What up installs itself (n8n releases, the Node.js of n8n 2.x) is not missing.
+  const missing = checkPrerequisites(versions).filter(
+    (c) => !c.ok && !c.name.startsWith("n8n ") && !c.name.startsWith("Node.js for n8n"),
+  );
   if (missing.length > 0) {
     throw failure(
       "up/prerequisites",
       `missing: ${missing.map((c) => `${c.name} (${c.found})`).join("; ")}`,
       missing.map((c) => c.fix).join("; then "),
     );
+  }
+  if (versions.some((v) => compareVersions(process.versions.node, nodeRequiredFor(v)) < 0)) {
+    await ensureNode(PINNED.nodeForN8n2, progress);
   }
   for (const version of [...new Set(versions)]) await ensureN8n(version, progress);
 }
