@@ -45,6 +45,14 @@ async function verifyEdited(name: "example" | "shared-services", part: string, e
   return verify({ model, objects, aws: await loadAwsLayer(copy) });
 }
 
+/** The statements with this Sid in the template's IAM policies, to edit in place. */
+function statements(t: Template, sid: string): Statement[] {
+  return Object.values(t.Resources)
+    .filter((r) => r.Type === "AWS::IAM::Policy")
+    .flatMap((r) => r.Properties.PolicyDocument.Statement)
+    .filter((st) => st.Sid === sid);
+}
+
 const awsFindings = (report: ReturnType<typeof verify>) =>
   report.findings.filter((f) => f.rule.startsWith("aws-"));
 
@@ -61,13 +69,8 @@ describe("verify --aws", () => {
 
   it("catches an internal zone's role that can read a customer zone's secrets", async () => {
     const report = await verifyEdited("example", "zone-internal", (t) => {
-      for (const r of Object.values(t.Resources)) {
-        if (r.Type !== "AWS::IAM::Policy") continue;
-        for (const st of r.Properties.PolicyDocument.Statement) {
-          if (st.Sid === "ReadZoneSecrets")
-            st.Resource = "arn:aws:secretsmanager:eu-central-1:111122223333:secret:*";
-        }
-      }
+      for (const st of statements(t, "ReadZoneSecrets"))
+        st.Resource = "arn:aws:secretsmanager:eu-central-1:111122223333:secret:*";
     });
     const found = awsFindings(report).find((f) => f.rule === "aws-role-scope");
     expect(found?.message).toContain("including customer-data zone external's secrets");
@@ -86,13 +89,8 @@ describe("verify --aws", () => {
 
   it("catches a backup role that reaches another tenant's backups", async () => {
     const report = await verifyEdited("example", "tenant-initech", (t) => {
-      for (const r of Object.values(t.Resources)) {
-        if (r.Type !== "AWS::IAM::Policy") continue;
-        for (const st of r.Properties.PolicyDocument.Statement) {
-          if (st.Sid === "OwnPrefixObjects")
-            st.Resource = "arn:aws:s3:::acme-acme-prod-db-backups/external/*";
-        }
-      }
+      for (const st of statements(t, "OwnPrefixObjects"))
+        st.Resource = "arn:aws:s3:::acme-acme-prod-db-backups/external/*";
     });
     const found = awsFindings(report).find((f) => f.rule === "aws-role-scope");
     expect(found?.tenant).toBe("initech");
