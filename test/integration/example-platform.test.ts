@@ -247,6 +247,72 @@ describe("admission, as the tenant admin with server-side dry run", () => {
     expect(response.status).toBe(201);
   });
 
+  it("refuses a pod, Deployment, Job or CronJob that would run as the database server's service account (its backup role)", async () => {
+    // CloudNativePG creates the server's service account; no operator runs here, so the admin does.
+    await admin.call("PATCH", "/api/v1/namespaces/tenant-initech/serviceaccounts/n8n-db", {
+      contentType: "application/apply-patch+yaml",
+      body: {
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: { name: "n8n-db", namespace: "tenant-initech" },
+      },
+      query: { fieldManager: "tenantctl-test", force: "true" },
+    });
+    const borrowing = { serviceAccountName: "n8n-db" };
+    const template = { metadata: { labels: { app: "x" } }, spec: pod("x", borrowing).spec };
+    type Workload = {
+      apiVersion: string;
+      kind: string;
+      metadata: { name: string; namespace: string };
+      spec: unknown;
+    };
+    const attempts: [Workload, string][] = [
+      [pod("borrow", borrowing), "pods"],
+      [pod("borrow-old-field", { serviceAccount: "n8n-db" }), "pods"],
+      [
+        {
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "borrow", namespace: "tenant-initech" },
+          spec: { selector: { matchLabels: { app: "x" } }, template },
+        },
+        "deployments",
+      ],
+      [
+        {
+          apiVersion: "batch/v1",
+          kind: "Job",
+          metadata: { name: "borrow", namespace: "tenant-initech" },
+          spec: { template: { ...template, spec: { ...template.spec, restartPolicy: "Never" } } },
+        },
+        "jobs",
+      ],
+      [
+        {
+          apiVersion: "batch/v1",
+          kind: "CronJob",
+          metadata: { name: "borrow", namespace: "tenant-initech" },
+          spec: {
+            schedule: "* * * * *",
+            jobTemplate: {
+              spec: { template: { ...template, spec: { ...template.spec, restartPolicy: "Never" } } },
+            },
+          },
+        },
+        "cronjobs",
+      ],
+    ];
+    for (const [object, plural] of attempts) {
+      const response = await create(object, plural);
+      expect(response.status, `${object.kind} ${object.metadata.name}: ${response.body.message}`).toBe(403);
+      expect(response.body.message).toContain(
+        "only CloudNativePG runs pods as a database server's service account",
+      );
+    }
+    // The tenant's own service account stays usable.
+    expect((await create(pod("own-account", { serviceAccountName: "n8n" }), "pods")).status).toBe(201);
+  });
+
   for (const [name, spec, container, reason] of [
     [
       "privileged",
@@ -511,6 +577,7 @@ describe("the admission policies as the API server compiled them", () => {
     }>("GET", "/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies");
     const ours = list.body.items.filter((p) => p.metadata.name.startsWith("acme-"));
     expect(ours.map((p) => p.metadata.name).sort()).toEqual([
+      "acme-database-identity",
       "acme-internal-egress-internal",
       "acme-namespace-labels",
       "acme-secret-store-zone",

@@ -11,6 +11,9 @@
  *    only by the platform (tenantctl apply as cluster admin, or Argo CD).
  * 4. internal-egress-<zone>: a NetworkPolicy in a zone without customer data allows no egress to
  *    the zone's denied networks (customer data), unless the platform writes it.
+ * 5. database-identity: in a tenant namespace only CloudNativePG runs pods as a database
+ *    server's service account, which EKS Pod Identity binds to the server's backup role; a
+ *    tenant's own pod, Deployment or Job naming it would borrow that role.
  */
 import {
   ARGOCD,
@@ -25,6 +28,7 @@ import {
 } from "../../model/names.js";
 import type { Model, ZoneModel } from "../../model/resolve.js";
 import type { KubernetesObject } from "../../manifest/object.js";
+import { PINNED } from "../../versions.js";
 import { clusterMeta } from "./meta.js";
 
 interface PolicyDefinition {
@@ -45,6 +49,7 @@ export function policyDefinitions(model: Model): PolicyDefinition[] {
     secretStoreZone(model),
     tenantWorkloads(model),
     namespaceLabels(model),
+    databaseIdentity(model),
   ];
   for (const zone of model.zones.filter((z) => !z.customerData && z.deniedEgressCidrs.length > 0)) {
     definitions.push(internalEgress(model, zone));
@@ -145,6 +150,63 @@ function tenantWorkloads(model: Model): PolicyDefinition {
       {
         expression: `!(${isPod}) || request.operation != 'CREATE' || !has(object.spec.nodeName) || object.spec.nodeName == ''`,
         message: "a tenant pod may not name its node (that would bypass the node pools' taints)",
+      },
+    ],
+  };
+}
+
+/** The controllers that make pods (or ReplicaSets, Jobs) from templates admitted before. */
+const TEMPLATE_CONTROLLERS: Readonly<Record<string, readonly string[]>> = {
+  Pod: ["replicaset-controller", "statefulset-controller", "job-controller", "daemon-set-controller"],
+  ReplicaSet: ["deployment-controller"],
+  Job: ["cronjob-controller"],
+};
+
+function databaseIdentity(model: Model): PolicyDefinition {
+  const accounts = [...new Set(model.tenants.map((t) => t.data.databaseCluster))].sort();
+  const operator = `system:serviceaccount:${PINNED.addons.cloudnativePg.namespace}:${PINNED.addons.cloudnativePg.chart}`;
+  const account = (spec: string) =>
+    `has(${spec}.serviceAccountName) ? ${spec}.serviceAccountName : (has(${spec}.serviceAccount) ? ${spec}.serviceAccount : '')`;
+  const controllers = Object.entries(TEMPLATE_CONTROLLERS)
+    .map(
+      ([kind, names]) =>
+        `(object.kind == '${kind}' && request.userInfo.username in [${names.map((n) => `'system:serviceaccount:kube-system:${n}'`).join(", ")}])`,
+    )
+    .join(" || ");
+  const workload = (group: string, resource: string, kind: string) => ({
+    group,
+    resource,
+    kind,
+    operations: ["CREATE", "UPDATE"],
+  });
+  return {
+    name: admissionPolicyName(model.platform, "database-identity"),
+    resources: [
+      workload("", "pods", "Pod"),
+      workload("apps", "deployments", "Deployment"),
+      workload("apps", "replicasets", "ReplicaSet"),
+      workload("apps", "statefulsets", "StatefulSet"),
+      workload("apps", "daemonsets", "DaemonSet"),
+      workload("batch", "jobs", "Job"),
+      workload("batch", "cronjobs", "CronJob"),
+    ],
+    namespaceSelector: {
+      matchExpressions: [{ key: LABEL.tenant, operator: "Exists" }],
+      matchLabels: ownPlatform(model),
+    },
+    platformExempt: true,
+    variables: [
+      { name: "accounts", expression: `[${accounts.map((a) => `'${a}'`).join(", ")}]` },
+      {
+        name: "account",
+        expression: `object.kind == 'Pod' ? (${account("object.spec")}) : object.kind == 'CronJob' ? (${account("object.spec.jobTemplate.spec.template.spec")}) : (${account("object.spec.template.spec")})`,
+      },
+    ],
+    validations: [
+      {
+        expression: `!(variables.account in variables.accounts) || request.userInfo.username == '${operator}' || ${controllers}`,
+        message:
+          "only CloudNativePG runs pods as a database server's service account (it carries the server's backup role)",
       },
     ],
   };
