@@ -8,6 +8,7 @@
 import { readdir, readFile, rename, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { App, Validations } from "aws-cdk-lib";
+import { readAssemblyStacks } from "./assembly.js";
 import { type Diagnostic, TenantctlError } from "../diagnostics/diagnostic.js";
 import { replaceOwnedDirectory } from "../lib/owned-directory.js";
 import type { Model } from "../model/resolve.js";
@@ -165,23 +166,12 @@ function withoutTraces(value: unknown): unknown {
 }
 
 async function stackSummaries(dir: string): Promise<SynthesizedStack[]> {
-  const manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8")) as {
-    artifacts: Record<string, { type: string; properties?: { templateFile?: string; stackName?: string } }>;
-  };
-  const out: SynthesizedStack[] = [];
-  for (const [id, artifact] of Object.entries(manifest.artifacts)) {
-    if (artifact.type !== "aws:cloudformation:stack") continue;
-    const file = artifact.properties?.templateFile ?? `${id}.template.json`;
-    const text = await readFile(join(dir, file), "utf8");
-    const template = JSON.parse(text) as { Resources?: Record<string, unknown> };
-    out.push({
-      name: artifact.properties?.stackName ?? id,
-      file,
-      resources: Object.keys(template.Resources ?? {}).length,
-      bytes: Buffer.byteLength(text),
-    });
-  }
-  return out;
+  return (await readAssemblyStacks(dir)).map((stack) => ({
+    name: stack.name,
+    file: stack.file,
+    resources: Object.keys((JSON.parse(stack.text) as { Resources?: object }).Resources ?? {}).length,
+    bytes: Buffer.byteLength(stack.text),
+  }));
 }
 
 interface ValidationReport {

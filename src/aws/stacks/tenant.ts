@@ -54,9 +54,14 @@ const GENERATED = { passwordLength: 48, excludePunctuation: true } as const;
 export function tenantNeedsAws(model: Model, tenant: TenantModel): boolean {
   return (
     (model.secretProvider === "external-secrets" && tenantSecrets(tenant).length > 0) ||
-    (tenant.product.dataServices.includes("database") && tenant.settings.database.isolation === "cluster") ||
+    ownsDatabaseServer(tenant) ||
     needsOwnCertificate(model, tenant)
   );
+}
+
+/** A CloudNativePG server of the tenant's own, which writes backups with a role of its own. */
+function ownsDatabaseServer(tenant: TenantModel): boolean {
+  return tenant.product.dataServices.includes("database") && tenant.settings.database.isolation === "cluster";
 }
 
 /** A hostname outside the platform's domain needs its own ACM certificate (the wildcard does not cover it). */
@@ -79,10 +84,7 @@ export class TenantStack extends Stack {
         }
       }
     }
-    if (
-      tenant.product.dataServices.includes("database") &&
-      tenant.settings.database.isolation === "cluster"
-    ) {
+    if (ownsDatabaseServer(tenant)) {
       new BackupWriter(this, "DatabaseBackups", {
         roleName: tenantBackupRole(model.cluster.name, tenant.name),
         clusterName: model.cluster.name,

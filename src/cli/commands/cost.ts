@@ -1,4 +1,3 @@
-import { rename, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { failure } from "../../diagnostics/diagnostic.js";
 import type { Sharing } from "../../cost/estimate.js";
@@ -11,6 +10,7 @@ import { PRICED_REGIONS, priceTable } from "../../cost/prices.js";
 import { costReport } from "../../cost/report.js";
 import { loadForCommand } from "../load.js";
 import type { Io } from "../io.js";
+import { writeReportFile } from "../report-file.js";
 
 const FORMATS = ["text", "json", "csv", "html"] as const;
 const SHARING: readonly Sharing[] = ["proportional", "even"];
@@ -89,9 +89,7 @@ export function costCommand(program: Command, io: Io): void {
         io.out(text);
         return;
       }
-      // Written beside and renamed: a report is either the old one or the new one, never half.
-      await writeFile(`${options.out}.partial`, text);
-      await rename(`${options.out}.partial`, options.out);
+      await writeReportFile(options.out, text);
       io.err(formatCostText(report));
       io.err(`report written to ${options.out}\n`);
     });

@@ -1,4 +1,3 @@
-import { rename, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { failure } from "../../diagnostics/diagnostic.js";
 import { RULES, reportOf, type VerifyReport } from "../../verify/engine.js";
@@ -14,6 +13,7 @@ import { formatJson } from "../../verify/report/json.js";
 import { formatSarif } from "../../verify/report/sarif.js";
 import { formatText } from "../../verify/report/text.js";
 import { EXIT, type Io } from "../io.js";
+import { writeReportFile } from "../report-file.js";
 
 const FORMATS = ["text", "json", "sarif", "html"] as const;
 type Format = (typeof FORMATS)[number];
@@ -66,10 +66,7 @@ export function verifyCommand(program: Command, io: Io): void {
       if (options.out === undefined) {
         io.out(text);
       } else {
-        // Written beside and renamed: a report is either the old one or the new one, never half.
-        const partial = `${options.out}.partial`;
-        await writeFile(partial, text);
-        await rename(partial, options.out);
+        await writeReportFile(options.out, text);
         io.err(format === "text" ? text : formatText(report, elapsed));
         io.err(`report written to ${options.out}\n`);
       }

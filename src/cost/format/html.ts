@@ -3,13 +3,14 @@
  * against its baseline, the platform and the baseline as the fleet grows (inline SVG), the
  * shared costs, nodes, chargeback, assumptions and every price with its source.
  */
+import { escapeHtml } from "../../lib/html.js";
 import { usd } from "../money.js";
 import type { CostReport } from "../report.js";
 
 /** Above this many tenants the bar chart shows the most expensive ones. */
 const MAX_BARS = 40;
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const esc = escapeHtml;
 
 export function formatCostHtml(r: CostReport, generatedAt: string): string {
   const cheaper = r.total <= r.baselineTotal;

@@ -5,8 +5,7 @@
  * verify compares names and ARNs, not token shapes. What cannot be resolved stays visibly
  * unresolved (`<unresolved ...>`) and never matches a name.
  */
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { readAssemblyStacks } from "../../aws/assembly.js";
 import { failure } from "../../diagnostics/diagnostic.js";
 
 export interface CfnResource {
@@ -136,18 +135,11 @@ export function partitionOf(region: string): string {
   return "aws";
 }
 
-interface Manifest {
-  readonly artifacts?: Record<
-    string,
-    { type: string; environment?: string; properties?: { templateFile?: string; stackName?: string } }
-  >;
-}
-
 /** Reads the stacks of a cloud assembly directory (as `cdk deploy --app <dir>` does: manifest.json first). */
 export async function loadAwsLayer(directory: string): Promise<AwsLayer> {
-  let manifest: Manifest;
+  let stacks: Awaited<ReturnType<typeof readAssemblyStacks>>;
   try {
-    manifest = JSON.parse(await readFile(join(directory, "manifest.json"), "utf8")) as Manifest;
+    stacks = await readAssemblyStacks(directory);
   } catch (cause) {
     throw failure(
       "verify/aws-unreadable",
@@ -156,23 +148,14 @@ export async function loadAwsLayer(directory: string): Promise<AwsLayer> {
       cause,
     );
   }
-  const stacks: AwsStack[] = [];
-  for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
-    if (artifact.type !== "aws:cloudformation:stack") continue;
-    const file = artifact.properties?.templateFile ?? `${id}.template.json`;
-    const [, account = "", region = ""] = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifact.environment ?? "") ?? [];
-    const template = JSON.parse(await readFile(join(directory, file), "utf8")) as {
-      Resources?: Record<string, CfnResource>;
-      Outputs?: AwsStack["outputs"];
-    };
-    stacks.push({
-      name: artifact.properties?.stackName ?? id,
-      file,
-      account,
-      region,
-      resources: template.Resources ?? {},
-      outputs: template.Outputs ?? {},
-    });
-  }
-  return new AwsLayer(directory, stacks);
+  return new AwsLayer(
+    directory,
+    stacks.map(({ text, ...stack }) => {
+      const template = JSON.parse(text) as {
+        Resources?: Record<string, CfnResource>;
+        Outputs?: AwsStack["outputs"];
+      };
+      return { ...stack, resources: template.Resources ?? {}, outputs: template.Outputs ?? {} };
+    }),
+  );
 }

@@ -1,6 +1,7 @@
 import type { ReachabilityMatrix, VerifyReport } from "../engine.js";
 import type { Finding } from "../finding.js";
 import { describeRef } from "../../manifest/references.js";
+import { escapeHtml } from "../../lib/html.js";
 
 /** Above this many tenants the heat map shows zones instead of tenants (a 5,000² grid helps nobody). */
 const MAX_TENANT_GRID = 150;
@@ -126,9 +127,7 @@ ${f.path.length === 0 ? "" : `<ol class="path">${f.path.map((p) => `<li>${esc(p)
 </article>`;
 }
 
-function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+const esc = escapeHtml;
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1c2330;background:#f6f7f9}
