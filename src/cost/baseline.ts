@@ -7,13 +7,18 @@ import type { CostLine } from "./fixed-costs.js";
 import { priceOf } from "./price-lookup.js";
 import { HOURS_PER_MONTH, type PriceTable } from "./prices.js";
 
+/** The workload the baseline's worker tasks stand for (n8n's `worker`; a product without one gets 1 task). */
+export const WORKER_COMPONENT = "worker";
+
 export function baselineCost(model: Model, tenant: TenantModel, prices: PriceTable): CostLine[] {
   const b = model.cost.baseline;
   const p = (key: string) => priceOf(prices, key);
   const h = HOURS_PER_MONTH;
   const task = (t: { cpu: number; memoryGiB: number }) =>
     (t.cpu * p("fargate:vcpu-hour") + t.memoryGiB * p("fargate:gb-hour")) * h;
-  const workers = b.workers ?? Math.max(1, tenant.settings.n8n.workers.min);
+  // Today's stacks run a fixed number of workers: by default the product's own minimum.
+  const declared = tenant.product.workloads.find((w) => w.component === WORKER_COMPONENT)?.min ?? 0;
+  const workers = b.workers ?? Math.max(1, declared);
   const copies = b.rdsMultiAz ? 2 : 1;
   const lines: CostLine[] = [
     {

@@ -74,7 +74,7 @@ export function costReport(model: Model, prices: PriceTable, options: ReportOpti
       {
         name: "steady state",
         value: "every workload at its minimum replicas (peak: at its maximum)",
-        set: "spec (n8n.*.min/max)",
+        set: "the product's workloads (their min/max replicas)",
       },
       {
         name: "node choice",
@@ -126,5 +126,5 @@ export function costReport(model: Model, prices: PriceTable, options: ReportOpti
 
 function baselineText(model: Model): string {
   const b = model.cost.baseline;
-  return `per tenant account: Fargate main ${b.mainTask.cpu} vCPU/${b.mainTask.memoryGiB} GiB, workers ${b.workerTask.cpu} vCPU/${b.workerTask.memoryGiB} GiB × ${b.workers ?? "n8n.workers.min (≥ 1)"}, ${b.natGateways} NAT, ${b.loadBalancer ? `ALB (${b.albLcu} LCU)` : "no ALB"}, ${b.publicIpv4} IPv4, ${b.rdsClass}${b.rdsMultiAz ? " Multi-AZ" : ""} ${b.rdsStorageGiB} GiB, ${b.cacheClass}, ${b.secrets} secrets, ${b.kmsKeys} keys, $${b.accountFixedMonthly} account fixed`;
+  return `per tenant account: Fargate main ${b.mainTask.cpu} vCPU/${b.mainTask.memoryGiB} GiB, workers ${b.workerTask.cpu} vCPU/${b.workerTask.memoryGiB} GiB × ${b.workers ?? "the worker workload's min (≥ 1)"}, ${b.natGateways} NAT, ${b.loadBalancer ? `ALB (${b.albLcu} LCU)` : "no ALB"}, ${b.publicIpv4} IPv4, ${b.rdsClass}${b.rdsMultiAz ? " Multi-AZ" : ""} ${b.rdsStorageGiB} GiB, ${b.cacheClass}, ${b.secrets} secrets, ${b.kmsKeys} keys, $${b.accountFixedMonthly} account fixed`;
 }
