@@ -11,7 +11,6 @@ import type { NodePoolPlan } from "../model/node-pools.js";
 import type { Model, TenantModel } from "../model/resolve.js";
 import { poolFor } from "../model/scheduling.js";
 import { zoneSharedTenants } from "../model/shared-data.js";
-import { PRODUCTS } from "../products/catalogue.js";
 
 export interface Pod {
   /** millicores */
@@ -142,15 +141,13 @@ function tenantPods(
   load: Load,
   add: (pool: string, pod: Pod, times: number) => void,
 ): void {
-  const product = PRODUCTS[tenant.product.name];
-  if (product === undefined) throw new Error(`no product ${tenant.product.name}`);
-  for (const group of podGroups(tenant.settings, product)) {
+  for (const group of podGroups(tenant.settings, tenant.product.workloads, tenant.product.dataServices)) {
     const pod: Pod = {
       cpu: group.containers.reduce((n, c) => n + millicores(c.requests.cpu), 0),
       memory: group.containers.reduce((n, c) => n + bytes(c.requests.memory), 0),
       payers: [tenant.name],
       what: `${tenant.name} ${group.workload}`,
     };
-    add(poolFor(tenant, group.workload), pod, group[load]);
+    add(poolFor(tenant, group.workload, group.nodeClass), pod, group[load]);
   }
 }

@@ -13,6 +13,11 @@ export const NAT_GATEWAYS = ["per-az", "one"] as const;
 export const DATABASE_ISOLATIONS = ["cluster", "rds", "database"] as const;
 export const REDIS_ISOLATIONS = ["instance", "acl"] as const;
 export const SECRET_PROVIDERS = ["external-secrets", "generated"] as const;
+export const RABBITMQ_ISOLATIONS = ["instance", "vhost"] as const;
+/** Where a component's pods run: Karpenter pools by instance family (gpu only when some component asks). */
+export const NODE_CLASSES = ["general", "compute", "memory", "gpu"] as const;
+/** What a component may name in `talksTo` beside its product's other components. */
+export const DATA_SERVICE_NAMES = ["postgres", "redis", "rabbitmq"] as const;
 
 const Semver = z.string().regex(/^\d+\.\d+\.\d+$/, { error: 'an n8n release version such as "1.123.81"' });
 const Replicas = z.int({ error: "a whole number" }).min(0).max(1000);
@@ -89,6 +94,17 @@ export const Database = z.strictObject({
   instances: z.int().min(1).max(5).optional(),
   resources: Resources.optional(),
 });
+export const Rabbitmq = z.strictObject({
+  isolation: z.enum(RABBITMQ_ISOLATIONS).optional().meta({
+    description:
+      "instance: a RabbitMQ cluster per tenant (RabbitmqCluster); vhost: a vhost and a user confined to it on the zone's shared RabbitMQ (messaging topology operator).",
+  }),
+  replicas: z
+    .union([z.literal(1), z.literal(3)], { error: "1 or 3 (RabbitMQ quorum needs an odd count)" })
+    .optional(),
+  storage: Quantity.optional(),
+  resources: Resources.optional(),
+});
 export const Redis = z.strictObject({
   isolation: z.enum(REDIS_ISOLATIONS).optional().meta({
     description: "instance: a Redis per tenant; acl: an ACL user with a key prefix on the zone's Redis.",
@@ -106,13 +122,134 @@ export const Quota = z.strictObject({
   persistentVolumeClaims: z.int().min(0).optional(),
 });
 
+/** An image with a tag or a digest: what runs must be named, never "whatever latest is today". */
+const Image = z
+  .string()
+  .regex(
+    /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/,
+    { error: 'an image with a tag or digest, such as "ghcr.io/acme/api:2.4.1" or "…@sha256:<64 hex>"' },
+  );
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "an environment variable name" });
+const SecretItem = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+  error: "a secret item name: lowercase letters, digits and '-'",
+});
+export const SecretEnv = z
+  .strictObject({
+    item: SecretItem.meta({ description: "The secret at <zone>/<tenant>/<item> in AWS Secrets Manager." }),
+    key: z
+      .string()
+      .regex(/^[-._a-zA-Z0-9]+$/, { error: "a property of that secret: letters, digits, '-', '_', '.'" }),
+  })
+  .meta({ description: "An environment variable from a property of one of the tenant's secrets." });
+export const Probe = z
+  .union([
+    z.strictObject({
+      path: z.string().regex(/^\/[^\s]*$/, { error: 'an HTTP path such as "/healthz"' }),
+      periodSeconds: z.int().min(1).max(300).optional(),
+    }),
+    z.strictObject({
+      command: z.array(z.string().min(1)).min(1),
+      periodSeconds: z.int().min(1).max(300).optional(),
+    }),
+  ])
+  .meta({ description: "An HTTP GET on the component's port (path) or a command run in the container." });
+export const Route = z.strictObject({
+  host: DnsLabel.optional().meta({
+    description:
+      "A label put before the tenant's hostname (api → api.<hostname>); none: the hostname itself.",
+  }),
+  path: z
+    .string()
+    .regex(/^\/[-A-Za-z0-9_.~/]*$/, { error: 'a URL path prefix such as "/" or "/api"' })
+    .default("/"),
+});
+export const ComponentAutoscaling = z.strictObject({
+  cpu: z.int().min(1).max(100).optional().meta({ description: "Target CPU utilisation, % of requests." }),
+  memory: z
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .meta({ description: "Target memory utilisation, % of requests." }),
+  rabbitmq: z
+    .strictObject({
+      queue: z.string().min(1).max(255),
+      messagesPerReplica: z.int().min(1),
+    })
+    .optional()
+    .meta({
+      description: "Queue length (ready and unacknowledged messages) per replica, on the tenant's RabbitMQ.",
+    }),
+  prometheus: z
+    .strictObject({ query: z.string().min(1), threshold: z.number().positive() })
+    .optional()
+    .meta({ description: "A PromQL query and its target value per replica." }),
+  scaleDownStabilizationSeconds: z.int().min(0).max(3600).optional(),
+});
+export const ComponentName = z
+  .string()
+  .max(24, { error: "at most 24 characters" })
+  .pipe(DnsLabel)
+  .refine((name) => !/^(db|mq)(-|$)/.test(name), {
+    error:
+      'a name not "db", "mq" nor starting with "db-" or "mq-" (the data services\' objects are named so)',
+  });
+export const Component = z.strictObject({
+  image: Image,
+  command: z.array(z.string()).optional(),
+  args: z.array(z.string()).optional(),
+  port: z
+    .int()
+    .min(1)
+    .max(65535)
+    .optional()
+    .meta({ description: "The port it serves HTTP on (named http)." }),
+  env: z.record(EnvName, z.string()).optional(),
+  secretEnv: z.record(EnvName, SecretEnv).optional(),
+  probes: z.strictObject({ readiness: Probe.optional(), liveness: Probe.optional() }).optional(),
+  resources: Resources.optional(),
+  replicas: z.strictObject({ min: Replicas.optional(), max: Replicas.min(1).optional() }).optional(),
+  nodeClass: z.enum(NODE_CLASSES).optional(),
+  autoscaling: ComponentAutoscaling.optional(),
+  routes: z
+    .array(Route)
+    .optional()
+    .meta({ description: "Where the zone's load balancer sends requests to it (HTTPS only)." }),
+  talksTo: z.array(z.string().min(1)).optional().meta({
+    description:
+      "The components of the same product and the data services (postgres, redis, rabbitmq) it connects to: the only connections its network policies allow.",
+  }),
+  internet: z.boolean().optional().meta({ description: "May reach the public internet (default false)." }),
+  user: z
+    .int()
+    .min(1)
+    .max(2147483647)
+    .optional()
+    .meta({ description: "The uid it runs as (default 10001; never root)." }),
+});
+export const ProductName = z
+  .string()
+  .max(24, { error: "at most 24 characters" })
+  .pipe(DnsLabel)
+  .refine((name) => name !== "n8n", { error: 'a name other than "n8n" (n8n is built in)' });
+export const ServiceProduct = z.strictObject({
+  description: z.string().optional(),
+  components: z.record(ComponentName, Component).refine((c) => Object.keys(c).length > 0, {
+    error: "no component is declared; a product needs at least one",
+  }),
+});
+
 const Groups = z.array(z.string().min(1)).meta({ description: "Identity-provider groups." });
 const Labels = z.record(LabelKey, LabelValue);
 
 const settings = {
+  product: DnsLabel.optional().meta({
+    description: 'What the tenant runs: "n8n" (the default) or a product declared under products:.',
+  }),
   tier: z.enum(TIERS).optional().meta({ description: "dedicated: the tenant gets its own node pool." }),
   database: Database.optional(),
   redis: Redis.optional(),
+  rabbitmq: Rabbitmq.optional(),
   quota: Quota.optional(),
   n8n: N8n.optional(),
   admins: Groups.optional(),
@@ -269,11 +406,18 @@ export const ADDON_NAMES = [
   "policyReporter",
   "kubePrometheusStack",
   "loki",
+  "rabbitmqClusterOperator",
+  "rabbitmqTopologyOperator",
 ] as const;
 export type AddonName = (typeof ADDON_NAMES)[number];
 
 /** Add-ons the cluster layer installs unless switched off; Kyverno and its reporter are opt-in. */
 export const ADDONS_OFF_BY_DEFAULT: readonly AddonName[] = ["kyverno", "policyReporter"];
+/** Add-ons on by default only where some tenant needs them (the RabbitMQ operators: a tenant with RabbitMQ). */
+export const ADDONS_WHEN_NEEDED: readonly AddonName[] = [
+  "rabbitmqClusterOperator",
+  "rabbitmqTopologyOperator",
+];
 
 const AddonSwitch = z.union([
   z.boolean(),
@@ -358,6 +502,9 @@ export const Platform = z.strictObject({
     error: "no zone is declared; at least one is required",
     params: { hint: "declare a zone, for example `internal: { customerData: false }`" },
   }),
+  products: z.record(ProductName, ServiceProduct).default({}).meta({
+    description: "Products other than n8n, each made of components; a tenant runs one with product: <name>.",
+  }),
   defaults: Defaults.optional(),
   tenants: z.array(Tenant),
   cost: Cost.prefault({}).meta({
@@ -374,5 +521,9 @@ export type Resources = z.output<typeof Resources>;
 export type Tier = (typeof TIERS)[number];
 export type DatabaseIsolation = (typeof DATABASE_ISOLATIONS)[number];
 export type RedisIsolation = (typeof REDIS_ISOLATIONS)[number];
+export type RabbitmqIsolation = (typeof RABBITMQ_ISOLATIONS)[number];
+export type NodeClass = (typeof NODE_CLASSES)[number];
+export type ServiceProduct = z.output<typeof ServiceProduct>;
+export type Component = z.output<typeof Component>;
 export type SecretProvider = (typeof SECRET_PROVIDERS)[number];
 export type IngressSpec = z.output<typeof Ingress>;

@@ -37,6 +37,7 @@ export function kubernetesConnections(tenant: TenantModel): DataConnections {
         };
   const acl = tenant.settings.redis.isolation === "acl";
   return {
+    ...(tenant.product.dataServices.includes("rabbitmq") ? { rabbitmq: rabbitmqConnection(tenant) } : {}),
     database,
     redis: {
       host: acl
@@ -46,6 +47,26 @@ export function kubernetesConnections(tenant: TenantModel): DataConnections {
       ...(acl ? { username: { secret: tenant.data.redisSecret, key: "username" } } : {}),
       password: { secret: tenant.data.redisSecret, key: "password" },
     },
+  };
+}
+
+/**
+ * A tenant's own RabbitmqCluster: its Service, and the default user the operator generates in
+ * `<cluster>-default-user` (the tenant's alone: the broker is). A vhost on the zone's: the
+ * tenant's user, confined to its vhost, whose name is as opaque as its shared database's.
+ */
+function rabbitmqConnection(tenant: TenantModel): NonNullable<DataConnections["rabbitmq"]> {
+  const own = tenant.settings.rabbitmq.isolation === "instance";
+  const secret = own ? `${tenant.data.rabbitmqCluster}-default-user` : tenant.data.rabbitmqSecret;
+  return {
+    host: own
+      ? serviceHost(tenant.data.rabbitmqCluster, tenant.namespace)
+      : serviceHost(DATA.sharedRabbitmq, zoneDataNamespace(tenant.zone.name)),
+    port: PORT.amqp,
+    vhost: own ? "/" : tenant.sharedDataIdentifier,
+    managementPort: PORT.rabbitmqManagement,
+    username: { secret, key: "username" },
+    password: { secret, key: "password" },
   };
 }
 

@@ -5,7 +5,7 @@
  * the workers to scale to their maximum.
  */
 import { PINNED } from "../versions.js";
-import type { DatabaseIsolation, RedisIsolation, Tier } from "../input/schema.js";
+import type { DatabaseIsolation, RabbitmqIsolation, RedisIsolation, Tier } from "../input/schema.js";
 
 export const DEFAULT_N8N_VERSION = PINNED.n8n;
 
@@ -19,6 +19,8 @@ export interface EffectiveResources {
 }
 
 export interface EffectiveSettings {
+  /** "n8n" or the name of a product under `products:`. */
+  readonly product: string;
   readonly tier: Tier;
   readonly database: {
     readonly isolation: DatabaseIsolation;
@@ -28,6 +30,12 @@ export interface EffectiveSettings {
     readonly resources: EffectiveResources;
   };
   readonly redis: { readonly isolation: RedisIsolation; readonly resources: EffectiveResources };
+  readonly rabbitmq: {
+    readonly isolation: RabbitmqIsolation;
+    readonly replicas: 1 | 3;
+    readonly storage: string;
+    readonly resources: EffectiveResources;
+  };
   readonly quota: {
     readonly cpu: string;
     readonly memory: string;
@@ -77,6 +85,7 @@ export const res = (
 });
 
 export const BUILTIN_SETTINGS: EffectiveSettings = {
+  product: "n8n",
   tier: "shared",
   database: {
     isolation: "cluster",
@@ -85,6 +94,13 @@ export const BUILTIN_SETTINGS: EffectiveSettings = {
     resources: res("250m", "512Mi", "1", "1Gi"),
   },
   redis: { isolation: "instance", resources: res("50m", "64Mi", "250m", "256Mi") },
+  // The cluster operator's own default is 1 CPU / 2Gi; a tenant's broker starts smaller.
+  rabbitmq: {
+    isolation: "instance",
+    replicas: 1,
+    storage: "10Gi",
+    resources: res("250m", "512Mi", "1", "1Gi"),
+  },
   quota: { cpu: "4", memory: "8Gi", limits: {}, storage: "40Gi", pods: 40, persistentVolumeClaims: 10 },
   n8n: {
     version: DEFAULT_N8N_VERSION,

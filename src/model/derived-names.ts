@@ -26,6 +26,7 @@ import {
   tenantProject,
   zoneApplication,
   zoneDataNamespace,
+  zoneRabbitmqUserSecret,
   zoneDatabaseObject,
   zoneDirectory,
   zoneRoleSecret,
@@ -33,7 +34,7 @@ import {
   zoneSecretsRole,
   zoneSecretsServiceAccount,
 } from "./names.js";
-import { tenantProduct } from "./settings.js";
+import { effectiveProductName } from "./settings.js";
 
 export interface DerivedName {
   readonly space: string;
@@ -52,7 +53,7 @@ export function derivedNames(spec: Platform): DerivedName[] {
   add("Argo CD application", clusterApplication(spec.cluster.name), ["cluster", "name"], "the cluster");
   add("Argo CD project", platformProject(spec.metadata.name), platform.owner, platform.ownerText);
   add("Argo CD project", baselineProject(spec.metadata.name), platform.owner, platform.ownerText);
-  const products = [...new Set(spec.tenants.map(() => tenantProduct().name))];
+  const products = [...new Set(spec.tenants.map((_, i) => effectiveProductName(spec, i)))];
   for (const set of [
     "tenant-baselines",
     "zone-services",
@@ -86,7 +87,7 @@ export function derivedNames(spec: Platform): DerivedName[] {
     seen.add(tenant.name);
     const owner = ["tenants", i, "name"];
     const text = `tenants[${i}] (${tenant.name})`;
-    const product = tenantProduct().name;
+    const product = effectiveProductName(spec, i);
     add("namespace", tenantNamespace(tenant.name), owner, text);
     add("Argo CD project", tenantProject(tenant.name), owner, text);
     add("Argo CD application", tenantApplication(tenant.name), owner, text);
@@ -94,6 +95,7 @@ export function derivedNames(spec: Platform): DerivedName[] {
     add("Redis key prefix and ACL user", redisPrefix(product, tenant.name), owner, text);
     add("shared database and role", sharedDataIdentifier(key, tenant.name), owner, text);
     add(`object in zone ${tenant.zone}'s data namespace`, zoneRoleSecret(tenant.name), owner, text);
+    add(`object in zone ${tenant.zone}'s data namespace`, zoneRabbitmqUserSecret(tenant.name), owner, text);
     add(
       `object in zone ${tenant.zone}'s data namespace`,
       zoneDatabaseObject(product, tenant.name),

@@ -1,6 +1,11 @@
 import { bytes, formatBytes, formatMillicores, millicores } from "../input/quantity.js";
-import type { ProductDeclaration } from "../products/contract/declaration.js";
+import type {
+  DataServiceKind,
+  ProductDeclaration,
+  WorkloadDeclaration,
+} from "../products/contract/declaration.js";
 import type { EffectiveResources, EffectiveSettings } from "./defaults.js";
+import type { NodeClass } from "../input/schema.js";
 
 /**
  * What a tenant's own workloads ask of its namespace, at their minimum and at their maximum
@@ -24,11 +29,13 @@ export interface Footprint {
 }
 
 /** What a pod group is, for where it runs (model/scheduling.ts places each kind). */
-export type Workload = "app" | "database" | "redis";
+export type Workload = "app" | "database" | "redis" | "rabbitmq";
 
 export interface PodGroup {
   /** Which pool rule places it (model/scheduling.ts). */
   readonly workload: Workload;
+  /** For an app group, the node class its workload asks for. */
+  readonly nodeClass?: NodeClass;
   readonly min: number;
   readonly max: number;
   readonly containers: readonly EffectiveResources[];
@@ -39,33 +46,51 @@ export function databaseInstances(settings: EffectiveSettings): number {
 }
 
 /** The product's workloads, then the tenant's own data servers (shared and RDS ones run elsewhere). */
-export function podGroups(settings: EffectiveSettings, product: ProductDeclaration): PodGroup[] {
+export function podGroups(
+  settings: EffectiveSettings,
+  workloads: readonly WorkloadDeclaration[],
+  services: readonly DataServiceKind[],
+): PodGroup[] {
   const { database, redis } = settings;
-  const groups: PodGroup[] = product
-    .workloads(settings)
-    .map(({ min, max, containers }) => ({ workload: "app" as const, min, max, containers }));
-  const services = product.dataServices(settings);
+  const groups: PodGroup[] = workloads.map(({ min, max, containers, nodeClass }) => ({
+    workload: "app" as const,
+    nodeClass,
+    min,
+    max,
+    containers,
+  }));
   if (services.includes("database") && database.isolation === "cluster") {
     const instances = databaseInstances(settings);
     groups.push({ workload: "database", min: instances, max: instances, containers: [database.resources] });
   }
-  if (services.includes("queue") && redis.isolation === "instance") {
+  if (services.includes("redis") && redis.isolation === "instance") {
     groups.push({ workload: "redis", min: 1, max: 1, containers: [redis.resources] });
+  }
+  if (ownsRabbitmq(settings, services)) {
+    const { replicas, resources } = settings.rabbitmq;
+    groups.push({ workload: "rabbitmq", min: replicas, max: replicas, containers: [resources] });
   }
   return groups;
 }
 
+/** A RabbitmqCluster of the tenant's own (its pods and volumes count against the tenant's quota). */
+export function ownsRabbitmq(settings: EffectiveSettings, services: readonly string[]): boolean {
+  return services.includes("rabbitmq") && settings.rabbitmq.isolation === "instance";
+}
+
 export function footprint(settings: EffectiveSettings, product: ProductDeclaration): Footprint {
-  const groups = podGroups(settings, product);
+  const services = product.dataServices(settings);
+  const groups = podGroups(settings, product.workloads(settings), services);
   const dbVolumes =
-    product.dataServices(settings).includes("database") && settings.database.isolation === "cluster"
+    services.includes("database") && settings.database.isolation === "cluster"
       ? databaseInstances(settings)
       : 0;
+  const mqVolumes = ownsRabbitmq(settings, services) ? settings.rabbitmq.replicas : 0;
   return {
     atMin: sum(groups, "min"),
     atMax: sum(groups, "max"),
-    storage: dbVolumes * bytes(settings.database.storage),
-    persistentVolumeClaims: dbVolumes,
+    storage: dbVolumes * bytes(settings.database.storage) + mqVolumes * bytes(settings.rabbitmq.storage),
+    persistentVolumeClaims: dbVolumes + mqVolumes,
   };
 }
 

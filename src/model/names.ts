@@ -138,6 +138,10 @@ export interface TenantDataNames {
   readonly databaseSecret: string;
   /** The Secret with the Redis password (and, for an ACL user, its name). */
   readonly redisSecret: string;
+  /** The tenant's own RabbitmqCluster (its Service has the same name; its default user `<name>-default-user`). */
+  readonly rabbitmqCluster: string;
+  /** The Secret with the RabbitMQ user and password: the operator's default user, or a vhost user's. */
+  readonly rabbitmqSecret: string;
 }
 export function tenantDataNames(product: string): TenantDataNames {
   return {
@@ -147,6 +151,8 @@ export function tenantDataNames(product: string): TenantDataNames {
     scheduledBackup: `${product}-db-daily`,
     databaseSecret: `${product}-db-app`,
     redisSecret: `${product}-redis-auth`,
+    rabbitmqCluster: `${product}-mq`,
+    rabbitmqSecret: `${product}-rabbitmq-auth`,
   };
 }
 
@@ -158,6 +164,13 @@ export const PORT = {
   cnpgInstanceManager: 8000,
   /** The PostgreSQL exporter inside every CloudNativePG instance. */
   postgresMetrics: 9187,
+  amqp: 5672,
+  /** RabbitMQ's management API: KEDA reads queue lengths there, the topology operator manages vhosts and users. */
+  rabbitmqManagement: 15672,
+  rabbitmqMetrics: 15692,
+  /** Erlang distribution and its port mapper: the nodes of one RabbitMQ cluster among themselves. */
+  rabbitmqClustering: 25672,
+  epmd: 4369,
 } as const;
 
 /** The data services' own objects (the same for every product). */
@@ -166,6 +179,7 @@ export const DATA = {
   /** Shared zone services (isolation database / acl). */
   sharedDbCluster: "shared-db",
   sharedRedis: "shared-redis",
+  sharedRabbitmq: "shared-rabbitmq",
 } as const;
 
 /**
@@ -180,6 +194,12 @@ export const KEEP_DATA_ANNOTATIONS = {
 
 /** The labels of every Redis pod (a tenant's own, a zone's shared one): policies select by them. */
 export const REDIS_LABELS = { [LABEL.name]: "redis", [LABEL.component]: "queue" } as const;
+
+/**
+ * The RabbitMQ cluster operator labels a cluster's pods `app.kubernetes.io/name: <cluster>`
+ * and these two: policies select by them (with the name).
+ */
+export const RABBITMQ_LABELS = { [LABEL.component]: "rabbitmq", [LABEL.partOf]: "rabbitmq" } as const;
 
 /** CloudNativePG labels its instance pods with the cluster name under this key. */
 export const CNPG_CLUSTER_LABEL = "cnpg.io/cluster";
@@ -198,7 +218,7 @@ export function redisPrefix(product: string, tenant: string): string {
 }
 
 /** The items of the data services' secrets under a tenant's path in AWS Secrets Manager. */
-export const SECRET_ITEM = { redis: "redis", database: "db", rds: "rds" } as const;
+export const SECRET_ITEM = { redis: "redis", database: "db", rds: "rds", rabbitmq: "rabbitmq" } as const;
 
 /** Path of a tenant's secrets in AWS Secrets Manager: zone first, so IAM can scope by zone. */
 export function secretPath(zone: string, tenant: string, item: string): string {
@@ -232,6 +252,15 @@ export function zoneDatabaseObject(product: string, tenant: string): string {
   return dnsLabel(product, tenant);
 }
 export const ZONE_REDIS_ACL_SECRET = "shared-redis-acl";
+/** In a zone's data namespace: the Secret with a tenant's RabbitMQ user credentials (what its User imports). */
+export function zoneRabbitmqUserSecret(tenant: string): string {
+  return dnsLabel("mq", tenant);
+}
+
+/** A route's host under a tenant's hostname: `api` and `shop.example.com` give `api.shop.example.com`. */
+export function routeHostname(tenantHostname: string, label: string): string {
+  return `${label}.${tenantHostname}`;
+}
 
 /** The S3 bucket of database backups, unless the spec names one. */
 export function backupBucket(platform: string, cluster: string): string {
@@ -255,6 +284,7 @@ export const NETWORK_POLICY = {
   prometheus: "allow-prometheus-scrape",
   database: "allow-database",
   redis: "allow-redis",
+  rabbitmq: "allow-rabbitmq",
 } as const;
 
 /** The network policies that let a product's pods be reached and reach out, named after it. */
@@ -266,10 +296,26 @@ export function productPolicyNames(product: string) {
   } as const;
 }
 
+/** The policies of a product's component-to-component edges: who may call a component, whom a component may call. */
+export function componentPolicyNames(product: string, component: string) {
+  return {
+    callers: dnsLabel("allow-to", product, component),
+    callees: dnsLabel("allow", product, component, "to-components"),
+    toData: dnsLabel("allow", product, component, "to-data"),
+  } as const;
+}
+
+/** A component's Deployment, Service, disruption budget and autoscaler: `<product>-<component>`. */
+export function componentWorkload(product: string, component: string): string {
+  return dnsLabel(product, component);
+}
+
 /** Namespaces where the platform's add-ons run (installed by the cluster layer). */
 export const ADDON_NAMESPACE = {
   cnpg: "cnpg-system",
   keda: "keda",
+  /** Where the kustomize bases of both RabbitMQ operators install them. */
+  rabbitmq: "rabbitmq-system",
   monitoring: "monitoring",
   ingressNginx: "ingress-nginx",
 } as const;
@@ -279,6 +325,9 @@ export const NODE_POOL = {
   key: "tenantctl.io/node-pool",
   general: "general",
   database: "database",
+  compute: "compute",
+  memory: "memory",
+  gpu: "gpu",
   zone: (zone: string) => dnsLabel("zone", zone),
   tenant: (tenant: string) => dnsLabel("tenant", tenant),
 } as const;
@@ -333,6 +382,8 @@ export function applicationSetName(
 /** Namespace labels that admission policies read: the node pool of the tenant's workloads and of its database. */
 export const NAMESPACE_POOL_LABEL = "tenantctl.io/node-pool";
 export const NAMESPACE_DATABASE_POOL_LABEL = "tenantctl.io/database-pool";
+/** The further pools (node classes) a tenant's components may use, joined by "." (pool names have no dots). */
+export const NAMESPACE_CLASS_POOLS_LABEL = "tenantctl.io/class-pools";
 
 /** IAM roles the cluster layer refers to; they are created in AWS with these names (docs/bootstrap.md). */
 export function zoneSecretsRole(cluster: string, zone: string): string {

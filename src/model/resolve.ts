@@ -10,6 +10,7 @@ import {
 } from "./footprint.js";
 import type {
   DataServiceKind,
+  ProductKind,
   ProductSecret,
   WorkloadDeclaration,
 } from "../products/contract/declaration.js";
@@ -17,8 +18,10 @@ import {
   ADDON_NAMES,
   ADDONS_OFF_BY_DEFAULT,
   type AddonName,
+  ADDONS_WHEN_NEEDED,
   type Platform,
   type SecretProvider,
+  type ServiceProduct,
 } from "../input/schema.js";
 import {
   backupBucket,
@@ -73,6 +76,9 @@ export interface TenantModel {
 
 export interface ProductModel {
   readonly name: string;
+  readonly kind: ProductKind;
+  /** A service product's definition (its components as the spec declares them); undefined for n8n. */
+  readonly definition: ServiceProduct | undefined;
   readonly httpPort: number;
   readonly workloads: readonly WorkloadDeclaration[];
   readonly dataServices: readonly DataServiceKind[];
@@ -119,7 +125,7 @@ export function resolve(spec: Platform): Model {
     zones: [...zones.values()],
     tenants,
     nodePools: nodePoolPlan([...zones.values()], tenants),
-    addons: resolveAddons(spec),
+    addons: resolveAddons(spec, tenants),
     cost: spec.cost,
   };
 }
@@ -158,7 +164,9 @@ function resolveTenant(
   // The rules refuse unknown zones before anything is resolved: reaching this is a bug.
   if (tenant === undefined || zone === undefined) throw new Error(`resolve: tenants[${i}] has no known zone`);
   const settings = effectiveSettings(spec, i);
-  const product = tenantProduct();
+  const product = tenantProduct(spec, i);
+  // The rules refuse unknown products before anything is resolved, as they do unknown zones.
+  if (product === undefined) throw new Error(`resolve: tenants[${i}] has no known product`);
   return {
     name: tenant.name,
     platform: spec.metadata.name,
@@ -168,6 +176,8 @@ function resolveTenant(
     settings,
     product: {
       name: product.name,
+      kind: product.kind,
+      definition: product.kind === "service" ? spec.products[product.name] : undefined,
       httpPort: product.httpPort,
       workloads: product.workloads(settings),
       dataServices: product.dataServices(settings),
@@ -182,13 +192,19 @@ function resolveTenant(
   };
 }
 
-/** The enabled add-ons in a fixed order: on by default unless listed as off by default. */
-function resolveAddons(spec: Platform): AddonModel[] {
+/**
+ * The enabled add-ons in a fixed order: on by default unless listed as off by default, or,
+ * for the RabbitMQ operators, where some tenant has RabbitMQ.
+ */
+function resolveAddons(spec: Platform, tenants: readonly TenantModel[]): AddonModel[] {
+  const rabbitmq = tenants.some((t) => t.product.dataServices.includes("rabbitmq"));
   return ADDON_NAMES.flatMap((name): AddonModel[] => {
     const setting = spec.addons[name];
     const enabled =
       setting === undefined
-        ? !ADDONS_OFF_BY_DEFAULT.includes(name)
+        ? ADDONS_WHEN_NEEDED.includes(name)
+          ? rabbitmq
+          : !ADDONS_OFF_BY_DEFAULT.includes(name)
         : typeof setting === "boolean"
           ? setting
           : setting.enabled;

@@ -2,7 +2,17 @@ import { closest } from "../input/suggest.js";
 import type { PathSegment, Severity } from "../diagnostics/diagnostic.js";
 import { oneOf, quote } from "../diagnostics/path.js";
 import type { EffectiveSettings } from "./defaults.js";
-import { effectiveSettings, sourceOf, tenantHostname, tenantProduct } from "./settings.js";
+import {
+  effectiveProductName,
+  effectiveSettings,
+  sourceOf,
+  tenantHostname,
+  tenantProduct,
+} from "./settings.js";
+import { productNames } from "../products/catalogue.js";
+import { routeHostname } from "./names.js";
+import type { ProductDeclaration } from "../products/contract/declaration.js";
+import { checkServiceProduct } from "../products/service/checks.js";
 import { type Amounts, effectiveQuota, footprint } from "./footprint.js";
 import type { Located } from "../input/issues.js";
 import { bytes, formatBytes, formatMillicores, millicores } from "../input/quantity.js";
@@ -19,6 +29,9 @@ export function checkRules(spec: Platform): Located[] {
   const settings = spec.tenants.map((_, i) => effectiveSettings(spec, i));
   checkUniqueNames(spec, out);
   checkZones(spec, out);
+  for (const [name, product] of Object.entries(spec.products))
+    out.push(...checkServiceProduct(name, product));
+  const known = checkProducts(spec, out);
   checkHostnames(spec, out);
   checkIngress(spec, out);
   checkGitopsUrl(spec, out);
@@ -28,10 +41,14 @@ export function checkRules(spec: Platform): Located[] {
     checkSharedDataServices(spec, i, s, out);
     checkRdsNeedsExternalSecrets(spec, i, s, out);
     checkExpressionEngine(spec, i, s, out);
-    checkProduct(spec, i, s, out);
     checkReservedLabels(spec, i, s, out);
     checkSystemSubjects(spec, i, s, out);
-    checkQuota(spec, i, s, out);
+    const product = known[i];
+    if (product === undefined) return;
+    checkProduct(spec, i, s, product, out);
+    checkNodeClasses(spec, i, s, product, out);
+    checkGeneratedSecretsReach(spec, i, s, product, out);
+    checkQuota(spec, i, s, product, out);
   });
   return out;
 }
@@ -117,19 +134,29 @@ function checkHostnames(spec: Platform, out: Located[]): void {
         ),
       );
     }
-    const first = owner.get(hostname);
-    if (first === undefined) {
-      owner.set(hostname, i);
-      return;
-    }
-    out.push(
-      problem(
-        "spec/hostname-collision",
-        path,
-        `tenants[${i}]: the hostname ${quote(hostname)} is already used by tenants[${first}] (${spec.tenants[first]?.name ?? ""})`,
-        "give one of the tenants its own `hostname:`",
-      ),
+    // A product's routes add hosts under the tenant's hostname: they must not be another tenant's.
+    const product = spec.products[effectiveProductName(spec, i)];
+    const routeHosts = Object.values(product?.components ?? {}).flatMap((c) =>
+      (c.routes ?? []).flatMap((r) => (r.host === undefined ? [] : [routeHostname(hostname, r.host)])),
     );
+    for (const host of [hostname, ...new Set(routeHosts)]) {
+      const first = owner.get(host);
+      if (first === undefined) {
+        owner.set(host, i);
+        continue;
+      }
+      if (first === i) continue;
+      out.push(
+        problem(
+          "spec/hostname-collision",
+          path,
+          `tenants[${i}]: the hostname ${quote(host)} is already used by tenants[${first}] (${spec.tenants[first]?.name ?? ""})`,
+          host === hostname
+            ? "give one of the tenants its own `hostname:`"
+            : "give one of the tenants another `hostname:`, or the route another host label",
+        ),
+      );
+    }
   });
 }
 
@@ -140,6 +167,7 @@ function checkSharedDataServices(spec: Platform, i: number, s: EffectiveSettings
   const shared: [string[], string, string][] = [
     [["database", "isolation"], s.database.isolation, "database"],
     [["redis", "isolation"], s.redis.isolation, "acl"],
+    [["rabbitmq", "isolation"], s.rabbitmq.isolation, "vhost"],
   ];
   for (const [field, value, weak] of shared) {
     if (value !== weak) continue;
@@ -185,6 +213,40 @@ function checkRdsNeedsExternalSecrets(spec: Platform, i: number, s: EffectiveSet
       'set secrets.provider: external-secrets, or use database.isolation: "cluster"',
     ),
   );
+}
+
+/**
+ * With generated secrets, `apply` writes the tenants' own credentials; what only the user has
+ * (a component's secretEnv values) or what a zone's copy needs (a vhost user) cannot come in.
+ */
+function checkGeneratedSecretsReach(
+  spec: Platform,
+  i: number,
+  s: EffectiveSettings,
+  product: ProductDeclaration,
+  out: Located[],
+): void {
+  if (spec.secrets.provider === "external-secrets") return;
+  if (s.rabbitmq.isolation === "vhost" && product.dataServices(s).includes("rabbitmq")) {
+    out.push(
+      problem(
+        "spec/rabbitmq-vhost-needs-external-secrets",
+        sourceOf(spec, i, ["rabbitmq", "isolation"]),
+        `tenants[${i}].rabbitmq.isolation: "vhost" needs secrets.provider "external-secrets"; the zone's User object and the tenant read one secret from AWS Secrets Manager`,
+        'set secrets.provider: external-secrets, or use rabbitmq.isolation: "instance"',
+      ),
+    );
+  }
+  if (product.secrets.some((secret) => secret.source === "external")) {
+    out.push(
+      problem(
+        "spec/secret-env-needs-external-secrets",
+        sourceOf(spec, i, ["product"]),
+        `tenants[${i}]: product ${quote(product.name)} reads secretEnv values, which only AWS Secrets Manager holds; secrets.provider "generated" cannot bring them in`,
+        "set secrets.provider: external-secrets",
+      ),
+    );
+  }
 }
 
 /** The repository URL is copied into every Argo CD object: a password in it would be in Git. */
@@ -246,8 +308,67 @@ function checkIngress(spec: Platform, out: Located[]): void {
 }
 
 /** The product's own checks, reported where the setting was made. */
-function checkProduct(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
-  for (const p of tenantProduct().check(s)) {
+/** Each tenant's product, or undefined (and spec/unknown-product) when it names none the spec declares. */
+function checkProducts(spec: Platform, out: Located[]): (ProductDeclaration | undefined)[] {
+  const names = productNames(spec);
+  return spec.tenants.map((_, i) => {
+    const product = tenantProduct(spec, i);
+    if (product !== undefined) return product;
+    const name = effectiveProductName(spec, i);
+    const guess = closest(name, names);
+    out.push(
+      problem(
+        "spec/unknown-product",
+        sourceOf(spec, i, ["product"]),
+        `tenants[${i}].product: ${quote(name)} is not a product of this platform; expected ${oneOf(names)}`,
+        guess === undefined
+          ? "declare it under products:, or choose one that is"
+          : `did you mean ${quote(guess)}?`,
+      ),
+    );
+    return undefined;
+  });
+}
+
+/**
+ * A dedicated tenant's or a dedicated-nodes zone's pods stay on their own pool: a component
+ * asking for another node class would leave it (or get nothing: no such class pool there).
+ */
+function checkNodeClasses(
+  spec: Platform,
+  i: number,
+  s: EffectiveSettings,
+  product: ProductDeclaration,
+  out: Located[],
+): void {
+  const zoneName = spec.tenants[i]?.zone ?? "";
+  const own =
+    s.tier === "dedicated"
+      ? "the tenant's dedicated pool"
+      : spec.zones[zoneName]?.dedicatedNodes
+        ? `zone ${quote(zoneName)}'s own nodes`
+        : undefined;
+  if (own === undefined) return;
+  for (const w of product.workloads(s).filter((w) => w.nodeClass !== "general")) {
+    out.push(
+      problem(
+        "spec/node-class-outside-own-pool",
+        ["products", product.name, "components", w.component, "nodeClass"],
+        `products.${product.name}.components.${w.component}.nodeClass: ${quote(w.nodeClass)} would take tenants[${i}] (${spec.tenants[i]?.name ?? ""}) off ${own}`,
+        `run tenants[${i}] on the shared tier in a zone without dedicatedNodes, or give the component nodeClass "general"`,
+      ),
+    );
+  }
+}
+
+function checkProduct(
+  spec: Platform,
+  i: number,
+  s: EffectiveSettings,
+  product: ProductDeclaration,
+  out: Located[],
+): void {
+  for (const p of product.check(s)) {
     out.push(problem(p.code, sourceOf(spec, i, p.field), `tenants[${i}].${p.subject}: ${p.message}`, p.hint));
   }
 }
@@ -294,9 +415,14 @@ function checkSystemSubjects(spec: Platform, i: number, s: EffectiveSettings, ou
  * counts are errors (the tenant could not even start); room too small for the maximum is a
  * warning (autoscaling would stop at the quota).
  */
-function checkQuota(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
+function checkQuota(
+  spec: Platform,
+  i: number,
+  s: EffectiveSettings,
+  product: ProductDeclaration,
+  out: Located[],
+): void {
   const quota = effectiveQuota(s);
-  const product = tenantProduct();
   const need = footprint(s, product);
   const limits: [keyof Amounts, string, number, (n: number) => string, string[]][] = [
     ["requestsCpu", "cpu requests", millicores(quota.requestsCpu), formatMillicores, ["quota", "cpu"]],
@@ -334,8 +460,8 @@ function checkQuota(spec: Platform, i: number, s: EffectiveSettings, out: Locate
       problem(
         "spec/quota-below-requests",
         sourceOf(spec, i, ["quota", "storage"]),
-        `tenants[${i}].quota.storage: ${formatBytes(storage)} is less than the ${formatBytes(need.storage)} that the tenant's database volumes need`,
-        `raise quota.storage to at least ${formatBytes(need.storage)} or lower database.storage`,
+        `tenants[${i}].quota.storage: ${formatBytes(storage)} is less than the ${formatBytes(need.storage)} that the tenant's database (and RabbitMQ) volumes need`,
+        `raise quota.storage to at least ${formatBytes(need.storage)} or lower database.storage (or rabbitmq.storage)`,
       ),
     );
   }
@@ -344,7 +470,7 @@ function checkQuota(spec: Platform, i: number, s: EffectiveSettings, out: Locate
       problem(
         "spec/quota-below-requests",
         sourceOf(spec, i, ["quota", "persistentVolumeClaims"]),
-        `tenants[${i}].quota.persistentVolumeClaims: ${quota.persistentVolumeClaims} is less than the ${need.persistentVolumeClaims} volumes of the tenant's database`,
+        `tenants[${i}].quota.persistentVolumeClaims: ${quota.persistentVolumeClaims} is less than the ${need.persistentVolumeClaims} volumes of the tenant's database (and RabbitMQ)`,
         `raise quota.persistentVolumeClaims to at least ${need.persistentVolumeClaims}`,
       ),
     );

@@ -38,13 +38,32 @@ export function tenantSecrets(tenant: TenantModel): TenantSecret[] {
     (secret): TenantSecret => ({
       purpose: secret.purpose,
       name: secret.name,
-      keys: [{ key: secret.key, source: random() }],
+      keys: secret.keys.map((key) => ({
+        key,
+        source: secret.source === "random" ? random() : ({ kind: "external" } as const),
+      })),
       remotePath: path(secret.item),
       dataBearing: secret.dataBearing,
     }),
   );
   const services = tenant.product.dataServices;
-  const redis: TenantSecret[] = !services.includes("queue")
+  // A tenant's own RabbitmqCluster makes its default user's secret itself; a vhost user's comes from here.
+  const rabbitmq: TenantSecret[] =
+    services.includes("rabbitmq") && tenant.settings.rabbitmq.isolation === "vhost"
+      ? [
+          {
+            purpose: "rabbitmq",
+            name: tenant.data.rabbitmqSecret,
+            keys: [
+              { key: "username", source: fixed(tenant.sharedDataIdentifier) },
+              { key: "password", source: random() },
+            ],
+            remotePath: path(SECRET_ITEM.rabbitmq),
+            dataBearing: false,
+          },
+        ]
+      : [];
+  const redis: TenantSecret[] = !services.includes("redis")
     ? []
     : [
         {
@@ -79,7 +98,7 @@ export function tenantSecrets(tenant: TenantModel): TenantSecret[] {
           dataBearing: true,
         },
       ];
-  return [...own, ...redis, ...database];
+  return [...own, ...redis, ...rabbitmq, ...database];
 }
 
 /** The database role (and, for shared servers, the database name) of a tenant. */

@@ -1,5 +1,5 @@
 import type { PathSegment } from "../diagnostics/diagnostic.js";
-import { DEFAULT_PRODUCT, PRODUCTS } from "../products/catalogue.js";
+import { productDeclaration } from "../products/catalogue.js";
 import type { ProductDeclaration } from "../products/contract/declaration.js";
 import { BUILTIN_SETTINGS, type EffectiveSettings } from "./defaults.js";
 import type { Platform } from "../input/schema.js";
@@ -54,9 +54,12 @@ export function tenantHostname(spec: Platform, tenantIndex: number): string {
   return tenant?.hostname ?? `${tenant?.name ?? ""}.${spec.cluster.domain}`;
 }
 
-/** The product a tenant runs (n8n until the spec can name another). */
-export function tenantProduct(): ProductDeclaration {
-  const product = PRODUCTS[DEFAULT_PRODUCT];
-  if (product === undefined) throw new Error(`the product catalogue has no ${DEFAULT_PRODUCT}`);
-  return product;
+/** The name of the product a tenant runs: its own `product`, else `defaults.product`, else n8n. */
+export function effectiveProductName(spec: Platform, tenantIndex: number): string {
+  return spec.tenants[tenantIndex]?.product ?? spec.defaults?.product ?? BUILTIN_SETTINGS.product;
+}
+
+/** The product a tenant runs, or undefined when it names none of the spec's (spec/unknown-product). */
+export function tenantProduct(spec: Platform, tenantIndex: number): ProductDeclaration | undefined {
+  return productDeclaration(spec, effectiveProductName(spec, tenantIndex));
 }

@@ -2,20 +2,27 @@ import type { Model, TenantModel } from "./resolve.js";
 
 /**
  * A zone's tenants on its shared servers: those whose product needs the service and whose
- * isolation is the shared one (`database`, `acl`). The zone's services, their generated
+ * isolation is the shared one (`database`, `acl`, `vhost`). The zone's services, their generated
  * secrets and apply's ownership checks all start from this one list.
  */
 export function zoneSharedTenants(
   model: Model,
   zone: string,
-): { readonly database: readonly TenantModel[]; readonly redis: readonly TenantModel[] } {
+): {
+  readonly database: readonly TenantModel[];
+  readonly redis: readonly TenantModel[];
+  readonly rabbitmq: readonly TenantModel[];
+} {
   const tenants = model.tenants.filter((t) => t.zone.name === zone);
   return {
     database: tenants.filter(
       (t) => t.product.dataServices.includes("database") && t.settings.database.isolation === "database",
     ),
     redis: tenants.filter(
-      (t) => t.product.dataServices.includes("queue") && t.settings.redis.isolation === "acl",
+      (t) => t.product.dataServices.includes("redis") && t.settings.redis.isolation === "acl",
+    ),
+    rabbitmq: tenants.filter(
+      (t) => t.product.dataServices.includes("rabbitmq") && t.settings.rabbitmq.isolation === "vhost",
     ),
   };
 }

@@ -1,10 +1,21 @@
-/** Every product tenantctl can run, by name: what the model resolves a tenant's product from. */
+/**
+ * Every product a spec can run, by name: n8n, built in, and each product declared under
+ * `products:` (the generic service product made of its components). What the model resolves
+ * a tenant's product from.
+ */
+import type { Platform } from "../input/schema.js";
 import type { ProductDeclaration } from "./contract/declaration.js";
-import { n8nDeclaration } from "./n8n/declaration.js";
+import { N8N_PRODUCT, n8nDeclaration } from "./n8n/declaration.js";
+import { serviceDeclaration } from "./service/declaration.js";
 
-export const PRODUCTS: Readonly<Record<string, ProductDeclaration>> = {
-  [n8nDeclaration.name]: n8nDeclaration,
-};
+/** The product named `name` in this spec, or undefined when there is none. */
+export function productDeclaration(spec: Platform, name: string): ProductDeclaration | undefined {
+  if (name === N8N_PRODUCT) return n8nDeclaration;
+  const definition = spec.products[name];
+  return definition === undefined ? undefined : serviceDeclaration(name, definition);
+}
 
-/** Until a spec can name the product of a tenant, every tenant runs n8n. */
-export const DEFAULT_PRODUCT = n8nDeclaration.name;
+/** The names a tenant may choose from. */
+export function productNames(spec: Platform): string[] {
+  return [N8N_PRODUCT, ...Object.keys(spec.products).sort()];
+}

@@ -1,15 +1,14 @@
-/** The builders of every product in the catalogue, by name: what the renderer dispatches a tenant's stack to. */
+/** The builders of every kind of product, by kind: what the renderer dispatches a tenant's stack to. */
+import type { ProductKind } from "./contract/declaration.js";
 import type { ProductStack } from "./contract/builders.js";
-import { N8N_PRODUCT } from "./n8n/declaration.js";
 import { n8nStack } from "./n8n/stack.js";
+import { serviceStack } from "./service/stack.js";
 
-const STACKS: Readonly<Record<string, ProductStack>> = {
-  [N8N_PRODUCT]: n8nStack,
+const STACKS: Readonly<Record<ProductKind, ProductStack>> = {
+  n8n: n8nStack,
+  service: serviceStack,
 };
 
-export function productStack(product: string): ProductStack {
-  const stack = STACKS[product];
-  // The model resolves products from the catalogue only: a missing builder is a tenantctl bug.
-  if (stack === undefined) throw new Error(`no builders for the product ${product}`);
-  return stack;
+export function productStack(kind: ProductKind): ProductStack {
+  return STACKS[kind];
 }

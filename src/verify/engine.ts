@@ -26,6 +26,7 @@ import { rbacSubjectScope } from "./rules/rbac-subject-scope.js";
 import { secretLiteral } from "./rules/secret-literal.js";
 import { tenantClusterScoped } from "./rules/tenant-cluster-scoped.js";
 import { tenantQuotaMissing } from "./rules/tenant-quota-missing.js";
+import { undeclaredDataAccess } from "./rules/undeclared-data-access.js";
 
 /** Every rule, network first. Ids are stable; a new rule gets a new id. */
 export const RULES: readonly VerifyRule[] = [
@@ -35,6 +36,7 @@ export const RULES: readonly VerifyRule[] = [
   defaultDenyMissing,
   crossTenantTraffic,
   dataServiceExposed,
+  undeclaredDataAccess,
   internalZoneEgress,
   metadataServiceEgress,
   rbacOutsideNamespace,

@@ -22,6 +22,7 @@ function renderedTree(text: string): Map<string, string> {
 const validCases: [string, () => string][] = [
   ["example", exampleSpecText],
   ["shared-services", () => readGolden(join(here, "shared-services", "platform.yaml")) ?? ""],
+  ["products", () => readGolden(join(here, "..", "..", "examples", "products.yaml")) ?? ""],
 ];
 
 describe("golden: valid platforms", () => {

@@ -3,11 +3,13 @@ import { NODE_POOL } from "../../src/model/names.js";
 import type { KubernetesObject } from "../../src/manifest/object.js";
 import { podSpecOf } from "../../src/verify/workloads.js";
 import versions from "../../src/versions.json" with { type: "json" };
+import { ADDONS_WHEN_NEEDED, type AddonName } from "../../src/input/schema.js";
 import { platform } from "../support/platforms.js";
 
 type Obj = Record<string, unknown>;
 const example = platform("example");
 const shared = platform("shared-services");
+const products = platform("products");
 const inCluster = (objects: typeof example.objects, dir: string) =>
   objects.filter((o) => o.file.startsWith(`clusters/`) && o.file.includes(`/${dir}/`)).map((o) => o.object);
 const byKind = (objects: KubernetesObject[], kind: string) => objects.filter((o) => o.kind === kind);
@@ -138,7 +140,7 @@ describe("add-ons", () => {
     const pins = versions.addons as Record<string, { chart: string; version: string; repoURL: string }>;
     expect(apps.map((a) => a.metadata.name).sort()).toEqual(
       Object.entries(pins)
-        .filter(([name]) => !["kyverno", "policyReporter"].includes(name))
+        .filter(([name]) => !["kyverno", "policyReporter", ...ADDONS_WHEN_NEEDED].includes(name as AddonName))
         .map(([, p]) => `addon-${p.chart}`)
         .sort(),
     );
@@ -147,6 +149,27 @@ describe("add-ons", () => {
         .source;
       const pin = Object.values(pins).find((p) => p.chart === source.chart);
       expect(source).toMatchObject({ targetRevision: pin?.version, repoURL: pin?.repoURL });
+    }
+  });
+
+  it("installs the RabbitMQ operators only where a tenant has RabbitMQ, from the release tags' kustomize bases", () => {
+    const names = (objects: typeof example.objects) =>
+      byKind(inCluster(objects, "addons"), "Application").map((a) => a.metadata.name);
+    expect(names(example.objects)).not.toContain("addon-rabbitmq-cluster-operator");
+    const apps = byKind(inCluster(products.objects, "addons"), "Application");
+    for (const [addon, pin] of [
+      ["rabbitmqClusterOperator", versions.addons.rabbitmqClusterOperator],
+      ["rabbitmqTopologyOperator", versions.addons.rabbitmqTopologyOperator],
+    ] as const) {
+      const app = apps.find((a) => a.metadata.name === `addon-${pin.chart}`);
+      expect(app, addon).toBeDefined();
+      // The same tags as the CRDs the renderers are checked against (vendor/crds/).
+      expect(pin.version).toMatch(/^v\d+\.\d+\.\d+$/);
+      expect((app?.spec as { source: Obj }).source).toEqual({
+        path: pin.path,
+        repoURL: pin.repoURL,
+        targetRevision: pin.version,
+      });
     }
   });
 
@@ -239,6 +262,29 @@ describe("Karpenter node pools", () => {
       }
     });
   }
+
+  it("adds a tainted pool per node class some component asks for (compute: c, memory: r), and no GPU pool unasked", () => {
+    const pools = byKind(inCluster(products.objects, "karpenter"), "NodePool");
+    const categories = (name: string) =>
+      (
+        (pools.find((p) => p.metadata.name === `acme-apps-${name}`)?.spec as Obj | undefined)?.template as {
+          spec: { requirements: { key: string; values: string[] }[]; taints?: unknown[] };
+        }
+      )?.spec;
+    expect(categories("compute")?.requirements.find((r) => r.key.endsWith("instance-category"))?.values).toEqual(["c"]);
+    expect(categories("memory")?.requirements.find((r) => r.key.endsWith("instance-category"))?.values).toEqual(["r"]);
+    expect(categories("compute")?.taints).toHaveLength(1);
+    expect(pools.map((p) => p.metadata.name)).not.toContain("acme-apps-gpu");
+    // Each component's pods select and tolerate exactly their class's pool.
+    const deployment = (tenant: string, name: string) =>
+      products.objects.find((o) => o.file === `tenants/${tenant}/shop/deployment-${name}.yaml`)?.object as KubernetesObject;
+    const poolOf = (d: KubernetesObject) => (podSpecOf(d)?.nodeSelector as Obj)[NODE_POOL.key];
+    expect(poolOf(deployment("shop-initech", "shop-api"))).toBe("compute");
+    expect(poolOf(deployment("shop-initech", "shop-worker"))).toBe("memory");
+    expect(poolOf(deployment("shop-initech", "shop-web"))).toBe("general");
+    const namespace = products.objects.find((o) => o.file === "tenants/shop-initech/platform/namespace-tenant-shop-initech.yaml");
+    expect(namespace?.object.metadata.labels?.["tenantctl.io/class-pools"]).toBe("compute.memory");
+  });
 
   it("requires IMDSv2 with one hop, so pods cannot use the node's role", () => {
     for (const nodeClass of byKind(inCluster(example.objects, "karpenter"), "EC2NodeClass")) {

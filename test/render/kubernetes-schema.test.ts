@@ -3,7 +3,7 @@ import { schemaErrors } from "../support/kubernetes-schema.js";
 import { platform } from "../support/platforms.js";
 
 describe("rendered objects against the Kubernetes 1.34 OpenAPI schemas and upstream CRDs", () => {
-  for (const name of ["example", "shared-services"] as const) {
+  for (const name of ["example", "shared-services", "products"] as const) {
     it(`are all valid for the ${name} platform`, async () => {
       const { objects } = platform(name);
       const errors = (await Promise.all(objects.map(({ object }) => schemaErrors(object)))).flat();
@@ -39,6 +39,18 @@ describe("custom resources against their upstream schemas", () => {
   it("fails when a CloudNativePG Cluster has a misspelt field (strict, as the API server)", async () => {
     const errors = await schemaErrors({ ...cluster, spec: { ...cluster.spec, instancess: 2 } });
     expect(errors.join()).toMatch(/additional properties/);
+  });
+
+  it("fails when a RabbitmqCluster or a topology User breaks the operators' CRDs (vendored, strict)", async () => {
+    const cluster = { apiVersion: "rabbitmq.com/v1beta1", kind: "RabbitmqCluster", metadata: { name: "mq" } };
+    expect(await schemaErrors({ ...cluster, spec: { replicas: 1 } })).toEqual([]);
+    expect((await schemaErrors({ ...cluster, spec: { replicass: 1 } })).join()).toMatch(
+      /additional properties/,
+    );
+    const user = { apiVersion: "rabbitmq.com/v1beta1", kind: "User", metadata: { name: "u" } };
+    expect(
+      await schemaErrors({ ...user, spec: { rabbitmqClusterReference: { name: "mq" }, tags: ["root"] } }),
+    ).toHaveLength(1);
   });
 
   it("fails when a KEDA ScaledObject has a wrong type", async () => {

@@ -25,7 +25,11 @@ const tenant = base.tenants.find((t) => t.name === TENANT);
 const databaseOnly = withProduct(base, (p) => ({
   ...p,
   dataServices: ["database"],
-  workloads: p.workloads.map((w) => ({ ...w, internet: false })),
+  workloads: p.workloads.map((w) => ({
+    ...w,
+    internet: false,
+    talksTo: { ...w.talksTo, dataServices: ["database"] },
+  })),
 }));
 const objectsOf = (model: Model, namespace: string): KubernetesObject[] =>
   renderModel(model)

@@ -3,7 +3,7 @@ import type { KubernetesObject } from "../../src/manifest/object.js";
 import { verify } from "../../src/verify/engine.js";
 import type { SourcedObject } from "../../src/verify/input.js";
 import { editableCopy, push, set } from "../support/manifest-edit.js";
-import { platform } from "../support/platforms.js";
+import { type PlatformName, platform } from "../support/platforms.js";
 
 /**
  * Mutation tests: a correct rendering, broken one way at a time. Exactly the expected rule
@@ -11,7 +11,7 @@ import { platform } from "../support/platforms.js";
  */
 type Change = (find: (file: string) => KubernetesObject, objects: readonly SourcedObject[]) => void;
 
-function mutated(name: "example" | "shared-services", change: Change, remove?: string) {
+function mutated(name: PlatformName, change: Change, remove?: string) {
   const { model, objects } = platform(name);
   const { objects: copy, find } = editableCopy(objects);
   change(find, copy);
@@ -24,7 +24,7 @@ const n8nPods = { matchLabels: { "app.kubernetes.io/name": "n8n" } };
 
 const MUTATIONS: {
   name: string;
-  platform?: "example" | "shared-services";
+  platform?: PlatformName;
   rule: string;
   /**
    * Rules that must fire too, because pods get VPC addresses (EKS VPC CNI): a pod whose egress
@@ -192,10 +192,44 @@ const MUTATIONS: {
       set(policy.object, "spec.ingress.0.from", [{ namespaceSelector: {}, podSelector: n8nPods }]);
     },
   },
+  {
+    name: "let a product's web component reach the tenant's PostgreSQL, Redis and RabbitMQ it never declared",
+    platform: "products",
+    rule: "undeclared-data-access",
+    file: NP("shop-initech", "allow-database"),
+    change: (find) => {
+      const shopPods = { matchLabels: { "app.kubernetes.io/name": "shop" } };
+      set(find(NP("shop-initech", "allow-database")), "spec.ingress.0.from.0", { podSelector: shopPods });
+      set(find(NP("shop-initech", "allow-shop-worker-to-data")), "spec.podSelector", shopPods);
+    },
+  },
+  {
+    name: "open a tenant's own RabbitMQ to the product's pods of every namespace",
+    platform: "products",
+    rule: "data-service-exposed",
+    file: NP("shop-initech", "allow-rabbitmq"),
+    change: (find) => {
+      set(find(NP("shop-initech", "allow-rabbitmq")), "spec.ingress.0.from.0", {
+        namespaceSelector: {},
+        podSelector: { matchLabels: { "app.kubernetes.io/name": "shop" } },
+      });
+    },
+  },
+  {
+    name: "open the zone's shared RabbitMQ to every pod of the cluster",
+    platform: "products",
+    rule: "data-service-exposed",
+    file: "zones/internal/networkpolicy-allow-rabbitmq.yaml",
+    change: (find) => {
+      push(find("zones/internal/networkpolicy-allow-rabbitmq.yaml"), "spec.ingress.0.from", {
+        namespaceSelector: {},
+      });
+    },
+  },
 ];
 
 describe("verify: the rendered platforms hold", () => {
-  for (const name of ["example", "shared-services"] as const) {
+  for (const name of ["example", "shared-services", "products"] as const) {
     it(`${name}: no finding, every tenant reaches only itself`, () => {
       const report = verify(platform(name));
       expect(report.findings).toEqual([]);

@@ -10,11 +10,22 @@
  * local processes, which read the resolved Model); environment.ts the references both use.
  */
 import type { EffectiveResources, EffectiveSettings } from "../../model/defaults.js";
+import type { NodeClass } from "../../input/schema.js";
 
 /** A set of identical pods of a product. */
 export interface WorkloadDeclaration {
   /** Its `app.kubernetes.io/component` label and the suffix of its Deployment. */
   readonly component: string;
+  /** The port its container names `http` (what routes, callers and metrics reach), if it serves one. */
+  readonly port: number | undefined;
+  /** The only connections its network policies allow out, beside DNS and the internet. */
+  readonly talksTo: {
+    /** Other workloads of the same product (on their `port`). */
+    readonly workloads: readonly string[];
+    readonly dataServices: readonly DataServiceKind[];
+  };
+  /** Which node pool class its pods run on (a dedicated tenant's pool or a zone's own pool wins). */
+  readonly nodeClass: NodeClass;
   readonly min: number;
   readonly max: number;
   /** One entry per container of a pod (sidecars included), for quota and footprint. */
@@ -28,16 +39,21 @@ export interface WorkloadDeclaration {
 }
 
 /**
- * The data services a product's pods are clients of. Where each one runs (a server per
- * tenant, a zone's shared server, RDS) is the tenant's isolation setting, not the product's.
+ * The data services a product's pods are clients of: PostgreSQL, Redis, RabbitMQ. Where each
+ * one runs (a server per tenant, a zone's shared server, RDS) is the tenant's isolation
+ * setting, not the product's.
  */
-export type DataServiceKind = "database" | "queue";
+export type DataServiceKind = "database" | "redis" | "rabbitmq";
+
+export type ProductKind = "n8n" | "service";
 
 /** A secret the product itself needs (beside the data services' credentials). */
 export interface ProductSecret {
   readonly purpose: string;
   readonly name: string;
-  readonly key: string;
+  readonly keys: readonly string[];
+  /** random: tenantctl generates it (generated provider, `up`); external: the user puts it in Secrets Manager. */
+  readonly source: "random" | "external";
   /** The item under the tenant's path in AWS Secrets Manager (`<zone>/<tenant>/<item>`). */
   readonly item: string;
   /** Losing it loses data (an encryption key): never pruned or regenerated. */
@@ -59,8 +75,11 @@ export interface ProductProblem {
 export interface ProductDeclaration {
   /** Its label value, its service account, its GitOps directory `tenants/<t>/<name>/`. */
   readonly name: string;
+  /** Which builders render it: n8n's, or the generic service product's. */
+  readonly kind: ProductKind;
   readonly httpPort: number;
   workloads(settings: EffectiveSettings): readonly WorkloadDeclaration[];
+  /** Every data service some workload talks to. */
   dataServices(settings: EffectiveSettings): readonly DataServiceKind[];
   readonly secrets: readonly ProductSecret[];
   /** The settings that bound its scaling out (named in the quota warnings), e.g. "n8n.workers.max". */

@@ -39,4 +39,14 @@ export interface DataConnections {
     readonly username?: SecretRef;
     readonly password: SecretRef;
   };
+  /** Set when the product talks to RabbitMQ: its own cluster, or a vhost on the zone's. */
+  readonly rabbitmq?: {
+    readonly host: string;
+    readonly port: number;
+    readonly vhost: string;
+    /** The management API (KEDA reads queue lengths there). */
+    readonly managementPort: number;
+    readonly username: SecretRef;
+    readonly password: SecretRef;
+  };
 }

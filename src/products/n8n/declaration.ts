@@ -31,13 +31,27 @@ export const N8N_SECRET = {
     item: "runners",
     dataBearing: false,
   },
-} as const satisfies Record<string, ProductSecret>;
+} as const;
+
+/** n8n's secrets as the contract lists them: one key each, generated. */
+const N8N_SECRETS: readonly ProductSecret[] = Object.values(N8N_SECRET).map((secret) => ({
+  purpose: secret.purpose,
+  name: secret.name,
+  keys: [secret.key],
+  source: "random",
+  item: secret.item,
+  dataBearing: secret.dataBearing,
+}));
+
+/** Every n8n process reads its workflows from PostgreSQL and its queue and commands from Redis. */
+const N8N_DATA_SERVICES = ["database", "redis"] as const;
 
 /** The task-runner sidecar that runs next to main and every worker (external runner mode). */
 const RUNNER_RESOURCES: EffectiveResources = res("50m", "128Mi", "500m", "512Mi");
 
 export const n8nDeclaration: ProductDeclaration = {
   name: N8N_PRODUCT,
+  kind: "n8n",
   httpPort: N8N.port,
   workloads(settings) {
     const { main, workers, webhook } = settings.n8n;
@@ -64,8 +78,8 @@ export const n8nDeclaration: ProductDeclaration = {
     }
     return out;
   },
-  dataServices: () => ["database", "queue"],
-  secrets: [N8N_SECRET.encryptionKey, N8N_SECRET.runnerToken],
+  dataServices: () => N8N_DATA_SERVICES,
+  secrets: N8N_SECRETS,
   maxReplicaSettings: ["n8n.workers.max", "n8n.webhook.max"],
   check: (settings) => [...replicaBounds(settings), ...aclNeedsPrefixedChannels(settings)],
 };
@@ -112,5 +126,14 @@ function workload(
   containers: readonly EffectiveResources[],
   reach: Pick<WorkloadDeclaration, "public" | "internet" | "metrics">,
 ): WorkloadDeclaration {
-  return { component, min, max, containers, ...reach };
+  return {
+    component,
+    min,
+    max,
+    containers,
+    ...reach,
+    port: N8N.port,
+    talksTo: { workloads: [], dataServices: N8N_DATA_SERVICES },
+    nodeClass: "general",
+  };
 }

@@ -2,6 +2,10 @@
  * Add-ons as Argo CD Applications of upstream Helm charts at the versions pinned in
  * src/versions.json, with tenantctl's values (the user's `addons.<name>.values` merged over
  * them). Add-ons sync in an early wave, before anything that needs their CRDs.
+ *
+ * The RabbitMQ operators publish no Helm chart (Bitnami's wrapper is retired and its images
+ * are gone): they come from the kustomize bases in their repositories at the release tags
+ * whose CRDs tenantctl checks against (vendor/crds/), which take no values.
  */
 import {
   ARGOCD,
@@ -73,6 +77,10 @@ function defaultValues(model: Model, name: AddonName): Values {
         deploymentMode: "SingleBinary",
         loki: { auth_enabled: true, commonConfig: { replication_factor: 1 } },
       };
+    // Kustomize bases from the release tags (no chart of their own): nothing to set.
+    case "rabbitmqClusterOperator":
+    case "rabbitmqTopologyOperator":
+      return {};
   }
 }
 
@@ -99,12 +107,15 @@ function renderAddon(model: Model, addon: AddonModel): KubernetesObject {
     spec: {
       destination: { namespace: pin.namespace, server: ARGOCD.inCluster },
       project: platformProject(model.platform),
-      source: {
-        chart: pin.chart,
-        helm: { releaseName: pin.chart, valuesObject: values },
-        repoURL: pin.repoURL,
-        targetRevision: pin.version,
-      },
+      source:
+        "path" in pin
+          ? { path: pin.path, repoURL: pin.repoURL, targetRevision: pin.version }
+          : {
+              chart: pin.chart,
+              helm: { releaseName: pin.chart, valuesObject: values },
+              repoURL: pin.repoURL,
+              targetRevision: pin.version,
+            },
       syncPolicy: { ...SYNC_POLICY, syncOptions: [...SYNC_POLICY.syncOptions, "CreateNamespace=true"] },
     },
   };

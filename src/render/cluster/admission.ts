@@ -6,7 +6,8 @@
  * 1. secret-store-zone: an ExternalSecret reads only its own zone's ClusterSecretStore and, in
  *    a tenant namespace, only the tenant's own `<zone>/<tenant>/` paths (no `find`).
  * 2. tenant-workloads: no LoadBalancer/NodePort Service; a pod tolerates, selects or is pinned to
- *    no node pool but its tenant's (database pods: also the database pool).
+ *    no node pool but its tenant's and the node classes its components use (database and
+ *    RabbitMQ pods: also the database pool).
  * 3. namespace-labels: tenant, zone, node-pool and Pod Security labels of a namespace change
  *    only by the platform (tenantctl apply as cluster admin, or Argo CD).
  * 4. internal-egress-<zone>: a NetworkPolicy in a zone without customer data allows no egress to
@@ -19,9 +20,11 @@ import {
   ARGOCD,
   CNPG_CLUSTER_LABEL,
   LABEL,
+  NAMESPACE_CLASS_POOLS_LABEL,
   NAMESPACE_DATABASE_POOL_LABEL,
   NAMESPACE_POOL_LABEL,
   NODE_POOL,
+  RABBITMQ_LABELS,
   POD_SECURITY,
   admissionPolicyName,
   zoneSecretStorePrefix,
@@ -124,9 +127,19 @@ function tenantWorkloads(model: Model): PolicyDefinition {
     variables: [
       { name: "pool", expression: label(NAMESPACE_POOL_LABEL, NODE_POOL.general) },
       { name: "databasePool", expression: label(NAMESPACE_DATABASE_POOL_LABEL, NODE_POOL.database) },
+      // Node classes beyond the main pool, "."-joined (pool names are DNS labels: no dots).
+      {
+        name: "classPools",
+        expression: `has(namespaceObject.metadata.labels) && '${NAMESPACE_CLASS_POOLS_LABEL}' in namespaceObject.metadata.labels ? namespaceObject.metadata.labels['${NAMESPACE_CLASS_POOLS_LABEL}'].split('.') : []`,
+      },
+      {
+        name: "dataServer",
+        expression: `${isPod} && has(object.metadata.labels) && ('${CNPG_CLUSTER_LABEL}' in object.metadata.labels || ('${LABEL.partOf}' in object.metadata.labels && object.metadata.labels['${LABEL.partOf}'] == '${RABBITMQ_LABELS[LABEL.partOf]}'))`,
+      },
       {
         name: "allowed",
-        expression: `${isPod} && has(object.metadata.labels) && '${CNPG_CLUSTER_LABEL}' in object.metadata.labels ? [variables.pool, variables.databasePool] : [variables.pool]`,
+        expression:
+          "[variables.pool] + variables.classPools + (variables.dataServer ? [variables.databasePool] : [])",
       },
     ],
     validations: [
@@ -217,6 +230,7 @@ export const PROTECTED_NAMESPACE_LABELS = [
   LABEL.zone,
   NAMESPACE_POOL_LABEL,
   NAMESPACE_DATABASE_POOL_LABEL,
+  NAMESPACE_CLASS_POOLS_LABEL,
   POD_SECURITY.enforce,
   POD_SECURITY.enforceVersion,
   POD_SECURITY.audit,

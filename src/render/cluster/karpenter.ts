@@ -42,7 +42,7 @@ function renderNodePool(model: Model, pool: NodePoolPlan): KubernetesObject {
           requirements: [
             { key: "karpenter.sh/capacity-type", operator: "In", values: [...pool.capacity] },
             { key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] },
-            { key: "karpenter.k8s.aws/instance-category", operator: "In", values: ["c", "m", "r"] },
+            { key: "karpenter.k8s.aws/instance-category", operator: "In", values: [...pool.categories] },
             { key: "karpenter.k8s.aws/instance-generation", operator: "Gt", values: ["5"] },
           ],
           ...(pool.taint ? { taints: [{ effect: "NoSchedule", key: NODE_POOL.key, value: pool.name }] } : {}),

@@ -9,7 +9,7 @@ import { SECURITY_GROUP_POLICY } from "../../model/names.js";
 import type { TenantModel } from "../../model/resolve.js";
 import type { KubernetesObject } from "../../manifest/object.js";
 import { tenantMeta } from "../../manifest/metadata.js";
-import { appPods } from "./stack-network.js";
+import { clientPods } from "./stack-network.js";
 
 export function renderSecurityGroupPolicy(
   tenant: TenantModel,
@@ -19,6 +19,6 @@ export function renderSecurityGroupPolicy(
     apiVersion: "vpcresources.k8s.aws/v1beta1",
     kind: "SecurityGroupPolicy",
     metadata: tenantMeta(tenant, SECURITY_GROUP_POLICY),
-    spec: { podSelector: appPods(tenant), securityGroups: { groupIds: [...groupIds] } },
+    spec: { podSelector: clientPods(tenant, "database"), securityGroups: { groupIds: [...groupIds] } },
   };
 }

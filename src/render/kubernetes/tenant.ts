@@ -14,6 +14,8 @@ import type { Model, TenantModel } from "../../model/resolve.js";
 import { productStack } from "../../products/stacks.js";
 import { renderPostgresCluster, renderScheduledBackup } from "./data/postgres.js";
 import { renderRedis } from "./data/redis.js";
+import { renderRabbitmqCluster } from "./data/rabbitmq.js";
+import { ownsRabbitmq } from "../../model/footprint.js";
 import { renderNamespace } from "./namespace.js";
 import { renderAllowDns, renderDefaultDeny } from "./network-policy.js";
 import { renderLimitRange, renderResourceQuota } from "./quota.js";
@@ -33,7 +35,7 @@ export function renderTenant(
   podSecurityGroups?: readonly string[],
 ): TenantParts {
   const meta = (name: string) => tenantMeta(tenant, name);
-  const stack = productStack(tenant.product.name);
+  const stack = productStack(tenant.product.kind);
   return {
     platform: [
       ...inWave(WAVE.namespace, [renderNamespace(model, tenant)]),
@@ -64,7 +66,8 @@ function renderDataServices(model: Model, tenant: TenantModel): KubernetesObject
     ...(services.includes("database") && database.isolation === "cluster"
       ? [renderPostgresCluster(model, tenant), renderScheduledBackup(model, tenant)]
       : []),
-    ...(services.includes("queue") && redis.isolation === "instance" ? renderRedis(tenant) : []),
+    ...(services.includes("redis") && redis.isolation === "instance" ? renderRedis(tenant) : []),
+    ...(ownsRabbitmq(tenant.settings, services) ? [renderRabbitmqCluster(model, tenant)] : []),
   ];
 }
 

@@ -4,6 +4,7 @@ import {
   KUBE_DNS,
   LABEL,
   PORT,
+  RABBITMQ_LABELS,
   REDIS_LABELS,
 } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
@@ -22,7 +23,7 @@ import type { Labels } from "./selector.js";
  */
 /**
  * What an endpoint is to the isolation rules: a tenant's product pods (app), a database
- * server (data-service), a queue server (queue: Redis), the cluster's own components, or other.
+ * server (data-service), a queue server (queue: Redis, RabbitMQ), the cluster's own components, or other.
  */
 export type EndpointRole = "app" | "data-service" | "queue" | "platform" | "other";
 
@@ -56,8 +57,18 @@ const CNPG_INSTANCE_PORTS: readonly NamedPort[] = [
   { name: "status", port: PORT.cnpgInstanceManager, protocol: "TCP" },
 ];
 
+/** A RabbitmqCluster's pods: what the cluster operator listens on. */
+const RABBITMQ_PORTS: readonly NamedPort[] = [
+  { name: "amqp", port: PORT.amqp, protocol: "TCP" },
+  { name: "management", port: PORT.rabbitmqManagement, protocol: "TCP" },
+  { name: "prometheus", port: PORT.rabbitmqMetrics, protocol: "TCP" },
+  { name: "epmd", port: PORT.epmd, protocol: "TCP" },
+  { name: "cluster-rpc", port: PORT.rabbitmqClustering, protocol: "TCP" },
+];
+
 export const PLATFORM_COMPONENT = {
   kubeDns: "kube-dns",
+  rabbitmqTopologyOperator: "messaging-topology-operator",
   cnpgOperator: "cloudnative-pg",
   prometheus: "prometheus",
   keda: "keda-operator",
@@ -106,6 +117,23 @@ export function workloadEndpoints(
         zone: owner?.zone?.name,
         source,
       });
+    } else if (
+      source.object.kind === "RabbitmqCluster" &&
+      source.object.apiVersion.startsWith("rabbitmq.com/")
+    ) {
+      // The operator's StatefulSet pods: its labels, and those of the override's pod template.
+      const override = stringMap(
+        dig(source.object.spec, ["override", "statefulSet", "spec", "template", "metadata", "labels"]),
+      );
+      out.push({
+        ...identity(source, namespace),
+        labels: { ...override, [LABEL.name]: source.object.metadata.name, ...RABBITMQ_LABELS },
+        ports: RABBITMQ_PORTS,
+        role: "queue",
+        tenant: owner?.tenant?.name,
+        zone: owner?.zone?.name,
+        source,
+      });
     }
   }
   return out;
@@ -138,6 +166,9 @@ export function platformEndpoints(model: Model): Endpoint[] {
     component(ADDON_NAMESPACE.keda, PLATFORM_COMPONENT.keda, {
       app: "keda-operator",
       [LABEL.name]: "keda-operator",
+    }),
+    component(ADDON_NAMESPACE.rabbitmq, PLATFORM_COMPONENT.rabbitmqTopologyOperator, {
+      [LABEL.name]: "messaging-topology-operator",
     }),
     component("default", PLATFORM_COMPONENT.anyPod, {}),
   ];
@@ -184,6 +215,12 @@ function roleOf(labels: Labels, owner: Scope | undefined): EndpointRole {
     return "queue";
   }
   return "other";
+}
+
+function dig(root: unknown, path: readonly string[]): unknown {
+  let at = root;
+  for (const key of path) at = typeof at === "object" && at !== null ? (at as Obj)[key] : undefined;
+  return at;
 }
 
 function containerPorts(spec: Obj | undefined): NamedPort[] {

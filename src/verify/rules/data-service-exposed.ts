@@ -1,4 +1,4 @@
-import { CNPG_CLUSTER_LABEL, PORT } from "../../model/names.js";
+import { CNPG_CLUSTER_LABEL, LABEL, PORT, RABBITMQ_LABELS } from "../../model/names.js";
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
 import { describeAllowance, endpointRef, openSide } from "../network/explain.js";
@@ -9,6 +9,8 @@ import { summarize } from "./scope.js";
 /** The database exporter's port: Prometheus may scrape it, nothing else of the server. */
 const METRICS = ConnectionSet.of("TCP", PORT.postgresMetrics, PORT.postgresMetrics);
 const REDIS = ConnectionSet.of("TCP", PORT.redis, PORT.redis);
+const RABBITMQ_MANAGEMENT = ConnectionSet.of("TCP", PORT.rabbitmqManagement, PORT.rabbitmqManagement);
+const RABBITMQ_METRICS = ConnectionSet.of("TCP", PORT.rabbitmqMetrics, PORT.rabbitmqMetrics);
 
 /**
  * A tenant's PostgreSQL and Redis accept its own product's pods (n8n's, for an n8n tenant) only. Judged on the ingress side
@@ -21,9 +23,9 @@ const REDIS = ConnectionSet.of("TCP", PORT.redis, PORT.redis);
 export const dataServiceExposed: VerifyRule = {
   id: "data-service-exposed",
   severity: "error",
-  title: "Database or Redis accepts clients other than its tenant's product pods",
+  title: "Database, Redis or RabbitMQ accepts clients other than its tenant's product pods",
   description:
-    "A tenant's PostgreSQL and Redis may accept only that tenant's product pods (its n8n, for an n8n tenant; for PostgreSQL also its own instances and the CloudNativePG operator; Prometheus on the exporter port, KEDA on the Redis port). A zone's shared servers may accept only the product pods of the zone's tenants.",
+    "A tenant's PostgreSQL and Redis may accept only that tenant's product pods (its n8n, for an n8n tenant; for PostgreSQL also its own instances and the CloudNativePG operator; Prometheus on the exporter port, KEDA on the Redis port; for RabbitMQ its own nodes, Prometheus on its metrics port, KEDA and the messaging topology operator on its management API). A zone's shared servers may accept only the product pods of the zone's tenants.",
   check(ctx) {
     const out: Finding[] = [];
     for (const server of ctx.scopedEndpoints) {
@@ -76,6 +78,13 @@ export const dataServiceExposed: VerifyRule = {
   },
 };
 
+function isRabbitmq(endpoint: Endpoint): boolean {
+  return (
+    endpoint.labels[LABEL.partOf] === RABBITMQ_LABELS[LABEL.partOf] &&
+    endpoint.labels[LABEL.component] === RABBITMQ_LABELS[LABEL.component]
+  );
+}
+
 function admitted(server: Endpoint, client: Endpoint, ports: ConnectionSet): boolean {
   if (client === server) return true;
   if (client.role === "app") {
@@ -84,6 +93,21 @@ function admitted(server: Endpoint, client: Endpoint, ports: ConnectionSet): boo
       : client.tenant === server.tenant && client.namespace === server.namespace;
   }
   const within = (allowed: ConnectionSet) => ports.within(allowed);
+  const platform = (name: string) => client.name === name && client.source === undefined;
+  if (isRabbitmq(server)) {
+    // Its own nodes (same cluster), Prometheus on metrics, KEDA and the topology operator on the management API.
+    if (
+      client.namespace === server.namespace &&
+      client.labels[LABEL.name] === server.labels[LABEL.name] &&
+      isRabbitmq(client)
+    )
+      return true;
+    if (platform(PLATFORM_COMPONENT.prometheus)) return within(RABBITMQ_METRICS);
+    return (
+      (platform(PLATFORM_COMPONENT.keda) || platform(PLATFORM_COMPONENT.rabbitmqTopologyOperator)) &&
+      within(RABBITMQ_MANAGEMENT)
+    );
+  }
   if (client.name === PLATFORM_COMPONENT.prometheus && client.source === undefined) return within(METRICS);
   if (server.role === "data-service") {
     if (client.name === PLATFORM_COMPONENT.cnpgOperator && client.source === undefined) return true;

@@ -33,7 +33,7 @@ import { bytes, formatBytes } from "../../../input/quantity.js";
 import { PINNED } from "../../../versions.js";
 import type { KubernetesObject, ObjectMeta } from "../../../manifest/object.js";
 import { zoneMeta } from "../../../manifest/metadata.js";
-import { allowFromNamespace, appPods, databasePolicy } from "../stack-network.js";
+import { allowFromNamespace, clientPods, databasePolicy } from "../stack-network.js";
 
 export type ZoneMeta = (name: string, extra?: Parameters<typeof zoneMeta>[3]) => ObjectMeta;
 
@@ -43,7 +43,10 @@ export function sharedDatabase(
   tenants: readonly TenantModel[],
   meta: ZoneMeta,
 ): KubernetesObject[] {
-  const clients = tenants.map((t) => allowFromNamespace(t.namespace, appPods(t).matchLabels));
+  const clients = tenants.map((t) => ({
+    ...allowFromNamespace(t.namespace),
+    podSelector: clientPods(t, "database"),
+  }));
   return [
     sharedCluster(model, zone, tenants, meta),
     ...tenants.map((t) => tenantDatabase(t, meta)),

@@ -38,7 +38,7 @@ import {
   RESTRICTED_CONTAINER_SECURITY,
   restrictedPodSecurity,
 } from "../../../manifest/pod.js";
-import { allowFromNamespace, appPods } from "../stack-network.js";
+import { allowFromNamespace, clientPods } from "../stack-network.js";
 import { redisCommand } from "./redis.js";
 
 import type { ZoneMeta } from "./zone-database.js";
@@ -154,7 +154,10 @@ function redisPolicy(
       ingress: [
         {
           from: [
-            ...tenants.map((t) => allowFromNamespace(t.namespace, appPods(t).matchLabels)),
+            ...tenants.map((t) => ({
+              ...allowFromNamespace(t.namespace),
+              podSelector: clientPods(t, "redis"),
+            })),
             allowFromNamespace(ADDON_NAMESPACE.keda),
           ],
           ports: [{ port: PORT.redis, protocol: "TCP" }],

@@ -23,10 +23,15 @@ import { zoneMeta } from "../../../manifest/metadata.js";
 import { zoneSharedTenants } from "../../../model/shared-data.js";
 import { sharedDatabase } from "./zone-database.js";
 import { sharedRedis } from "./zone-redis.js";
+import { sharedRabbitmq } from "./zone-rabbitmq.js";
 
 export function renderZoneData(model: Model, zone: ZoneModel): KubernetesObject[] {
-  const { database: dbTenants, redis: aclTenants } = zoneSharedTenants(model, zone.name);
-  if (dbTenants.length === 0 && aclTenants.length === 0) return [];
+  const {
+    database: dbTenants,
+    redis: aclTenants,
+    rabbitmq: vhostTenants,
+  } = zoneSharedTenants(model, zone.name);
+  if (dbTenants.length === 0 && aclTenants.length === 0 && vhostTenants.length === 0) return [];
   const ns = zoneDataNamespace(zone.name);
   const meta = (name: string, extra: Parameters<typeof zoneMeta>[3] = {}): ObjectMeta =>
     zoneMeta(zone, ns, name, extra);
@@ -37,6 +42,7 @@ export function renderZoneData(model: Model, zone: ZoneModel): KubernetesObject[
   ];
   if (dbTenants.length > 0) out.push(...sharedDatabase(model, zone, dbTenants, meta));
   if (aclTenants.length > 0) out.push(...sharedRedis(model, zone, aclTenants, meta));
+  if (vhostTenants.length > 0) out.push(...sharedRabbitmq(model, zone, vhostTenants, meta));
   return out.map((o) => inWave(zoneWave(o.kind), [o])[0] as KubernetesObject);
 }
 
