@@ -56,6 +56,12 @@ export const NAG_ACKNOWLEDGEMENTS = {
     reason:
       "WAL and base backups are many objects with generated names under the server's own prefix (<zone>/<tenant>/*); nothing outside it.",
   },
+  sharedTierSingleAz: {
+    id: "AwsSolutions::AwsSolutions-RDS3",
+    where: "a shared-tier tenant's RDS instance",
+    reason:
+      "The shared tier runs one database instance, as its CloudNativePG servers run one: an availability-zone outage means a restore or failover of minutes, priced into the tier; the dedicated tier gets Multi-AZ.",
+  },
   interruptionQueueWithoutDlq: {
     id: "AwsSolutions::AwsSolutions-SQS3",
     where: "Karpenter's interruption queue",

@@ -5,10 +5,61 @@
 import type { Model, TenantModel } from "../model/resolve.js";
 import type { CostLine } from "./fixed-costs.js";
 import { priceOf } from "./price-lookup.js";
+import { bytes, millicores } from "../input/quantity.js";
 import { HOURS_PER_MONTH, type PriceTable } from "./prices.js";
 
-/** The workload the baseline's worker tasks stand for (n8n's `worker`; a product without one gets 1 task). */
+/** The workload the baseline's worker tasks stand for (n8n's `worker`). */
 export const WORKER_COMPONENT = "worker";
+
+type Baseline = Model["cost"]["baseline"];
+type TaskPrice = (t: { cpu: number; memoryGiB: number }) => number;
+const FARGATE = ["fargate:vcpu-hour", "fargate:gb-hour"];
+
+/** n8n on ECS as it runs today: a main task and a fixed number of workers (by default the tenant's own minimum). */
+function n8nTasks(b: Baseline, tenant: TenantModel, task: TaskPrice): CostLine[] {
+  const declared = tenant.product.workloads.find((w) => w.component === WORKER_COMPONENT)?.min ?? 0;
+  const workers = b.workers ?? Math.max(1, declared);
+  return [
+    { name: "Fargate main task", monthly: task(b.mainTask), prices: FARGATE },
+    { name: `Fargate worker tasks (${workers})`, monthly: workers * task(b.workerTask), prices: FARGATE },
+  ];
+}
+
+/**
+ * A service product as one ECS service per component: its minimum replicas (at least one: ECS
+ * services without autoscaling do not scale to zero), each a Fargate task of the smallest size
+ * that holds the component's requests.
+ */
+function componentTasks(tenant: TenantModel, task: TaskPrice): CostLine[] {
+  return tenant.product.workloads.map((w) => {
+    const size = fargateSize(
+      w.containers.reduce((n, c) => n + millicores(c.requests.cpu), 0) / 1000,
+      w.containers.reduce((n, c) => n + bytes(c.requests.memory), 0) / 2 ** 30,
+    );
+    const count = Math.max(1, w.min);
+    return {
+      name: `Fargate ${w.component} tasks (${count} × ${size.cpu} vCPU / ${size.memoryGiB} GiB)`,
+      monthly: count * task(size),
+      prices: FARGATE,
+    };
+  });
+}
+
+/** The smallest Fargate task size with at least this CPU and memory (Fargate's CPU steps and per-CPU memory floors). */
+export function fargateSize(cpu: number, memoryGiB: number): { cpu: number; memoryGiB: number } {
+  const steps: [number, number][] = [
+    [0.25, 0.5],
+    [0.5, 1],
+    [1, 2],
+    [2, 4],
+    [4, 8],
+    [8, 16],
+    [16, 32],
+  ];
+  const [size, floor] = steps.find(([c]) => c >= cpu) ?? [16, 32];
+  const memory = Math.max(floor, size === 0.25 && memoryGiB <= 0.5 ? 0.5 : Math.ceil(memoryGiB));
+  return { cpu: size, memoryGiB: memory };
+}
 
 export function baselineCost(model: Model, tenant: TenantModel, prices: PriceTable): CostLine[] {
   const b = model.cost.baseline;
@@ -16,21 +67,9 @@ export function baselineCost(model: Model, tenant: TenantModel, prices: PriceTab
   const h = HOURS_PER_MONTH;
   const task = (t: { cpu: number; memoryGiB: number }) =>
     (t.cpu * p("fargate:vcpu-hour") + t.memoryGiB * p("fargate:gb-hour")) * h;
-  // Today's stacks run a fixed number of workers: by default the product's own minimum.
-  const declared = tenant.product.workloads.find((w) => w.component === WORKER_COMPONENT)?.min ?? 0;
-  const workers = b.workers ?? Math.max(1, declared);
   const copies = b.rdsMultiAz ? 2 : 1;
   const lines: CostLine[] = [
-    {
-      name: "Fargate main task",
-      monthly: task(b.mainTask),
-      prices: ["fargate:vcpu-hour", "fargate:gb-hour"],
-    },
-    {
-      name: `Fargate worker tasks (${workers})`,
-      monthly: workers * task(b.workerTask),
-      prices: ["fargate:vcpu-hour", "fargate:gb-hour"],
-    },
+    ...(tenant.product.kind === "n8n" ? n8nTasks(b, tenant, task) : componentTasks(tenant, task)),
     {
       name: `NAT gateways (${b.natGateways}) and ${b.natGbMonth} GB`,
       monthly: b.natGateways * p("nat:hour") * h + b.natGbMonth * p("nat:gb"),

@@ -22,7 +22,7 @@ const repo = fileURLToPath(new URL("../../", import.meta.url));
 const goldenRoot = (name: string) => join(repo, "test", "golden", "aws", name);
 
 describe("aws synth: output", () => {
-  for (const name of ["example", "shared-services"] as const) {
+  for (const name of ["example", "shared-services", "products"] as const) {
     it(`writes exactly the reviewed templates for ${name}`, async () => {
       // GIVEN the platform WHEN its AWS layer is synthesized
       const actual = (await synthesized(name)).texts();

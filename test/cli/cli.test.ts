@@ -58,6 +58,23 @@ describe("tenantctl CLI", () => {
     expect(readdirSync(join(out, "tenants")).sort()).toEqual(["globex", "initech", "ops", "umbrella"]);
   });
 
+  it("refuses with exit 1 to run service-product tenants locally, before it installs or starts anything", async () => {
+    const state = join(mkdtempSync(join(tmpdir(), "tenantctl-cli-")), "state");
+    const r = await run(
+      "up",
+      join(repo, "examples", "products.yaml"),
+      "--tenants",
+      "shop-initech",
+      "--state-dir",
+      state,
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("up/no-local-tenants");
+    expect(r.err).toContain("shop-initech (shop)");
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(() => readdirSync(state)).toThrow();
+  });
+
   it("writes one YAML stream to stdout with --out -", async () => {
     const r = await run("render", example, "--out", "-");
     expect(r.code).toBe(0);

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { CPU_RAM_WEIGHTS } from "../../src/cost/allocation.js";
+import { baselineCost, fargateSize } from "../../src/cost/baseline.js";
 import { estimate } from "../../src/cost/estimate.js";
 import { HOURS_PER_MONTH, priceTable } from "../../src/cost/prices.js";
 import { resolve } from "../../src/model/resolve.js";
@@ -148,5 +149,35 @@ describe("cost: three tenants, by hand", () => {
     const shares = even.tenants.map((t) => t.shared);
     expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
     expect(even.total).toBe(e.total);
+  });
+});
+
+describe("cost: a service product's ECS baseline, by hand", () => {
+  const products = resolve(
+    validSpec(readFileSync(new URL("../../examples/products.yaml", import.meta.url), "utf8")),
+  );
+  const shop = products.tenants.find((t) => t.name === "shop-initech");
+  if (shop === undefined) throw new Error("no shop-initech");
+  const lines = baselineCost(products, shop, table);
+
+  it("sizes each component's Fargate tasks from its requests, at its minimum replicas (at least 1)", () => {
+    const task = (cpu: number, gib: number) =>
+      (cpu * p("fargate:vcpu-hour") + gib * p("fargate:gb-hour")) * h;
+    // web, api: 100m / 128Mi × 2; worker: 250m / 512Mi × 2; automation: 100m / 128Mi × 1 → all 0.25 vCPU / 0.5 GiB.
+    const fargate = lines.filter((l) => l.name.startsWith("Fargate"));
+    expect(fargate.map((l) => l.name)).toEqual([
+      "Fargate web tasks (2 × 0.25 vCPU / 0.5 GiB)",
+      "Fargate api tasks (2 × 0.25 vCPU / 0.5 GiB)",
+      "Fargate worker tasks (2 × 0.25 vCPU / 0.5 GiB)",
+      "Fargate automation tasks (1 × 0.25 vCPU / 0.5 GiB)",
+    ]);
+    expect(c(fargate.reduce((n, l) => n + l.monthly, 0))).toBe(c(7 * task(0.25, 0.5)));
+  });
+
+  it("rounds up to Fargate's sizes: CPU steps and each step's memory floor", () => {
+    expect(fargateSize(0.1, 0.1)).toEqual({ cpu: 0.25, memoryGiB: 0.5 });
+    expect(fargateSize(0.3, 0.2)).toEqual({ cpu: 0.5, memoryGiB: 1 });
+    expect(fargateSize(1, 3.2)).toEqual({ cpu: 1, memoryGiB: 4 });
+    expect(fargateSize(1.5, 1)).toEqual({ cpu: 2, memoryGiB: 4 });
   });
 });

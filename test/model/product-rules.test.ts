@@ -58,33 +58,43 @@ describe("service product rules", () => {
   });
 
   it("fails when two components share a route, or a route's host is another tenant's hostname", () => {
-    expect(only(productsWith((doc) => doc.setIn([...SHOP, "automation", "routes"], [{ host: "api" }])))).toEqual([
-      "spec/route-collision",
-    ]);
-    const taken = productsWith((doc) => doc.setIn(["tenants", 0, "hostname"], "api.shop-initech.apps.acme.example"));
+    expect(
+      only(productsWith((doc) => doc.setIn([...SHOP, "automation", "routes"], [{ host: "api" }]))),
+    ).toEqual(["spec/route-collision"]);
+    const taken = productsWith((doc) =>
+      doc.setIn(["tenants", 0, "hostname"], "api.shop-initech.apps.acme.example"),
+    );
     expect(only(taken)).toEqual(["spec/hostname-collision"]);
   });
 
   it("fails when a component's env would override what tenantctl sets, or reads a managed secret item", () => {
-    expect(only(productsWith((doc) => doc.setIn([...SHOP, "api", "env"], { PGHOST: "evil.example" })))).toEqual([
-      "spec/reserved-env",
-    ]);
     expect(
-      only(productsWith((doc) => doc.setIn([...SHOP, "api", "secretEnv", "X"], { item: "db", key: "password" }))),
+      only(productsWith((doc) => doc.setIn([...SHOP, "api", "env"], { PGHOST: "evil.example" }))),
+    ).toEqual(["spec/reserved-env"]);
+    expect(
+      only(
+        productsWith((doc) => doc.setIn([...SHOP, "api", "secretEnv", "X"], { item: "db", key: "password" })),
+      ),
     ).toEqual(["spec/reserved-secret-item"]);
   });
 
   it("fails when a dedicated tenant's component asks for another node class", () => {
     const found = check(productsWith((doc) => doc.setIn(["tenants", 5, "product"], "shop"))).filter(isError);
-    expect(found.map((d) => d.code)).toEqual(["spec/node-class-outside-own-pool", "spec/node-class-outside-own-pool"]);
+    expect(found.map((d) => d.code)).toEqual([
+      "spec/node-class-outside-own-pool",
+      "spec/node-class-outside-own-pool",
+    ]);
   });
 
   it("refuses a shared RabbitMQ vhost in a customer-data zone, and without External Secrets", () => {
-    expect(only(productsWith((doc) => doc.setIn(["tenants", 2, "rabbitmq"], { isolation: "vhost" })))).toEqual([
-      "spec/shared-data-service-in-customer-zone",
-    ]);
+    expect(
+      only(productsWith((doc) => doc.setIn(["tenants", 2, "rabbitmq"], { isolation: "vhost" }))),
+    ).toEqual(["spec/shared-data-service-in-customer-zone"]);
     expect(only(productsWith((doc) => doc.setIn(["secrets"], { provider: "generated" })))).toEqual(
-      expect.arrayContaining(["spec/rabbitmq-vhost-needs-external-secrets", "spec/secret-env-needs-external-secrets"]),
+      expect.arrayContaining([
+        "spec/rabbitmq-vhost-needs-external-secrets",
+        "spec/secret-env-needs-external-secrets",
+      ]),
     );
   });
 
@@ -97,7 +107,11 @@ describe("service product rules", () => {
   });
 
   it("counts the tenant's own RabbitMQ against its quota", () => {
-    const found = check(productsWith((doc) => doc.setIn(["tenants", 2, "quota"], { cpu: "8", memory: "16Gi", storage: "15Gi" })));
+    const found = check(
+      productsWith((doc) =>
+        doc.setIn(["tenants", 2, "quota"], { cpu: "8", memory: "16Gi", storage: "15Gi" }),
+      ),
+    );
     expect(found.map((d) => d.code)).toEqual(["spec/quota-below-requests"]);
     expect(found[0]?.message).toContain("20Gi");
   });

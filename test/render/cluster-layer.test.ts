@@ -271,18 +271,25 @@ describe("Karpenter node pools", () => {
           spec: { requirements: { key: string; values: string[] }[]; taints?: unknown[] };
         }
       )?.spec;
-    expect(categories("compute")?.requirements.find((r) => r.key.endsWith("instance-category"))?.values).toEqual(["c"]);
-    expect(categories("memory")?.requirements.find((r) => r.key.endsWith("instance-category"))?.values).toEqual(["r"]);
+    expect(
+      categories("compute")?.requirements.find((r) => r.key.endsWith("instance-category"))?.values,
+    ).toEqual(["c"]);
+    expect(
+      categories("memory")?.requirements.find((r) => r.key.endsWith("instance-category"))?.values,
+    ).toEqual(["r"]);
     expect(categories("compute")?.taints).toHaveLength(1);
     expect(pools.map((p) => p.metadata.name)).not.toContain("acme-apps-gpu");
     // Each component's pods select and tolerate exactly their class's pool.
     const deployment = (tenant: string, name: string) =>
-      products.objects.find((o) => o.file === `tenants/${tenant}/shop/deployment-${name}.yaml`)?.object as KubernetesObject;
+      products.objects.find((o) => o.file === `tenants/${tenant}/shop/deployment-${name}.yaml`)
+        ?.object as KubernetesObject;
     const poolOf = (d: KubernetesObject) => (podSpecOf(d)?.nodeSelector as Obj)[NODE_POOL.key];
     expect(poolOf(deployment("shop-initech", "shop-api"))).toBe("compute");
     expect(poolOf(deployment("shop-initech", "shop-worker"))).toBe("memory");
     expect(poolOf(deployment("shop-initech", "shop-web"))).toBe("general");
-    const namespace = products.objects.find((o) => o.file === "tenants/shop-initech/platform/namespace-tenant-shop-initech.yaml");
+    const namespace = products.objects.find(
+      (o) => o.file === "tenants/shop-initech/platform/namespace-tenant-shop-initech.yaml",
+    );
     expect(namespace?.object.metadata.labels?.["tenantctl.io/class-pools"]).toBe("compute.memory");
   });
 

@@ -5,7 +5,7 @@ import { Template } from "aws-cdk-lib/assertions";
 import { synthPlatform, type SynthResult } from "../../src/aws/synth.js";
 import type { Model } from "../../src/model/resolve.js";
 import { loadAwsLayer, type AwsLayer } from "../../src/verify/aws/templates.js";
-import { platform } from "./platforms.js";
+import { type PlatformName, platform } from "./platforms.js";
 
 export interface Synthesized {
   readonly model: Model;
@@ -22,7 +22,7 @@ export interface Synthesized {
 const cache = new Map<string, Promise<Synthesized>>();
 
 /** The reviewed platform synthesized once per test file, through the same function the CLI calls. */
-export function synthesized(name: "example" | "shared-services"): Promise<Synthesized> {
+export function synthesized(name: PlatformName): Promise<Synthesized> {
   let found = cache.get(name);
   if (found === undefined) {
     found = synthesize(platform(name).model);

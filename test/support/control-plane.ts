@@ -13,13 +13,15 @@ import { KubeClient } from "../../src/deploy/kube-client.js";
 
 const repo = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Token users of the tests: the example platform's tenant admins and a viewer, by their groups. */
+/** Token users of the tests: the example platforms' tenant admins and a viewer, by their groups. */
 export const TEST_USERS: Readonly<Record<string, readonly string[]>> = {
   "ops-admin": ["platform-team"],
   "globex-admin": ["globex-admins"],
   "initech-admin": ["initech-admins"],
   "initech-auditor": ["initech-auditors"],
   "umbrella-admin": ["umbrella-admins"],
+  /** The products example's customer shop (examples/products.yaml). */
+  "shop-initech-admin": ["shop-initech-admins"],
   /** A platform operator whose requests a test puts under a tiny API Priority and Fairness level. */
   "throttled-operator": ["throttled-operators"],
 };

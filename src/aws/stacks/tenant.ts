@@ -208,6 +208,7 @@ export class TenantStack extends Stack {
     // A removed tenant's stack leaves a final snapshot; deletion protection stops it before that.
     instance.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
     acknowledge(instance, "defaultPostgresPort");
+    if (!size.multiAz) acknowledge(instance, "sharedTierSingleAz");
     new secretsmanager.CfnSecretTargetAttachment(this, "DatabaseSecretTarget", {
       secretId: secret.ref,
       targetId: instance.ref,

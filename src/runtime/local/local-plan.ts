@@ -79,7 +79,7 @@ export async function buildLocalLayout(
 }
 
 async function addTenant(state: StateDir, layout: Layout, tenant: TenantModel): Promise<void> {
-  const local = productLocal(tenant.product.name);
+  const local = productLocal(tenant.product.kind);
   const secrets = state.secrets(`tenant-${tenant.name}`, [...local.secretKeys, ...DATA_SECRET_KEYS]);
   const secret = (key: string) => secrets[key] ?? "";
   const database = await addDatabase(state, layout, tenant, secret("dbPassword"));

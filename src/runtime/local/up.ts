@@ -18,6 +18,7 @@ import {
 import { resolve as resolvePath } from "node:path";
 import { failure } from "../../diagnostics/diagnostic.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
+import { runsLocally } from "../../products/local.js";
 import { N8N_PRODUCT } from "../../products/n8n/declaration.js";
 import { nodeRequiredFor } from "../../products/n8n/release.js";
 import { compareVersions, PINNED } from "../../versions.js";
@@ -61,10 +62,28 @@ export function selectTenants(model: Model, names: readonly string[] | undefined
   return model.tenants.filter((t) => names.includes(t.name));
 }
 
+/** The tenants whose product runs on one machine; the others are named, once, and left to the cluster. */
+function localTenants(tenants: readonly TenantModel[], progress: (line: string) => void): TenantModel[] {
+  const local = tenants.filter((t) => runsLocally(t.product.kind));
+  const skipped = tenants.filter((t) => !runsLocally(t.product.kind));
+  if (skipped.length > 0 && local.length === 0) {
+    throw failure(
+      "up/no-local-tenants",
+      `${skipped.map((t) => `${t.name} (${t.product.name})`).join(", ")} run${skipped.length === 1 ? "s" : ""} a service product, which tenantctl up does not run on this machine yet`,
+      "pass n8n tenants with --tenants; service products run in the cluster (tenantctl render / apply)",
+    );
+  }
+  if (skipped.length > 0)
+    progress(
+      `leaving out ${skipped.map((t) => `${t.name} (${t.product.name})`).join(", ")}: up runs n8n tenants; service products run in the cluster (render / apply)`,
+    );
+  return local;
+}
+
 export async function up(model: Model, options: UpOptions): Promise<UpReport> {
   const started = performance.now();
   const progress = options.progress ?? (() => undefined);
-  const tenants = selectTenants(model, options.tenants);
+  const tenants = localTenants(selectTenants(model, options.tenants), progress);
   await prepareMachine(tenants, options.dataOnly ?? false, progress);
   const root = stateRoot(options.stateDir);
   const state = new StateDir(root);
