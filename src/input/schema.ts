@@ -93,6 +93,19 @@ export const Database = z.strictObject({
   storage: Quantity.optional(),
   instances: z.int().min(1).max(5).optional(),
   resources: Resources.optional(),
+  pooler: z
+    .strictObject({
+      instances: z.int().min(1).max(10).optional().meta({ description: "PgBouncer pods (default 2)." }),
+      poolMode: z.enum(["transaction", "session"]).optional().meta({
+        description:
+          "transaction (default): a server connection per transaction; session: per client connection.",
+      }),
+    })
+    .optional()
+    .meta({
+      description:
+        "A PgBouncer pooler (CloudNativePG Pooler) in front of the tenant's own server (isolation cluster): the product's components connect through it.",
+    }),
 });
 export const Rabbitmq = z.strictObject({
   isolation: z.enum(RABBITMQ_ISOLATIONS).optional().meta({

@@ -3,6 +3,7 @@ import type { DataConnections, EnvValue } from "../products/contract/environment
 import { DATA, PORT, zoneDataNamespace } from "./names.js";
 import type { TenantModel } from "./resolve.js";
 import { databaseName, databaseRole } from "./secrets.js";
+import { poolerOf } from "./footprint.js";
 
 export function kubernetesConnections(tenant: TenantModel): DataConnections {
   const db = tenant.data.databaseSecret;
@@ -22,7 +23,12 @@ export function kubernetesConnections(tenant: TenantModel): DataConnections {
           host: {
             value:
               isolation === "cluster"
-                ? serviceHost(`${tenant.data.databaseCluster}-rw`, tenant.namespace)
+                ? serviceHost(
+                    poolerOf(tenant.settings, tenant.product.dataServices) === undefined
+                      ? `${tenant.data.databaseCluster}-rw`
+                      : tenant.data.databasePooler,
+                    tenant.namespace,
+                  )
                 : serviceHost(`${DATA.sharedDbCluster}-rw`, zoneDataNamespace(tenant.zone.name)),
           },
           port: { value: String(PORT.postgres) },

@@ -28,6 +28,10 @@ export interface EffectiveSettings {
     /** Undefined means: 1 for the shared tier, 2 for the dedicated tier. */
     readonly instances: number | undefined;
     readonly resources: EffectiveResources;
+    /** Set: a PgBouncer pooler in front of the tenant's own server (its fields default in model/footprint.ts). */
+    readonly pooler:
+      | { readonly instances?: number; readonly poolMode?: "transaction" | "session" }
+      | undefined;
   };
   readonly redis: { readonly isolation: RedisIsolation; readonly resources: EffectiveResources };
   readonly rabbitmq: {
@@ -92,6 +96,7 @@ export const BUILTIN_SETTINGS: EffectiveSettings = {
     storage: "10Gi",
     instances: undefined,
     resources: res("250m", "512Mi", "1", "1Gi"),
+    pooler: undefined,
   },
   redis: { isolation: "instance", resources: res("50m", "64Mi", "250m", "256Mi") },
   // The cluster operator's own default is 1 CPU / 2Gi; a tenant's broker starts smaller.

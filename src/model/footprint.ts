@@ -4,7 +4,7 @@ import type {
   ProductDeclaration,
   WorkloadDeclaration,
 } from "../products/contract/declaration.js";
-import type { EffectiveResources, EffectiveSettings } from "./defaults.js";
+import { type EffectiveResources, type EffectiveSettings, res } from "./defaults.js";
 import type { NodeClass } from "../input/schema.js";
 
 /**
@@ -41,6 +41,20 @@ export interface PodGroup {
   readonly containers: readonly EffectiveResources[];
 }
 
+/** What a PgBouncer pod asks for (CloudNativePG sets none: tenantctl does, so that the quota counts it). */
+export const POOLER_RESOURCES: EffectiveResources = res("50m", "64Mi", "500m", "256Mi");
+
+/** The tenant's PgBouncer pooler, with its defaults filled in; undefined without one (or without a server of its own). */
+export function poolerOf(
+  settings: EffectiveSettings,
+  services: readonly string[],
+): { readonly instances: number; readonly poolMode: "transaction" | "session" } | undefined {
+  const pooler = settings.database.pooler;
+  if (pooler === undefined || !services.includes("database") || settings.database.isolation !== "cluster")
+    return undefined;
+  return { instances: pooler.instances ?? 2, poolMode: pooler.poolMode ?? "transaction" };
+}
+
 export function databaseInstances(settings: EffectiveSettings): number {
   return settings.database.instances ?? (settings.tier === "dedicated" ? 2 : 1);
 }
@@ -62,6 +76,15 @@ export function podGroups(
   if (services.includes("database") && database.isolation === "cluster") {
     const instances = databaseInstances(settings);
     groups.push({ workload: "database", min: instances, max: instances, containers: [database.resources] });
+  }
+  const pooler = poolerOf(settings, services);
+  if (pooler !== undefined) {
+    groups.push({
+      workload: "app",
+      min: pooler.instances,
+      max: pooler.instances,
+      containers: [POOLER_RESOURCES],
+    });
   }
   if (services.includes("redis") && redis.isolation === "instance") {
     groups.push({ workload: "redis", min: 1, max: 1, containers: [redis.resources] });

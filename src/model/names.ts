@@ -131,6 +131,8 @@ export function productServiceAccount(product: string): string {
 export interface TenantDataNames {
   /** The CloudNativePG cluster of isolation `cluster` (its services are `<name>-rw`, its CA `<name>-ca`). */
   readonly databaseCluster: string;
+  /** The PgBouncer Pooler in front of it (and its Service): `<product>-db-pooler`. */
+  readonly databasePooler: string;
   readonly databaseName: string;
   readonly databaseOwner: string;
   readonly scheduledBackup: string;
@@ -146,6 +148,7 @@ export interface TenantDataNames {
 export function tenantDataNames(product: string): TenantDataNames {
   return {
     databaseCluster: `${product}-db`,
+    databasePooler: `${product}-db-pooler`,
     databaseName: product,
     databaseOwner: product,
     scheduledBackup: `${product}-db-daily`,

@@ -48,6 +48,7 @@ export function checkRules(spec: Platform): Located[] {
     checkProduct(spec, i, s, product, out);
     checkNodeClasses(spec, i, s, product, out);
     checkGeneratedSecretsReach(spec, i, s, product, out);
+    checkPooler(spec, i, s, product, out);
     checkQuota(spec, i, s, product, out);
   });
   return out;
@@ -244,6 +245,40 @@ function checkGeneratedSecretsReach(
         sourceOf(spec, i, ["product"]),
         `tenants[${i}]: product ${quote(product.name)} reads secretEnv values, which only AWS Secrets Manager holds; secrets.provider "generated" cannot bring them in`,
         "set secrets.provider: external-secrets",
+      ),
+    );
+  }
+}
+
+/**
+ * PgBouncer sits in front of a server of the tenant's own. n8n keeps a connection pool of its
+ * own and its migrations hold session state (advisory locks) that a transaction pooler breaks.
+ */
+function checkPooler(
+  spec: Platform,
+  i: number,
+  s: EffectiveSettings,
+  product: ProductDeclaration,
+  out: Located[],
+): void {
+  if (s.database.pooler === undefined) return;
+  const path = sourceOf(spec, i, ["database", "pooler"]);
+  if (product.kind === "n8n") {
+    out.push(
+      problem(
+        "spec/pooler-not-for-n8n",
+        path,
+        `tenants[${i}].database.pooler: n8n keeps its own connection pool, and its migrations hold session state that PgBouncer's transaction pooling breaks`,
+        "remove database.pooler for n8n tenants (set it on the tenants of products that need one)",
+      ),
+    );
+  } else if (s.database.isolation !== "cluster") {
+    out.push(
+      problem(
+        "spec/pooler-needs-own-server",
+        path,
+        `tenants[${i}].database.pooler: a pooler runs in front of a PostgreSQL server of the tenant's own; database.isolation is ${quote(s.database.isolation)}`,
+        'use database.isolation: "cluster", or remove database.pooler',
       ),
     );
   }

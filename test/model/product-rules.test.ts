@@ -116,3 +116,15 @@ describe("service product rules", () => {
     expect(found[0]?.message).toContain("20Gi");
   });
 });
+
+describe("PgBouncer pooler rules", () => {
+  it("fails when an n8n tenant asks for a pooler, or a tenant without a server of its own", () => {
+    const n8n = check(productsWith((doc) => doc.setIn(["tenants", 0, "database"], { pooler: {} })));
+    expect(n8n.filter(isError).map((d) => d.code)).toEqual(["spec/pooler-not-for-n8n"]);
+    expect(
+      only(
+        productsWith((doc) => doc.setIn(["tenants", 3, "database"], { isolation: "database", pooler: {} })),
+      ),
+    ).toEqual(["spec/pooler-needs-own-server"]);
+  });
+});

@@ -12,7 +12,7 @@ import { inWave, WAVE } from "../../manifest/waves.js";
 import { productServiceAccount } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { productStack } from "../../products/stacks.js";
-import { renderPostgresCluster, renderScheduledBackup } from "./data/postgres.js";
+import { renderPooler, renderPostgresCluster, renderScheduledBackup } from "./data/postgres.js";
 import { renderRedis } from "./data/redis.js";
 import { renderRabbitmqCluster } from "./data/rabbitmq.js";
 import { ownsRabbitmq } from "../../model/footprint.js";
@@ -66,6 +66,7 @@ function renderDataServices(model: Model, tenant: TenantModel): KubernetesObject
     ...(services.includes("database") && database.isolation === "cluster"
       ? [renderPostgresCluster(model, tenant), renderScheduledBackup(model, tenant)]
       : []),
+    ...[renderPooler(tenant)].filter((o) => o !== undefined),
     ...(services.includes("redis") && redis.isolation === "instance" ? renderRedis(tenant) : []),
     ...(ownsRabbitmq(tenant.settings, services) ? [renderRabbitmqCluster(model, tenant)] : []),
   ];

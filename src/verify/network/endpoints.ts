@@ -57,6 +57,12 @@ const CNPG_INSTANCE_PORTS: readonly NamedPort[] = [
   { name: "status", port: PORT.cnpgInstanceManager, protocol: "TCP" },
 ];
 
+/** PgBouncer pods of a CloudNativePG Pooler. */
+const POOLER_PORTS: readonly NamedPort[] = [
+  { name: "pgbouncer", port: PORT.postgres, protocol: "TCP" },
+  { name: "metrics", port: 9127, protocol: "TCP" },
+];
+
 /** A RabbitmqCluster's pods: what the cluster operator listens on. */
 const RABBITMQ_PORTS: readonly NamedPort[] = [
   { name: "amqp", port: PORT.amqp, protocol: "TCP" },
@@ -112,6 +118,27 @@ export function workloadEndpoints(
           "cnpg.io/podRole": "instance",
         },
         ports: CNPG_INSTANCE_PORTS,
+        role: "data-service",
+        tenant: owner?.tenant?.name,
+        zone: owner?.zone?.name,
+        source,
+      });
+    } else if (
+      source.object.kind === "Pooler" &&
+      source.object.apiVersion.startsWith("postgresql.cnpg.io/")
+    ) {
+      // PgBouncer pods as CloudNativePG labels them: with their cluster's label, as the instances.
+      const spec = source.object.spec as Obj | undefined;
+      const cluster = dig(spec, ["cluster", "name"]);
+      out.push({
+        ...identity(source, namespace),
+        labels: {
+          ...stringMap(dig(spec, ["template", "metadata", "labels"])),
+          ...(typeof cluster === "string" ? { [CNPG_CLUSTER_LABEL]: cluster } : {}),
+          "cnpg.io/poolerName": source.object.metadata.name,
+          "cnpg.io/podRole": "pooler",
+        },
+        ports: POOLER_PORTS,
         role: "data-service",
         tenant: owner?.tenant?.name,
         zone: owner?.zone?.name,

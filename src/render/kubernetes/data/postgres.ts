@@ -11,7 +11,8 @@ import { placement } from "../../../model/scheduling.js";
 import { PINNED } from "../../../versions.js";
 import type { KubernetesObject } from "../../../manifest/object.js";
 import { tenantIdentityLabels, tenantMeta } from "../../../manifest/metadata.js";
-import { containerResources } from "../../../manifest/pod.js";
+import { containerResources, placementFields } from "../../../manifest/pod.js";
+import { POOLER_RESOURCES, poolerOf } from "../../../model/footprint.js";
 
 export function renderPostgresCluster(model: Model, tenant: TenantModel): KubernetesObject {
   const db = tenant.settings.database;
@@ -57,8 +58,54 @@ export function renderPostgresCluster(model: Model, tenant: TenantModel): Kubern
       },
       resources: containerResources(db.resources),
       storage: { size: db.storage },
+      // Clients verify the server's name: PgBouncer presents the server's certificate, so its Service is named in it too.
+      ...(poolerOf(tenant.settings, tenant.product.dataServices) === undefined
+        ? {}
+        : {
+            certificates: { serverAltDNSNames: serviceNames(tenant.data.databasePooler, tenant.namespace) },
+          }),
     },
   };
+}
+
+/**
+ * PgBouncer in front of the tenant's own server (CloudNativePG `Pooler`, type rw): the
+ * product's clients connect to it with their own role (PgBouncer checks it with CloudNativePG's
+ * auth query), over TLS with the server's certificate. Its pods carry the cluster's label, so
+ * the database's network policy admits and confines them as it does the instances.
+ */
+export function renderPooler(tenant: TenantModel): KubernetesObject | undefined {
+  const pooler = poolerOf(tenant.settings, tenant.product.dataServices);
+  if (pooler === undefined) return undefined;
+  const place = placement(tenant, "app");
+  return {
+    apiVersion: "postgresql.cnpg.io/v1",
+    kind: "Pooler",
+    metadata: tenantMeta(tenant, tenant.data.databasePooler),
+    spec: {
+      cluster: { name: tenant.data.databaseCluster },
+      instances: pooler.instances,
+      pgbouncer: { poolMode: pooler.poolMode },
+      template: {
+        metadata: { labels: tenantIdentityLabels(tenant) },
+        spec: {
+          containers: [{ name: "pgbouncer", resources: containerResources(POOLER_RESOURCES) }],
+          ...placementFields(place),
+        },
+      },
+      type: "rw",
+    },
+  };
+}
+
+/** A Service's DNS names, short to fully qualified. */
+function serviceNames(service: string, namespace: string): string[] {
+  return [
+    service,
+    `${service}.${namespace}`,
+    `${service}.${namespace}.svc`,
+    `${service}.${namespace}.svc.cluster.local`,
+  ];
 }
 
 export function backupPath(model: Model, tenant: TenantModel): string {
