@@ -7,8 +7,8 @@ import { fileURLToPath } from "node:url";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const suites = [
-  { name: "validate-render", sizes: [100, 1000, 5000] },
-  { name: "verify", sizes: [100, 1000, 5000] },
+  { name: "validate-render", sizes: [100, 1000, "1000+products", 5000] },
+  { name: "verify", sizes: [100, 1000, "1000+products", 5000] },
   { name: "cli-start", sizes: ["version", "validate", "verify"] },
   { name: "hostile-inputs", sizes: ["errors", "alias-bomb", "url-80k", "url-100m", "emitter-10m"] },
   { name: "apply-grouping", sizes: [1000, 5000] },

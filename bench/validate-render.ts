@@ -6,10 +6,10 @@ import { render } from "../src/render/render.js";
 import { toYaml } from "../src/manifest/serialize.js";
 import { writeRendered } from "../src/render/write.js";
 import { validateSpecText } from "../src/model/load-platform.js";
-import { generateSpec } from "./generate.js";
+import { generateSpec, parseSize } from "./generate.js";
 
-const tenants = Number(process.argv[2] ?? 1000);
-const text = generateSpec(tenants);
+const { tenants, products } = parseSize(process.argv[2]);
+const text = generateSpec(tenants, "bench", products);
 
 const t0 = performance.now();
 const result = validateSpecText(text, "bench.yaml");
@@ -28,7 +28,7 @@ rmSync(dir, { recursive: true, force: true });
 const ms = (a: number, b: number) => Math.round(b - a);
 console.log(
   JSON.stringify({
-    tenants,
+    tenants: products ? `${tenants} (⅓ products)` : tenants,
     objects: objects.length,
     "validate ms": ms(t0, t1),
     "render ms": ms(t1, t2),

@@ -11,10 +11,10 @@ import { writeRendered } from "../src/render/write.js";
 import { validateSpecText } from "../src/model/load-platform.js";
 import { verify } from "../src/verify/engine.js";
 import { loadVerifyInput } from "../src/verify/load.js";
-import { generateSpec } from "./generate.js";
+import { generateSpec, parseSize } from "./generate.js";
 
-const tenants = Number(process.argv[2] ?? 1000);
-const result = validateSpecText(generateSpec(tenants), "bench.yaml");
+const { tenants, products } = parseSize(process.argv[2]);
+const result = validateSpecText(generateSpec(tenants, "bench", products), "bench.yaml");
 if (!result.spec) throw new Error(`generated spec is invalid: ${JSON.stringify(result.diagnostics[0])}`);
 const spec = result.spec;
 const model = resolve(spec);
@@ -50,7 +50,7 @@ rmSync(dir, { recursive: true, force: true });
 const ms = (a: number, b: number) => Math.round(b - a);
 console.log(
   JSON.stringify({
-    tenants,
+    tenants: products ? `${tenants} (⅓ products)` : tenants,
     objects: objects.length,
     endpoints: memory.stats.endpoints,
     policies: memory.stats.policies,

@@ -6,6 +6,7 @@ import type {
 } from "../products/contract/declaration.js";
 import { type EffectiveResources, type EffectiveSettings, res } from "./defaults.js";
 import type { NodeClass } from "../input/schema.js";
+import { ownsServer } from "./data-services.js";
 
 /**
  * What a tenant's own workloads ask of its namespace, at their minimum and at their maximum
@@ -47,11 +48,10 @@ export const POOLER_RESOURCES: EffectiveResources = res("50m", "64Mi", "500m", "
 /** The tenant's PgBouncer pooler, with its defaults filled in; undefined without one (or without a server of its own). */
 export function poolerOf(
   settings: EffectiveSettings,
-  services: readonly string[],
+  services: readonly DataServiceKind[],
 ): { readonly instances: number; readonly poolMode: "transaction" | "session" } | undefined {
   const pooler = settings.database.pooler;
-  if (pooler === undefined || !services.includes("database") || settings.database.isolation !== "cluster")
-    return undefined;
+  if (pooler === undefined || !ownsServer(settings, services, "database")) return undefined;
   return { instances: pooler.instances ?? 2, poolMode: pooler.poolMode ?? "transaction" };
 }
 
@@ -65,7 +65,6 @@ export function podGroups(
   workloads: readonly WorkloadDeclaration[],
   services: readonly DataServiceKind[],
 ): PodGroup[] {
-  const { database, redis } = settings;
   const groups: PodGroup[] = workloads.map(({ min, max, containers, nodeClass }) => ({
     workload: "app" as const,
     nodeClass,
@@ -73,9 +72,14 @@ export function podGroups(
     max,
     containers,
   }));
-  if (services.includes("database") && database.isolation === "cluster") {
+  if (ownsServer(settings, services, "database")) {
     const instances = databaseInstances(settings);
-    groups.push({ workload: "database", min: instances, max: instances, containers: [database.resources] });
+    groups.push({
+      workload: "database",
+      min: instances,
+      max: instances,
+      containers: [settings.database.resources],
+    });
   }
   const pooler = poolerOf(settings, services);
   if (pooler !== undefined) {
@@ -86,29 +90,21 @@ export function podGroups(
       containers: [POOLER_RESOURCES],
     });
   }
-  if (services.includes("redis") && redis.isolation === "instance") {
-    groups.push({ workload: "redis", min: 1, max: 1, containers: [redis.resources] });
+  if (ownsServer(settings, services, "redis")) {
+    groups.push({ workload: "redis", min: 1, max: 1, containers: [settings.redis.resources] });
   }
-  if (ownsRabbitmq(settings, services)) {
+  if (ownsServer(settings, services, "rabbitmq")) {
     const { replicas, resources } = settings.rabbitmq;
     groups.push({ workload: "rabbitmq", min: replicas, max: replicas, containers: [resources] });
   }
   return groups;
 }
 
-/** A RabbitmqCluster of the tenant's own (its pods and volumes count against the tenant's quota). */
-export function ownsRabbitmq(settings: EffectiveSettings, services: readonly string[]): boolean {
-  return services.includes("rabbitmq") && settings.rabbitmq.isolation === "instance";
-}
-
 export function footprint(settings: EffectiveSettings, product: ProductDeclaration): Footprint {
   const services = product.dataServices(settings);
   const groups = podGroups(settings, product.workloads(settings), services);
-  const dbVolumes =
-    services.includes("database") && settings.database.isolation === "cluster"
-      ? databaseInstances(settings)
-      : 0;
-  const mqVolumes = ownsRabbitmq(settings, services) ? settings.rabbitmq.replicas : 0;
+  const dbVolumes = ownsServer(settings, services, "database") ? databaseInstances(settings) : 0;
+  const mqVolumes = ownsServer(settings, services, "rabbitmq") ? settings.rabbitmq.replicas : 0;
   return {
     atMin: sum(groups, "min"),
     atMax: sum(groups, "max"),

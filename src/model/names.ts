@@ -260,6 +260,11 @@ export function zoneRabbitmqUserSecret(tenant: string): string {
   return dnsLabel("mq", tenant);
 }
 
+/** The IngressGroup of a zone's shared ALB: every tenant of the zone, of any product, joins it. */
+export function ingressGroupName(platform: string, zone: string): string {
+  return dnsLabel(platform, zone);
+}
+
 /** A route's host under a tenant's hostname: `api` and `shop.example.com` give `api.shop.example.com`. */
 export function routeHostname(tenantHostname: string, label: string): string {
   return `${label}.${tenantHostname}`;

@@ -6,6 +6,7 @@
  */
 import { DATA_SECRET_KEYS, SECRET_ITEM, secretPath } from "./names.js";
 import type { TenantModel } from "./resolve.js";
+import { usesSharedServer } from "./data-services.js";
 
 export type SecretValueSource =
   | { readonly kind: "random"; readonly bytes: number }
@@ -48,21 +49,20 @@ export function tenantSecrets(tenant: TenantModel): TenantSecret[] {
   );
   const services = tenant.product.dataServices;
   // A tenant's own RabbitmqCluster makes its default user's secret itself; a vhost user's comes from here.
-  const rabbitmq: TenantSecret[] =
-    services.includes("rabbitmq") && tenant.settings.rabbitmq.isolation === "vhost"
-      ? [
-          {
-            purpose: "rabbitmq",
-            name: tenant.data.rabbitmqSecret,
-            keys: [
-              { key: "username", source: fixed(tenant.sharedDataIdentifier) },
-              { key: "password", source: random() },
-            ],
-            remotePath: path(SECRET_ITEM.rabbitmq),
-            dataBearing: false,
-          },
-        ]
-      : [];
+  const rabbitmq: TenantSecret[] = usesSharedServer(tenant.settings, services, "rabbitmq")
+    ? [
+        {
+          purpose: "rabbitmq",
+          name: tenant.data.rabbitmqSecret,
+          keys: [
+            { key: "username", source: fixed(tenant.sharedDataIdentifier) },
+            { key: "password", source: random() },
+          ],
+          remotePath: path(SECRET_ITEM.rabbitmq),
+          dataBearing: false,
+        },
+      ]
+    : [];
   const redis: TenantSecret[] = !services.includes("redis")
     ? []
     : [

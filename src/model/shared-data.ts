@@ -1,4 +1,5 @@
 import type { Model, TenantModel } from "./resolve.js";
+import { usesSharedServer } from "./data-services.js";
 
 /**
  * A zone's tenants on its shared servers: those whose product needs the service and whose
@@ -15,14 +16,8 @@ export function zoneSharedTenants(
 } {
   const tenants = model.tenants.filter((t) => t.zone.name === zone);
   return {
-    database: tenants.filter(
-      (t) => t.product.dataServices.includes("database") && t.settings.database.isolation === "database",
-    ),
-    redis: tenants.filter(
-      (t) => t.product.dataServices.includes("redis") && t.settings.redis.isolation === "acl",
-    ),
-    rabbitmq: tenants.filter(
-      (t) => t.product.dataServices.includes("rabbitmq") && t.settings.rabbitmq.isolation === "vhost",
-    ),
+    database: tenants.filter((t) => usesSharedServer(t.settings, t.product.dataServices, "database")),
+    redis: tenants.filter((t) => usesSharedServer(t.settings, t.product.dataServices, "redis")),
+    rabbitmq: tenants.filter((t) => usesSharedServer(t.settings, t.product.dataServices, "rabbitmq")),
   };
 }

@@ -6,12 +6,13 @@ import { KubeClient } from "../../src/deploy/kube-client.js";
 import { toYaml } from "../../src/manifest/serialize.js";
 import { writeRendered } from "../../src/render/write.js";
 import { canonicalConnectivity } from "../../src/verify/network/connectivity.js";
-import { platformEndpoints, workloadEndpoints } from "../../src/verify/network/endpoints.js";
+import { OPERATED_KINDS, platformEndpoints, workloadEndpoints } from "../../src/verify/network/endpoints.js";
 import { resolve } from "../../src/model/resolve.js";
 import { namespaceOwners } from "../../src/verify/ownership.js";
 import { render } from "../../src/render/render.js";
 import { differences, ourConnectivity } from "../support/connectivity.js";
 import { validSpec } from "../support/example.js";
+import { PLATFORMS } from "../support/platforms.js";
 import { netpolicyConnectivity } from "../support/netpol-analyzer.js";
 
 /**
@@ -49,47 +50,54 @@ describe("connectivity agrees exactly with netpol-analyzer", () => {
     });
   }
 
-  it("on the rendered example platform, with its databases and the cluster components as pods", async () => {
-    const spec = validSpec();
-    const model = resolve(spec);
-    const objects = render(spec).map((o) => ({ ...o, object: withoutIpv6Peers(o.object) }));
-    const dir = mkdtempSync(join(tmpdir(), "tenantctl-xcheck-example-"));
-    await writeRendered(join(dir, "rendered"), objects);
-    // netpol-analyzer knows no CloudNativePG clusters and the cluster's own components are
-    // not in the manifests: both tools get them as Pods, as verify models them.
-    const extra = [
-      ...workloadEndpoints(objects, namespaceOwners(model)).filter((e) => e.kind === "Cluster"),
-      ...platformEndpoints(model),
-    ].map((e) => ({
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: {
-        name: e.kind === "Cluster" ? `${e.name}-1` : e.name,
-        namespace: e.namespace,
-        labels: e.labels,
-      },
-      spec: {
-        containers: [
-          {
-            name: "main",
-            image: "example/pod:1",
-            ports: e.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
-          },
-        ],
-      },
-    }));
-    writeFileSync(
-      join(dir, "rendered", "cluster-pods.yaml"),
-      extra.map((o) => toYaml(o as never)).join("---\n"),
-    );
-    const { ours, theirs } = await compare(join(dir, "rendered"));
-    expect(
-      ours.some((l) => l.includes("n8n-db-1[Pod]")),
-      "the database pods take part",
-    ).toBe(true);
-    expect(differences(ours, theirs), `tenantctl:\n${ours.join("\n")}`).toBe("");
-    expect(readFileSync(join(dir, "rendered", "cluster-pods.yaml"), "utf8")).toContain("kube-dns");
-  });
+  for (const [name, dataPods] of [
+    ["example", ["n8n-db-1[Pod]"]],
+    ["products", ["shop-db-1[Pod]", "shop-db-pooler-1[Pod]", "shop-mq-1[Pod]", "shared-rabbitmq-1[Pod]"]],
+  ] as const) {
+    it(`on the rendered ${name} platform, with its data servers and the cluster components as pods`, async () => {
+      const spec = validSpec(PLATFORMS.find((p) => p.name === name)?.text());
+      const model = resolve(spec);
+      const objects = render(spec).map((o) => ({ ...o, object: withoutIpv6Peers(o.object) }));
+      const dir = mkdtempSync(join(tmpdir(), `tenantctl-xcheck-${name}-`));
+      await writeRendered(join(dir, "rendered"), objects);
+      // netpol-analyzer knows no operators' custom resources (CloudNativePG clusters and poolers,
+      // RabbitMQ clusters), and the cluster's own components are not in the manifests: both
+      // tools get them as Pods, as verify models them.
+      const extra = [
+        ...workloadEndpoints(objects, namespaceOwners(model)).filter((e) => OPERATED_KINDS.includes(e.kind)),
+        ...platformEndpoints(model),
+      ].map((e) => ({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: {
+          name: OPERATED_KINDS.includes(e.kind) ? `${e.name}-1` : e.name,
+          namespace: e.namespace,
+          labels: e.labels,
+        },
+        spec: {
+          containers: [
+            {
+              name: "main",
+              image: "example/pod:1",
+              ports: e.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
+            },
+          ],
+        },
+      }));
+      writeFileSync(
+        join(dir, "rendered", "cluster-pods.yaml"),
+        extra.map((o) => toYaml(o as never)).join("---\n"),
+      );
+      const { ours, theirs } = await compare(join(dir, "rendered"));
+      for (const pod of dataPods)
+        expect(
+          ours.some((l) => l.includes(pod)),
+          `${pod} takes part`,
+        ).toBe(true);
+      expect(differences(ours, theirs), `tenantctl:\n${ours.join("\n")}`).toBe("");
+      expect(readFileSync(join(dir, "rendered", "cluster-pods.yaml"), "utf8")).toContain("kube-dns");
+    });
+  }
 });
 
 /** Drops `::/…` ipBlock peers that sit beside others (netpol-analyzer reads IPv6 as IPv4). */

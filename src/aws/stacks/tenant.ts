@@ -27,6 +27,7 @@ import {
   tenantBackupRole,
   zoneKeyAlias,
 } from "../../model/names.js";
+import { ownsServer } from "../../model/data-services.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { type TenantSecret, tenantSecrets } from "../../model/secrets.js";
 import { PINNED } from "../../versions.js";
@@ -61,7 +62,7 @@ export function tenantNeedsAws(model: Model, tenant: TenantModel): boolean {
 
 /** A CloudNativePG server of the tenant's own, which writes backups with a role of its own. */
 function ownsDatabaseServer(tenant: TenantModel): boolean {
-  return tenant.product.dataServices.includes("database") && tenant.settings.database.isolation === "cluster";
+  return ownsServer(tenant.settings, tenant.product.dataServices, "database");
 }
 
 /** A hostname outside the platform's domain needs its own ACM certificate (the wildcard does not cover it). */

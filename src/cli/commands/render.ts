@@ -40,15 +40,32 @@ export function renderCommand(program: Command, io: Io): void {
       io.out(
         `rendered ${model.tenants.length} tenants, ${objects.length} objects into ${written.directory} in ${ms} ms\n`,
       );
+      // The data services a tenant's product does not use show as "-"; RabbitMQ only where some tenant has it.
+      const uses = (t: (typeof model.tenants)[number], kind: "database" | "redis" | "rabbitmq") =>
+        t.product.dataServices.includes(kind) ? t.settings[kind].isolation : "-";
+      const rabbitmq = model.tenants.some((t) => t.product.dataServices.includes("rabbitmq"));
       io.out(
         `${table(
-          ["tenant", "zone", "tier", "database", "redis", "namespace", "hostname", "objects"],
+          [
+            "tenant",
+            "zone",
+            "tier",
+            "product",
+            "database",
+            "redis",
+            ...(rabbitmq ? ["rabbitmq"] : []),
+            "namespace",
+            "hostname",
+            "objects",
+          ],
           model.tenants.map((t) => [
             t.name,
             t.zone.name + (t.zone.customerData ? " (customer data)" : ""),
             t.settings.tier,
-            t.settings.database.isolation,
-            t.settings.redis.isolation,
+            t.product.name,
+            uses(t, "database"),
+            uses(t, "redis"),
+            ...(rabbitmq ? [uses(t, "rabbitmq")] : []),
             t.namespace,
             t.hostname,
             String(counts.get(t.name) ?? 0),

@@ -8,15 +8,11 @@ import type { Located } from "../../input/issues.js";
 import type { Component, ServiceProduct } from "../../input/schema.js";
 import { closest } from "../../input/suggest.js";
 import { SECRET_ITEM } from "../../model/names.js";
-import { N8N_SECRET } from "../n8n/declaration.js";
 import { DATA_SERVICE_OF } from "./declaration.js";
 import { injectedEnvNames } from "./env.js";
 
-/** Items that hold the data services' and n8n's credentials: a component's env may not read them by name. */
-const RESERVED_ITEMS: readonly string[] = [
-  ...Object.values(SECRET_ITEM),
-  ...Object.values(N8N_SECRET).map((s) => s.item),
-];
+/** Items that hold the data services' credentials: a component's env may not read them by name. */
+const RESERVED_ITEMS: readonly string[] = Object.values(SECRET_ITEM);
 
 export function checkServiceProduct(name: string, product: ServiceProduct): Located[] {
   const out: Located[] = [];

@@ -26,6 +26,7 @@ import {
   REDIS_LABELS,
   zoneDataNamespace,
 } from "../../model/names.js";
+import { ownsServer } from "../../model/data-services.js";
 import type { Model, TenantModel, ZoneModel } from "../../model/resolve.js";
 import type { DataServiceKind, WorkloadDeclaration } from "../../products/contract/declaration.js";
 import { publicInternet } from "./cidr.js";
@@ -92,7 +93,7 @@ export function renderStackNetworkPolicies(model: Model, tenant: TenantModel): K
       }),
     );
   }
-  if (services.includes("database") && tenant.settings.database.isolation === "cluster") {
+  if (ownsServer(tenant.settings, services, "database")) {
     out.push(
       databasePolicy(
         model,
@@ -103,7 +104,7 @@ export function renderStackNetworkPolicies(model: Model, tenant: TenantModel): K
       ),
     );
   }
-  if (services.includes("redis") && tenant.settings.redis.isolation === "instance") {
+  if (ownsServer(tenant.settings, services, "redis")) {
     out.push(
       policy(tenant, NETWORK_POLICY.redis, {
         ingress: [
@@ -117,7 +118,7 @@ export function renderStackNetworkPolicies(model: Model, tenant: TenantModel): K
       }),
     );
   }
-  if (services.includes("rabbitmq") && tenant.settings.rabbitmq.isolation === "instance") {
+  if (ownsServer(tenant.settings, services, "rabbitmq")) {
     out.push(
       rabbitmqPolicy(
         model,

@@ -15,7 +15,8 @@ import { productStack } from "../../products/stacks.js";
 import { renderPooler, renderPostgresCluster, renderScheduledBackup } from "./data/postgres.js";
 import { renderRedis } from "./data/redis.js";
 import { renderRabbitmqCluster } from "./data/rabbitmq.js";
-import { ownsRabbitmq } from "../../model/footprint.js";
+import { ownsServer } from "../../model/data-services.js";
+import type { DataServiceKind } from "../../products/contract/declaration.js";
 import { renderNamespace } from "./namespace.js";
 import { renderAllowDns, renderDefaultDeny } from "./network-policy.js";
 import { renderLimitRange, renderResourceQuota } from "./quota.js";
@@ -60,15 +61,12 @@ export function renderTenant(
 
 /** The tenant's own servers of the data services its product needs (shared ones are the zone's). */
 function renderDataServices(model: Model, tenant: TenantModel): KubernetesObject[] {
-  const { database, redis } = tenant.settings;
-  const services = tenant.product.dataServices;
+  const own = (kind: DataServiceKind) => ownsServer(tenant.settings, tenant.product.dataServices, kind);
   return [
-    ...(services.includes("database") && database.isolation === "cluster"
-      ? [renderPostgresCluster(model, tenant), renderScheduledBackup(model, tenant)]
-      : []),
+    ...(own("database") ? [renderPostgresCluster(model, tenant), renderScheduledBackup(model, tenant)] : []),
     ...[renderPooler(tenant)].filter((o) => o !== undefined),
-    ...(services.includes("redis") && redis.isolation === "instance" ? renderRedis(tenant) : []),
-    ...(ownsRabbitmq(tenant.settings, services) ? [renderRabbitmqCluster(model, tenant)] : []),
+    ...(own("redis") ? renderRedis(tenant) : []),
+    ...(own("rabbitmq") ? [renderRabbitmqCluster(model, tenant)] : []),
   ];
 }
 

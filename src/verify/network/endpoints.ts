@@ -72,6 +72,9 @@ const RABBITMQ_PORTS: readonly NamedPort[] = [
   { name: "cluster-rpc", port: PORT.rabbitmqClustering, protocol: "TCP" },
 ];
 
+/** The operators' objects whose pods verify models from the object itself (the operator makes them). */
+export const OPERATED_KINDS: readonly string[] = ["Cluster", "Pooler", "RabbitmqCluster"];
+
 export const PLATFORM_COMPONENT = {
   kubeDns: "kube-dns",
   rabbitmqTopologyOperator: "messaging-topology-operator",

@@ -5,14 +5,10 @@
  * internet-facing for a customer-data zone and internal otherwise, and the ALB finds each
  * hostname's ACM certificate. ExternalDNS publishes the hostname.
  */
-import { dnsLabel, N8N } from "../../../model/names.js";
+import { ingressGroupName, N8N } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import type { KubernetesObject } from "../../../manifest/object.js";
 import { tenantMeta } from "../../../manifest/metadata.js";
-
-export function ingressGroup(model: Model, zone: string): string {
-  return dnsLabel(model.platform, zone);
-}
 
 export function renderIngress(model: Model, tenant: TenantModel): KubernetesObject {
   const { className, tls, clusterIssuer } = model.ingress;
@@ -22,7 +18,7 @@ export function renderIngress(model: Model, tenant: TenantModel): KubernetesObje
   };
   if (alb) {
     Object.assign(annotations, {
-      "alb.ingress.kubernetes.io/group.name": ingressGroup(model, tenant.zone.name),
+      "alb.ingress.kubernetes.io/group.name": ingressGroupName(model.platform, tenant.zone.name),
       "alb.ingress.kubernetes.io/healthcheck-path": "/healthz/readiness",
       "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS":443}]',
       "alb.ingress.kubernetes.io/scheme": tenant.zone.customerData ? "internet-facing" : "internal",

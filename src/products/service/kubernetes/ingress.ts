@@ -3,11 +3,10 @@
  * hostname, or a label before it) and a path prefix. On the zone's shared ALB: HTTPS only
  * (port 80 answers with a redirect), TLS 1.2 or later, and ExternalDNS publishes every host.
  */
-import { componentWorkload, routeHostname } from "../../../model/names.js";
+import { componentWorkload, ingressGroupName, routeHostname } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import type { KubernetesObject } from "../../../manifest/object.js";
 import { tenantMeta } from "../../../manifest/metadata.js";
-import { ingressGroup } from "../../n8n/kubernetes/ingress.js";
 import { componentSpec } from "./workloads.js";
 
 /** ALB's policy for TLS 1.3 and 1.2, nothing older. */
@@ -31,7 +30,7 @@ export function renderComponentIngress(model: Model, tenant: TenantModel): Kuber
   };
   if (className === "alb") {
     Object.assign(annotations, {
-      "alb.ingress.kubernetes.io/group.name": ingressGroup(model, tenant.zone.name),
+      "alb.ingress.kubernetes.io/group.name": ingressGroupName(model.platform, tenant.zone.name),
       "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP":80},{"HTTPS":443}]',
       "alb.ingress.kubernetes.io/scheme": tenant.zone.customerData ? "internet-facing" : "internal",
       "alb.ingress.kubernetes.io/ssl-policy": TLS_POLICY,
