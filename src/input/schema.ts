@@ -240,11 +240,25 @@ export const Component = z.strictObject({
     .optional()
     .meta({ description: "The uid it runs as (default 10001; never root)." }),
 });
+/**
+ * A product's name labels its pods (`app.kubernetes.io/name`): it must not be a label the data
+ * services' pods carry, or a component's pods could pose as the tenant's Redis (name redis,
+ * component queue) and be selected by its policies and its Deployment.
+ */
+export const RESERVED_PRODUCT_NAMES: readonly string[] = [
+  "n8n",
+  "redis",
+  "rabbitmq",
+  "postgres",
+  "pgbouncer",
+];
 export const ProductName = z
   .string()
   .max(24, { error: "at most 24 characters" })
   .pipe(DnsLabel)
-  .refine((name) => name !== "n8n", { error: 'a name other than "n8n" (n8n is built in)' });
+  .refine((name) => !RESERVED_PRODUCT_NAMES.includes(name), {
+    error: `a name other than ${RESERVED_PRODUCT_NAMES.map((n) => `"${n}"`).join(", ")} (n8n is built in; the others label the data services' pods, which policies select by that name)`,
+  });
 export const ServiceProduct = z.strictObject({
   description: z.string().optional(),
   components: z.record(ComponentName, Component).refine((c) => Object.keys(c).length > 0, {

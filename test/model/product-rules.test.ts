@@ -106,6 +106,19 @@ describe("service product rules", () => {
     expect(only(text).sort()).toEqual(["spec/invalid-format", "spec/invalid-key"].sort());
   });
 
+  it("fails when a product is named like the labels of the data services' pods (a component could pose as Redis)", () => {
+    const text = productsWith((doc) => {
+      doc.setIn(["products", "redis"], doc.getIn(["products", "ledger"]));
+      doc.setIn(
+        ["products", "redis", "components", "queue"],
+        doc.getIn(["products", "ledger", "components", "api"]),
+      );
+    });
+    const found = check(text);
+    expect(found.map((d) => d.code)).toEqual(["spec/invalid-key"]);
+    expect(found[0]?.message).toContain('"redis"');
+  });
+
   it("counts the tenant's own RabbitMQ against its quota", () => {
     const found = check(
       productsWith((doc) =>
