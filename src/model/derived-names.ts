@@ -5,6 +5,7 @@
  * place. Two owners that meet in one space are refused, each at its own line:column, instead
  * of rendering two objects that fight (Argo CD prunes one with the other's sync).
  */
+import { own } from "../lib/own.js";
 import type { PathSegment } from "../diagnostics/diagnostic.js";
 import type { Located } from "../input/issues.js";
 import type { Platform } from "../input/schema.js";
@@ -77,7 +78,7 @@ export function derivedNames(spec: Platform): DerivedName[] {
     add("ClusterSecretStore", zoneSecretStore(spec.metadata.name, zone), owner, text);
     add("service account", zoneSecretsServiceAccount(zone), owner, text);
     add("directory", zoneDirectory(zone), owner, text);
-    if (spec.zones[zone]?.dedicatedNodes)
+    if (own(spec.zones, zone)?.dedicatedNodes)
       add("Karpenter NodePool", nodePoolName(spec.metadata.name, NODE_POOL.zone(zone)), owner, text);
   }
   const seen = new Set<string>();

@@ -1,3 +1,4 @@
+import { own } from "../lib/own.js";
 import type { EffectiveSettings } from "./defaults.js";
 import { type NodePoolPlan, nodePoolPlan } from "./node-pools.js";
 import { effectiveSettings, tenantHostname, tenantProduct } from "./settings.js";
@@ -177,7 +178,7 @@ function resolveTenant(
     product: {
       name: product.name,
       kind: product.kind,
-      definition: product.kind === "service" ? spec.products[product.name] : undefined,
+      definition: product.kind === "service" ? own(spec.products, product.name) : undefined,
       httpPort: product.httpPort,
       workloads: product.workloads(settings),
       dataServices: product.dataServices(settings),

@@ -1,3 +1,4 @@
+import { own } from "../lib/own.js";
 import { closest } from "../input/suggest.js";
 import type { PathSegment, Severity } from "../diagnostics/diagnostic.js";
 import { oneOf, quote } from "../diagnostics/path.js";
@@ -89,7 +90,7 @@ function checkUniqueNames(spec: Platform, out: Located[]): void {
 function checkZones(spec: Platform, out: Located[]): void {
   const zones = Object.keys(spec.zones);
   spec.tenants.forEach((tenant, i) => {
-    if (spec.zones[tenant.zone] !== undefined) return;
+    if (own(spec.zones, tenant.zone) !== undefined) return;
     const suggestion = closest(tenant.zone, zones);
     out.push(
       problem(
@@ -136,7 +137,7 @@ function checkHostnames(spec: Platform, out: Located[]): void {
       );
     }
     // A product's routes add hosts under the tenant's hostname: they must not be another tenant's.
-    const product = spec.products[effectiveProductName(spec, i)];
+    const product = own(spec.products, effectiveProductName(spec, i));
     const routeHosts = Object.values(product?.components ?? {}).flatMap((c) =>
       (c.routes ?? []).flatMap((r) => (r.host === undefined ? [] : [routeHostname(hostname, r.host)])),
     );
@@ -163,7 +164,7 @@ function checkHostnames(spec: Platform, out: Located[]): void {
 
 function checkSharedDataServices(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
   const zoneName = spec.tenants[i]?.zone ?? "";
-  const zone = spec.zones[zoneName];
+  const zone = own(spec.zones, zoneName);
   if (!zone?.customerData || zone.allowSharedDataServices) return;
   const shared: [string[], string, string][] = [
     [["database", "isolation"], s.database.isolation, "database"],
@@ -191,7 +192,7 @@ function checkSharedDataServices(spec: Platform, i: number, s: EffectiveSettings
  */
 function checkExpressionEngine(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
   const zoneName = spec.tenants[i]?.zone ?? "";
-  if (s.n8n.expressions.engine !== "legacy" || !spec.zones[zoneName]?.customerData) return;
+  if (s.n8n.expressions.engine !== "legacy" || !own(spec.zones, zoneName)?.customerData) return;
   out.push(
     problem(
       "spec/legacy-expression-engine-with-customer-data",
@@ -377,19 +378,19 @@ function checkNodeClasses(
   out: Located[],
 ): void {
   const zoneName = spec.tenants[i]?.zone ?? "";
-  const own =
+  const ownPool =
     s.tier === "dedicated"
       ? "the tenant's dedicated pool"
-      : spec.zones[zoneName]?.dedicatedNodes
+      : own(spec.zones, zoneName)?.dedicatedNodes
         ? `zone ${quote(zoneName)}'s own nodes`
         : undefined;
-  if (own === undefined) return;
+  if (ownPool === undefined) return;
   for (const w of product.workloads(s).filter((w) => w.nodeClass !== "general")) {
     out.push(
       problem(
         "spec/node-class-outside-own-pool",
         ["products", product.name, "components", w.component, "nodeClass"],
-        `products.${product.name}.components.${w.component}.nodeClass: ${quote(w.nodeClass)} would take tenants[${i}] (${spec.tenants[i]?.name ?? ""}) off ${own}`,
+        `products.${product.name}.components.${w.component}.nodeClass: ${quote(w.nodeClass)} would take tenants[${i}] (${spec.tenants[i]?.name ?? ""}) off ${ownPool}`,
         `run tenants[${i}] on the shared tier in a zone without dedicatedNodes, or give the component nodeClass "general"`,
       ),
     );

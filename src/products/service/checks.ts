@@ -2,6 +2,7 @@
  * What a product of `products:` cannot run with, beyond the schema: checked once per product
  * (not per tenant), each problem at the line that says it.
  */
+import { own } from "../../lib/own.js";
 import type { PathSegment } from "../../diagnostics/diagnostic.js";
 import { oneOf, quote } from "../../diagnostics/path.js";
 import type { Located } from "../../input/issues.js";
@@ -36,7 +37,7 @@ export function checkServiceProduct(name: string, product: ServiceProduct): Loca
   const routes = new Map<string, string>();
   for (const [component, c] of Object.entries(product.components)) {
     (c.talksTo ?? []).forEach((target, t) => {
-      if (product.components[target] !== undefined) {
+      if (own(product.components, target) !== undefined) {
         if (target === component)
           add(
             at(component, "talksTo", t),
@@ -47,7 +48,7 @@ export function checkServiceProduct(name: string, product: ServiceProduct): Loca
         else called.add(target);
         return;
       }
-      if (target in DATA_SERVICE_OF) return;
+      if (own(DATA_SERVICE_OF, target) !== undefined) return;
       const allowed = [...components.filter((n) => n !== component), ...Object.keys(DATA_SERVICE_OF)];
       const guess = closest(target, allowed);
       add(

@@ -4,6 +4,7 @@
  * with its port, routes, autoscaling triggers, node class and the components and data services
  * it talks to. The second implementation of the product contract, beside n8n.
  */
+import { own } from "../../lib/own.js";
 import type { EffectiveResources } from "../../model/defaults.js";
 import { res } from "../../model/defaults.js";
 import { dnsLabel } from "../../model/names.js";
@@ -67,14 +68,8 @@ function componentWorkload(component: string, c: Component, product: ServiceProd
     metrics: false,
     port: c.port,
     talksTo: {
-      workloads: talks.filter((t) => t !== component && product.components[t] !== undefined).sort(),
-      dataServices: [
-        ...new Set(
-          talks.flatMap((t) =>
-            t in DATA_SERVICE_OF ? [DATA_SERVICE_OF[t as keyof typeof DATA_SERVICE_OF]] : [],
-          ),
-        ),
-      ].sort(),
+      workloads: talks.filter((t) => t !== component && own(product.components, t) !== undefined).sort(),
+      dataServices: [...new Set(talks.flatMap((t) => own<DataServiceKind>(DATA_SERVICE_OF, t) ?? []))].sort(),
     },
     nodeClass: c.nodeClass ?? "general",
   };

@@ -4,6 +4,7 @@
  * talks to and only those, where that service is, under the names its client libraries read
  * by themselves (libpq's PG*, and REDIS_* / RABBITMQ_* by convention).
  */
+import { own } from "../../lib/own.js";
 import type { Component } from "../../input/schema.js";
 import type { DataConnections, EnvValue, EnvVar } from "../contract/environment.js";
 import { DATA_SERVICE_OF, secretEnvSecret } from "./declaration.js";
@@ -28,9 +29,7 @@ const INJECTED = {
 
 /** The variables tenantctl sets for the data services a component talks to (its own env may not set them). */
 export function injectedEnvNames(c: Component): Set<string> {
-  return new Set(
-    (c.talksTo ?? []).flatMap((t) => (t in INJECTED ? INJECTED[t as keyof typeof INJECTED] : [])),
-  );
+  return new Set((c.talksTo ?? []).flatMap((t) => own<readonly string[]>(INJECTED, t) ?? []));
 }
 
 export function buildComponentEnv(c: Component, input: ComponentEnvInput): EnvVar[] {
