@@ -122,7 +122,9 @@ describe("service product rules", () => {
   it("fails when a zone, product or talksTo names what every object inherits (constructor, toString), not as an internal error", () => {
     const codesOf = (edit: (doc: ReturnType<typeof parseDocument>) => void) => only(productsWith(edit));
     expect(codesOf((doc) => doc.setIn(["tenants", 0, "zone"], "constructor"))).toEqual(["spec/unknown-zone"]);
-    expect(codesOf((doc) => doc.setIn(["tenants", 2, "product"], "constructor"))).toEqual(["spec/unknown-product"]);
+    expect(codesOf((doc) => doc.setIn(["tenants", 2, "product"], "constructor"))).toEqual([
+      "spec/unknown-product",
+    ]);
     expect(codesOf((doc) => doc.setIn([...SHOP, "web", "talksTo"], ["tostring", "constructor"]))).toEqual([
       "spec/unknown-talks-to",
       "spec/unknown-talks-to",
