@@ -6,6 +6,7 @@ import { resolve } from "../../src/model/resolve.js";
 import { render } from "../../src/render/render.js";
 import { validSpec } from "../support/example.js";
 import { kubeconfigOf } from "../support/control-plane.js";
+import { createNodes, kwokNode, scheduledPods } from "../support/kwok.js";
 import { exampleWith } from "../support/spec-text.js";
 
 /**
@@ -646,60 +647,18 @@ describe("the admission policies as the API server compiled them", () => {
 });
 
 describe.sequential("scheduling on KWOK nodes shaped like the Karpenter pools", () => {
-  type Pod = { metadata: { name: string; namespace: string }; spec: { nodeName?: string } };
-  const node = (name: string, pool: string, zone: string, taint: boolean) => ({
-    apiVersion: "v1",
-    kind: "Node",
-    metadata: {
-      name,
-      annotations: { "kwok.x-k8s.io/node": "fake" },
-      labels: {
-        "tenantctl.io/node-pool": pool,
-        "topology.kubernetes.io/zone": zone,
-        "kubernetes.io/hostname": name,
-        type: "kwok",
-      },
-    },
-    spec: taint ? { taints: [{ key: "tenantctl.io/node-pool", value: pool, effect: "NoSchedule" }] } : {},
-  });
-
-  beforeAll(async () => {
-    const nodes = [
-      node("general-a", "general", "eu-central-1a", false),
-      node("general-b", "general", "eu-central-1b", false),
-      node("database-a", "database", "eu-central-1a", true),
-      node("globex-a", "tenant-globex", "eu-central-1a", true),
-      node("globex-b", "tenant-globex", "eu-central-1b", true),
-    ];
-    for (const n of nodes) {
-      await admin.call("PATCH", `/api/v1/nodes/${n.metadata.name}`, {
-        contentType: "application/apply-patch+yaml",
-        body: n,
-        query: { fieldManager: "tenantctl-test", force: "true" },
-      });
-    }
-  });
-
-  async function scheduledPods(): Promise<Pod[]> {
-    const tenantNamespaces = model.tenants.map((t) => t.namespace);
-    // Every replica of every Deployment: the controllers create them one by one, so "all that exist are scheduled" is not enough.
-    const expected = objects
-      .filter(
-        (o) => o.object.kind === "Deployment" && tenantNamespaces.includes(o.object.metadata.namespace ?? ""),
-      )
-      .reduce((n, o) => n + ((o.object.spec as { replicas?: number }).replicas ?? 1), 0);
-    for (let attempt = 0; attempt < 150; attempt++) {
-      const pods = (await admin.call<{ items: Pod[] }>("GET", "/api/v1/pods")).body.items.filter((p) =>
-        tenantNamespaces.includes(p.metadata.namespace),
-      );
-      if (pods.length >= expected && pods.every((p) => p.spec.nodeName !== undefined)) return pods;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error("tenant pods were not all scheduled within 30 s");
-  }
+  beforeAll(() =>
+    createNodes(admin, [
+      kwokNode("general-a", "general", "eu-central-1a", false),
+      kwokNode("general-b", "general", "eu-central-1b", false),
+      kwokNode("database-a", "database", "eu-central-1a", true),
+      kwokNode("globex-a", "tenant-globex", "eu-central-1a", true),
+      kwokNode("globex-b", "tenant-globex", "eu-central-1b", true),
+    ]),
+  );
 
   it("runs the dedicated tenant's pods only on its own nodes, and nobody else's there", async () => {
-    const pods = await scheduledPods();
+    const pods = await scheduledPods(admin, model, objects);
     const globex = pods.filter((p) => p.metadata.namespace === "tenant-globex");
     const others = pods.filter((p) => p.metadata.namespace !== "tenant-globex");
     expect(globex.length).toBeGreaterThanOrEqual(5);

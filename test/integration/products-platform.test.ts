@@ -7,6 +7,7 @@ import { resolve } from "../../src/model/resolve.js";
 import { render } from "../../src/render/render.js";
 import { validSpec } from "../support/example.js";
 import { kubeconfigOf } from "../support/control-plane.js";
+import { createNodes, kwokNode, scheduledPods } from "../support/kwok.js";
 import { PRODUCTS_SPEC } from "../support/platforms.js";
 
 /**
@@ -38,14 +39,6 @@ const SHOP = "tenant-shop-initech";
 afterAll(() => admin.close());
 
 describe.sequential("the products platform on a real kube-apiserver", () => {
-  beforeAll(async () => {
-    await admin.call("PATCH", "/api/v1/namespaces/argocd", {
-      contentType: "application/apply-patch+yaml",
-      body: { apiVersion: "v1", kind: "Namespace", metadata: { name: "argocd" } },
-      query: { fieldManager: "tenantctl-test", force: "true" },
-    });
-  });
-
   it("applies with Strict field validation: RabbitmqCluster, Vhost, User, Permission, ScaledObjects and all", async () => {
     // Without the Argo CD objects: the add-ons' Applications are the cluster's, and the example
     // platform's test has installed them on this control plane (apply refuses to take them over).
@@ -180,63 +173,19 @@ describe("admission of a product tenant's pods, as its admin with server-side dr
 });
 
 describe.sequential("scheduling of each component on KWOK nodes of its node class", () => {
-  type Pod = {
-    metadata: { name: string; namespace: string; labels?: Record<string, string> };
-    spec: { nodeName?: string };
-  };
-  const node = (name: string, pool: string, taint: boolean) => ({
-    apiVersion: "v1",
-    kind: "Node",
-    metadata: {
-      name,
-      annotations: { "kwok.x-k8s.io/node": "fake" },
-      labels: {
-        "tenantctl.io/node-pool": pool,
-        "topology.kubernetes.io/zone": "eu-central-1a",
-        "kubernetes.io/hostname": name,
-        type: "kwok",
-      },
-    },
-    spec: taint ? { taints: [{ key: "tenantctl.io/node-pool", value: pool, effect: "NoSchedule" }] } : {},
-  });
   const NODES = [
-    node("apps-general-a", "general", false),
-    node("apps-compute-a", "compute", true),
-    node("apps-memory-a", "memory", true),
-    node("apps-umbrella-a", "tenant-ledger-umbrella", true),
+    kwokNode("apps-general-a", "general", "eu-central-1a", false),
+    kwokNode("apps-compute-a", "compute", "eu-central-1a", true),
+    kwokNode("apps-memory-a", "memory", "eu-central-1a", true),
+    kwokNode("apps-umbrella-a", "tenant-ledger-umbrella", "eu-central-1a", true),
   ];
-
-  beforeAll(async () => {
-    for (const n of NODES) {
-      await admin.call("PATCH", `/api/v1/nodes/${n.metadata.name}`, {
-        contentType: "application/apply-patch+yaml",
-        body: n,
-        query: { fieldManager: "tenantctl-test", force: "true" },
-      });
-    }
-  });
+  beforeAll(() => createNodes(admin, NODES));
   afterAll(async () => {
     for (const n of NODES) await admin.request("DELETE", `/api/v1/nodes/${n.metadata.name}`);
   });
 
-  async function scheduledPods(): Promise<Pod[]> {
-    const namespaces = model.tenants.map((t) => t.namespace);
-    // Every replica of every Deployment: the controllers create them one by one, so "all that exist are scheduled" is not enough.
-    const expected = objects
-      .filter((o) => o.object.kind === "Deployment" && namespaces.includes(o.object.metadata.namespace ?? ""))
-      .reduce((n, o) => n + ((o.object.spec as { replicas?: number }).replicas ?? 1), 0);
-    for (let attempt = 0; attempt < 150; attempt++) {
-      const pods = (await admin.call<{ items: Pod[] }>("GET", "/api/v1/pods")).body.items.filter((p) =>
-        namespaces.includes(p.metadata.namespace),
-      );
-      if (pods.length >= expected && pods.every((p) => p.spec.nodeName !== undefined)) return pods;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`the product tenants' ${expected} pods were not all created and scheduled within 30 s`);
-  }
-
   it("puts api pods on compute, workers on memory, the rest on general, and the dedicated tenant on its own", async () => {
-    const pods = await scheduledPods();
+    const pods = await scheduledPods(admin, model, objects);
     const where = (namespace: string, component: string) =>
       pods
         .filter(
