@@ -72,8 +72,60 @@ const RABBITMQ_PORTS: readonly NamedPort[] = [
   { name: "cluster-rpc", port: PORT.rabbitmqClustering, protocol: "TCP" },
 ];
 
-/** The operators' objects whose pods verify models from the object itself (the operator makes them). */
-export const OPERATED_KINDS: readonly string[] = ["Cluster", "Pooler", "RabbitmqCluster"];
+/**
+ * The operators' objects whose pods verify models from the object itself (the operator makes
+ * them): the labels the operator gives those pods, what they listen on, what they are.
+ */
+const OPERATED: Readonly<
+  Record<
+    string,
+    {
+      readonly group: string;
+      readonly role: EndpointRole;
+      readonly ports: readonly NamedPort[];
+      labels(name: string, spec: Obj | undefined): Labels;
+    }
+  >
+> = {
+  // CloudNativePG's instances, with the inherited labels.
+  Cluster: {
+    group: "postgresql.cnpg.io",
+    role: "data-service",
+    ports: CNPG_INSTANCE_PORTS,
+    labels: (name, spec) => ({
+      ...stringMap(dig(spec, ["inheritedMetadata", "labels"])),
+      [CNPG_CLUSTER_LABEL]: name,
+      "cnpg.io/podRole": "instance",
+    }),
+  },
+  // PgBouncer pods: with their cluster's label, as the instances.
+  Pooler: {
+    group: "postgresql.cnpg.io",
+    role: "data-service",
+    ports: POOLER_PORTS,
+    labels: (name, spec) => {
+      const cluster = dig(spec, ["cluster", "name"]);
+      return {
+        ...stringMap(dig(spec, ["template", "metadata", "labels"])),
+        ...(typeof cluster === "string" ? { [CNPG_CLUSTER_LABEL]: cluster } : {}),
+        "cnpg.io/poolerName": name,
+        "cnpg.io/podRole": "pooler",
+      };
+    },
+  },
+  // The cluster operator's StatefulSet pods: its labels, and those of the override's pod template.
+  RabbitmqCluster: {
+    group: "rabbitmq.com",
+    role: "queue",
+    ports: RABBITMQ_PORTS,
+    labels: (name, spec) => ({
+      ...stringMap(dig(spec, ["override", "statefulSet", "spec", "template", "metadata", "labels"])),
+      [LABEL.name]: name,
+      ...RABBITMQ_LABELS,
+    }),
+  },
+};
+export const OPERATED_KINDS: readonly string[] = Object.keys(OPERATED);
 
 export const PLATFORM_COMPONENT = {
   kubeDns: "kube-dns",
@@ -85,7 +137,7 @@ export const PLATFORM_COMPONENT = {
   anyPod: "any-pod",
 } as const;
 
-/** Pod templates of the workload kinds, and CloudNativePG clusters. */
+/** Pod templates of the workload kinds, and the pods the operators make of their objects. */
 export function workloadEndpoints(
   objects: readonly SourcedObject[],
   owners: ReadonlyMap<string, Scope>,
@@ -106,60 +158,14 @@ export function workloadEndpoints(
         zone: owner?.zone?.name,
         source,
       });
-    } else if (
-      source.object.kind === "Cluster" &&
-      source.object.apiVersion.startsWith("postgresql.cnpg.io/")
-    ) {
-      const inherited = stringMap(
-        ((source.object.spec as Obj | undefined)?.inheritedMetadata as Obj | undefined)?.labels,
-      );
+    } else {
+      const operated = OPERATED[source.object.kind];
+      if (operated === undefined || !source.object.apiVersion.startsWith(`${operated.group}/`)) continue;
       out.push({
         ...identity(source, namespace),
-        labels: {
-          ...inherited,
-          [CNPG_CLUSTER_LABEL]: source.object.metadata.name,
-          "cnpg.io/podRole": "instance",
-        },
-        ports: CNPG_INSTANCE_PORTS,
-        role: "data-service",
-        tenant: owner?.tenant?.name,
-        zone: owner?.zone?.name,
-        source,
-      });
-    } else if (
-      source.object.kind === "Pooler" &&
-      source.object.apiVersion.startsWith("postgresql.cnpg.io/")
-    ) {
-      // PgBouncer pods as CloudNativePG labels them: with their cluster's label, as the instances.
-      const spec = source.object.spec as Obj | undefined;
-      const cluster = dig(spec, ["cluster", "name"]);
-      out.push({
-        ...identity(source, namespace),
-        labels: {
-          ...stringMap(dig(spec, ["template", "metadata", "labels"])),
-          ...(typeof cluster === "string" ? { [CNPG_CLUSTER_LABEL]: cluster } : {}),
-          "cnpg.io/poolerName": source.object.metadata.name,
-          "cnpg.io/podRole": "pooler",
-        },
-        ports: POOLER_PORTS,
-        role: "data-service",
-        tenant: owner?.tenant?.name,
-        zone: owner?.zone?.name,
-        source,
-      });
-    } else if (
-      source.object.kind === "RabbitmqCluster" &&
-      source.object.apiVersion.startsWith("rabbitmq.com/")
-    ) {
-      // The operator's StatefulSet pods: its labels, and those of the override's pod template.
-      const override = stringMap(
-        dig(source.object.spec, ["override", "statefulSet", "spec", "template", "metadata", "labels"]),
-      );
-      out.push({
-        ...identity(source, namespace),
-        labels: { ...override, [LABEL.name]: source.object.metadata.name, ...RABBITMQ_LABELS },
-        ports: RABBITMQ_PORTS,
-        role: "queue",
+        labels: operated.labels(source.object.metadata.name, source.object.spec as Obj | undefined),
+        ports: operated.ports,
+        role: operated.role,
         tenant: owner?.tenant?.name,
         zone: owner?.zone?.name,
         source,
