@@ -46,10 +46,11 @@ export function checkRules(spec: Platform): Located[] {
     checkSystemSubjects(spec, i, s, out);
     const product = known[i];
     if (product === undefined) return;
-    checkProduct(spec, i, s, product, out);
+    const refused = checkProduct(spec, i, s, product, out);
     checkNodeClasses(spec, i, s, product, out);
     checkGeneratedSecretsReach(spec, i, s, product, out);
-    checkPooler(spec, i, s, product, out);
+    // A product that refuses a pooler at all has said the one thing worth saying about it.
+    if (!refused.has("database.pooler")) checkPooler(spec, i, s, out);
     checkQuota(spec, i, s, product, out);
   });
   return out;
@@ -251,38 +252,17 @@ function checkGeneratedSecretsReach(
   }
 }
 
-/**
- * PgBouncer sits in front of a server of the tenant's own. n8n keeps a connection pool of its
- * own and its migrations hold session state (advisory locks) that a transaction pooler breaks.
- */
-function checkPooler(
-  spec: Platform,
-  i: number,
-  s: EffectiveSettings,
-  product: ProductDeclaration,
-  out: Located[],
-): void {
-  if (s.database.pooler === undefined) return;
-  const path = sourceOf(spec, i, ["database", "pooler"]);
-  if (product.kind === "n8n") {
-    out.push(
-      problem(
-        "spec/pooler-not-for-n8n",
-        path,
-        `tenants[${i}].database.pooler: n8n keeps its own connection pool, and its migrations hold session state that PgBouncer's transaction pooling breaks`,
-        "remove database.pooler for n8n tenants (set it on the tenants of products that need one)",
-      ),
-    );
-  } else if (s.database.isolation !== "cluster") {
-    out.push(
-      problem(
-        "spec/pooler-needs-own-server",
-        path,
-        `tenants[${i}].database.pooler: a pooler runs in front of a PostgreSQL server of the tenant's own; database.isolation is ${quote(s.database.isolation)}`,
-        'use database.isolation: "cluster", or remove database.pooler',
-      ),
-    );
-  }
+/** PgBouncer sits in front of a server of the tenant's own (a product may refuse it outright: its own check). */
+function checkPooler(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
+  if (s.database.pooler === undefined || s.database.isolation === "cluster") return;
+  out.push(
+    problem(
+      "spec/pooler-needs-own-server",
+      sourceOf(spec, i, ["database", "pooler"]),
+      `tenants[${i}].database.pooler: a pooler runs in front of a PostgreSQL server of the tenant's own; database.isolation is ${quote(s.database.isolation)}`,
+      'use database.isolation: "cluster", or remove database.pooler',
+    ),
+  );
 }
 
 /** The repository URL is copied into every Argo CD object: a password in it would be in Git. */
@@ -403,10 +383,12 @@ function checkProduct(
   s: EffectiveSettings,
   product: ProductDeclaration,
   out: Located[],
-): void {
-  for (const p of product.check(s)) {
+): Set<string> {
+  const problems = product.check(s);
+  for (const p of problems) {
     out.push(problem(p.code, sourceOf(spec, i, p.field), `tenants[${i}].${p.subject}: ${p.message}`, p.hint));
   }
+  return new Set(problems.map((p) => p.field.join(".")));
 }
 
 function checkReservedLabels(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {

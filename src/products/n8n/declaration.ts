@@ -81,8 +81,27 @@ export const n8nDeclaration: ProductDeclaration = {
   dataServices: () => N8N_DATA_SERVICES,
   secrets: N8N_SECRETS,
   maxReplicaSettings: ["n8n.workers.max", "n8n.webhook.max"],
-  check: (settings) => [...replicaBounds(settings), ...aclNeedsPrefixedChannels(settings)],
+  check: (settings) => [
+    ...replicaBounds(settings),
+    ...aclNeedsPrefixedChannels(settings),
+    ...poolsItsOwnConnections(settings),
+  ],
 };
+
+/** n8n keeps a connection pool of its own, and its migrations hold session state (advisory locks) that PgBouncer's transaction pooling breaks. */
+function poolsItsOwnConnections(settings: EffectiveSettings): ProductProblem[] {
+  if (settings.database.pooler === undefined) return [];
+  return [
+    {
+      code: "spec/pooler-not-for-n8n",
+      field: ["database", "pooler"],
+      subject: "database.pooler",
+      message:
+        "n8n keeps its own connection pool, and its migrations hold session state that PgBouncer's transaction pooling breaks",
+      hint: "remove database.pooler for n8n tenants (set it on the tenants of products that need one)",
+    },
+  ];
+}
 
 function replicaBounds(settings: EffectiveSettings): ProductProblem[] {
   const { workers, webhook } = settings.n8n;
