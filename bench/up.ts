@@ -2,13 +2,14 @@
 // time from up to every process ready, resident memory per tenant, and for N = 1 the webhook
 // executions per second of a Webhook → Set workflow in queue mode with 1 and 2 workers
 // (autocannon on loopback, bounded to 15 s each).
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { resolve } from "../src/model/resolve.js";
 import { StateDir } from "../src/runtime/local/state.js";
-import { readStatus, stopSupervisor, up } from "../src/runtime/local/up.js";
+import { stopSupervisor, up } from "../src/runtime/local/up.js";
+import { residentMiB } from "./process-memory.js";
 import { validateSpecText } from "../src/model/load-platform.js";
 import { N8nClient } from "../test/support/n8n-client.js";
 
@@ -40,7 +41,7 @@ try {
   row["up to ready s"] = ((performance.now() - t0) / 1000).toFixed(1);
   row["processes"] = Object.keys(report.status.services).length;
   await new Promise((r) => setTimeout(r, 5000));
-  row["RSS per tenant MiB"] = Math.round(rssOfTenants(state) / tenants);
+  row["RSS per tenant MiB"] = Math.round(residentMiB(state) / tenants);
   if (tenants === 1) {
     row["webhook exec/s, 1 worker"] = await throughput(report.tenants[0]?.url ?? "");
     const two = await up(spec(2), { stateDir });
@@ -51,20 +52,6 @@ try {
   rmSync(stateDir, { recursive: true, force: true });
 }
 console.log(JSON.stringify(row));
-
-function rssOfTenants(s: StateDir): number {
-  let kib = 0;
-  for (const service of Object.values(readStatus(s)?.services ?? {})) {
-    if (service.pid === undefined) continue;
-    try {
-      const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${service.pid}/status`, "utf8"));
-      kib += Number(match?.[1] ?? 0);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return kib / 1024;
-}
 
 async function throughput(url: string, loggedIn = false): Promise<number> {
   const client = new N8nClient(url);

@@ -27,16 +27,19 @@ export function tenantTable(status: Status, tenants: readonly { name: string; ur
     const ready = processes.filter(([, s]) => s.state === "ready").length;
     return [t.name, t.url, `${ready}/${processes.length} ready`];
   });
-  return `${table(["tenant", "editor", "processes"], rows)}\n${processTable(status)}`;
+  return `${table(["tenant", "front door", "processes"], rows)}\n${processTable(status)}`;
 }
 
 /** What to do next, printed last so that it is what the user sees: the editors, then the commands. */
-export function nextSteps(tenants: readonly { name: string; url: string }[], stateDir: string): string {
+export function nextSteps(
+  tenants: readonly { name: string; url: string; hint?: string }[],
+  stateDir: string,
+): string {
   const width = Math.max(0, ...tenants.map((t) => t.name.length));
   return [
     "next:",
     ...tenants.map(
-      (t) => `  ${t.name.padEnd(width)}  ${t.url}  (first visit: create the tenant's owner account)`,
+      (t) => `  ${t.name.padEnd(width)}  ${t.url}${t.hint === undefined ? "" : `  (${t.hint})`}`,
     ),
     `  tenantctl status --state-dir ${stateDir}         every process and its state`,
     `  tenantctl logs <tenant> --state-dir ${stateDir}  a tenant's logs (--process worker-1 for one process)`,

@@ -207,6 +207,35 @@ export const ComponentName = z
     error:
       'a name not "db", "mq" nor starting with "db-" or "mq-" (the data services\' objects are named so)',
   });
+/** How a component runs on one machine (`tenantctl up`): the command beside the image. */
+export const ComponentLocal = z
+  .strictObject({
+    command: z.array(z.string().min(1)).min(1).meta({
+      description:
+        "The command and its arguments; ${PORT} is the port tenantctl gives this process (also in $PORT), ${REPLICA} its replica's number (1, 2, …).",
+    }),
+    env: z
+      .record(EnvName, z.string())
+      .optional()
+      .meta({ description: "Variables added on this machine only (${PORT} and ${REPLICA} expand)." }),
+    cwd: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "Its working directory, relative to the spec file (default: the spec's)." }),
+    python: z
+      .strictObject({
+        requirements: z.string().min(1).meta({
+          description:
+            "A requirements file (relative to the spec file), installed from PyPI into a virtual environment in tenantctl's cache, whose bin/ comes first on the command's PATH.",
+        }),
+      })
+      .optional(),
+  })
+  .meta({
+    description:
+      "How tenantctl up runs the component on this machine: the same environment as in the cluster, with local hosts, ports and secrets.",
+  });
 export const Component = z.strictObject({
   image: Image,
   command: z.array(z.string()).optional(),
@@ -239,6 +268,7 @@ export const Component = z.strictObject({
     .max(2147483647)
     .optional()
     .meta({ description: "The uid it runs as (default 10001; never root)." }),
+  local: ComponentLocal.optional(),
 });
 /**
  * A product's name labels its pods (`app.kubernetes.io/name`): it must not be a label the data

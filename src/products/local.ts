@@ -1,20 +1,26 @@
 /** What each kind of product runs on one machine: what `up` plans a tenant's processes with. */
 import type { ProductKind } from "./contract/declaration.js";
 import type { ProductLocal } from "./contract/builders.js";
+import type { TenantModel } from "../model/resolve.js";
 import { n8nLocal } from "./n8n/local.js";
+import { componentsWithoutLocal, serviceLocal } from "./service/local.js";
 
-/** Service products run in the cluster only so far: `up` leaves their tenants out and says so. */
-const LOCAL: Readonly<Partial<Record<ProductKind, ProductLocal>>> = {
+const LOCAL: Readonly<Record<ProductKind, ProductLocal>> = {
   n8n: n8nLocal,
+  service: serviceLocal,
 };
 
-export function runsLocally(kind: ProductKind): boolean {
-  return LOCAL[kind] !== undefined;
+/**
+ * Why a tenant cannot run on this machine, or undefined when it can: a service product runs
+ * locally when every component says how (`local:`); `up` leaves the others out and says so.
+ */
+export function notLocal(tenant: TenantModel): string | undefined {
+  if (tenant.product.kind !== "service") return undefined;
+  const missing = componentsWithoutLocal(tenant);
+  if (missing.length === 0) return undefined;
+  return `component${missing.length === 1 ? "" : "s"} ${missing.join(", ")} of ${tenant.product.name} declare${missing.length === 1 ? "s" : ""} no local: command`;
 }
 
 export function productLocal(kind: ProductKind): ProductLocal {
-  const local = LOCAL[kind];
-  // `up` selects tenants whose product runs locally only: a missing runner is a tenantctl bug.
-  if (local === undefined) throw new Error(`no local processes for products of kind ${kind}`);
-  return local;
+  return LOCAL[kind];
 }

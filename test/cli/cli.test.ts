@@ -58,7 +58,7 @@ describe("tenantctl CLI", () => {
     expect(readdirSync(join(out, "tenants")).sort()).toEqual(["globex", "initech", "ops", "umbrella"]);
   });
 
-  it("refuses with exit 1 to run service-product tenants locally, before it installs or starts anything", async () => {
+  it("refuses with exit 1 tenants whose components declare no local command, before it installs or starts anything", async () => {
     const state = join(mkdtempSync(join(tmpdir(), "tenantctl-cli-")), "state");
     const r = await run(
       "up",
@@ -70,7 +70,9 @@ describe("tenantctl CLI", () => {
     );
     expect(r.code).toBe(1);
     expect(r.err).toContain("up/no-local-tenants");
-    expect(r.err).toContain("shop-initech (shop)");
+    expect(r.err).toContain(
+      "shop-initech (components web, api, worker, automation of shop declare no local: command)",
+    );
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(() => readdirSync(state)).toThrow();
   });
@@ -152,7 +154,11 @@ describe("up's closing lines", () => {
     const { nextSteps } = await import("../../src/cli/local-state.js");
     const text = nextSteps(
       [
-        { name: "ops", url: "http://127.0.0.1:41001/" },
+        {
+          name: "ops",
+          url: "http://127.0.0.1:41001/",
+          hint: "first visit: create the tenant's owner account",
+        },
         { name: "initech", url: "http://127.0.0.1:41002/" },
       ],
       "/tmp/state",
@@ -162,6 +168,7 @@ describe("up's closing lines", () => {
     expect(lines[1]).toMatch(
       /^ {2}ops {6}http:\/\/127\.0\.0\.1:41001\/ {2}\(first visit: create the tenant's owner account\)$/,
     );
+    expect(lines[2]).toBe("  initech  http://127.0.0.1:41002/");
     expect(lines.slice(3).map((l) => l.trim().split(/\s{2,}/)[0])).toEqual([
       "tenantctl status --state-dir /tmp/state",
       "tenantctl logs <tenant> --state-dir /tmp/state",

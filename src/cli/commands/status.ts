@@ -19,10 +19,10 @@ export function statusCommand(program: Command, io: Io): void {
         status.routers.map(async (r) => [
           r.tenant,
           `http://127.0.0.1:${r.port}/`,
-          (await httpOk(`http://127.0.0.1:${r.port}/healthz`)) ? "answering" : "not answering",
+          (await httpOk(`http://127.0.0.1:${r.port}${r.health}`)) ? "answering" : "not answering",
         ]),
       );
-      if (rows.length > 0) io.out(`${table(["tenant", "editor", "front door"], rows)}\n`);
+      if (rows.length > 0) io.out(`${table(["tenant", "front door", "answers"], rows)}\n`);
       io.out(`${processTable(status)}\n`);
       if (!running) io.setExitCode(EXIT.invalid);
     });

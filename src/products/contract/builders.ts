@@ -20,7 +20,22 @@ export type Readiness =
   | { readonly type: "tcp"; readonly port: number }
   /** 2xx; with `json`, also a JSON body (not an HTML page a server may answer any path with early on). */
   | { readonly type: "http"; readonly url: string; readonly json?: boolean }
+  /** A command that exits 0, run with the process's environment (a Kubernetes exec probe). */
+  | { readonly type: "command"; readonly command: readonly string[] }
+  /** As soon as it runs (a pod without a readiness probe is ready once its container starts). */
+  | { readonly type: "started" }
   | { readonly type: "exit" };
+
+/**
+ * A route of the tenant's front door, matched like an Ingress rule: the Host's first label (when
+ * set; `api` matches `api.localhost`), then the longest path prefix, whole segments only. Its
+ * requests go round-robin to the ports (one per local replica).
+ */
+export interface LocalRoute {
+  readonly host?: string;
+  readonly path: string;
+  readonly ports: readonly number[];
+}
 
 /** One process of a product on this machine (`tenantctl up`). */
 export interface LocalProcess {
@@ -63,6 +78,12 @@ export interface LocalContext {
   secret(key: string): string;
   /** The references the connections and the product's own secrets use locally. */
   readonly secretRef: (key: string) => SecretRef;
+  /** This machine's PATH (a Python environment's bin/ goes before it). */
+  readonly systemPath: string;
+  /** The directory of the spec file: what a component's local paths are relative to. */
+  readonly specDirectory: string;
+  /** A virtual environment in tenantctl's cache with these requirements installed (once); its directory. */
+  pythonEnvironment(requirementsFile: string): Promise<string>;
 }
 
 /** A product on one machine: its processes and where the router sends requests. */
@@ -71,7 +92,9 @@ export interface ProductLocal {
   readonly secretKeys: readonly string[];
   plan(context: LocalContext): Promise<{
     readonly processes: readonly LocalProcess[];
-    /** The router's targets: the main port, and where `/webhook/` goes if elsewhere. */
-    readonly routes: { readonly main: number; readonly webhook: number | undefined };
+    /** The front door's routes, like the cluster's Ingress. */
+    readonly routes: readonly LocalRoute[];
+    /** A path of the front door that answers 2xx when the tenant is up. */
+    readonly health: string;
   }>;
 }

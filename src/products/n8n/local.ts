@@ -28,12 +28,16 @@ export const n8nLocal: ProductLocal = {
     const processes: LocalProcess[] = [];
     for (const r of roles)
       processes.push(...(await processesOf(context, r.role, r.name, ports.get(r.name) ?? 0)));
+    // As the cluster's Ingress: `/webhook/` to the webhook processors when there are any, the rest to main.
+    const main = ports.get("main") ?? 0;
+    const webhook = ports.get("webhook");
     return {
       processes,
-      routes: {
-        main: ports.get("main") ?? 0,
-        webhook: n8n.webhook.enabled ? ports.get("webhook") : undefined,
-      },
+      routes: [
+        { path: "/", ports: [main] },
+        ...(webhook === undefined ? [] : [{ path: "/webhook/", ports: [webhook] }]),
+      ],
+      health: "/healthz",
     };
   },
 };

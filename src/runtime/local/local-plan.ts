@@ -1,15 +1,17 @@
 /**
  * The local plan of a platform: per tenant its own PostgreSQL (isolation cluster or rds) or a
  * database on its zone's shared server (database), its own Redis (instance) or an ACL user on
- * its zone's (acl), a provisioning job per PostgreSQL server, and the product's processes as
- * its contract plans them (src/products/<name>/local.ts), with the environment from the same
+ * its zone's (acl), when its product talks to RabbitMQ its own node (instance) or a vhost on its
+ * zone's (vhost), a provisioning job per PostgreSQL server, and the product's processes as its
+ * contract plans them (src/products/<name>/local.ts), with the environment from the same
  * builder as in the cluster.
  */
 import { join } from "node:path";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { databaseName, databaseRole, redisAclUser } from "../../model/secrets.js";
+import { usesSharedServer } from "../../model/data-services.js";
 import type { LocalProcess } from "../../products/contract/builders.js";
-import type { DataConnections, EnvVar } from "../../products/contract/environment.js";
+import type { DataConnections, EnvVar, SecretRef } from "../../products/contract/environment.js";
 import { productLocal } from "../../products/local.js";
 import type { Plan, RouterSpec, ServiceSpec } from "./plan.js";
 import {
@@ -20,6 +22,15 @@ import {
   postgresOwner,
 } from "./postgres.js";
 import { postgresBinDir, redisServer } from "./prerequisites.js";
+import { ensurePythonEnvironment } from "./python-env.js";
+import {
+  EPMD,
+  epmdArgs,
+  RABBITMQ_SERVER,
+  type RabbitmqNode,
+  rabbitmqEnv,
+  rabbitmqOwner,
+} from "./rabbitmq.js";
 import { cacheRoot } from "./cache.js";
 import { runtimeScript } from "./scripts.js";
 import type { StateDir } from "./state.js";
@@ -34,6 +45,14 @@ export interface LocalTenant {
     readonly user: string;
   };
   readonly redis: { readonly instance: string; readonly port: number; readonly user: string | undefined };
+  /** Set when its product talks to RabbitMQ. */
+  readonly rabbitmq?: {
+    readonly instance: string;
+    readonly port: number;
+    readonly managementPort: number;
+    readonly vhost: string;
+    readonly user: string;
+  };
 }
 
 export interface LocalLayout {
@@ -46,13 +65,24 @@ export interface LocalLayout {
     password?: string;
     acl?: { user: string; prefix: string; password: string }[];
   }[];
+  readonly rabbitmq: readonly RabbitmqNode[];
+}
+
+/** What the runtime lends the products' local plans: where the spec is, and Python environments. */
+export interface LocalLayoutOptions {
+  readonly specDirectory: string;
+  pythonEnvironment(requirementsFile: string): Promise<string>;
 }
 
 /** The data services' local secrets; the product adds its own keys. */
-const DATA_SECRET_KEYS = ["dbPassword", "redisPassword"];
-/** Locally every secret reference names the tenant's 0600 file; the ACL user's name is not a secret. */
+const DATA_SECRET_KEYS = ["dbPassword", "redisPassword", "rabbitmqPassword"];
+/**
+ * Locally a secret reference names the tenant's 0600 file; the user names of shared servers are
+ * not secrets (FIXED); any other secret (a product's `secretEnv` item, kept in Secrets Manager
+ * in the cluster) gets values generated once into a 0600 file of its own.
+ */
 const TENANT_SECRET = "tenant";
-const ACL_USER_REF = "tenant-fixed";
+const FIXED = "tenant-fixed";
 
 /** What the tenant loop builds up: servers shared between tenants are added once. */
 interface Layout {
@@ -60,6 +90,7 @@ interface Layout {
   readonly routers: RouterSpec[];
   readonly postgres: Map<string, { instance: PostgresInstance; grants: DatabaseGrant[] }>;
   readonly redis: Map<string, LocalLayout["redis"][number]>;
+  readonly rabbitmq: Map<string, RabbitmqNode>;
   readonly tenants: LocalTenant[];
 }
 
@@ -67,24 +98,44 @@ export async function buildLocalLayout(
   state: StateDir,
   model: Model,
   tenants: readonly TenantModel[],
+  options: LocalLayoutOptions = {
+    specDirectory: process.cwd(),
+    pythonEnvironment: (file) => ensurePythonEnvironment(file, () => undefined),
+  },
 ): Promise<LocalLayout> {
-  const layout: Layout = { services: [], routers: [], postgres: new Map(), redis: new Map(), tenants: [] };
-  for (const tenant of tenants) await addTenant(state, layout, tenant);
+  const layout: Layout = {
+    services: [],
+    routers: [],
+    postgres: new Map(),
+    redis: new Map(),
+    rabbitmq: new Map(),
+    tenants: [],
+  };
+  for (const tenant of tenants) await addTenant(state, layout, tenant, options);
   return {
     plan: { platform: model.platform, services: layout.services, routers: layout.routers },
     tenants: layout.tenants,
     postgres: [...layout.postgres.values()],
     redis: [...layout.redis.values()],
+    rabbitmq: [...layout.rabbitmq.values()],
   };
 }
 
-async function addTenant(state: StateDir, layout: Layout, tenant: TenantModel): Promise<void> {
+async function addTenant(
+  state: StateDir,
+  layout: Layout,
+  tenant: TenantModel,
+  options: LocalLayoutOptions,
+): Promise<void> {
   const local = productLocal(tenant.product.kind);
   const secrets = state.secrets(`tenant-${tenant.name}`, [...local.secretKeys, ...DATA_SECRET_KEYS]);
   const secret = (key: string) => secrets[key] ?? "";
   const database = await addDatabase(state, layout, tenant, secret("dbPassword"));
   const redis = await addRedis(state, layout, tenant, secret("redisPassword"));
   const acl = tenant.settings.redis.isolation === "acl";
+  const rabbitmq = tenant.product.dataServices.includes("rabbitmq")
+    ? await addRabbitmq(state, layout, tenant, secret("rabbitmqPassword"))
+    : undefined;
   const routerPort = await state.port(`router:${tenant.name}`);
   const connections: DataConnections = {
     database: {
@@ -98,26 +149,41 @@ async function addTenant(state: StateDir, layout: Layout, tenant: TenantModel): 
     redis: {
       host: "127.0.0.1",
       port: redis.port,
-      ...(acl ? { username: { secret: ACL_USER_REF, key: "redisUser" } } : {}),
+      ...(acl ? { username: { secret: FIXED, key: "redisUser" } } : {}),
       password: { secret: TENANT_SECRET, key: "redisPassword" },
     },
+    ...(rabbitmq === undefined
+      ? {}
+      : {
+          rabbitmq: {
+            host: "127.0.0.1",
+            port: rabbitmq.port,
+            vhost: rabbitmq.vhost,
+            managementPort: rabbitmq.managementPort,
+            username: { secret: FIXED, key: "rabbitmqUser" },
+            password: { secret: TENANT_SECRET, key: "rabbitmqPassword" },
+          },
+        }),
+  };
+  const fixed: Record<string, string> = {
+    redisUser: redisAclUser(tenant),
+    ...(rabbitmq === undefined ? {} : { rabbitmqUser: rabbitmq.user }),
+  };
+  const valueOf = (ref: SecretRef): string => {
+    if (ref.secret === TENANT_SECRET) return secret(ref.key);
+    if (ref.secret === FIXED) return fixed[ref.key] ?? "";
+    return state.secrets(`tenant-${tenant.name}--${ref.secret}`, [ref.key])[ref.key] ?? "";
   };
   const resolve = (vars: readonly EnvVar[]) =>
     Object.fromEntries(
-      vars.map((v) => [
-        v.name,
-        "value" in v.from
-          ? v.from.value
-          : v.from.secretRef.secret === ACL_USER_REF
-            ? redisAclUser(tenant)
-            : secret(v.from.secretRef.key),
-      ]),
+      vars.map((v) => [v.name, "value" in v.from ? v.from.value : valueOf(v.from.secretRef)]),
     );
   const planned = await local.plan({
     tenant,
     publicPort: routerPort,
     connections,
     node: process.execPath,
+    systemPath: process.env.PATH ?? "/usr/bin:/bin",
     nodeVersion: process.versions.node,
     cache: cacheRoot(),
     port: (purpose) => state.port(purpose),
@@ -125,17 +191,30 @@ async function addTenant(state: StateDir, layout: Layout, tenant: TenantModel): 
     resolve,
     secret,
     secretRef: (key) => ({ secret: TENANT_SECRET, key }),
+    specDirectory: options.specDirectory,
+    pythonEnvironment: (file) => options.pythonEnvironment(file),
   });
-  const dataDependencies = [`provision:${database.instance}`, `redis:${redis.instance}`];
+  const dataDependencies = [
+    `provision:${database.instance}`,
+    `redis:${redis.instance}`,
+    ...(rabbitmq === undefined ? [] : [`rabbitmq:${rabbitmq.instance}`]),
+  ];
   for (const p of planned.processes)
     layout.services.push(serviceOf(tenant, p, planned.processes, dataDependencies));
-  layout.routers.push({ tenant: tenant.name, port: routerPort, ...planned.routes });
+  layout.routers.push({
+    tenant: tenant.name,
+    port: routerPort,
+    routes: planned.routes,
+    health: planned.health,
+  });
+  const first = planned.routes[0];
   layout.tenants.push({
     tenant,
-    url: `http://127.0.0.1:${routerPort}/`,
+    url: `http://${first?.host === undefined ? "127.0.0.1" : `${first.host}.localhost`}:${routerPort}/`,
     secrets,
     database,
     redis: { instance: redis.instance, port: redis.port, user: acl ? redisAclUser(tenant) : undefined },
+    ...(rabbitmq === undefined ? {} : { rabbitmq }),
   });
 }
 
@@ -217,6 +296,74 @@ async function addRedis(
   }
   if (acl) entry.acl?.push({ user: redisAclUser(tenant), prefix: tenant.redisPrefix, password });
   return { instance: name, port: entry.port };
+}
+
+/**
+ * The tenant's RabbitMQ: a node of its own (its user on vhost `/`, as the default user of its
+ * own RabbitmqCluster), or a vhost and a user named as opaquely as its shared database on its
+ * zone's node. Each node runs with a port mapper of its own.
+ */
+async function addRabbitmq(
+  state: StateDir,
+  layout: Layout,
+  tenant: TenantModel,
+  password: string,
+): Promise<NonNullable<LocalTenant["rabbitmq"]>> {
+  const shared = usesSharedServer(tenant.settings, tenant.product.dataServices, "rabbitmq");
+  const name = shared ? `zone-${tenant.zone.name}` : `tenant-${tenant.name}`;
+  let node = layout.rabbitmq.get(name);
+  if (node === undefined) {
+    const port = (purpose: string) => state.port(`rabbitmq-${purpose}:${name}`);
+    node = {
+      name,
+      dir: state.path("rabbitmq", name),
+      ports: {
+        amqp: await port("amqp"),
+        management: await port("management"),
+        dist: await port("dist"),
+        epmd: await port("epmd"),
+      },
+      cookie: state.secrets(`rabbitmq-${name}`, ["cookie"]).cookie ?? "",
+      users: [],
+      owner: rabbitmqOwner(),
+    };
+    layout.rabbitmq.set(name, node);
+    const owner = node.owner === undefined ? {} : { uid: node.owner.uid, gid: node.owner.gid };
+    layout.services.push(
+      {
+        name: `epmd:${name}`,
+        tenant: shared ? undefined : tenant.name,
+        kind: "epmd",
+        command: EPMD,
+        args: epmdArgs(node),
+        env: {},
+        ...owner,
+        ready: { type: "tcp", port: node.ports.epmd },
+        dependsOn: [],
+        restart: true,
+        stopSignal: "SIGTERM",
+      },
+      {
+        name: `rabbitmq:${name}`,
+        tenant: shared ? undefined : tenant.name,
+        kind: "rabbitmq",
+        command: RABBITMQ_SERVER,
+        args: [],
+        env: rabbitmqEnv(node),
+        cwd: node.dir,
+        ...owner,
+        // The management listener opens last, after the definitions are imported and AMQP listens.
+        ready: { type: "tcp", port: node.ports.management },
+        dependsOn: [`epmd:${name}`],
+        restart: true,
+        stopSignal: "SIGTERM",
+      },
+    );
+  }
+  const user = shared ? tenant.sharedDataIdentifier : tenant.name;
+  const vhost = shared ? tenant.sharedDataIdentifier : "/";
+  node.users.push({ user, password, vhost });
+  return { instance: name, port: node.ports.amqp, managementPort: node.ports.management, vhost, user };
 }
 
 /** A product's process as the supervisor runs it: named `<prefix>:<tenant>:<name>`, after the tenant's data. */

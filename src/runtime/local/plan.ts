@@ -4,13 +4,13 @@
  * plan from the model; the supervisor only executes it. The plan holds secret values (the
  * processes' environment), so it lives in the 0600 state directory, never in a log.
  */
-import type { Readiness } from "../../products/contract/builders.js";
+import type { LocalRoute, Readiness } from "../../products/contract/builders.js";
 
 export interface ServiceSpec {
   readonly name: string;
   readonly tenant: string | undefined;
   /** Data servers and their provisioning jobs, a product's processes (app), their sidecars. */
-  readonly kind: "postgres" | "redis" | "provision" | "app" | "sidecar";
+  readonly kind: "postgres" | "redis" | "epmd" | "rabbitmq" | "provision" | "app" | "sidecar";
   readonly command: string;
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
@@ -32,9 +32,9 @@ export interface ServiceSpec {
 export interface RouterSpec {
   readonly tenant: string;
   readonly port: number;
-  readonly main: number;
-  /** Where `/webhook/` goes when the tenant has webhook processors. */
-  readonly webhook: number | undefined;
+  readonly routes: readonly LocalRoute[];
+  /** What `tenantctl status` asks the front door to tell whether the tenant answers. */
+  readonly health: string;
 }
 
 export interface Plan {
@@ -68,7 +68,7 @@ export function logFileName(service: string): string {
 
 /**
  * How `tenantctl logs --process` names a tenant's service: `main`, `worker-1`, `webhook`,
- * `runner-main`, `postgres`, `redis`.
+ * `runner-main`, `postgres`, `redis`, `rabbitmq`, `epmd`.
  */
 export function processName(service: ServiceSpec): string {
   const [prefix, , name] = service.name.split(":");

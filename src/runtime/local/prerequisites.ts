@@ -8,6 +8,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { cachedNodeBin, n8nBin, n8nDirectory, nodeRequiredFor } from "../../products/n8n/release.js";
 import { cacheRoot } from "./cache.js";
+import { RABBITMQ_SERVER, rabbitmqInstalled } from "./rabbitmq.js";
 import { compareVersions, PINNED } from "../../versions.js";
 
 export interface Check {
@@ -32,7 +33,7 @@ export function redisServer(): string | undefined {
   return found === "" ? undefined : found;
 }
 
-export function checkPrerequisites(n8nVersions: readonly string[]): Check[] {
+export function checkPrerequisites(n8nVersions: readonly string[], rabbitmq = true): Check[] {
   const pg = postgresBinDir();
   const redis = redisServer();
   const checks: Check[] = [
@@ -48,6 +49,16 @@ export function checkPrerequisites(n8nVersions: readonly string[]): Check[] {
       found: redis === undefined ? "not installed" : redisVersion(redis),
       fix: "apt-get update && apt-get install -y redis-server",
     },
+    ...(rabbitmq
+      ? [
+          {
+            name: "RabbitMQ server",
+            ok: rabbitmqInstalled(),
+            found: rabbitmqInstalled() ? RABBITMQ_SERVER : "not installed",
+            fix: "apt-get update && apt-get install -y rabbitmq-server",
+          },
+        ]
+      : []),
   ];
   for (const version of [...new Set(n8nVersions)].sort()) {
     const running = process.versions.node;

@@ -19,6 +19,7 @@ import {
   type ServiceStatus,
   type Status,
 } from "./plan.js";
+import { RouteBalancer } from "./routing.js";
 import type { StateDir } from "./state.js";
 
 export function planHash(plan: Plan): string {
@@ -47,7 +48,15 @@ export class Supervisor {
   async stop(): Promise<void> {
     this.stopping = true;
     for (const r of this.routers) r.close();
-    const order: ServiceSpec["kind"][] = ["sidecar", "app", "provision", "redis", "postgres"];
+    const order: ServiceSpec["kind"][] = [
+      "sidecar",
+      "app",
+      "provision",
+      "rabbitmq",
+      "epmd",
+      "redis",
+      "postgres",
+    ];
     for (const kind of order) {
       await Promise.all(this.plan.services.filter((s) => s.kind === kind).map((s) => this.stopOne(s)));
     }
@@ -119,11 +128,11 @@ export class Supervisor {
     });
     if (spec.ready.type === "exit") return;
     while (!this.stopping && this.children.get(spec.name) === child) {
-      if (await isReady(spec)) {
+      if (await isReady(spec, env)) {
         this.set(spec.name, { state: "ready" });
         return;
       }
-      await sleep(250);
+      await sleep(spec.ready.type === "command" ? 1000 : 250);
     }
   }
 
@@ -183,10 +192,32 @@ export class Supervisor {
 
 const STARTED = new Date().toISOString();
 
-async function isReady(spec: ServiceSpec): Promise<boolean> {
-  if (spec.ready.type === "tcp") return tcpOpen(spec.ready.port);
-  if (spec.ready.type === "http") return httpOk(spec.ready.url, spec.ready.json === true);
+async function isReady(spec: ServiceSpec, env: Readonly<Record<string, string>>): Promise<boolean> {
+  const ready = spec.ready;
+  if (ready.type === "tcp") return tcpOpen(ready.port);
+  if (ready.type === "http") return httpOk(ready.url, ready.json === true);
+  if (ready.type === "started") return true;
+  if (ready.type === "command") return commandSucceeds(ready.command, env, spec.cwd);
   return false;
+}
+
+/** An exec probe: the command with the process's environment, 0 within 10 s. */
+function commandSucceeds(
+  command: readonly string[],
+  env: Readonly<Record<string, string>>,
+  cwd: string | undefined,
+): Promise<boolean> {
+  const [file, ...args] = command;
+  if (file === undefined) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { env, ...(cwd === undefined ? {} : { cwd }), stdio: "ignore" });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("error", () => resolve(false));
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code === 0);
+    });
+  });
 }
 
 function tcpOpen(port: number): Promise<boolean> {
@@ -242,11 +273,16 @@ function grantToken(port: number, authToken: string): Promise<string> {
   });
 }
 
-/** The tenant's front door: `/webhook/` to webhook processors (when there are any), the rest to main. */
+/** The tenant's front door: each request to its route's processes, like the cluster's Ingress. */
 function startRouter(spec: RouterSpec): Promise<Server> {
+  const balancer = new RouteBalancer(spec.routes);
   const server = createHttpServer((req, res) => {
-    const target =
-      spec.webhook !== undefined && (req.url ?? "").startsWith("/webhook/") ? spec.webhook : spec.main;
+    const target = balancer.target(req.headers.host, req.url ?? "/");
+    if (target === undefined) {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("tenantctl: no route of this tenant matches this host and path\n");
+      return;
+    }
     const upstream = httpRequest(
       {
         host: "127.0.0.1",
@@ -266,7 +302,7 @@ function startRouter(spec: RouterSpec): Promise<Server> {
     );
     upstream.on("error", () => {
       if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
-      res.end("tenantctl: the n8n process behind this route is not running\n");
+      res.end("tenantctl: the process behind this route is not running\n");
     });
     req.pipe(upstream);
   });

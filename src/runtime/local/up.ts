@@ -18,7 +18,7 @@ import {
 import { resolve as resolvePath } from "node:path";
 import { failure } from "../../diagnostics/diagnostic.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
-import { runsLocally } from "../../products/local.js";
+import { notLocal } from "../../products/local.js";
 import { N8N_PRODUCT } from "../../products/n8n/declaration.js";
 import { nodeRequiredFor } from "../../products/n8n/release.js";
 import { compareVersions, PINNED } from "../../versions.js";
@@ -28,6 +28,8 @@ import { ensureNode } from "./node-install.js";
 import type { ServiceStatus, Status } from "./plan.js";
 import { initPostgres, reachableByPostgres } from "./postgres.js";
 import { checkPrerequisites, postgresBinDir } from "./prerequisites.js";
+import { ensurePythonEnvironment } from "./python-env.js";
+import { writeRabbitmqNode } from "./rabbitmq.js";
 import { writeAclFile, writeRedisConfig } from "./redis.js";
 import { runtimeScript } from "./scripts.js";
 import { StateDir } from "./state.js";
@@ -36,7 +38,9 @@ import { planHash } from "./supervisor.js";
 export interface UpOptions {
   readonly stateDir: string;
   readonly tenants?: readonly string[];
-  /** Start PostgreSQL and Redis only (no n8n). */
+  /** The spec file's directory: what components' local paths are relative to. */
+  readonly specDirectory?: string;
+  /** Start the data services only (PostgreSQL, Redis, RabbitMQ), not the products. */
   readonly dataOnly?: boolean;
   readonly timeoutMs?: number;
   readonly progress?: (line: string) => void;
@@ -62,21 +66,21 @@ export function selectTenants(model: Model, names: readonly string[] | undefined
   return model.tenants.filter((t) => names.includes(t.name));
 }
 
-/** The tenants whose product runs on one machine; the others are named, once, and left to the cluster. */
+/** The tenants whose product runs on one machine; the others are named, once, with the reason. */
 function localTenants(tenants: readonly TenantModel[], progress: (line: string) => void): TenantModel[] {
-  const local = tenants.filter((t) => runsLocally(t.product.kind));
-  const skipped = tenants.filter((t) => !runsLocally(t.product.kind));
+  const local = tenants.filter((t) => notLocal(t) === undefined);
+  const skipped = tenants.flatMap((t) => {
+    const reason = notLocal(t);
+    return reason === undefined ? [] : [`${t.name} (${reason})`];
+  });
   if (skipped.length > 0 && local.length === 0) {
     throw failure(
       "up/no-local-tenants",
-      `${skipped.map((t) => `${t.name} (${t.product.name})`).join(", ")} run${skipped.length === 1 ? "s" : ""} a service product, which tenantctl up does not run on this machine yet`,
-      "pass n8n tenants with --tenants; service products run in the cluster (tenantctl render / apply)",
+      `no tenant can run on this machine: ${skipped.join("; ")}`,
+      "give each component of the product a local: { command } (README: tenantctl up, other products' components), or pass other tenants with --tenants; in the cluster they run from their images (tenantctl render / apply)",
     );
   }
-  if (skipped.length > 0)
-    progress(
-      `leaving out ${skipped.map((t) => `${t.name} (${t.product.name})`).join(", ")}: up runs n8n tenants; service products run in the cluster (render / apply)`,
-    );
+  if (skipped.length > 0) progress(`leaving out ${skipped.join("; ")}: they run in the cluster only`);
   return local;
 }
 
@@ -87,7 +91,10 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
   await prepareMachine(tenants, options.dataOnly ?? false, progress);
   const root = stateRoot(options.stateDir);
   const state = new StateDir(root);
-  const layout = await buildLocalLayout(state, model, tenants);
+  const layout = await buildLocalLayout(state, model, tenants, {
+    specDirectory: resolvePath(options.specDirectory ?? "."),
+    pythonEnvironment: (file) => ensurePythonEnvironment(file, progress),
+  });
   const plan = options.dataOnly
     ? {
         ...layout.plan,
@@ -131,7 +138,8 @@ async function prepareMachine(
     ? []
     : tenants.filter((t) => t.product.name === N8N_PRODUCT).map((t) => t.settings.n8n.version);
   // What up installs itself (n8n releases, the Node.js of n8n 2.x) is not missing.
-  const missing = checkPrerequisites(versions).filter(
+  const rabbitmq = tenants.some((t) => t.product.dataServices.includes("rabbitmq"));
+  const missing = checkPrerequisites(versions, rabbitmq).filter(
     (c) => !c.ok && !c.name.startsWith("n8n ") && !c.name.startsWith("Node.js for n8n"),
   );
   if (missing.length > 0) {
@@ -165,7 +173,10 @@ function stateRoot(stateDir: string): string {
   return root;
 }
 
-/** Each PostgreSQL initialised with its grants to provision; each Redis with its config (and ACL file). */
+/**
+ * Each PostgreSQL initialised with its grants to provision; each Redis with its config (and ACL
+ * file); each RabbitMQ node with its config, definitions and cookie.
+ */
 function writeDataServices(state: StateDir, layout: LocalLayout, progress: (line: string) => void): void {
   const pgBin = postgresBinDir() ?? "";
   for (const { instance, grants } of layout.postgres) {
@@ -183,6 +194,14 @@ function writeDataServices(state: StateDir, layout: LocalLayout, progress: (line
       ...(r.password === undefined ? {} : { password: r.password }),
       ...(aclFile === undefined ? {} : { aclFile }),
     });
+  }
+  if (layout.rabbitmq.length > 0) chmodSync(state.ensure("rabbitmq"), 0o711);
+  for (const node of layout.rabbitmq) {
+    progress(
+      `preparing RabbitMQ ${node.name} on 127.0.0.1:${node.ports.amqp} (management ${node.ports.management})`,
+    );
+    mkdirSync(node.dir, { recursive: true, mode: 0o700 });
+    writeRabbitmqNode(node);
   }
 }
 
