@@ -71,6 +71,16 @@ describe("service product rules", () => {
     expect(
       only(productsWith((doc) => doc.setIn([...SHOP, "api", "env"], { PGHOST: "evil.example" }))),
     ).toEqual(["spec/reserved-env"]);
+    // On this machine too: a local env may set neither the data services' variables nor PORT.
+    const TASKS = ["products", "tasks", "components"];
+    expect(
+      only(
+        productsWith((doc) => doc.setIn([...TASKS, "api", "local", "env", "RABBITMQ_HOST"], "evil.example")),
+      ),
+    ).toEqual(["spec/reserved-env"]);
+    expect(only(productsWith((doc) => doc.setIn([...TASKS, "api", "local", "env", "PORT"], "80")))).toEqual([
+      "spec/reserved-env",
+    ]);
     expect(
       only(
         productsWith((doc) => doc.setIn([...SHOP, "api", "secretEnv", "X"], { item: "db", key: "password" })),

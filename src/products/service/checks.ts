@@ -74,11 +74,16 @@ export function checkServiceProduct(name: string, product: ServiceProduct): Loca
       else routes.set(key, component);
     });
     const injected = injectedEnvNames(c);
-    for (const field of ["env", "secretEnv"] as const) {
-      for (const variable of Object.keys(c[field] ?? {})) {
-        if (injected.has(variable))
+    const fields: [PathSegment[], Record<string, unknown> | undefined][] = [
+      [["env"], c.env],
+      [["secretEnv"], c.secretEnv],
+      [["local", "env"], c.local?.env],
+    ];
+    for (const [field, values] of fields) {
+      for (const variable of Object.keys(values ?? {})) {
+        if (injected.has(variable) || (field[0] === "local" && variable === "PORT"))
           add(
-            at(component, field, variable),
+            at(component, ...field, variable),
             "spec/reserved-env",
             `${quote(variable)} is set by tenantctl from the data services the component talks to`,
             "use another name, or read the value tenantctl sets",
