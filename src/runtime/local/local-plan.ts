@@ -1,70 +1,45 @@
 /**
- * The local plan of a platform: per tenant its own PostgreSQL (isolation cluster or rds) or a
- * database on its zone's shared server (database), its own Redis (instance) or an ACL user on
- * its zone's (acl), when its product talks to RabbitMQ its own node (instance) or a vhost on its
- * zone's (vhost), a provisioning job per PostgreSQL server, and the product's processes as its
- * contract plans them (src/products/<name>/local.ts), with the environment from the same
- * builder as in the cluster.
+ * The local plan of a platform: per tenant its data servers (./local-data.ts: PostgreSQL, Redis,
+ * and RabbitMQ when its product talks to it, its own or its zone's as its isolation says), the
+ * product's processes as its contract plans them (src/products/<name>/local.ts), with the
+ * environment from the same builder as in the cluster, and its front door.
  */
-import { join } from "node:path";
 import type { Model, TenantModel } from "../../model/resolve.js";
-import { databaseName, databaseRole, redisAclUser } from "../../model/secrets.js";
-import { usesSharedServer } from "../../model/data-services.js";
+import { redisAclUser } from "../../model/secrets.js";
 import type { LocalProcess } from "../../products/contract/builders.js";
 import type { DataConnections, EnvVar, SecretRef } from "../../products/contract/environment.js";
 import { productLocal } from "../../products/local.js";
-import type { Plan, RouterSpec, ServiceSpec } from "./plan.js";
-import {
-  type DatabaseGrant,
-  instanceFor,
-  type PostgresInstance,
-  postgresArgs,
-  postgresOwner,
-} from "./postgres.js";
-import { postgresBinDir, redisServer } from "./prerequisites.js";
-import { ensurePythonEnvironment } from "./python-env.js";
-import {
-  EPMD,
-  epmdArgs,
-  RABBITMQ_SERVER,
-  type RabbitmqNode,
-  rabbitmqEnv,
-  rabbitmqOwner,
-} from "./rabbitmq.js";
 import { cacheRoot } from "./cache.js";
-import { runtimeScript } from "./scripts.js";
+import {
+  addDatabase,
+  addRabbitmq,
+  addRedis,
+  type DataLayout,
+  dataDependencies,
+  type LocalDatabase,
+  type LocalRabbitmq,
+  type LocalRedisServer,
+} from "./local-data.js";
+import type { Plan, RouterSpec, ServiceSpec } from "./plan.js";
+import type { DatabaseGrant, PostgresInstance } from "./postgres.js";
+import { ensurePythonEnvironment } from "./python-env.js";
+import type { RabbitmqNode } from "./rabbitmq.js";
 import type { StateDir } from "./state.js";
 export interface LocalTenant {
   readonly tenant: TenantModel;
   readonly url: string;
   readonly secrets: Readonly<Record<string, string>>;
-  readonly database: {
-    readonly instance: string;
-    readonly port: number;
-    readonly name: string;
-    readonly user: string;
-  };
+  readonly database: LocalDatabase;
   readonly redis: { readonly instance: string; readonly port: number; readonly user: string | undefined };
   /** Set when its product talks to RabbitMQ. */
-  readonly rabbitmq?: {
-    readonly instance: string;
-    readonly port: number;
-    readonly managementPort: number;
-    readonly vhost: string;
-    readonly user: string;
-  };
+  readonly rabbitmq?: LocalRabbitmq;
 }
 
 export interface LocalLayout {
   readonly plan: Plan;
   readonly tenants: readonly LocalTenant[];
   readonly postgres: readonly { instance: PostgresInstance; grants: DatabaseGrant[] }[];
-  readonly redis: readonly {
-    name: string;
-    port: number;
-    password?: string;
-    acl?: { user: string; prefix: string; password: string }[];
-  }[];
+  readonly redis: readonly LocalRedisServer[];
   readonly rabbitmq: readonly RabbitmqNode[];
 }
 
@@ -85,12 +60,8 @@ const TENANT_SECRET = "tenant";
 const FIXED = "tenant-fixed";
 
 /** What the tenant loop builds up: servers shared between tenants are added once. */
-interface Layout {
-  readonly services: ServiceSpec[];
+interface Layout extends DataLayout {
   readonly routers: RouterSpec[];
-  readonly postgres: Map<string, { instance: PostgresInstance; grants: DatabaseGrant[] }>;
-  readonly redis: Map<string, LocalLayout["redis"][number]>;
-  readonly rabbitmq: Map<string, RabbitmqNode>;
   readonly tenants: LocalTenant[];
 }
 
@@ -194,13 +165,8 @@ async function addTenant(
     specDirectory: options.specDirectory,
     pythonEnvironment: (file) => options.pythonEnvironment(file),
   });
-  const dataDependencies = [
-    `provision:${database.instance}`,
-    `redis:${redis.instance}`,
-    ...(rabbitmq === undefined ? [] : [`rabbitmq:${rabbitmq.instance}`]),
-  ];
-  for (const p of planned.processes)
-    layout.services.push(serviceOf(tenant, p, planned.processes, dataDependencies));
+  const after = dataDependencies(database, redis, rabbitmq);
+  for (const p of planned.processes) layout.services.push(serviceOf(tenant, p, planned.processes, after));
   layout.routers.push({
     tenant: tenant.name,
     port: routerPort,
@@ -216,154 +182,6 @@ async function addTenant(
     redis: { instance: redis.instance, port: redis.port, user: acl ? redisAclUser(tenant) : undefined },
     ...(rabbitmq === undefined ? {} : { rabbitmq }),
   });
-}
-
-/** The tenant's PostgreSQL (its own server, or its zone's), its grant and its provisioning job. */
-async function addDatabase(
-  state: StateDir,
-  layout: Layout,
-  tenant: TenantModel,
-  password: string,
-): Promise<LocalTenant["database"]> {
-  const shared = tenant.settings.database.isolation === "database";
-  const name = shared ? `zone-${tenant.zone.name}` : `tenant-${tenant.name}`;
-  let entry = layout.postgres.get(name);
-  if (entry === undefined) {
-    const owner = postgresOwner();
-    const instance = instanceFor(state, name, await state.port(`postgres:${name}`), owner);
-    entry = { instance, grants: [] };
-    layout.postgres.set(name, entry);
-    layout.services.push(
-      {
-        name: `postgres:${name}`,
-        tenant: shared ? undefined : tenant.name,
-        kind: "postgres",
-        command: join(postgresBinDir() ?? "/usr/lib/postgresql/15/bin", "postgres"),
-        args: postgresArgs(instance),
-        env: {},
-        ...(owner === undefined ? {} : { uid: owner.uid, gid: owner.gid }),
-        ready: { type: "tcp", port: instance.port },
-        dependsOn: [],
-        restart: true,
-        stopSignal: "SIGINT",
-      },
-      {
-        name: `provision:${name}`,
-        tenant: undefined,
-        kind: "provision",
-        command: process.execPath,
-        args: [runtimeScript("provision-main"), state.root, name],
-        env: {},
-        ready: { type: "exit" },
-        dependsOn: [`postgres:${name}`],
-        restart: false,
-        stopSignal: "SIGTERM",
-      },
-    );
-  }
-  const user = databaseRole(tenant);
-  const database = shared ? databaseName(tenant) : user;
-  entry.grants.push({ database, role: user, password });
-  return { instance: name, port: entry.instance.port, name: database, user };
-}
-
-/** The tenant's Redis: its own server, or an ACL user on its zone's. */
-async function addRedis(
-  state: StateDir,
-  layout: Layout,
-  tenant: TenantModel,
-  password: string,
-): Promise<{ instance: string; port: number }> {
-  const acl = tenant.settings.redis.isolation === "acl";
-  const name = acl ? `zone-${tenant.zone.name}` : `tenant-${tenant.name}`;
-  let entry = layout.redis.get(name);
-  if (entry === undefined) {
-    const port = await state.port(`redis:${name}`);
-    entry = acl ? { name, port, acl: [] } : { name, port, password };
-    layout.redis.set(name, entry);
-    layout.services.push({
-      name: `redis:${name}`,
-      tenant: acl ? undefined : tenant.name,
-      kind: "redis",
-      command: redisServer() ?? "redis-server",
-      args: [state.path("redis", name, "redis.conf")],
-      env: {},
-      ready: { type: "tcp", port },
-      dependsOn: [],
-      restart: true,
-      stopSignal: "SIGTERM",
-    });
-  }
-  if (acl) entry.acl?.push({ user: redisAclUser(tenant), prefix: tenant.redisPrefix, password });
-  return { instance: name, port: entry.port };
-}
-
-/**
- * The tenant's RabbitMQ: a node of its own (its user on vhost `/`, as the default user of its
- * own RabbitmqCluster), or a vhost and a user named as opaquely as its shared database on its
- * zone's node. Each node runs with a port mapper of its own.
- */
-async function addRabbitmq(
-  state: StateDir,
-  layout: Layout,
-  tenant: TenantModel,
-  password: string,
-): Promise<NonNullable<LocalTenant["rabbitmq"]>> {
-  const shared = usesSharedServer(tenant.settings, tenant.product.dataServices, "rabbitmq");
-  const name = shared ? `zone-${tenant.zone.name}` : `tenant-${tenant.name}`;
-  let node = layout.rabbitmq.get(name);
-  if (node === undefined) {
-    const port = (purpose: string) => state.port(`rabbitmq-${purpose}:${name}`);
-    node = {
-      name,
-      dir: state.path("rabbitmq", name),
-      ports: {
-        amqp: await port("amqp"),
-        management: await port("management"),
-        dist: await port("dist"),
-        epmd: await port("epmd"),
-      },
-      cookie: state.secrets(`rabbitmq-${name}`, ["cookie"]).cookie ?? "",
-      users: [],
-      owner: rabbitmqOwner(),
-    };
-    layout.rabbitmq.set(name, node);
-    const owner = node.owner === undefined ? {} : { uid: node.owner.uid, gid: node.owner.gid };
-    layout.services.push(
-      {
-        name: `epmd:${name}`,
-        tenant: shared ? undefined : tenant.name,
-        kind: "epmd",
-        command: EPMD,
-        args: epmdArgs(node),
-        env: {},
-        ...owner,
-        ready: { type: "tcp", port: node.ports.epmd },
-        dependsOn: [],
-        restart: true,
-        stopSignal: "SIGTERM",
-      },
-      {
-        name: `rabbitmq:${name}`,
-        tenant: shared ? undefined : tenant.name,
-        kind: "rabbitmq",
-        command: RABBITMQ_SERVER,
-        args: [],
-        env: rabbitmqEnv(node),
-        cwd: node.dir,
-        ...owner,
-        // The management listener opens last, after the definitions are imported and AMQP listens.
-        ready: { type: "tcp", port: node.ports.management },
-        dependsOn: [`epmd:${name}`],
-        restart: true,
-        stopSignal: "SIGTERM",
-      },
-    );
-  }
-  const user = shared ? tenant.sharedDataIdentifier : tenant.name;
-  const vhost = shared ? tenant.sharedDataIdentifier : "/";
-  node.users.push({ user, password, vhost });
-  return { instance: name, port: node.ports.amqp, managementPort: node.ports.management, vhost, user };
 }
 
 /** A product's process as the supervisor runs it: named `<prefix>:<tenant>:<name>`, after the tenant's data. */
