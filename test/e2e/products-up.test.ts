@@ -8,6 +8,7 @@ import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolve } from "../../src/model/resolve.js";
 import { logFileName, type Status } from "../../src/runtime/local/plan.js";
+import { type RabbitmqNodeAddress, rabbitmqctl } from "../../src/runtime/local/rabbitmq.js";
 import { StateDir } from "../../src/runtime/local/state.js";
 import { readStatus, stopSupervisor, type UpReport, up } from "../../src/runtime/local/up.js";
 import { validSpec } from "../support/example.js";
@@ -36,6 +37,7 @@ const SPEC = localSpec(
 `,
 );
 const model = resolve(validSpec(SPEC));
+const withoutGamma = resolve(validSpec(SPEC.replace(/\n {2}- \{ name: gamma[^\n]*/, "")));
 const stateDir = mkdtempSync(join(tmpdir(), "tenantctl-e2e-tasks-"));
 const state = new StateDir(stateDir);
 let report: UpReport;
@@ -280,19 +282,58 @@ describe.sequential("durability", () => {
     );
   }, 150_000);
 
-  it("keeps queued tasks (durable queues, persistent messages) and earlier results across down and up", async () => {
+  it("keeps queued tasks (durable queues, persistent messages) and earlier results across down and up; a tenant no longer up loses its user, not its vhost", async () => {
     const earlier = await submit("beta", "before down");
     await until("beta", earlier, (t) => t.status === "done");
     const queued = [];
     for (let i = 0; i < 4; i++) queued.push(await submit("beta", `queued ${i}`, 2));
     const waiting = await Promise.all(queued.map((id) => read("beta", id)));
     expect(waiting.filter((t) => t.status === "queued").length).toBeGreaterThanOrEqual(2);
+    const gamma = { ...mq("gamma"), password: tenantOf("gamma").secrets.rabbitmqPassword ?? "" };
+    const gammaConnection = await connectAsTenant("gamma");
+    const gammaChannel = await gammaConnection.createConfirmChannel();
+    await gammaChannel.assertQueue("kept-while-away", { durable: true });
+    gammaChannel.sendToQueue("kept-while-away", Buffer.from("gamma's"), { persistent: true });
+    await gammaChannel.waitForConfirms();
+    await gammaConnection.close();
+    // Someone else's user on the node (no tenantctl tag): never tenantctl's to remove.
+    const node = state.readJson<RabbitmqNodeAddress | undefined>(
+      "rabbitmq/zone-internal/node.json",
+      undefined,
+    );
+    if (node === undefined) throw new Error("no node.json");
+    rabbitmqctl(node, ["add_user", "operator-added", "a-password-of-theirs", "--silent"]);
     await stopSupervisor(state);
-    report = await up(model, { stateDir, specDirectory: EXAMPLES });
+    // Up again without gamma: its user on the zone's node goes, its vhost stays.
+    report = await up(withoutGamma, { stateDir, specDirectory: EXAMPLES });
     for (const [i, id] of queued.entries()) {
       const task = await until("beta", id, (t) => t.status === "done", 90_000);
       expect(task).toMatchObject({ status: "done", result: sha256(`queued ${i}`), completions: 1 });
     }
     expect(await read("beta", earlier)).toMatchObject({ status: "done", result: sha256("before down") });
+    await expect(amqp.connect(amqpUrl(gamma.port, gamma.user, gamma.password, gamma.vhost))).rejects.toThrow(
+      /ACCESS_REFUSED/,
+    );
+    expect(readFileSync(state.path("logs", logFileName("rabbitmq-users:zone-internal")), "utf8")).toContain(
+      `zone-internal: removed ${gamma.user} (no tenant up runs here uses them; their vhosts and messages are kept)`,
+    );
+    // Its vhost and its message are still on the node (asked as the node's operator, with its cookie).
+    const queues = JSON.parse(
+      rabbitmqctl(node, [
+        "list_queues",
+        "-p",
+        gamma.vhost,
+        "name",
+        "messages",
+        "--formatter",
+        "json",
+        "--silent",
+      ]),
+    ) as { name: string; messages: number }[];
+    expect(queues).toEqual(expect.arrayContaining([{ name: "kept-while-away", messages: 1 }]));
+    const users = JSON.parse(rabbitmqctl(node, ["list_users", "--formatter", "json", "--silent"])) as {
+      user: string;
+    }[];
+    expect(users.map((u) => u.user).sort()).toEqual(["operator-added", mq("beta").user].sort());
   }, 240_000);
 });

@@ -185,15 +185,15 @@ describe("a local RabbitMQ node's files", () => {
     expect(hash.length).toBe(36);
     expect(rabbitmqPasswordHash("secret", salt)).not.toBe(rabbitmqPasswordHash("secret"));
   });
-  it("give each user its own vhost only, with the management tag alone", () => {
+  it("give each user its own vhost only, with the management tag alone (and tenantctl's mark)", () => {
     const d = rabbitmqDefinitions(users) as {
       users: { name: string; tags: string[] }[];
       permissions: { user: string; vhost: string }[];
       vhosts: { name: string }[];
     };
     expect(d.users.map((u) => [u.name, u.tags])).toEqual([
-      ["t_a", ["management"]],
-      ["t_b", ["management"]],
+      ["t_a", ["management", "tenantctl"]],
+      ["t_b", ["management", "tenantctl"]],
     ]);
     expect(d.permissions.map((p) => [p.user, p.vhost])).toEqual([
       ["t_a", "t_a"],

@@ -211,6 +211,18 @@ export async function addRabbitmq(
         restart: true,
         stopSignal: "SIGTERM",
       },
+      {
+        name: `rabbitmq-users:${name}`,
+        tenant: undefined,
+        kind: "provision",
+        command: process.execPath,
+        args: [runtimeScript("rabbitmq-users-main"), state.root, name],
+        env: {},
+        ready: { type: "exit" },
+        dependsOn: [`rabbitmq:${name}`],
+        restart: false,
+        stopSignal: "SIGTERM",
+      },
     );
   }
   const user = shared ? tenant.sharedDataIdentifier : tenant.name;

@@ -5,8 +5,8 @@
  * (epmd), its own Erlang cookie and data directory, and listens on loopback only. Its users,
  * vhosts and permissions come from a definitions file imported at every boot, holding salted
  * SHA-256 hashes, never passwords; a node that boots from definitions never creates `guest`.
- * Each tenant's user has the `management` tag only: its own vhost's queues on the management
- * API (what KEDA reads in the cluster), nothing else. Run by the OS user `rabbitmq` when
+ * Each tenant's user has the `management` tag only (and tenantctl's mark): its own vhost's queues
+ * on the management API (what KEDA reads in the cluster), nothing else. Run by the OS user `rabbitmq` when
  * tenantctl runs as root, like PostgreSQL.
  */
 import { createHash, randomBytes } from "node:crypto";
@@ -36,6 +36,9 @@ export interface RabbitmqNode {
 }
 
 export const RABBITMQ_SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+export const RABBITMQCTL = "/usr/lib/rabbitmq/bin/rabbitmqctl";
+/** Marks the users tenantctl made: the only ones it ever removes. */
+export const TENANTCTL_TAG = "tenantctl";
 export const EPMD = "/usr/bin/epmd";
 
 export function rabbitmqInstalled(): boolean {
@@ -64,7 +67,7 @@ export function rabbitmqDefinitions(users: readonly RabbitmqUser[]): unknown {
       name: u.user,
       password_hash: rabbitmqPasswordHash(u.password),
       hashing_algorithm: "rabbit_password_hashing_sha256",
-      tags: ["management"],
+      tags: ["management", TENANTCTL_TAG],
     })),
     vhosts: [...new Set(users.map((u) => u.vhost))].sort().map((name) => ({ name })),
     permissions: users.map((u) => ({
@@ -91,6 +94,11 @@ export function rabbitmqConfig(node: RabbitmqNode): string {
   ].join("\n");
 }
 
+/** What the users job needs to reach the node: no cookie, no password (they stay in the node's files). */
+export type RabbitmqNodeAddress = Omit<RabbitmqNode, "cookie" | "users"> & {
+  readonly users: readonly string[];
+};
+
 /** Writes the node's config, plugins, definitions and cookie, owner-only and owned by its OS user. */
 export function writeRabbitmqNode(node: RabbitmqNode): void {
   const home = join(node.dir, "home");
@@ -104,6 +112,7 @@ export function writeRabbitmqNode(node: RabbitmqNode): void {
       `${JSON.stringify(rabbitmqDefinitions(node.users), null, 2)}\n`,
       0o600,
     ],
+    [join(node.dir, "node.json"), `${JSON.stringify(nodeAddress(node), null, 2)}\n`, 0o600],
     // Erlang refuses a cookie file others may read.
     [join(home, ".erlang.cookie"), node.cookie, 0o400],
   ];
@@ -119,7 +128,7 @@ export function writeRabbitmqNode(node: RabbitmqNode): void {
 }
 
 /** The server's environment: every path in the node's directory, its ports, loopback distribution. */
-export function rabbitmqEnv(node: RabbitmqNode): Record<string, string> {
+export function rabbitmqEnv(node: Pick<RabbitmqNode, "name" | "dir" | "ports">): Record<string, string> {
   return {
     HOME: join(node.dir, "home"),
     RABBITMQ_NODENAME: `${node.name}@localhost`,
@@ -136,6 +145,54 @@ export function rabbitmqEnv(node: RabbitmqNode): Record<string, string> {
     // Erlang distribution listens on every interface unless told otherwise.
     RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: "-kernel inet_dist_use_interface {127,0,0,1}",
   };
+}
+
+function nodeAddress(node: RabbitmqNode): RabbitmqNodeAddress {
+  return {
+    name: node.name,
+    dir: node.dir,
+    ports: node.ports,
+    owner: node.owner,
+    users: node.users.map((u) => u.user),
+  };
+}
+
+/**
+ * Removes the users tenantctl made on the node for tenants it no longer runs there (a tenant
+ * removed from the spec, moved to a node of its own, or not selected): definitions imported at
+ * boot only ever add. Their vhosts and messages stay (data is never deleted implicitly); users
+ * without tenantctl's tag are someone else's and stay too. Through rabbitmqctl, which
+ * authenticates with the node's cookie: no administrator exists on the node.
+ */
+export function pruneStaleUsers(node: RabbitmqNodeAddress): string[] {
+  const listed = rabbitmqctl(node, ["list_users", "--formatter", "json", "--silent"]);
+  const users = JSON.parse(listed) as { user: string; tags: string[] | string }[];
+  const keep = new Set(node.users);
+  const stale = users
+    .filter((u) =>
+      (Array.isArray(u.tags) ? u.tags : String(u.tags).split(/[\s,[\]]+/)).includes(TENANTCTL_TAG),
+    )
+    .map((u) => u.user)
+    .filter((user) => !keep.has(user));
+  for (const user of stale) rabbitmqctl(node, ["delete_user", user, "--silent"]);
+  return stale;
+}
+
+/** rabbitmqctl against the node, as its OS user, with its cookie. */
+export function rabbitmqctl(node: RabbitmqNodeAddress, args: readonly string[]): string {
+  return execFileSync(RABBITMQCTL, [...args], {
+    encoding: "utf8",
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      ...rabbitmqEnv(node),
+      // The CLI is an Erlang node too: its distribution listener stays on loopback as well.
+      RABBITMQ_CTL_ERL_ARGS: "-kernel inet_dist_use_interface {127,0,0,1}",
+    },
+    cwd: node.dir,
+    ...(node.owner ?? {}),
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 60_000,
+  });
 }
 
 /** The node's own port mapper, in the foreground so that the supervisor owns (and stops) it. */

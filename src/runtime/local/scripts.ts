@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-export function runtimeScript(name: "supervisor-main" | "provision-main"): string {
+export function runtimeScript(name: "supervisor-main" | "provision-main" | "rabbitmq-users-main"): string {
   const here = fileURLToPath(new URL(".", import.meta.url));
   const compiled = `${here}${name}.js`;
   if (existsSync(compiled)) return compiled;
