@@ -58,6 +58,28 @@ export interface DataLayout {
   readonly rabbitmq: Map<string, RabbitmqNode>;
 }
 
+/** A one-off job of tenantctl's own on a server once it is ready (it reads what `up` wrote into the state directory). */
+function serverJob(
+  service: string,
+  script: "provision-main" | "rabbitmq-users-main",
+  state: StateDir,
+  server: string,
+  after: string,
+): ServiceSpec {
+  return {
+    name: service,
+    tenant: undefined,
+    kind: "provision",
+    command: process.execPath,
+    args: [runtimeScript(script), state.root, server],
+    env: {},
+    ready: { type: "exit" },
+    dependsOn: [after],
+    restart: false,
+    stopSignal: "SIGTERM",
+  };
+}
+
 /** The service names a tenant's processes wait for: its provisioned database, its Redis, its RabbitMQ. */
 export function dataDependencies(
   database: LocalDatabase,
@@ -100,18 +122,7 @@ export async function addDatabase(
         restart: true,
         stopSignal: "SIGINT",
       },
-      {
-        name: `provision:${name}`,
-        tenant: undefined,
-        kind: "provision",
-        command: process.execPath,
-        args: [runtimeScript("provision-main"), state.root, name],
-        env: {},
-        ready: { type: "exit" },
-        dependsOn: [`postgres:${name}`],
-        restart: false,
-        stopSignal: "SIGTERM",
-      },
+      serverJob(`provision:${name}`, "provision-main", state, name, `postgres:${name}`),
     );
   }
   const user = databaseRole(tenant);
@@ -211,18 +222,7 @@ export async function addRabbitmq(
         restart: true,
         stopSignal: "SIGTERM",
       },
-      {
-        name: `rabbitmq-users:${name}`,
-        tenant: undefined,
-        kind: "provision",
-        command: process.execPath,
-        args: [runtimeScript("rabbitmq-users-main"), state.root, name],
-        env: {},
-        ready: { type: "exit" },
-        dependsOn: [`rabbitmq:${name}`],
-        restart: false,
-        stopSignal: "SIGTERM",
-      },
+      serverJob(`rabbitmq-users:${name}`, "rabbitmq-users-main", state, name, `rabbitmq:${name}`),
     );
   }
   const user = shared ? tenant.sharedDataIdentifier : tenant.name;
