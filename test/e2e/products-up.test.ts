@@ -290,6 +290,7 @@ describe.sequential("durability", () => {
     const waiting = await Promise.all(queued.map((id) => read("beta", id)));
     expect(waiting.filter((t) => t.status === "queued").length).toBeGreaterThanOrEqual(2);
     const gamma = { ...mq("gamma"), password: tenantOf("gamma").secrets.rabbitmqPassword ?? "" };
+    const gammaDb = { ...tenantOf("gamma").database, password: tenantOf("gamma").secrets.dbPassword ?? "" };
     const gammaConnection = await connectAsTenant("gamma");
     const gammaChannel = await gammaConnection.createConfirmChannel();
     await gammaChannel.assertQueue("kept-while-away", { durable: true });
@@ -331,6 +332,18 @@ describe.sequential("durability", () => {
       ]),
     ) as { name: string; messages: number }[];
     expect(queues).toEqual(expect.arrayContaining([{ name: "kept-while-away", messages: 1 }]));
+    // On the zone's PostgreSQL the same: gamma's role may no longer log in, its database stays.
+    await expect(connectAs(gammaDb.port, gammaDb.user, gammaDb.password, gammaDb.name)).rejects.toThrow(
+      /is not permitted to log in/,
+    );
+    expect(readFileSync(state.path("logs", logFileName("provision:zone-internal")), "utf8")).toContain(
+      `zone-internal: ${gammaDb.user} may no longer log in`,
+    );
+    const superuser = state.secrets("postgres-zone-internal", ["superuser"]).superuser ?? "";
+    const admin = await connectAs(gammaDb.port, "postgres", superuser, "postgres");
+    const tasks = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [gammaDb.name]);
+    await admin.end();
+    expect(tasks.rowCount).toBe(1);
     const users = JSON.parse(rabbitmqctl(node, ["list_users", "--formatter", "json", "--silent"])) as {
       user: string;
     }[];

@@ -115,11 +115,17 @@ export function reachableByPostgres(dir: string): boolean {
   return true;
 }
 
-/** Creates each role and database once (idempotent), and closes every door but its own. */
+/** Marks the roles tenantctl made (a comment on the role): the only ones it ever disables. */
+const ROLE_MARK = "tenantctl: a tenant's role";
+
+/**
+ * Creates each role and database once (idempotent), closes every door but its own, and stops
+ * the roles of tenants no longer run here from logging in.
+ */
 export async function provisionDatabases(
   instance: PostgresInstance,
   grants: readonly DatabaseGrant[],
-): Promise<void> {
+): Promise<string[]> {
   const client = new pg.Client({
     host: "127.0.0.1",
     port: instance.port,
@@ -141,10 +147,19 @@ export async function provisionDatabases(
         await client.query(`CREATE DATABASE ${ident(g.database)} OWNER ${ident(g.role)}`);
       await client.query(`REVOKE CONNECT ON DATABASE ${ident(g.database)} FROM PUBLIC`);
       await client.query(`GRANT CONNECT ON DATABASE ${ident(g.database)} TO ${ident(g.role)}`);
+      await client.query(`COMMENT ON ROLE ${ident(g.role)} IS ${client.escapeLiteral(ROLE_MARK)}`);
     }
+    // Roles tenantctl made for tenants it no longer runs on this server may not log in any more;
+    // their databases stay (data is never deleted implicitly), and a later grant re-enables them.
+    const stale = await client.query<{ rolname: string }>(
+      "SELECT rolname FROM pg_roles WHERE rolcanlogin AND shobj_description(oid, 'pg_authid') = $1 AND NOT rolname = ANY($2)",
+      [ROLE_MARK, grants.map((g) => g.role)],
+    );
+    for (const { rolname } of stale.rows) await client.query(`ALTER ROLE ${ident(rolname)} NOLOGIN`);
     for (const shared of ["postgres", "template1"]) {
       await client.query(`REVOKE CONNECT ON DATABASE ${ident(shared)} FROM PUBLIC`);
     }
+    return stale.rows.map((r) => r.rolname);
   } finally {
     await client.end();
   }

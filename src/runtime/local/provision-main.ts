@@ -15,10 +15,14 @@ const { instance, grants } = JSON.parse(readFileSync(file, "utf8")) as {
 let lastError: unknown;
 for (let attempt = 0; attempt < 30; attempt++) {
   try {
-    await provisionDatabases(instance, grants);
+    const disabled = await provisionDatabases(instance, grants);
     console.log(
       `provisioned ${grants.map((g) => `${g.database} (${g.role})`).join(", ")} on ${instanceName}`,
     );
+    if (disabled.length > 0)
+      console.log(
+        `${instanceName}: ${disabled.join(", ")} may no longer log in (no tenant up runs here uses them; their databases are kept)`,
+      );
     process.exit(0);
   } catch (error) {
     lastError = error;
