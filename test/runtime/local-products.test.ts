@@ -66,7 +66,8 @@ describe("a service product's tenants on this machine", () => {
       "tasks:tasks-team:worker-1",
       "tasks:tasks-team:worker-2",
     ]);
-    expect(new Set(venvs)).toEqual(new Set([join(EXAMPLES, "tasks-service", "requirements.txt")]));
+    // One environment for the file both components and all six processes name, asked for once.
+    expect(venvs).toEqual([join(EXAMPLES, "tasks-service", "requirements.txt")]);
     const api = layout.plan.services.find((s) => s.name === "tasks:tasks-team:api");
     const port = api?.env.PORT ?? "";
     expect(api?.command).toBe("uvicorn"); // not in the (absent) venv: looked up on its PATH

@@ -30,10 +30,7 @@ export function upCommand(program: Command, io: Io): void {
       const tenants = report.tenants.map((t) => ({
         name: t.tenant.name,
         url: t.url,
-        hint:
-          t.tenant.product.kind === "n8n"
-            ? "first visit: create the tenant's owner account"
-            : `${t.tenant.product.name}: ${t.tenant.product.workloads.length} components`,
+        ...(t.hint === undefined ? {} : { hint: t.hint }),
       }));
       io.out(`${tenantTable(report.status, tenants)}\n\n${nextSteps(tenants, flags.stateDir)}`);
     });

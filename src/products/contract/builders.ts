@@ -96,5 +96,7 @@ export interface ProductLocal {
     readonly routes: readonly LocalRoute[];
     /** A path of the front door that answers 2xx when the tenant is up. */
     readonly health: string;
+    /** What the user does first at the front door, printed beside its URL. */
+    readonly hint?: string;
   }>;
 }

@@ -38,6 +38,7 @@ export const n8nLocal: ProductLocal = {
         ...(webhook === undefined ? [] : [{ path: "/webhook/", ports: [webhook] }]),
       ],
       health: "/healthz",
+      hint: "first visit: create the tenant's owner account",
     };
   },
 };

@@ -85,7 +85,9 @@ export function checkServiceProduct(name: string, product: ServiceProduct): Loca
           add(
             at(component, ...field, variable),
             "spec/reserved-env",
-            `${quote(variable)} is set by tenantctl from the data services the component talks to`,
+            injected.has(variable)
+              ? `${quote(variable)} is set by tenantctl from the data services the component talks to`
+              : `${quote(variable)} is set by tenantctl to the port it gives the process on this machine`,
             "use another name, or read the value tenantctl sets",
           );
       }

@@ -4,7 +4,6 @@
  * builder as in the cluster (hosts, ports and secret values differ) plus its `local.env`, in
  * its Python environment when it names one. The front door routes like the tenant's Ingress.
  */
-import { existsSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import type { Component } from "../../input/schema.js";
 import type { TenantModel } from "../../model/resolve.js";
@@ -15,7 +14,7 @@ import type {
   ProductLocal,
   Readiness,
 } from "../contract/builders.js";
-import { buildComponentEnv, injectedEnvNames } from "./env.js";
+import { buildComponentEnv } from "./env.js";
 
 /** The components of the tenant's product that declare no way to run on this machine. */
 export function componentsWithoutLocal(tenant: TenantModel): string[] {
@@ -53,7 +52,12 @@ export const serviceLocal: ProductLocal = {
     );
     const routed = components.find(([, c]) => (c.routes ?? []).length > 0);
     const probe = routed?.[1].probes?.readiness;
-    return { processes, routes, health: probe !== undefined && "path" in probe ? probe.path : "/" };
+    return {
+      processes,
+      routes,
+      health: probe !== undefined && "path" in probe ? probe.path : "/",
+      hint: `${context.tenant.product.name}: ${components.length} components`,
+    };
   },
 };
 
@@ -75,8 +79,6 @@ async function componentProcess(
     local.python === undefined
       ? undefined
       : await context.pythonEnvironment(resolve(context.specDirectory, local.python.requirements));
-  const injected = injectedEnvNames(c);
-  const own = Object.entries(local.env ?? {}).filter(([key]) => !injected.has(key));
   const env: Record<string, string> = {
     ...context.resolve(
       buildComponentEnv(c, {
@@ -85,7 +87,10 @@ async function componentProcess(
         redisPrefix: tenant.redisPrefix,
       }),
     ),
-    ...Object.fromEntries(own.map(([key, value]) => [key, expandLocal(value, port, replica)])),
+    // The spec's rules keep local.env off the injected names and PORT (spec/reserved-env).
+    ...Object.fromEntries(
+      Object.entries(local.env ?? {}).map(([key, value]) => [key, expandLocal(value, port, replica)]),
+    ),
     ...(port === undefined ? {} : { PORT: String(port) }),
     ...(venv === undefined ? {} : { VIRTUAL_ENV: venv, PATH: `${join(venv, "bin")}:${context.systemPath}` }),
   };
@@ -96,7 +101,7 @@ async function componentProcess(
       name,
       role: "app",
       prefix: tenant.product.name,
-      command: commandPath(command, cwd, venv),
+      command: commandPath(command, cwd),
       args,
       env,
       cwd,
@@ -106,12 +111,9 @@ async function componentProcess(
   };
 }
 
-/** A command with a slash is relative to the working directory; a bare name is looked up in the venv first. */
-function commandPath(command: string, cwd: string, venv: string | undefined): string {
-  if (isAbsolute(command)) return command;
-  if (command.includes("/")) return resolve(cwd, command);
-  const inVenv = venv === undefined ? undefined : join(venv, "bin", command);
-  return inVenv !== undefined && existsSync(inVenv) ? inVenv : command;
+/** A command with a slash is relative to its working directory; a bare name is found on its PATH (the venv's bin/ first). */
+function commandPath(command: string, cwd: string): string {
+  return command.includes("/") && !isAbsolute(command) ? resolve(cwd, command) : command;
 }
 
 /** As the kubelet decides: the readiness probe (HTTP on its port, or the command), else started. */

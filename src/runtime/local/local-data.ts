@@ -58,6 +58,11 @@ export interface DataLayout {
   readonly rabbitmq: Map<string, RabbitmqNode>;
 }
 
+/** A data server's name: the zone's when the tenant shares it, else the tenant's own. */
+function serverName(tenant: TenantModel, shared: boolean): string {
+  return shared ? `zone-${tenant.zone.name}` : `tenant-${tenant.name}`;
+}
+
 /** A one-off job of tenantctl's own on a server once it is ready (it reads what `up` wrote into the state directory). */
 function serverJob(
   service: string,
@@ -101,7 +106,7 @@ export async function addDatabase(
   password: string,
 ): Promise<LocalDatabase> {
   const shared = tenant.settings.database.isolation === "database";
-  const name = shared ? `zone-${tenant.zone.name}` : `tenant-${tenant.name}`;
+  const name = serverName(tenant, shared);
   let entry = layout.postgres.get(name);
   if (entry === undefined) {
     const owner = postgresOwner();
@@ -139,7 +144,7 @@ export async function addRedis(
   password: string,
 ): Promise<{ instance: string; port: number }> {
   const acl = tenant.settings.redis.isolation === "acl";
-  const name = acl ? `zone-${tenant.zone.name}` : `tenant-${tenant.name}`;
+  const name = serverName(tenant, acl);
   let entry = layout.redis.get(name);
   if (entry === undefined) {
     const port = await state.port(`redis:${name}`);
@@ -174,7 +179,7 @@ export async function addRabbitmq(
   password: string,
 ): Promise<LocalRabbitmq> {
   const shared = usesSharedServer(tenant.settings, tenant.product.dataServices, "rabbitmq");
-  const name = shared ? `zone-${tenant.zone.name}` : `tenant-${tenant.name}`;
+  const name = serverName(tenant, shared);
   let node = layout.rabbitmq.get(name);
   if (node === undefined) {
     const port = (purpose: string) => state.port(`rabbitmq-${purpose}:${name}`);

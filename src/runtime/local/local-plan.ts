@@ -28,6 +28,8 @@ import type { StateDir } from "./state.js";
 export interface LocalTenant {
   readonly tenant: TenantModel;
   readonly url: string;
+  /** What to do first at that URL, when the product says. */
+  readonly hint?: string;
   readonly secrets: Readonly<Record<string, string>>;
   readonly database: LocalDatabase;
   readonly redis: { readonly instance: string; readonly port: number; readonly user: string | undefined };
@@ -82,7 +84,17 @@ export async function buildLocalLayout(
     rabbitmq: new Map(),
     tenants: [],
   };
-  for (const tenant of tenants) await addTenant(state, layout, tenant, options);
+  // One environment per requirements file, however many components and replicas name it.
+  const environments = new Map<string, Promise<string>>();
+  const shared: LocalLayoutOptions = {
+    specDirectory: options.specDirectory,
+    pythonEnvironment(file) {
+      const known = environments.get(file) ?? options.pythonEnvironment(file);
+      environments.set(file, known);
+      return known;
+    },
+  };
+  for (const tenant of tenants) await addTenant(state, layout, tenant, shared);
   return {
     plan: { platform: model.platform, services: layout.services, routers: layout.routers },
     tenants: layout.tenants,
@@ -177,6 +189,7 @@ async function addTenant(
   layout.tenants.push({
     tenant,
     url: `http://${first?.host === undefined ? "127.0.0.1" : `${first.host}.localhost`}:${routerPort}/`,
+    ...(planned.hint === undefined ? {} : { hint: planned.hint }),
     secrets,
     database,
     redis: { instance: redis.instance, port: redis.port, user: acl ? redisAclUser(tenant) : undefined },

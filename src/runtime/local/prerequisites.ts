@@ -36,6 +36,7 @@ export function redisServer(): string | undefined {
 export function checkPrerequisites(n8nVersions: readonly string[], rabbitmq = true): Check[] {
   const pg = postgresBinDir();
   const redis = redisServer();
+  const rabbitmqFound = rabbitmq && rabbitmqInstalled();
   const checks: Check[] = [
     {
       name: "PostgreSQL server",
@@ -53,8 +54,8 @@ export function checkPrerequisites(n8nVersions: readonly string[], rabbitmq = tr
       ? [
           {
             name: "RabbitMQ server",
-            ok: rabbitmqInstalled(),
-            found: rabbitmqInstalled() ? RABBITMQ_SERVER : "not installed",
+            ok: rabbitmqFound,
+            found: rabbitmqFound ? RABBITMQ_SERVER : "not installed",
             fix: "apt-get update && apt-get install -y rabbitmq-server",
           },
         ]

@@ -166,12 +166,10 @@ function nodeAddress(node: RabbitmqNode): RabbitmqNodeAddress {
  */
 export function pruneStaleUsers(node: RabbitmqNodeAddress): string[] {
   const listed = rabbitmqctl(node, ["list_users", "--formatter", "json", "--silent"]);
-  const users = JSON.parse(listed) as { user: string; tags: string[] | string }[];
+  const users = JSON.parse(listed) as { user: string; tags: string[] }[];
   const keep = new Set(node.users);
   const stale = users
-    .filter((u) =>
-      (Array.isArray(u.tags) ? u.tags : String(u.tags).split(/[\s,[\]]+/)).includes(TENANTCTL_TAG),
-    )
+    .filter((u) => u.tags.includes(TENANTCTL_TAG))
     .map((u) => u.user)
     .filter((user) => !keep.has(user));
   for (const user of stale) rabbitmqctl(node, ["delete_user", user, "--silent"]);
