@@ -1,14 +1,16 @@
 import type { Command } from "commander";
 import type { KubeClient } from "../deploy/kube-client.js";
+import { withClusterOption } from "./load.js";
 
 export interface KubeFlags {
   readonly kubeconfig?: string;
   readonly context?: string;
+  readonly cluster?: string;
 }
 
-/** --kubeconfig and --context, as kubectl spells them. */
+/** --kubeconfig and --context, as kubectl spells them, and which of the spec's clusters they reach. */
 export function withKubeOptions(command: Command): Command {
-  return command
+  return withClusterOption(command)
     .option("--kubeconfig <file>", "kubeconfig file (default: $KUBECONFIG or ~/.kube/config)")
     .option("--context <name>", "kubeconfig context (default: the current one)");
 }

@@ -6,6 +6,7 @@ import { awsCommand } from "./commands/aws.js";
 import { costCommand } from "./commands/cost.js";
 import { diffCommand } from "./commands/diff.js";
 import { doctorCommand } from "./commands/doctor.js";
+import { editCommands } from "./commands/edit.js";
 import { downCommand } from "./commands/down.js";
 import { logsCommand } from "./commands/logs.js";
 import { renderCommand } from "./commands/render.js";
@@ -34,6 +35,7 @@ export function buildProgram(io: Io): Command {
   diffCommand(program, io);
   awsCommand(program, io);
   costCommand(program, io);
+  editCommands(program, io);
   upCommand(program, io);
   statusCommand(program, io);
   logsCommand(program, io);

@@ -312,6 +312,10 @@ const settings = {
   admins: Groups.optional(),
   viewers: Groups.optional(),
   labels: Labels.optional(),
+  images: z.record(ComponentName, Image).optional().meta({
+    description:
+      "The image of each named component, in place of the product's (what `tenantctl set-image` edits).",
+  }),
 };
 
 export const Defaults = z.strictObject(settings).meta({ description: "Applied to every tenant." });
@@ -328,10 +332,30 @@ export const TenantName = z
   .max(56, { error: "at most 56 characters, so that its namespace tenant-<name> stays a DNS label" })
   .pipe(DnsLabel);
 
+/** What a tenant may change per cluster: sizes, versions and images (the rest is the tenant's everywhere). */
+export const TenantClusterOverride = z.strictObject({
+  tier: settings.tier,
+  database: settings.database,
+  redis: settings.redis,
+  rabbitmq: settings.rabbitmq,
+  quota: settings.quota,
+  n8n: settings.n8n,
+  images: settings.images,
+});
+
+export const ClusterKey = DnsLabel;
+
 export const Tenant = z.strictObject({
   name: TenantName,
   zone: DnsLabel,
   hostname: DnsName.optional().meta({ description: "Default: <name>.<cluster.domain>" }),
+  clusters: z
+    .union([z.array(ClusterKey).min(1), z.record(ClusterKey, TenantClusterOverride)])
+    .optional()
+    .meta({
+      description:
+        "The clusters (keys of clusters:) the tenant runs on, as a list, or as a map to what it changes there. Default: every cluster.",
+    }),
   ...settings,
 });
 
@@ -343,6 +367,20 @@ export const Zone = z.strictObject({
   allowSharedDataServices: z.boolean().default(false).meta({
     description: "Allow database/redis sharing (isolation database/acl) for tenants of a customer-data zone.",
   }),
+});
+
+export const SYNC_MODES = ["automatic", "manual"] as const;
+export const SyncWindow = z.strictObject({
+  kind: z.enum(["allow", "deny"]),
+  schedule: z
+    .string()
+    .regex(/^\S+( \S+){4}$/, { error: 'a cron schedule with five fields, such as "0 10 * * 2"' }),
+  duration: z.string().regex(/^[1-9]\d*[hm]$/, { error: 'a duration such as "2h" or "30m"' }),
+  manualSync: z
+    .boolean()
+    .default(true)
+    .meta({ description: "Whether a person may still sync outside the window." }),
+  timeZone: z.string().min(1).default("UTC"),
 });
 
 export const Cluster = z.strictObject({
@@ -400,7 +438,34 @@ export const Cluster = z.strictObject({
     description:
       "Where pods get their IP addresses. Default: the VPC (EKS with the VPC CNI gives pods VPC addresses), so an ipBlock of the VPC matches pods too; verify models that.",
   }),
+  production: z.boolean().default(false).meta({
+    description:
+      "A production cluster: its Argo CD Applications sync only when someone syncs them (or inside syncWindows), never on every commit.",
+  }),
+  sync: z.enum(SYNC_MODES).optional().meta({
+    description:
+      "automatic: Argo CD syncs every commit; manual: someone syncs. Default: manual in production, else automatic.",
+  }),
+  syncWindows: z.array(SyncWindow).optional().meta({
+    description:
+      "Argo CD sync windows on every project of the cluster (e.g. allow Tuesdays 10:00 for 2h): when automatic sync may run.",
+  }),
 });
+
+/**
+ * One cluster of several (`clusters.<key>`): the keys of `cluster:` it changes, the rest as
+ * `cluster:` says. Defaults are not repeated here, so that an unset key inherits, not resets.
+ */
+export const ClusterOverride = z.strictObject(
+  Object.fromEntries(
+    Object.entries(Cluster.shape).map(([key, field]) => [
+      key,
+      (field instanceof z.ZodDefault ? field.unwrap() : field).optional(),
+    ]),
+  ) as unknown as {
+    [K in keyof typeof Cluster.shape]: z.ZodOptional<z.ZodType<z.output<(typeof Cluster.shape)[K]>>>;
+  },
+);
 
 export const INGRESS_TLS = ["acm", "cert-manager"] as const;
 export const Ingress = z.strictObject({
@@ -548,6 +613,10 @@ export const Platform = z.strictObject({
   kind: z.literal("Platform"),
   metadata: z.strictObject({ name: DnsLabel }),
   cluster: Cluster,
+  clusters: z.record(ClusterKey, ClusterOverride).optional().meta({
+    description:
+      "Several clusters from this spec (e.g. staging and prod), each what it changes of cluster:. Default name: <cluster.name>-<key>. Each gets its tree under clusters/<name>/.",
+  }),
   gitops: Gitops,
   secrets: Secrets.default({ provider: "external-secrets" }),
   ingress: Ingress.default({ className: "alb", tls: "acm", controllerNamespace: "ingress-nginx" }),
@@ -584,3 +653,6 @@ export type ServiceProduct = z.output<typeof ServiceProduct>;
 export type Component = z.output<typeof Component>;
 export type SecretProvider = (typeof SECRET_PROVIDERS)[number];
 export type IngressSpec = z.output<typeof Ingress>;
+export type ClusterSpec = z.output<typeof Cluster>;
+export type ClusterOverride = z.output<typeof ClusterOverride>;
+export type TenantClusterOverride = z.output<typeof TenantClusterOverride>;

@@ -76,6 +76,8 @@ export interface EffectiveSettings {
   readonly admins: readonly string[];
   readonly viewers: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
+  /** Component → image, in place of the product's. */
+  readonly images: Readonly<Record<string, string>>;
 }
 
 export const res = (
@@ -124,4 +126,5 @@ export const BUILTIN_SETTINGS: EffectiveSettings = {
   admins: [],
   viewers: [],
   labels: {},
+  images: {},
 };

@@ -3,11 +3,15 @@
  * the rules that need effective settings and derived names, resolve the Model. Commands read
  * the Model; nothing to the right of this file looks at the spec again, except to copy it.
  */
-import { type Diagnostic, isError, TenantctlError } from "../diagnostics/diagnostic.js";
+import { type Diagnostic, failure, isError, TenantctlError } from "../diagnostics/diagnostic.js";
+import type { Located } from "../input/issues.js";
+import { closest } from "../input/suggest.js";
+import { checkClusters } from "./cluster-rules.js";
+import { type ClusterView, clusterKeys, clusterViews, pathInSpec, resolveClusters } from "./clusters.js";
 import { parseSpecText, readSpecText, sortByLocation } from "../input/load.js";
 import type { Platform } from "../input/schema.js";
 import { checkDerivedNames } from "./derived-names.js";
-import { type Model, resolve } from "./resolve.js";
+import type { Model } from "./resolve.js";
 import { checkRules } from "./rules.js";
 
 export interface ValidationResult {
@@ -20,7 +24,10 @@ export interface ValidationResult {
 export interface LoadedPlatform {
   readonly file: string;
   readonly spec: Platform;
+  /** The cluster the command acts on (reading it throws cli/cluster-required when the spec has several and none was chosen). */
   readonly model: Model;
+  /** Every cluster's Model, in the order the spec declares them. */
+  readonly models: readonly Model[];
   readonly warnings: readonly Diagnostic[];
 }
 
@@ -28,15 +35,88 @@ export interface LoadedPlatform {
 export function validateSpecText(text: string, file: string): ValidationResult {
   const parsed = parseSpecText(text, file);
   if (parsed.spec === undefined) return { spec: undefined, diagnostics: parsed.diagnostics };
-  const diagnostics = sortByLocation(
-    [...checkRules(parsed.spec), ...checkDerivedNames(parsed.spec)].map(parsed.place),
+  const spec = parsed.spec;
+  const placement = checkClusters(spec);
+  // Placement errors would make the per-cluster specs wrong; the rest waits for them.
+  const perCluster = placement.some((d) => d.severity === "error")
+    ? []
+    : clusterViews(spec).flatMap((view) =>
+        [...checkRules(view.spec), ...checkDerivedNames(view.spec)].map((d) => asWritten(spec, view, d)),
+      );
+  const diagnostics = sortByLocation(unique([...placement, ...perCluster].map(parsed.place)));
+  return { spec: diagnostics.some(isError) ? undefined : spec, diagnostics };
+}
+
+/** A cluster's diagnostic on the spec as written: its path, and the tenant index its message names. */
+function asWritten(spec: Platform, view: ClusterView, found: Located): Located {
+  if (view.key === undefined) return found;
+  const message = found.message.replace(
+    /tenants\[(\d+)\]/g,
+    (_match, index: string) => `tenants[${view.tenantIndex[Number(index)] ?? index}]`,
   );
-  return { spec: diagnostics.some(isError) ? undefined : parsed.spec, diagnostics };
+  return { ...found, path: pathInSpec(spec, view, found.path), message };
+}
+
+/** The same finding from several clusters is one finding. */
+function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.code}\u0000${d.path.join(".")}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export interface LoadOptions {
+  /** Which cluster (a key of `clusters:`); needed when the spec has several. */
+  readonly cluster?: string | undefined;
 }
 
 /** Reads, validates and resolves a spec file; throws a TenantctlError carrying every error found. */
-export async function loadPlatform(file: string): Promise<LoadedPlatform> {
+export async function loadPlatform(file: string, options: LoadOptions = {}): Promise<LoadedPlatform> {
   const result = validateSpecText(await readSpecText(file), file);
   if (result.spec === undefined) throw new TenantctlError(result.diagnostics);
-  return { file, spec: result.spec, model: resolve(result.spec), warnings: result.diagnostics };
+  const spec = result.spec;
+  const models = resolveClusters(spec);
+  // A wrong --cluster fails at once; a missing one only for a command that acts on one cluster.
+  const chosen = options.cluster === undefined ? undefined : chooseCluster(spec, models, options.cluster);
+  return {
+    file,
+    spec,
+    get model() {
+      return chosen ?? chooseCluster(spec, models, undefined);
+    },
+    models,
+    warnings: result.diagnostics,
+  };
+}
+
+/** The cluster a one-cluster command acts on: the only one, or the one named by key. */
+export function chooseCluster(spec: Platform, models: readonly Model[], key: string | undefined): Model {
+  const keys = clusterKeys(spec);
+  if (key === undefined) {
+    if (keys.length === 0) return models[0] as Model;
+    throw failure(
+      "cli/cluster-required",
+      `this spec declares ${keys.length} clusters (${keys.join(", ")}); the command acts on one`,
+      `add --cluster <${keys.join("|")}>`,
+    );
+  }
+  const index = keys.indexOf(key);
+  if (index < 0) {
+    const suggestion = closest(key, keys);
+    throw failure(
+      "cli/unknown-cluster",
+      keys.length === 0
+        ? `--cluster ${key}: this spec declares no clusters: (it has one cluster, ${spec.cluster.name})`
+        : `--cluster ${key}: not a cluster of this spec; expected one of ${keys.join(", ")}`,
+      keys.length === 0
+        ? "leave --cluster out"
+        : suggestion === undefined
+          ? `use one of ${keys.join(", ")}`
+          : `did you mean ${suggestion}?`,
+    );
+  }
+  return models[index] as Model;
 }

@@ -469,9 +469,18 @@ export function zoneSecretsServiceAccount(zone: string): string {
   return dnsLabel("secrets", zone);
 }
 
-/** The directory of the cluster layer inside the output directory. */
-export function clusterDirectory(cluster: string): string {
-  return `clusters/${cluster}`;
+/**
+ * The directory of the cluster layer inside the output directory: clusters/<name> for a
+ * spec with one cluster; <root>/cluster beside the cluster's tenants and zones for one of
+ * several (the root Application reads its directory recursively: it must hold no tenant).
+ */
+export function clusterDirectory(cluster: string, treeRoot = ""): string {
+  return treeRoot === "" ? `clusters/${cluster}` : `${treeRoot}/cluster`;
+}
+
+/** A directory of a cluster's tree inside the output directory. */
+export function inTree(treeRoot: string, directory: string): string {
+  return treeRoot === "" ? directory : `${treeRoot}/${directory}`;
 }
 
 /** The path of a tenant's rendered objects inside the output directory. */

@@ -95,6 +95,8 @@ export interface Model {
   readonly platform: string;
   readonly cluster: Platform["cluster"];
   readonly gitops: Platform["gitops"];
+  /** Where this cluster's tree lives in the output directory: "" alone, clusters/<name> as one of several. */
+  readonly treeRoot: string;
   readonly secretProvider: SecretProvider;
   readonly ingress: Platform["ingress"];
   readonly backups: { readonly bucket: string; readonly retention: string; readonly schedule: string };
@@ -108,7 +110,7 @@ export interface Model {
   readonly cost: Platform["cost"];
 }
 
-export function resolve(spec: Platform): Model {
+export function resolve(spec: Platform, treeRoot = ""): Model {
   const zones = resolveZones(spec);
   const key = platformKey(spec.metadata.name, spec.cluster.name, spec.cluster.awsAccountId);
   const tenants = spec.tenants.map((_, i) => resolveTenant(spec, i, zones, key));
@@ -116,6 +118,7 @@ export function resolve(spec: Platform): Model {
     platform: spec.metadata.name,
     cluster: spec.cluster,
     gitops: spec.gitops,
+    treeRoot,
     secretProvider: spec.secrets.provider,
     ingress: spec.ingress,
     backups: {

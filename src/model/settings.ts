@@ -4,8 +4,8 @@ import type { ProductDeclaration } from "../products/contract/declaration.js";
 import { BUILTIN_SETTINGS, type EffectiveSettings } from "./defaults.js";
 import type { Platform } from "../input/schema.js";
 
-/** Keys of a tenant entry that say who it is rather than how it runs. */
-const IDENTITY_KEYS = new Set(["name", "zone", "hostname"]);
+/** Keys of a tenant entry that say who it is and where it runs rather than how it runs. */
+const IDENTITY_KEYS = new Set(["name", "zone", "hostname", "clusters"]);
 
 /**
  * A tenant's effective settings: built-in defaults < the spec's `defaults:` < the tenant's
@@ -36,7 +36,7 @@ function lookup(root: unknown, path: readonly string[]): unknown {
   return node;
 }
 
-function merge(base: unknown, override: unknown): unknown {
+export function merge(base: unknown, override: unknown): unknown {
   if (override === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(override)) return override;
   const out: Record<string, unknown> = { ...base };

@@ -1,12 +1,14 @@
 import {
   clusterDirectory,
+  inTree,
   OWNER_ANNOTATION,
   objectFileName,
   platformIdentity,
   tenantDirectory,
   zoneDirectory,
 } from "../model/names.js";
-import { type Model, resolve } from "../model/resolve.js";
+import { resolveClusters } from "../model/clusters.js";
+import type { Model } from "../model/resolve.js";
 import type { Platform } from "../input/schema.js";
 import type { KubernetesObject } from "../manifest/object.js";
 import type { RenderedObject } from "../manifest/rendered.js";
@@ -14,9 +16,9 @@ import { renderCluster } from "./cluster/index.js";
 import { renderZoneData } from "./kubernetes/data/zone.js";
 import { renderTenant } from "./kubernetes/tenant.js";
 
-/** Renders a validated spec. Pure and deterministic: the same spec gives the same list. */
+/** Renders a validated spec, every cluster of it. Pure and deterministic: the same spec gives the same list. */
 export function render(spec: Platform): RenderedObject[] {
-  return renderModel(resolve(spec));
+  return byFile(resolveClusters(spec).flatMap((model) => renderModel(model)));
 }
 
 /** What render takes beside the model: values only a deployed AWS layer knows. */
@@ -39,15 +41,21 @@ export function renderModel(model: Model, options: RenderOptions = {}): Rendered
   };
   for (const tenant of model.tenants) {
     const parts = renderTenant(model, tenant, options.podSecurityGroups?.get(tenant.name));
-    place(`${tenantDirectory(tenant.name)}/platform`, tenant.name, parts.platform);
-    place(`${tenantDirectory(tenant.name)}/${tenant.product.name}`, tenant.name, parts.stack);
+    const directory = inTree(model.treeRoot, tenantDirectory(tenant.name));
+    place(`${directory}/platform`, tenant.name, parts.platform);
+    place(`${directory}/${tenant.product.name}`, tenant.name, parts.stack);
   }
-  for (const zone of model.zones) place(zoneDirectory(zone.name), undefined, renderZoneData(model, zone));
+  for (const zone of model.zones)
+    place(inTree(model.treeRoot, zoneDirectory(zone.name)), undefined, renderZoneData(model, zone));
   for (const [dir, objects] of Object.entries(renderCluster(model))) {
-    place(`${clusterDirectory(model.cluster.name)}/${dir}`, undefined, objects);
+    place(`${clusterDirectory(model.cluster.name, model.treeRoot)}/${dir}`, undefined, objects);
   }
   assertUniqueFiles(out);
-  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return byFile(out);
+}
+
+function byFile(objects: RenderedObject[]): RenderedObject[] {
+  return objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
 /** The object with the owner annotation (a new metadata object: sub-objects are shared between objects). */

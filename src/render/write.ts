@@ -23,23 +23,31 @@ export interface WriteResult {
   readonly files: number;
 }
 
+/** Every file render writes (path → text), the spec copy included, the directory's marker not. */
+export function renderedFiles(objects: readonly RenderedObject[], spec?: Platform): Map<string, string> {
+  const files = new Map<string, string>();
+  if (spec !== undefined) files.set(SPEC_COPY, `${JSON.stringify(spec, null, 2)}\n`);
+  for (const [file, list] of groupBy(objects, (o) => o.file))
+    files.set(file, list.map((o) => toYaml(o.object)).join("---\n"));
+  return files;
+}
+
 export async function writeRendered(
   directory: string,
   objects: readonly RenderedObject[],
   spec?: Platform,
 ): Promise<WriteResult> {
-  const byFile = groupBy(objects, (o) => o.file);
+  const files = renderedFiles(objects, spec);
   const target = await replaceOwnedDirectory(
     directory,
     { command: "render", markerText: MARKER_TEXT },
     async (staging) => {
-      if (spec !== undefined) await writeFile(join(staging, SPEC_COPY), `${JSON.stringify(spec, null, 2)}\n`);
-      const dirs = new Set([...byFile.keys()].map((f) => dirname(join(staging, f))));
+      const dirs = new Set([...files.keys()].map((f) => dirname(join(staging, f))));
       for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });
-      await forEachLimited([...byFile], WRITE_CONCURRENCY, ([file, list]) =>
-        writeFile(join(staging, file), list.map((o) => toYaml(o.object)).join("---\n")),
+      await forEachLimited([...files], WRITE_CONCURRENCY, ([file, text]) =>
+        writeFile(join(staging, file), text),
       );
     },
   );
-  return { directory: target, files: byFile.size };
+  return { directory: target, files: files.size - (spec === undefined ? 0 : 1) };
 }

@@ -11,8 +11,9 @@ import type { Platform } from "../input/schema.js";
 import { formatPath } from "../diagnostics/path.js";
 import { SPEC_COPY } from "../manifest/directory.js";
 import type { RenderedObject } from "../manifest/rendered.js";
-import { loadPlatform, validateSpecText } from "../model/load-platform.js";
-import { type Model, resolve } from "../model/resolve.js";
+import { resolveClusters } from "../model/clusters.js";
+import { chooseCluster, loadPlatform, validateSpecText } from "../model/load-platform.js";
+import type { Model } from "../model/resolve.js";
 import type { SourcedObject, VerifyInput } from "./input.js";
 import { readArgoCdDirectory } from "./source/argocd-directory.js";
 import { type Tenancy, tenancyInput } from "./tenancy.js";
@@ -21,6 +22,8 @@ export async function loadVerifyInput(
   target: string,
   options: {
     readonly spec?: string | undefined;
+    /** Which cluster of a spec that declares several. */
+    readonly cluster?: string | undefined;
     readonly render: (model: Model) => readonly RenderedObject[];
   },
 ): Promise<VerifyInput> {
@@ -33,13 +36,20 @@ export async function loadVerifyInput(
     );
   });
   if (!info.isDirectory()) {
-    const { model } = await loadPlatform(target);
+    const { model } = await loadPlatform(target, { cluster: options.cluster });
     return { model, objects: options.render(model).map(({ file, object }) => ({ file, object })) };
   }
   const spec =
     options.spec === undefined ? await readSpecCopy(target) : (await loadPlatform(options.spec)).spec;
-  const tree = await readArgoCdDirectory(target);
-  return { model: resolve(spec), objects: tree.objects, unreadable: tree.unreadable };
+  const model = chooseCluster(spec, resolveClusters(spec), options.cluster);
+  // One of several clusters: what its Argo CD reads is its own directory, nothing beside it.
+  const tree = await readArgoCdDirectory(join(target, model.treeRoot));
+  const inTree = (file: string) => (model.treeRoot === "" ? file : `${model.treeRoot}/${file}`);
+  return {
+    model,
+    objects: tree.objects.map((o) => ({ ...o, file: inTree(o.file) })),
+    unreadable: tree.unreadable.map((u) => ({ ...u, file: inTree(u.file) })),
+  };
 }
 
 /** A directory of manifests tenantctl did not render, with tenants as `--tenancy` defines them. */

@@ -23,6 +23,7 @@ const validCases: [string, () => string][] = [
   ["example", exampleSpecText],
   ["shared-services", () => readGolden(join(here, "shared-services", "platform.yaml")) ?? ""],
   ["products", () => readGolden(join(here, "..", "..", "examples", "products.yaml")) ?? ""],
+  ["clusters", () => readGolden(join(here, "..", "..", "examples", "clusters.yaml")) ?? ""],
 ];
 
 describe("golden: valid platforms", () => {

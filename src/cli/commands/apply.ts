@@ -60,7 +60,7 @@ export function applyCommand(program: Command, io: Io): void {
           "name each object as it is reported, e.g. --adopt Namespace/tenant-foo ConfigMap/tenant-foo/settings",
         );
       }
-      const { model } = await loadForCommand(file, io);
+      const { model } = await loadForCommand(file, io, flags.cluster);
       const objects = renderModel(model);
       const { applyPlatform } = await import("../../deploy/apply.js");
       const { KubeUnreachableError } = await import("../../deploy/kube-client.js");

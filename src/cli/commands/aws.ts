@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { synthPlatform, type SynthPhase } from "../../aws/synth.js";
-import { loadForCommand } from "../load.js";
+import { CLUSTER_OPTION, loadForCommand } from "../load.js";
 import type { Io } from "../io.js";
 import { table } from "../table.js";
 
@@ -24,9 +24,10 @@ export function awsCommand(program: Command, io: Io): void {
     )
     .argument("<spec>", "path of platform.yaml")
     .option("-o, --out <dir>", "output directory, owned by tenantctl and replaced as a whole", "aws")
-    .action(async (file: string, options: { out: string }) => {
+    .option(...CLUSTER_OPTION)
+    .action(async (file: string, options: { out: string; cluster?: string }) => {
       const started = performance.now();
-      const { model } = await loadForCommand(file, io);
+      const { model } = await loadForCommand(file, io, options.cluster);
       const result = await synthPlatform(model, options.out, (phase) => io.err(`${PHASE_TEXT[phase]} …\n`));
       const ms = Math.round(performance.now() - started);
       const resources = result.stacks.reduce((n, s) => n + s.resources, 0);

@@ -8,7 +8,7 @@ import { formatCostText } from "../../cost/format/text.js";
 import { withOverrides } from "../../cost/price-lookup.js";
 import { PRICED_REGIONS, priceTable } from "../../cost/prices.js";
 import { costReport } from "../../cost/report.js";
-import { loadForCommand } from "../load.js";
+import { CLUSTER_OPTION, loadForCommand } from "../load.js";
 import type { Io } from "../io.js";
 import { writeReportFile } from "../report-file.js";
 
@@ -16,6 +16,7 @@ const FORMATS = ["text", "json", "csv", "html"] as const;
 const SHARING: readonly Sharing[] = ["proportional", "even"];
 
 interface CostFlags {
+  readonly cluster?: string;
   readonly region?: string;
   readonly prices?: string;
   readonly format: string;
@@ -40,6 +41,7 @@ export function costCommand(program: Command, io: Io): void {
       "JSON or YAML map of price keys to USD that override the table (negotiated rates, savings plans)",
     )
     .option("--format <format>", `report format: ${FORMATS.join(", ")}`, "text")
+    .option(...CLUSTER_OPTION)
     .option(
       "-o, --out <file>",
       "write the report to a file instead of stdout (a text summary still goes to stderr)",
@@ -61,7 +63,7 @@ export function costCommand(program: Command, io: Io): void {
           `use --share ${SHARING.join("|")}`,
         );
       }
-      const { model } = await loadForCommand(file, io);
+      const { model } = await loadForCommand(file, io, options.cluster);
       const region = options.region ?? model.cluster.region;
       const table = priceTable(region);
       if (table === undefined) {

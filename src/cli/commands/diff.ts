@@ -20,7 +20,7 @@ export function diffCommand(program: Command, io: Io): void {
       "also compare Argo CD's objects (projects, application sets, add-on applications)",
     )
     .action(async (file: string, flags: KubeFlags & { withGitops?: boolean }) => {
-      const { model } = await loadForCommand(file, io);
+      const { model } = await loadForCommand(file, io, flags.cluster);
       const objects = renderModel(model);
       const { diffPlatform } = await import("../../deploy/diff.js");
       const { KubeUnreachableError } = await import("../../deploy/kube-client.js");

@@ -15,7 +15,9 @@ export function doctorCommand(program: Command, io: Io): void {
       const versions =
         file === undefined
           ? [PINNED.n8n]
-          : (await loadForCommand(file, io)).model.tenants.map((t) => t.settings.n8n.version);
+          : (await loadForCommand(file, io)).models.flatMap((m) =>
+              m.tenants.map((t) => t.settings.n8n.version),
+            );
       const checks = checkPrerequisites(versions);
       io.out(
         `${table(

@@ -13,6 +13,7 @@ import { formatJson } from "../../verify/report/json.js";
 import { formatSarif } from "../../verify/report/sarif.js";
 import { formatText } from "../../verify/report/text.js";
 import { EXIT, type Io } from "../io.js";
+import { CLUSTER_OPTION } from "../load.js";
 import { writeReportFile } from "../report-file.js";
 
 const FORMATS = ["text", "json", "sarif", "html"] as const;
@@ -29,6 +30,7 @@ export function verifyCommand(program: Command, io: Io): void {
       "--spec <file>",
       "the spec a rendered directory was made from (default: the copy render leaves in it)",
     )
+    .option(...CLUSTER_OPTION)
     .option("--format <format>", `report format: ${FORMATS.join(", ")}`, "text")
     .option(
       "-o, --out <file>",
@@ -56,7 +58,11 @@ export function verifyCommand(program: Command, io: Io): void {
       const tenancy = options.tenancy === undefined ? undefined : parseTenancy(options.tenancy);
       const loaded =
         tenancy === undefined
-          ? await loadVerifyInput(target, { spec: options.spec, render: renderModel })
+          ? await loadVerifyInput(target, {
+              spec: options.spec,
+              cluster: options.cluster,
+              render: renderModel,
+            })
           : await loadTenancyInput(target, tenancy, options.podCidr);
       const input = options.aws === undefined ? loaded : { ...loaded, aws: await loadAwsLayer(options.aws) };
       const context = new VerifyContext(input);
@@ -76,6 +82,7 @@ export function verifyCommand(program: Command, io: Io): void {
 
 interface VerifyFlags {
   readonly spec?: string;
+  readonly cluster?: string;
   readonly aws?: string;
   readonly format: string;
   readonly out?: string;

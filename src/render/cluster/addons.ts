@@ -21,7 +21,7 @@ import type { AddonName } from "../../input/schema.js";
 import { PINNED } from "../../versions.js";
 import type { KubernetesObject } from "../../manifest/object.js";
 import { clusterMeta } from "./meta.js";
-import { SYNC_POLICY } from "./argocd.js";
+import { syncPolicy } from "./argocd.js";
 
 type Values = Record<string, unknown>;
 
@@ -116,7 +116,7 @@ function renderAddon(model: Model, addon: AddonModel): KubernetesObject {
               repoURL: pin.repoURL,
               targetRevision: pin.version,
             },
-      syncPolicy: { ...SYNC_POLICY, syncOptions: [...SYNC_POLICY.syncOptions, "CreateNamespace=true"] },
+      syncPolicy: syncPolicy(model, ["CreateNamespace=true"]),
     },
   };
 }

@@ -9,8 +9,10 @@
  * - ApplicationSets (git directory generator over the rendered tree): per tenant its baseline
  *   (baseline project) and its n8n stack (its own project), and per zone its shared services;
  * - the root Application (app of apps) for clusters/<cluster>/, so the cluster layer is GitOps too.
- * Every Application syncs automatically with prune and self-heal, and retries until the
- * objects it depends on exist. Databases and keys carry annotations that stop Argo CD pruning them.
+ * Every Application syncs automatically with prune and self-heal, except on a production (or
+ * manual) cluster, where it waits for someone to sync it (or for its sync windows); it retries
+ * until the objects it depends on exist. One Argo CD per cluster, managing only its own cluster
+ * (in-cluster): staging's Argo CD holds no credentials for production. Databases and keys carry annotations that stop Argo CD pruning them.
  */
 import {
   ARGOCD,
@@ -18,6 +20,7 @@ import {
   baselineProject,
   clusterApplication,
   clusterDirectory,
+  inTree,
   LABEL,
   platformProject,
   tenantApplication,
@@ -42,11 +45,41 @@ const ISOLATING_KINDS = [
   { group: "vpcresources.k8s.aws", kind: "SecurityGroupPolicy" },
 ];
 
-const SYNC_POLICY = {
-  automated: { prune: true, selfHeal: true },
-  retry: { backoff: { duration: "10s", factor: 2, maxDuration: "5m" }, limit: 20 },
-  syncOptions: ["ServerSideApply=true", "PruneLast=true", "FailOnSharedResource=true"],
-};
+const SYNC_OPTIONS = ["ServerSideApply=true", "PruneLast=true", "FailOnSharedResource=true"];
+
+/** As the cluster says; unsaid: manual in production, automatic elsewhere. */
+export function syncMode(model: Model): "automatic" | "manual" {
+  return model.cluster.sync ?? (model.cluster.production ? "manual" : "automatic");
+}
+
+/**
+ * How every Application of the cluster syncs: automatically with prune and self-heal, or, on a
+ * manual cluster, only when someone syncs (Argo CD still shows the drift). Retries either way
+ * until the objects it depends on exist.
+ */
+export function syncPolicy(model: Model, extraOptions: readonly string[] = []) {
+  return {
+    ...(syncMode(model) === "automatic" ? { automated: { prune: true, selfHeal: true } } : {}),
+    retry: { backoff: { duration: "10s", factor: 2, maxDuration: "5m" }, limit: 20 },
+    syncOptions: [...SYNC_OPTIONS, ...extraOptions],
+  };
+}
+
+/** The cluster's sync windows, on every project, for all of its applications. */
+function syncWindows(model: Model): { syncWindows?: object[] } {
+  const windows = model.cluster.syncWindows;
+  if (windows === undefined || windows.length === 0) return {};
+  return {
+    syncWindows: windows.map((w) => ({
+      applications: ["*"],
+      duration: w.duration,
+      kind: w.kind,
+      manualSync: w.manualSync,
+      schedule: w.schedule,
+      timeZone: w.timeZone,
+    })),
+  };
+}
 
 export function helmRepositories(): string[] {
   return [...new Set(Object.values(PINNED.addons).map((a) => a.repoURL))].sort();
@@ -62,6 +95,7 @@ export function renderPlatformProject(model: Model): KubernetesObject {
       description: "The platform: cluster layer, add-ons and zone services (clusters/ and zones/ only).",
       destinations: [{ namespace: "*", server: ARGOCD.inCluster }],
       sourceRepos: [model.gitops.repoURL, ...helmRepositories()],
+      ...syncWindows(model),
     },
   };
 }
@@ -82,6 +116,7 @@ export function renderBaselineProject(model: Model): KubernetesObject {
       description: "Tenant baselines: each tenant's Namespace, quota, limits, network policies and RBAC.",
       destinations: model.tenants.map((t) => ({ namespace: t.namespace, server: ARGOCD.inCluster })),
       sourceRepos: [model.gitops.repoURL],
+      ...syncWindows(model),
     },
   };
 }
@@ -118,6 +153,7 @@ export function renderTenantProject(model: Model, tenant: TenantModel): Kubernet
               },
             ],
       sourceRepos: [model.gitops.repoURL],
+      ...syncWindows(model),
     },
   };
 }
@@ -125,7 +161,7 @@ export function renderTenantProject(model: Model, tenant: TenantModel): Kubernet
 function directoryGenerator(model: Model, pattern: string) {
   return {
     git: {
-      directories: [{ path: `${model.gitops.path}/${pattern}` }],
+      directories: [{ path: `${model.gitops.path}/${inTree(model.treeRoot, pattern)}` }],
       repoURL: model.gitops.repoURL,
       revision: model.gitops.targetRevision,
     },
@@ -160,7 +196,7 @@ function applicationSet(
             repoURL: model.gitops.repoURL,
             targetRevision: model.gitops.targetRevision,
           },
-          syncPolicy: SYNC_POLICY,
+          syncPolicy: syncPolicy(model),
         },
       },
     },
@@ -211,13 +247,11 @@ export function renderRootApplication(model: Model): KubernetesObject {
       project: platformProject(model.platform),
       source: {
         directory: { recurse: true },
-        path: `${model.gitops.path}/${clusterDirectory(model.cluster.name)}`,
+        path: `${model.gitops.path}/${clusterDirectory(model.cluster.name, model.treeRoot)}`,
         repoURL: model.gitops.repoURL,
         targetRevision: model.gitops.targetRevision,
       },
-      syncPolicy: SYNC_POLICY,
+      syncPolicy: syncPolicy(model),
     },
   };
 }
-
-export { SYNC_POLICY };

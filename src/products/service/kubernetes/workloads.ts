@@ -29,11 +29,12 @@ export function componentLabels(tenant: TenantModel, component: string): Record<
   return { [LABEL.name]: tenant.product.name, [LABEL.component]: component };
 }
 
-/** The component as the spec declares it (the model keeps the product's definition). */
+/** The component as the spec declares it (the model keeps the product's definition), with the tenant's image. */
 export function componentSpec(tenant: TenantModel, component: string): Component {
   const c = tenant.product.definition?.components[component];
   if (c === undefined) throw new Error(`service: ${tenant.name} has no component ${component}`);
-  return c;
+  const image = tenant.settings.images[component];
+  return image === undefined ? c : { ...c, image };
 }
 
 export function renderComponentDeployment(tenant: TenantModel, w: WorkloadDeclaration): KubernetesObject {

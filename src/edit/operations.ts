@@ -1,0 +1,186 @@
+/**
+ * The edits commands make to platform.yaml: add or remove a tenant, set a component's image,
+ * promote one cluster's versions and images to another. Each takes the file's text and the
+ * spec it parses to, and returns the new text (yaml-text.ts keeps everything else byte-identical).
+ */
+import { failure } from "../diagnostics/diagnostic.js";
+import type { Platform } from "../input/schema.js";
+import { closest } from "../input/suggest.js";
+import { type ClusterView, clusterKeys, clusterView, placedOn } from "../model/clusters.js";
+import { effectiveProductName, effectiveSettings } from "../model/settings.js";
+import { appendToSequence, removeFromSequence, replaceNode, setScalar } from "./yaml-text.js";
+
+type SpecTenant = Platform["tenants"][number];
+
+function tenantIndex(spec: Platform, name: string): number {
+  const index = spec.tenants.findIndex((t) => t.name === name);
+  if (index >= 0) return index;
+  const suggestion = closest(
+    name,
+    spec.tenants.map((t) => t.name),
+  );
+  throw failure(
+    "edit/unknown-tenant",
+    `${name} is not a tenant of this spec`,
+    suggestion === undefined ? "name a tenant under tenants:" : `did you mean ${suggestion}?`,
+  );
+}
+
+function checkClusterKey(spec: Platform, key: string, flag: string): void {
+  const keys = clusterKeys(spec);
+  if (keys.includes(key)) return;
+  const suggestion = closest(key, keys);
+  throw failure(
+    "edit/unknown-cluster",
+    keys.length === 0
+      ? `${flag} ${key}: this spec declares no clusters:`
+      : `${flag} ${key}: not a cluster of this spec (${keys.join(", ")})`,
+    keys.length === 0
+      ? `leave ${flag} out`
+      : suggestion === undefined
+        ? `use one of ${keys.join(", ")}`
+        : `did you mean ${suggestion}?`,
+  );
+}
+
+export interface NewTenant {
+  readonly name: string;
+  readonly zone: string;
+  readonly product?: string | undefined;
+  readonly admins?: readonly string[] | undefined;
+  readonly clusters?: readonly string[] | undefined;
+}
+
+export function addTenant(text: string, spec: Platform, tenant: NewTenant): string {
+  if (spec.tenants.some((t) => t.name === tenant.name))
+    throw failure(
+      "edit/tenant-exists",
+      `${tenant.name} is already a tenant of this spec`,
+      "choose another name",
+    );
+  for (const key of tenant.clusters ?? []) checkClusterKey(spec, key, "--clusters");
+  const entry: Record<string, unknown> = { name: tenant.name, zone: tenant.zone };
+  if (tenant.product !== undefined) entry.product = tenant.product;
+  if (tenant.admins !== undefined && tenant.admins.length > 0) entry.admins = [...tenant.admins];
+  if (tenant.clusters !== undefined && tenant.clusters.length > 0) entry.clusters = [...tenant.clusters];
+  return appendToSequence(text, ["tenants"], entry);
+}
+
+export function removeTenant(text: string, spec: Platform, name: string): string {
+  return removeFromSequence(text, ["tenants"], tenantIndex(spec, name));
+}
+
+/**
+ * A component's image for a tenant: `images.<component>`, or with a cluster
+ * `clusters.<key>.images.<component>` (a list of clusters becomes a map to say it).
+ */
+export function setImage(
+  text: string,
+  spec: Platform,
+  target: { tenant: string; component: string; image: string; cluster?: string | undefined },
+): string {
+  const index = tenantIndex(spec, target.tenant);
+  const tenant = spec.tenants[index] as SpecTenant;
+  const product = effectiveProductName(spec, index);
+  const components = Object.keys(spec.products[product]?.components ?? {});
+  if (!components.includes(target.component)) {
+    const suggestion = closest(target.component, components);
+    throw failure(
+      "edit/unknown-component",
+      product === "n8n"
+        ? `${target.tenant} runs n8n, whose image follows n8n.version`
+        : `${target.component} is not a component of ${product} (${components.join(", ")})`,
+      product === "n8n"
+        ? "promote or edit n8n.version instead"
+        : suggestion === undefined
+          ? `name one of ${components.join(", ")}`
+          : `did you mean ${suggestion}?`,
+    );
+  }
+  if (target.cluster === undefined)
+    return setScalar(text, ["tenants", index, "images", target.component], target.image);
+  checkClusterKey(spec, target.cluster, "--cluster");
+  if (!placedOn(tenant, target.cluster))
+    throw failure(
+      "edit/not-on-cluster",
+      `${target.tenant} does not run on ${target.cluster}`,
+      `add ${target.cluster} to its clusters first`,
+    );
+  const withMap = placementAsMap(text, index, tenant);
+  return setScalar(
+    withMap,
+    ["tenants", index, "clusters", target.cluster, "images", target.component],
+    target.image,
+  );
+}
+
+/** A tenant's `clusters: [a, b]` as `{ a: {}, b: {} }`, so that one cluster's values can be written. */
+function placementAsMap(text: string, index: number, tenant: SpecTenant): string {
+  if (!Array.isArray(tenant.clusters)) return text;
+  return replaceNode(
+    text,
+    ["tenants", index, "clusters"],
+    Object.fromEntries(tenant.clusters.map((key) => [key, {}])),
+  );
+}
+
+/** What a tenant runs on a cluster: its n8n version or its components' images, by spec path. */
+function runs(view: ClusterView, index: number): Map<string, string> | undefined {
+  const j = view.tenantIndex.indexOf(index);
+  if (j < 0) return undefined;
+  const settings = effectiveSettings(view.spec, j);
+  const product = settings.product;
+  if (product === "n8n") return new Map([["n8n.version", settings.n8n.version]]);
+  const components = view.spec.products[product]?.components ?? {};
+  return new Map(
+    Object.entries(components).map(([name, c]) => [`images.${name}`, settings.images[name] ?? c.image]),
+  );
+}
+
+export interface Promotion {
+  readonly tenant: string;
+  readonly what: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * Carries what a tenant runs on one cluster (its n8n version, its components' images) to
+ * another, for the tenants on both: sizes stay each cluster's own. Writes only where the
+ * target differs, under the tenant's `clusters.<to>` (a tenant the same everywhere has
+ * nothing to promote).
+ */
+export function promote(
+  text: string,
+  spec: Platform,
+  options: { from: string; to: string; tenants?: readonly string[] | undefined },
+): { text: string; promotions: Promotion[] } {
+  checkClusterKey(spec, options.from, "--from");
+  checkClusterKey(spec, options.to, "--to");
+  if (options.from === options.to)
+    throw failure(
+      "edit/same-cluster",
+      `--from and --to are both ${options.from}`,
+      "promote between two clusters",
+    );
+  for (const name of options.tenants ?? []) tenantIndex(spec, name);
+  const source = clusterView(spec, options.from);
+  const target = clusterView(spec, options.to);
+  const promotions: Promotion[] = [];
+  let out = text;
+  spec.tenants.forEach((tenant, index) => {
+    if (options.tenants !== undefined && !options.tenants.includes(tenant.name)) return;
+    const from = runs(source, index);
+    const to = runs(target, index);
+    // Only a tenant with values per cluster (clusters: { … }) can run differently on the two.
+    if (from === undefined || to === undefined) return;
+    const changes = [...from]
+      .filter(([what, value]) => to.get(what) !== value)
+      .map(([what, value]) => ({ what, from: to.get(what) ?? "(none)", to: value }));
+    for (const change of changes) {
+      out = setScalar(out, ["tenants", index, "clusters", options.to, ...change.what.split(".")], change.to);
+      promotions.push({ tenant: tenant.name, ...change });
+    }
+  });
+  return { text: out, promotions };
+}

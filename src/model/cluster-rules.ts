@@ -1,0 +1,153 @@
+/**
+ * The rules of several clusters: where tenants are placed, what the clusters are named, how
+ * production syncs, and which images a tenant names. They run on the spec as written; every
+ * other rule runs once per cluster on that cluster's spec (model/clusters.ts).
+ */
+import type { PathSegment, Severity } from "../diagnostics/diagnostic.js";
+import { oneOf, quote } from "../diagnostics/path.js";
+import type { Located } from "../input/issues.js";
+import type { Platform } from "../input/schema.js";
+import { closest } from "../input/suggest.js";
+import { clusterKeys, clusterOf, clusterViews } from "./clusters.js";
+import { effectiveProductName } from "./settings.js";
+
+function problem(code: string, path: readonly PathSegment[], message: string, hint: string): Located {
+  return { code, severity: "error" as Severity, path, message, hint };
+}
+
+export function checkClusters(spec: Platform): Located[] {
+  const out: Located[] = [];
+  checkPlacements(spec, out);
+  checkClusterNames(spec, out);
+  checkProductionSync(spec, out);
+  checkImages(spec, out);
+  return out;
+}
+
+function checkPlacements(spec: Platform, out: Located[]): void {
+  const keys = clusterKeys(spec);
+  spec.tenants.forEach((tenant, i) => {
+    const on = tenant.clusters;
+    if (on === undefined) return;
+    const named = Array.isArray(on)
+      ? on.map((key, j) => ({ key, path: [j] }))
+      : Object.keys(on).map((key) => ({ key, path: [key] }));
+    if (keys.length === 0) {
+      out.push(
+        problem(
+          "spec/unknown-cluster",
+          ["tenants", i, "clusters"],
+          `tenants[${i}].clusters: this spec declares no clusters: (it has one cluster, cluster:)`,
+          "remove the tenant's clusters:, or declare the clusters under a top-level clusters: map",
+        ),
+      );
+      return;
+    }
+    if (named.length === 0) {
+      out.push(
+        problem(
+          "spec/tenant-on-no-cluster",
+          ["tenants", i, "clusters"],
+          `tenants[${i}].clusters: ${quote(tenant.name)} is placed on no cluster`,
+          `name at least one of ${oneOf(keys)}, or remove the tenant`,
+        ),
+      );
+    }
+    for (const { key, path } of named) {
+      if (keys.includes(key)) continue;
+      const suggestion = closest(key, keys);
+      out.push(
+        problem(
+          "spec/unknown-cluster",
+          ["tenants", i, "clusters", ...path],
+          `tenants[${i}].clusters: ${quote(key)} is not a cluster of this platform; expected ${oneOf(keys)}`,
+          suggestion === undefined
+            ? `use a key of clusters:, or declare ${quote(key)} there`
+            : `did you mean ${quote(suggestion)}?`,
+        ),
+      );
+    }
+  });
+}
+
+/** Two clusters of one name would share a tree, a backup bucket and every AWS name. */
+function checkClusterNames(spec: Platform, out: Located[]): void {
+  const seen = new Map<string, string>();
+  for (const key of clusterKeys(spec)) {
+    const name = clusterOf(spec, key).name;
+    const first = seen.get(name);
+    if (first === undefined) {
+      seen.set(name, key);
+      continue;
+    }
+    out.push(
+      problem(
+        "spec/cluster-name-collision",
+        ["clusters", key, ...(spec.clusters?.[key]?.name === undefined ? [] : ["name"])],
+        `clusters.${key}: its cluster is named ${quote(name)}, like clusters.${first}`,
+        "give each cluster its own name (or leave name unset: <cluster.name>-<key>)",
+      ),
+    );
+  }
+}
+
+/** Production must not follow every commit by itself: manual sync, or automatic only inside windows. */
+function checkProductionSync(spec: Platform, out: Located[]): void {
+  const clusters: { path: PathSegment[]; cluster: Platform["cluster"] }[] =
+    clusterKeys(spec).length === 0
+      ? [{ path: ["cluster"], cluster: spec.cluster }]
+      : clusterKeys(spec).map((key) => ({ path: ["clusters", key], cluster: clusterOf(spec, key) }));
+  for (const { path, cluster } of clusters) {
+    const allows = (cluster.syncWindows ?? []).some((w) => w.kind === "allow");
+    if (!cluster.production || cluster.sync !== "automatic" || allows) continue;
+    out.push(
+      problem(
+        "spec/production-auto-sync",
+        [...path, "sync"],
+        `${path.join(".")}: a production cluster syncs automatically at any time`,
+        'leave sync unset (manual in production), or add an allow window to syncWindows (e.g. { kind: allow, schedule: "0 10 * * 2", duration: 2h })',
+      ),
+    );
+  }
+}
+
+/** A tenant's images must name components of the product it runs, on every cluster it runs on. */
+function checkImages(spec: Platform, out: Located[]): void {
+  for (const view of clusterViews(spec)) {
+    view.spec.tenants.forEach((tenant, j) => {
+      const images = tenant.images;
+      if (images === undefined) return;
+      const original = view.tenantIndex[j] as number;
+      const product = effectiveProductName(view.spec, j);
+      const components = Object.keys(view.spec.products[product]?.components ?? {});
+      const at = (name: string): PathSegment[] => {
+        const override = spec.tenants[original]?.clusters;
+        const overridden =
+          view.key !== undefined && override !== undefined && !Array.isArray(override)
+            ? override[view.key]?.images?.[name] !== undefined
+            : false;
+        return overridden
+          ? ["tenants", original, "clusters", view.key as string, "images", name]
+          : ["tenants", original, "images", name];
+      };
+      for (const name of Object.keys(images)) {
+        if (components.includes(name)) continue;
+        const suggestion = closest(name, components);
+        out.push(
+          problem(
+            "spec/unknown-component",
+            at(name),
+            components.length === 0
+              ? `tenants[${original}].images: ${quote(tenant.name)} runs ${product}, which has no components to set images of`
+              : `tenants[${original}].images: ${quote(name)} is not a component of ${product}; expected ${oneOf(components)}`,
+            product === "n8n"
+              ? "an n8n tenant's image follows n8n.version: set that instead"
+              : suggestion === undefined
+                ? `name a component of products.${product}`
+                : `did you mean ${quote(suggestion)}?`,
+          ),
+        );
+      }
+    });
+  }
+}

@@ -1,0 +1,256 @@
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { TenantctlError } from "../../src/diagnostics/diagnostic.js";
+import { addTenant, promote, removeTenant, setImage } from "../../src/edit/operations.js";
+import { editSpecFile } from "../../src/edit/spec-file.js";
+import { validateSpecText } from "../../src/model/load-platform.js";
+import type { Platform } from "../../src/input/schema.js";
+
+/** A spec as people write them: comments everywhere, anchors, flow and block maps, odd spacing, quotes. */
+const ODD = `# yaml-language-server: $schema=../schema/platform.schema.json
+---
+apiVersion: tenantctl/v1alpha1   # the only version
+kind:    Platform
+metadata: {name: acme}
+cluster:
+  name: acme
+  region: 'eu-central-1'
+  domain: n8n.acme.example
+  kubernetesVersion: "1.34"
+  awsAccountId: "111122223333"
+clusters:
+  staging: {domain: staging.n8n.acme.example}   # same account
+  prod:
+    production: true
+
+gitops: { repoURL: "https://git.acme.example/p.git", targetRevision: main, path: rendered }
+zones:
+  internal: { customerData: false }
+  external:
+    customerData: true
+products:
+  portal:
+    components:
+      api:
+        image: &api ghcr.io/acme/portal:1.0.0   # the anchor
+        port: 8000
+        talksTo: [postgres]
+      worker:
+        image: *api
+        talksTo: [postgres]
+defaults:
+  admins: &team [platform-team]
+tenants:
+
+  # staff
+  - name: ops
+    zone: internal
+    admins: *team
+    clusters:   [staging, prod]     # everywhere
+
+
+  - {name: flow, zone: internal, admins: [flow-admins]}
+  # the portal
+  - name: portal-a
+    zone: external
+    product: portal
+    admins: ["portal-a-admins"]
+    clusters:
+      staging:
+        images: { api: "ghcr.io/acme/portal:1.1.0" }
+      prod: {}
+# end of file: a comment that stays
+`;
+
+function spec(text: string): Platform {
+  const result = validateSpecText(text, "platform.yaml");
+  if (result.spec === undefined) throw new Error(JSON.stringify(result.diagnostics, null, 2));
+  return result.spec;
+}
+
+/** The lines of after that are not in before, when before is after with them taken out (only insertions happened). */
+function inserted(before: string, after: string): string[] {
+  const a = before.split("\n");
+  const b = after.split("\n");
+  const added: string[] = [];
+  let i = 0;
+  for (const line of b) {
+    if (i < a.length && a[i] === line) i++;
+    else added.push(line);
+  }
+  expect(i, "every original line is kept, in order").toBe(a.length);
+  return added;
+}
+
+describe("edits of platform.yaml keep the file", () => {
+  it("set-image on a cluster replaces one scalar in place, its quotes kept", () => {
+    // GIVEN the odd spec WHEN portal-a's api image is set on staging
+    const after = setImage(ODD, spec(ODD), {
+      tenant: "portal-a",
+      component: "api",
+      image: "ghcr.io/acme/portal:1.2.0",
+      cluster: "staging",
+    });
+    // THEN only that value changed, byte for byte, and it kept its double quotes
+    expect(after).toBe(ODD.replace('"ghcr.io/acme/portal:1.1.0"', '"ghcr.io/acme/portal:1.2.0"'));
+    expect(validateSpecText(after, "p.yaml").spec).toBeDefined();
+  });
+
+  it("set-image adds a key to a flow map and a missing map in block style", () => {
+    // WHEN the worker's image is set on staging (its flow map gains a key) and on every cluster (images: is new)
+    const s = spec(ODD);
+    const onStaging = setImage(ODD, s, {
+      tenant: "portal-a",
+      component: "worker",
+      image: "w:2",
+      cluster: "staging",
+    });
+    expect(onStaging).toBe(
+      ODD.replace(
+        'images: { api: "ghcr.io/acme/portal:1.1.0" }',
+        'images: { api: "ghcr.io/acme/portal:1.1.0", worker: w:2 }',
+      ),
+    );
+    const everywhere = setImage(ODD, s, { tenant: "portal-a", component: "worker", image: "w:3" });
+    expect(inserted(ODD, everywhere)).toEqual(["    images:", "      worker: w:3"]);
+    expect(spec(everywhere).tenants[2]?.images).toEqual({ worker: "w:3" });
+  });
+
+  it("set-image on a tenant placed by a list turns the list into a map in its own style", () => {
+    // GIVEN a tenant of product portal placed as `clusters: [staging, prod]`
+    const text = ODD.replace(
+      "  - name: ops\n    zone: internal\n    admins: *team",
+      "  - name: ops\n    zone: internal\n    product: portal\n    admins: *team",
+    );
+    const after = setImage(text, spec(text), {
+      tenant: "ops",
+      component: "api",
+      image: "a:9",
+      cluster: "prod",
+    });
+    // THEN the list became a flow map on the same line, its comment kept, and the value was added
+    expect(after).toContain(
+      "    clusters:   { staging: {}, prod: { images: { api: a:9 } } }     # everywhere\n",
+    );
+    expect(after.replace("{ staging: {}, prod: { images: { api: a:9 } } }", "[staging, prod]")).toBe(text);
+  });
+
+  it("tenant add appends an entry like the others; tenant remove takes out only its lines", () => {
+    const s = spec(ODD);
+    const added = addTenant(ODD, s, {
+      name: "hooli",
+      zone: "external",
+      admins: ["hooli-admins"],
+      clusters: ["prod"],
+    });
+    expect(inserted(ODD, added)).toEqual([
+      "  - name: hooli",
+      "    zone: external",
+      "    admins: [hooli-admins]",
+      "    clusters: [prod]",
+    ]);
+    expect(spec(added).tenants.map((t) => t.name)).toEqual(["ops", "flow", "portal-a", "hooli"]);
+    // WHEN ops is removed THEN its five lines go, the comments around it stay
+    const removed = removeTenant(ODD, s, "ops");
+    expect(inserted(removed, ODD)).toEqual([
+      "  - name: ops",
+      "    zone: internal",
+      "    admins: *team",
+      "    clusters:   [staging, prod]     # everywhere",
+    ]);
+    // a flow entry goes too
+    const flowGone = removeTenant(ODD, s, "flow");
+    expect(inserted(flowGone, ODD)).toEqual(["  - {name: flow, zone: internal, admins: [flow-admins]}"]);
+  });
+
+  it("keeps CRLF line ends on the lines it writes", () => {
+    const crlf = ODD.replaceAll("\n", "\r\n");
+    const after = setImage(crlf, spec(crlf), { tenant: "portal-a", component: "worker", image: "w:3" });
+    expect(after.replaceAll("\r\n", "")).not.toContain("\n");
+    expect(inserted(crlf.replaceAll("\r\n", "\n"), after.replaceAll("\r\n", "\n"))).toHaveLength(2);
+  });
+
+  it("promote carries images (not sizes) to the target cluster, only where they differ", () => {
+    const text = ODD.replace(
+      '        images: { api: "ghcr.io/acme/portal:1.1.0" }',
+      '        images: { api: "ghcr.io/acme/portal:1.1.0" }\n        quota: { cpu: "2" }',
+    );
+    const { text: after, promotions } = promote(text, spec(text), { from: "staging", to: "prod" });
+    expect(promotions).toEqual([
+      {
+        tenant: "portal-a",
+        what: "images.api",
+        from: "ghcr.io/acme/portal:1.0.0",
+        to: "ghcr.io/acme/portal:1.1.0",
+      },
+    ]);
+    expect(after).toBe(
+      text.replace("      prod: {}", "      prod: { images: { api: ghcr.io/acme/portal:1.1.0 } }"),
+    );
+    // a second promotion finds nothing to do
+    expect(promote(after, spec(after), { from: "staging", to: "prod" }).promotions).toEqual([]);
+  });
+
+  it("refuses to edit through an alias", () => {
+    const text = ODD.replace(
+      '        images: { api: "ghcr.io/acme/portal:1.1.0" }',
+      "        images: &imgs { api: x:1 }",
+    ).replace("      prod: {}", "      prod: { images: *imgs }");
+    expect(() =>
+      setImage(text, spec(text), { tenant: "portal-a", component: "api", image: "y:2", cluster: "prod" }),
+    ).toThrow(/alias \(\*imgs\)/);
+  });
+});
+
+describe("a refused edit leaves the file untouched", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tenantctl-edit-"));
+  const file = join(dir, "platform.yaml");
+
+  async function refused(edit: Parameters<typeof editSpecFile>[1]): Promise<TenantctlError> {
+    writeFileSync(file, ODD);
+    const before = statSync(file).mtimeMs;
+    const error = await editSpecFile(file, edit).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TenantctlError);
+    expect(readFileSync(file, "utf8")).toBe(ODD);
+    expect(statSync(file).mtimeMs).toBe(before);
+    return error as TenantctlError;
+  }
+
+  it("for an unknown component, tenant or cluster, with a did-you-mean", async () => {
+    const e1 = await refused((t, s) =>
+      setImage(t, s, { tenant: "portal-a", component: "wrker", image: "x:1" }),
+    );
+    expect(e1.diagnostics[0]?.hint).toBe("did you mean worker?");
+    const e2 = await refused((t, s) =>
+      setImage(t, s, { tenant: "portal-b", component: "api", image: "x:1" }),
+    );
+    expect(e2.diagnostics[0]?.hint).toBe("did you mean portal-a?");
+    const e3 = await refused((t, s) => promote(t, s, { from: "stagin", to: "prod" }).text);
+    expect(e3.diagnostics[0]?.hint).toBe("did you mean staging?");
+    await refused((t, s) => setImage(t, s, { tenant: "ops", component: "api", image: "x:1" }));
+  });
+
+  it("when the edited spec would be invalid (an unknown zone), with the validation's error", async () => {
+    const e = await refused((t, s) => addTenant(t, s, { name: "new", zone: "externl" }));
+    expect(e.diagnostics.map((d) => d.code)).toEqual(["spec/unknown-zone", "edit/refused"]);
+    expect(e.diagnostics[0]?.hint).toContain('did you mean "external"');
+  });
+
+  it("writes the file when the edit is valid, and --dry-run does not", async () => {
+    writeFileSync(file, ODD);
+    const dry = await editSpecFile(
+      file,
+      (t, s) => setImage(t, s, { tenant: "portal-a", component: "worker", image: "w:1" }),
+      { dryRun: true },
+    );
+    expect(dry.changed).toBe(true);
+    expect(dry.diff.some((l) => l.startsWith("+ ") && l.includes("worker: w:1"))).toBe(true);
+    expect(readFileSync(file, "utf8")).toBe(ODD);
+    await editSpecFile(file, (t, s) =>
+      setImage(t, s, { tenant: "portal-a", component: "worker", image: "w:1" }),
+    );
+    expect(readFileSync(file, "utf8")).toContain("      worker: w:1");
+  });
+});
