@@ -48,8 +48,9 @@ describe("several clusters from one spec", () => {
 
   it("runs each cluster's images: the Deployment on staging has the release candidate, prod the release", () => {
     const image = (cluster: string) =>
-      all.find((o) => o.file === `clusters/${cluster}/tenants/portal-globex/portal/deployment-portal-api.yaml`)
-        ?.object.spec as { template: { spec: { containers: { image: string }[] } } } | undefined;
+      all.find(
+        (o) => o.file === `clusters/${cluster}/tenants/portal-globex/portal/deployment-portal-api.yaml`,
+      )?.object.spec as { template: { spec: { containers: { image: string }[] } } } | undefined;
     expect(image("acme-staging")?.template.spec.containers[0]?.image).toMatch(/:3\.2\.0-rc\.1$/);
     expect(image("acme-prod")?.template.spec.containers[0]?.image).toMatch(/:3\.1\.0$/);
   });
@@ -124,8 +125,7 @@ describe("the rules of several clusters", () => {
         code: "spec/unknown-cluster",
         line: lineOf(bad, "clusters: [prd]"),
         hint: 'did you mean "prod"?',
-        message:
-          'tenants[1].clusters: "prd" is not a cluster of this platform; expected "staging" | "prod"',
+        message: 'tenants[1].clusters: "prd" is not a cluster of this platform; expected "staging" | "prod"',
       },
     ]);
   });
@@ -160,7 +160,11 @@ describe("the rules of several clusters", () => {
     const found = errors(bad);
     expect(found.length).toBeGreaterThan(0);
     // THEN the error stands on the override's line and names tenants[2] (its index in the file), once
-    expect(found.some((e) => e.line === lineOf(bad, 'cpu: "100m"') && /^tenants\[2\]\.quota\.cpu:/.test(e.message))).toBe(true);
+    expect(
+      found.some(
+        (e) => e.line === lineOf(bad, 'cpu: "100m"') && /^tenants\[2\]\.quota\.cpu:/.test(e.message),
+      ),
+    ).toBe(true);
     expect(found.every((e) => e.message.startsWith("tenants[2]."))).toBe(true);
     expect(new Set(found.map((e) => e.message)).size).toBe(found.length);
   });
