@@ -15,7 +15,9 @@ const INTEGRATION = [
   "test/verify/report.test.ts",
   "test/verify/kubernetes-yaml.test.ts",
   "test/render/application-sets.test.ts",
+  "test/render/clusters.test.ts",
   "test/aws/cfn-lint.test.ts",
+  "test/aws/ci.test.ts",
   "test/cost/report-html.test.ts",
 ];
 const E2E = ["test/e2e/**/*.test.ts"];

@@ -44,6 +44,12 @@ export const NAG_ACKNOWLEDGEMENTS = {
     reason:
       "Route 53 change ids are generated (change/*), and ListHostedZones(ByName) accepts no resource but *; record changes are confined to the platform's hosted zone.",
   },
+  ecrLogin: {
+    id: "AwsSolutions::AwsSolutions-IAM5",
+    where: "a product's CI role",
+    reason:
+      "ecr:GetAuthorizationToken takes no resource (IAM: resource types none); the CI role's pushes are confined to its product's repositories by ARN.",
+  },
   zoneSecretsPrefix: {
     id: "AwsSolutions::AwsSolutions-IAM5",
     where: "a zone's secrets role",

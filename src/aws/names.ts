@@ -15,6 +15,7 @@ export const STACK_PART = {
   cluster: "cluster",
   karpenter: "karpenter",
   shared: "shared",
+  ci: "ci",
   zone: (zone: string) => `zone-${zone}`,
   tenant: (tenant: string) => `tenant-${tenant}`,
 } as const;

@@ -10,6 +10,7 @@ import type { Environment, Stack } from "aws-cdk-lib";
 import { Construct } from "constructs";
 import type { Model } from "../model/resolve.js";
 import { STACK_PART, stackName } from "./names.js";
+import { CiStack } from "./stacks/ci.js";
 import { ClusterStack } from "./stacks/cluster.js";
 import { KarpenterStack } from "./stacks/karpenter.js";
 import { NetworkStack } from "./stacks/network.js";
@@ -28,6 +29,8 @@ export class PlatformStacks extends Construct {
   readonly shared: SharedStack;
   readonly zones: ReadonlyMap<string, ZoneStack>;
   readonly tenants: ReadonlyMap<string, TenantStack>;
+  /** The registry and CI roles, on the cluster whose account holds them (`ci:`). */
+  readonly ci: CiStack | undefined;
 
   constructor(scope: Construct, id: string, props: PlatformStacksProps) {
     super(scope, id);
@@ -87,6 +90,10 @@ export class PlatformStacks extends Construct {
       tenants.set(tenant.name, stack);
     }
     this.tenants = tenants;
+    this.ci =
+      model.registry === undefined
+        ? undefined
+        : new CiStack(this, STACK_PART.ci, { ...named(STACK_PART.ci), model, registry: model.registry });
   }
 
   /** Every stack, in deployment order. */
@@ -98,6 +105,7 @@ export class PlatformStacks extends Construct {
       this.shared,
       ...this.zones.values(),
       ...this.tenants.values(),
+      ...(this.ci === undefined ? [] : [this.ci]),
     ];
   }
 }

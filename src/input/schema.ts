@@ -512,6 +512,52 @@ export const Gitops = z.strictObject({
     .regex(/^[^/\s][^\s]*$/, { error: "a relative path inside the repository, such as rendered" }),
 });
 
+export const CI_PROVIDERS = ["github", "gitlab"] as const;
+const GitRepository = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/, { error: 'a repository path such as "acme/portal"' });
+export const Ci = z.strictObject({
+  provider: z.enum(CI_PROVIDERS).meta({
+    description: "Whose OIDC tokens the CI roles trust: GitHub Actions or GitLab CI.",
+  }),
+  issuer: DnsName.optional().meta({
+    description:
+      "The OIDC issuer's host. Default: token.actions.githubusercontent.com (github), gitlab.com (gitlab); a self-managed GitLab's host here.",
+  }),
+  oidcProviderArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/\S+$/, { error: "an IAM OIDC provider ARN" })
+    .optional()
+    .meta({
+      description:
+        "The account's existing OIDC provider for the issuer (an account has one per issuer). Default: the AWS layer creates it.",
+    }),
+  registryCluster: DnsLabel.optional().meta({
+    description:
+      "The cluster (a key of clusters:) whose account holds the ECR repositories; the other clusters' accounts may pull. Default: the first cluster.",
+  }),
+  repositories: z
+    .record(
+      ProductName,
+      z.strictObject({
+        repository: GitRepository.meta({
+          description: "The application's repository: owner/name (GitHub) or group/project (GitLab).",
+        }),
+        branches: z
+          .array(z.string().regex(/^[^\s*]+$/, { error: "a branch name" }))
+          .min(1)
+          .default(["main"])
+          .meta({
+            description: "Only pipelines of these branches may push (a pull request's may not).",
+          }),
+      }),
+    )
+    .meta({
+      description:
+        "Per product, the application repository whose pipeline builds its images: it gets a role that may push to ECR repositories <product>/<component> only.",
+    }),
+});
+
 export const Secrets = z.strictObject({
   provider: z.enum(SECRET_PROVIDERS).default("external-secrets"),
 });
@@ -618,6 +664,10 @@ export const Platform = z.strictObject({
       "Several clusters from this spec (e.g. staging and prod), each what it changes of cluster:. Default name: <cluster.name>-<key>. Each gets its tree under clusters/<name>/.",
   }),
   gitops: Gitops,
+  ci: Ci.optional().meta({
+    description:
+      "Continuous integration: ECR repositories per product and roles an application's pipeline assumes by OIDC to push to them (tenantctl aws synth).",
+  }),
   secrets: Secrets.default({ provider: "external-secrets" }),
   ingress: Ingress.default({ className: "alb", tls: "acm", controllerNamespace: "ingress-nginx" }),
   backups: Backups.default({ retention: "30d", schedule: "0 0 3 * * *" }),
@@ -654,5 +704,6 @@ export type Component = z.output<typeof Component>;
 export type SecretProvider = (typeof SECRET_PROVIDERS)[number];
 export type IngressSpec = z.output<typeof Ingress>;
 export type ClusterSpec = z.output<typeof Cluster>;
+export type CiSpec = z.output<typeof Ci>;
 export type ClusterOverride = z.output<typeof ClusterOverride>;
 export type TenantClusterOverride = z.output<typeof TenantClusterOverride>;

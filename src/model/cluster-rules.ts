@@ -21,7 +21,47 @@ export function checkClusters(spec: Platform): Located[] {
   checkClusterNames(spec, out);
   checkProductionSync(spec, out);
   checkImages(spec, out);
+  checkCi(spec, out);
   return out;
+}
+
+/** ci: names products that exist, and a cluster that exists. */
+function checkCi(spec: Platform, out: Located[]): void {
+  const ci = spec.ci;
+  if (ci === undefined) return;
+  const products = Object.keys(spec.products);
+  for (const product of Object.keys(ci.repositories)) {
+    if (products.includes(product)) continue;
+    const suggestion = closest(product, products);
+    out.push(
+      problem(
+        "spec/unknown-product",
+        ["ci", "repositories", product],
+        `ci.repositories: ${quote(product)} is not a product under products:${product === "n8n" ? " (n8n's images are n8n's own)" : ""}`,
+        suggestion === undefined
+          ? "name a product declared under products:"
+          : `did you mean ${quote(suggestion)}?`,
+      ),
+    );
+  }
+  const key = ci.registryCluster;
+  const keys = clusterKeys(spec);
+  if (key === undefined || keys.includes(key)) return;
+  const suggestion = closest(key, keys);
+  out.push(
+    problem(
+      "spec/unknown-cluster",
+      ["ci", "registryCluster"],
+      keys.length === 0
+        ? "ci.registryCluster: this spec declares no clusters: (the registry is in its one cluster's account)"
+        : `ci.registryCluster: ${quote(key)} is not a cluster of this platform; expected ${oneOf(keys)}`,
+      keys.length === 0
+        ? "remove registryCluster"
+        : suggestion === undefined
+          ? `use one of ${oneOf(keys)}`
+          : `did you mean ${quote(suggestion)}?`,
+    ),
+  );
 }
 
 function checkPlacements(spec: Platform, out: Located[]): void {

@@ -6,7 +6,6 @@
  */
 import type { PathSegment } from "../diagnostics/diagnostic.js";
 import type { ClusterSpec, Platform, TenantClusterOverride } from "../input/schema.js";
-import { type Model, resolve } from "./resolve.js";
 import { merge } from "./settings.js";
 
 export interface ClusterView {
@@ -51,13 +50,15 @@ export function clusterOf(spec: Platform, key: string): ClusterSpec {
 export function clusterViews(spec: Platform): ClusterView[] {
   const keys = clusterKeys(spec);
   if (keys.length === 0)
-    return [{ key: undefined, spec, root: "", tenantIndex: spec.tenants.map((_, i) => i) }];
+    return [
+      {
+        key: undefined,
+        spec,
+        root: "",
+        tenantIndex: spec.tenants.map((_, i) => i),
+      },
+    ];
   return keys.map((key) => clusterView(spec, key));
-}
-
-/** A Model per cluster, in the order the spec declares them (one for a spec without clusters:). */
-export function resolveClusters(spec: Platform): Model[] {
-  return clusterViews(spec).map((view) => resolve(view.spec, view.root));
 }
 
 export function clusterView(spec: Platform, key: string): ClusterView {

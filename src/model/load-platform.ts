@@ -7,7 +7,8 @@ import { type Diagnostic, failure, isError, TenantctlError } from "../diagnostic
 import type { Located } from "../input/issues.js";
 import { closest } from "../input/suggest.js";
 import { checkClusters } from "./cluster-rules.js";
-import { type ClusterView, clusterKeys, clusterViews, pathInSpec, resolveClusters } from "./clusters.js";
+import { type ClusterView, clusterKeys, clusterViews, pathInSpec } from "./clusters.js";
+import { resolveClusters } from "./resolve-clusters.js";
 import { parseSpecText, readSpecText, sortByLocation } from "../input/load.js";
 import type { Platform } from "../input/schema.js";
 import { checkDerivedNames } from "./derived-names.js";

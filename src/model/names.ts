@@ -442,6 +442,11 @@ export function zoneBackupRole(cluster: string, zone: string): string {
   return iamName(cluster, "zone", zone, "backup");
 }
 
+/** The role an application's CI pipeline assumes to push its product's images. */
+export function ciRole(cluster: string, product: string): string {
+  return iamName(cluster, "ci", product);
+}
+
 /** The KMS key of a zone (its secrets, its RDS storage), by alias: tenant stacks name it, not import it. */
 export function zoneKeyAlias(cluster: string, zone: string): string {
   return `alias/${cluster}/${zone}`;

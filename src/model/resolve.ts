@@ -1,5 +1,6 @@
 import { own } from "../lib/own.js";
 import type { EffectiveSettings } from "./defaults.js";
+import { type RegistryModel, registryOf } from "./registry.js";
 import { type NodePoolPlan, nodePoolPlan } from "./node-pools.js";
 import { effectiveSettings, tenantHostname, tenantProduct } from "./settings.js";
 import {
@@ -97,6 +98,8 @@ export interface Model {
   readonly gitops: Platform["gitops"];
   /** Where this cluster's tree lives in the output directory: "" alone, clusters/<name> as one of several. */
   readonly treeRoot: string;
+  /** The products' ECR repositories and CI roles, on the cluster whose account holds them. */
+  readonly registry: RegistryModel | undefined;
   readonly secretProvider: SecretProvider;
   readonly ingress: Platform["ingress"];
   readonly backups: { readonly bucket: string; readonly retention: string; readonly schedule: string };
@@ -110,7 +113,15 @@ export interface Model {
   readonly cost: Platform["cost"];
 }
 
-export function resolve(spec: Platform, treeRoot = ""): Model {
+/** Where a cluster sits among several: its tree's directory, and whether its account holds the registry. */
+export interface Placement {
+  readonly treeRoot: string;
+  readonly registry: RegistryModel | undefined;
+}
+
+/** Resolves a one-cluster spec (a spec with clusters: is resolved per cluster by model/clusters.ts). */
+export function resolve(spec: Platform, placement?: Placement): Model {
+  const { treeRoot, registry } = placement ?? { treeRoot: "", registry: registryOf(spec, undefined) };
   const zones = resolveZones(spec);
   const key = platformKey(spec.metadata.name, spec.cluster.name, spec.cluster.awsAccountId);
   const tenants = spec.tenants.map((_, i) => resolveTenant(spec, i, zones, key));
@@ -119,6 +130,7 @@ export function resolve(spec: Platform, treeRoot = ""): Model {
     cluster: spec.cluster,
     gitops: spec.gitops,
     treeRoot,
+    registry,
     secretProvider: spec.secrets.provider,
     ingress: spec.ingress,
     backups: {

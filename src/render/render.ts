@@ -7,7 +7,7 @@ import {
   tenantDirectory,
   zoneDirectory,
 } from "../model/names.js";
-import { resolveClusters } from "../model/clusters.js";
+import { resolveClusters } from "../model/resolve-clusters.js";
 import type { Model } from "../model/resolve.js";
 import type { Platform } from "../input/schema.js";
 import type { KubernetesObject } from "../manifest/object.js";

@@ -11,7 +11,7 @@ import type { Platform } from "../input/schema.js";
 import { formatPath } from "../diagnostics/path.js";
 import { SPEC_COPY } from "../manifest/directory.js";
 import type { RenderedObject } from "../manifest/rendered.js";
-import { resolveClusters } from "../model/clusters.js";
+import { resolveClusters } from "../model/resolve-clusters.js";
 import { chooseCluster, loadPlatform, validateSpecText } from "../model/load-platform.js";
 import type { Model } from "../model/resolve.js";
 import type { SourcedObject, VerifyInput } from "./input.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { resolveClusters } from "../../src/model/clusters.js";
+import { resolveClusters } from "../../src/model/resolve-clusters.js";
 import { validateSpecText } from "../../src/model/load-platform.js";
 import { render, renderModel } from "../../src/render/render.js";
 import type { Platform } from "../../src/input/schema.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { resolveClusters } from "../../src/model/clusters.js";
+import { resolveClusters } from "../../src/model/resolve-clusters.js";
 import { validateSpecText } from "../../src/model/load-platform.js";
 import { renderModel } from "../../src/render/render.js";
 import { VerifyContext } from "../../src/verify/context.js";

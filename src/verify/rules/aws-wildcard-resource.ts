@@ -20,6 +20,8 @@ export const WILDCARD_ACTIONS: Readonly<Record<string, string>> = {
   "pricing:GetProducts": "no resource type (Karpenter's price-aware scheduling)",
   "route53:ListHostedZones": "no resource type (ExternalDNS finds the zone)",
   "route53:ListHostedZonesByName": "no resource type (cert-manager finds the zone)",
+  "ecr:GetAuthorizationToken":
+    "no resource type (a CI pipeline's registry login; its pushes are named by repository)",
 };
 
 function allowedOnEverything(action: string): boolean {
