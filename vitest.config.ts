@@ -18,6 +18,7 @@ const INTEGRATION = [
   "test/render/clusters.test.ts",
   "test/aws/cfn-lint.test.ts",
   "test/aws/ci.test.ts",
+  "test/ci/delivery-flow.test.ts",
   "test/cost/report-html.test.ts",
 ];
 const E2E = ["test/e2e/**/*.test.ts"];

@@ -111,6 +111,25 @@ ensure_cfn_lint() {
   export TENANTCTL_CFN_LINT
 }
 
+# The CI templates' checkers: actionlint (from the Go module proxy) for the GitHub workflows,
+# with shellcheck (Debian) for their run: steps and the scripts they call; git for the test
+# that runs the delivery flow on local repositories.
+ensure_ci_tools() {
+  local missing=()
+  command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+  command -v git >/dev/null 2>&1 || missing+=(git)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    step "installing OS packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+  fi
+  step "actionlint for the CI templates"
+  TENANTCTL_ACTIONLINT="$(bash scripts/actionlint/build.sh)"
+  export TENANTCTL_ACTIONLINT
+}
+
 # Chromium (Debian) for the test that opens verify's HTML report as a person would.
 ensure_chromium() {
   if ! command -v chromium >/dev/null 2>&1; then

@@ -3,6 +3,7 @@ import { TenantctlError } from "../diagnostics/diagnostic.js";
 import { formatDiagnostics } from "../diagnostics/format.js";
 import { applyCommand } from "./commands/apply.js";
 import { awsCommand } from "./commands/aws.js";
+import { clustersCommand } from "./commands/clusters.js";
 import { costCommand } from "./commands/cost.js";
 import { diffCommand } from "./commands/diff.js";
 import { doctorCommand } from "./commands/doctor.js";
@@ -36,6 +37,7 @@ export function buildProgram(io: Io): Command {
   awsCommand(program, io);
   costCommand(program, io);
   editCommands(program, io);
+  clustersCommand(program, io);
   upCommand(program, io);
   statusCommand(program, io);
   logsCommand(program, io);

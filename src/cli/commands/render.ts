@@ -38,7 +38,7 @@ export function renderCommand(program: Command, io: Io): void {
       const perCluster = loaded.models.map((model) => renderModel(model, renderOptions(model, outputs, io)));
       const objects = perCluster.flat();
       if (options.check === true) {
-        await checkTree(options.out, renderedFiles(objects, loaded.spec), io);
+        await checkTree(file, options.out, renderedFiles(objects, loaded.spec), io);
         return;
       }
       if (options.out === "-") {
@@ -95,7 +95,12 @@ function tenantTable(model: Model, objects: readonly RenderedObject[]): string {
 }
 
 /** `--check`: exit 1 when the committed tree is not what the spec renders, naming the files. */
-async function checkTree(directory: string, expected: ReadonlyMap<string, string>, io: Io): Promise<void> {
+async function checkTree(
+  spec: string,
+  directory: string,
+  expected: ReadonlyMap<string, string>,
+  io: Io,
+): Promise<void> {
   if (directory === "-")
     throw failure("cli/usage", "--check compares a directory, not stdout", "pass --out <dir>");
   const difference = await compareRendered(directory, expected);
@@ -110,7 +115,7 @@ async function checkTree(directory: string, expected: ReadonlyMap<string, string
       list("changed", difference.changed) +
       list("not in the directory (render adds them)", difference.missing) +
       list("not rendered (render removes them; Argo CD would apply them)", difference.extra) +
-      `run: tenantctl render <spec> --out ${directory}, and commit the result\n`,
+      `run: tenantctl render ${spec} --out ${directory}, and commit the result\n`,
   );
   io.setExitCode(EXIT.invalid);
 }
