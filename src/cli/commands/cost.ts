@@ -6,7 +6,9 @@ import { formatCostHtml } from "../../cost/format/html.js";
 import { formatCostJson } from "../../cost/format/json.js";
 import { formatCostText } from "../../cost/format/text.js";
 import { withOverrides } from "../../cost/price-lookup.js";
-import { PRICED_REGIONS, priceTable } from "../../cost/prices.js";
+import { PRICED_REGIONS, type PriceTable, priceTable } from "../../cost/prices.js";
+import { usd } from "../../cost/money.js";
+import type { Model } from "../../model/resolve.js";
 import { costReport } from "../../cost/report.js";
 import { CLUSTER_OPTION, loadForCommand } from "../load.js";
 import type { Io } from "../io.js";
@@ -63,17 +65,14 @@ export function costCommand(program: Command, io: Io): void {
           `use --share ${SHARING.join("|")}`,
         );
       }
-      const { model } = await loadForCommand(file, io, options.cluster);
-      const region = options.region ?? model.cluster.region;
-      const table = priceTable(region);
-      if (table === undefined) {
-        throw failure(
-          "cost/region-not-priced",
-          `there is no price table for ${region} (tables: ${PRICED_REGIONS.join(", ")})`,
-          `pass --region ${PRICED_REGIONS[0]} for an estimate with another region's prices, or add the region to src/cost/prices.ts`,
-        );
+      const loaded = await loadForCommand(file, io, options.cluster);
+      if (options.cluster === undefined && loaded.models.length > 1) {
+        await costOfEveryCluster(loaded.models, options, io);
+        return;
       }
-      const prices = options.prices === undefined ? table : await withOverrides(table, options.prices);
+      const { model } = loaded;
+      const region = options.region ?? model.cluster.region;
+      const prices = await pricesFor(region, options.prices);
       const report = costReport(model, prices, {
         region,
         sharing: options.share as Sharing,
@@ -95,4 +94,47 @@ export function costCommand(program: Command, io: Io): void {
       io.err(formatCostText(report));
       io.err(`report written to ${options.out}\n`);
     });
+}
+
+/**
+ * A spec with several clusters, without --cluster: each cluster priced in its own region, one
+ * text report after the other, and the sum. Machine formats stay one cluster at a time.
+ */
+async function costOfEveryCluster(models: readonly Model[], options: CostFlags, io: Io): Promise<void> {
+  if (options.format !== "text" || options.out !== undefined)
+    throw failure(
+      "cli/cluster-required",
+      `--format ${options.format}${options.out === undefined ? "" : " with --out"} reports one cluster; this spec declares ${models.length}`,
+      "add --cluster <key> (tenantctl clusters <spec> lists them), or use the text format for all",
+    );
+  let total = 0;
+  let baseline = 0;
+  for (const model of models) {
+    const region = options.region ?? model.cluster.region;
+    const prices = await pricesFor(region, options.prices);
+    const report = costReport(model, prices, {
+      region,
+      sharing: options.share as Sharing,
+      chargebackLabel: options.chargeback,
+    });
+    total += report.total;
+    baseline += report.baselineTotal;
+    io.out(`== cluster ${model.cluster.name}\n${formatCostText(report)}\n`);
+  }
+  io.out(
+    `all ${models.length} clusters: platform ${usd(total)} per month vs baseline ${usd(baseline)} (one ECS stack per tenant per account, for each cluster's tenants)\n`,
+  );
+}
+
+/** The price table of a region, with the user's overrides. */
+async function pricesFor(region: string, overrides: string | undefined): Promise<PriceTable> {
+  const table = priceTable(region);
+  if (table === undefined) {
+    throw failure(
+      "cost/region-not-priced",
+      `there is no price table for ${region} (tables: ${PRICED_REGIONS.join(", ")})`,
+      `pass --region ${PRICED_REGIONS[0]} for an estimate with another region's prices, or add the region to src/cost/prices.ts`,
+    );
+  }
+  return overrides === undefined ? table : await withOverrides(table, overrides);
 }
