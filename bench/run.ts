@@ -1,6 +1,6 @@
 // `npm run bench`: prints the figures that go into docs/benchmarks.md. Each measurement runs
 // in a process of its own, so that its peak memory is its own. Figures, never asserts.
-// BENCH_ONLY=cli-start|validate-render|verify|hostile-inputs|apply-grouping|aws-synth|cost|apply|up|products-up|expression-engine picks one suite; BENCH_SIZES overrides its sizes.
+// BENCH_ONLY=cli-start|validate-render|verify|hostile-inputs|apply-grouping|aws-synth|cost|apply|up|products-up|expression-engine|spec-edits picks one suite; BENCH_SIZES overrides its sizes.
 import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -18,6 +18,7 @@ const suites = [
   { name: "up", sizes: [1, 5] },
   { name: "products-up", sizes: [1, 3] },
   { name: "expression-engine", sizes: ["vm-1", "vm-2", "vm-4", "legacy"] },
+  { name: "spec-edits", sizes: [100, 1000] },
 ].filter((s) => process.env.BENCH_ONLY === undefined || s.name === process.env.BENCH_ONLY);
 
 console.log(

@@ -6,7 +6,7 @@
 import { realpath, rename, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { failure, TenantctlError } from "../diagnostics/diagnostic.js";
-import { readSpecText } from "../input/load.js";
+import { parseSpecText, readSpecText } from "../input/load.js";
 import type { Platform } from "../input/schema.js";
 import { lineDiff } from "../lib/line-diff.js";
 import { validateSpecText } from "../model/load-platform.js";
@@ -25,7 +25,9 @@ export async function editSpecFile(
   options: { readonly dryRun?: boolean } = {},
 ): Promise<EditResult> {
   const text = await readSpecText(file);
-  const before = validateSpecText(text, file);
+  // The schema is enough to find what to edit; the rules judge the result (an edit cannot
+  // make a spec that breaks them valid, so an invalid one is refused after the edit, unchanged).
+  const before = parseSpecText(text, file);
   if (before.spec === undefined) throw new TenantctlError(before.diagnostics);
   let edited: string;
   try {

@@ -165,6 +165,18 @@ describe("edits of platform.yaml keep the file", () => {
     expect(inserted(flowGone, ODD)).toEqual(["  - {name: flow, zone: internal, admins: [flow-admins]}"]);
   });
 
+  it("turns an empty tenants: [] into a block list", () => {
+    const empty = ODD.slice(0, ODD.indexOf("tenants:")) + "tenants: []\n";
+    const after = addTenant(empty, spec(empty), {
+      name: "first",
+      zone: "internal",
+      admins: ["first-admins"],
+    });
+    expect(after).toBe(
+      `${empty.replace("tenants: []\n", "tenants:\n")}  - name: first\n    zone: internal\n    admins: [first-admins]\n`,
+    );
+  });
+
   it("keeps CRLF line ends on the lines it writes", () => {
     const crlf = ODD.replaceAll("\n", "\r\n");
     const after = setImage(crlf, spec(crlf), { tenant: "portal-a", component: "worker", image: "w:3" });
@@ -236,6 +248,19 @@ describe("a refused edit leaves the file untouched", () => {
     const e = await refused((t, s) => addTenant(t, s, { name: "new", zone: "externl" }));
     expect(e.diagnostics.map((d) => d.code)).toEqual(["spec/unknown-zone", "edit/refused"]);
     expect(e.diagnostics[0]?.hint).toContain('did you mean "external"');
+  });
+
+  it("writes through a symbolic link to the file it names, the link kept", async () => {
+    const { symlinkSync, lstatSync } = await import("node:fs");
+    const real = join(dir, "real.yaml");
+    const link = join(dir, "link.yaml");
+    writeFileSync(real, ODD);
+    symlinkSync(real, link);
+    await editSpecFile(link, (t, s) =>
+      setImage(t, s, { tenant: "portal-a", component: "worker", image: "w:5" }),
+    );
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, "utf8")).toContain("      worker: w:5");
   });
 
   it("writes the file when the edit is valid, and --dry-run does not", async () => {
