@@ -19,6 +19,16 @@ build() {
   node node_modules/typescript/bin/tsc -p tsconfig.build.json
 }
 
+# Debian packages, when any is named: apt-get update once, then install them (root or sudo).
+apt_install() {
+  [ "$#" -gt 0 ] || return 0
+  step "installing OS packages: $*"
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "$@"
+}
+
 # PostgreSQL and Redis (for tenantctl up and its tests), openssl (test certificates): Debian packages.
 ensure_os_packages() {
   local missing=()
@@ -29,13 +39,7 @@ ensure_os_packages() {
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
   # `up` installs Python components (the sample product) into a virtual environment.
   python3 -c "import ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
-  if [ "${#missing[@]}" -gt 0 ]; then
-    step "installing OS packages: ${missing[*]}"
-    local sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
-  fi
+  apt_install "${missing[@]}"
 }
 
 # The Go toolchain builds the test control plane (kube-apiserver, etcd, KWOK) from the Go module proxy.
@@ -93,10 +97,7 @@ ensure_cfn_lint() {
     step "installing cfn-lint $CFN_LINT_VERSION (PyPI) into $venv"
     command -v python3 >/dev/null 2>&1 || ensure_os_packages
     python3 -m venv "$venv.partial" 2>/dev/null || {
-      local sudo=""
-      [ "$(id -u)" = 0 ] || sudo="sudo"
-      $sudo apt-get update -q
-      DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q python3-venv
+      apt_install python3-venv
       rm -rf "$venv.partial"
       python3 -m venv "$venv.partial"
     }
@@ -118,13 +119,7 @@ ensure_ci_tools() {
   local missing=()
   command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
   command -v git >/dev/null 2>&1 || missing+=(git)
-  if [ "${#missing[@]}" -gt 0 ]; then
-    step "installing OS packages: ${missing[*]}"
-    local sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
-  fi
+  apt_install "${missing[@]}"
   step "actionlint for the CI templates"
   TENANTCTL_ACTIONLINT="$(bash scripts/actionlint/build.sh)"
   export TENANTCTL_ACTIONLINT
@@ -132,11 +127,5 @@ ensure_ci_tools() {
 
 # Chromium (Debian) for the test that opens verify's HTML report as a person would.
 ensure_chromium() {
-  if ! command -v chromium >/dev/null 2>&1; then
-    step "installing OS packages: chromium"
-    local sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q chromium
-  fi
+  command -v chromium >/dev/null 2>&1 || apt_install chromium
 }

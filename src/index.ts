@@ -9,7 +9,12 @@ export type { KubernetesObject } from "./manifest/object.js";
 export type { RenderedObject } from "./manifest/rendered.js";
 export { render, renderModel } from "./render/render.js";
 export { toYaml, toYamlStream } from "./manifest/serialize.js";
-export { writeRendered } from "./render/write.js";
+export { renderedFiles, writeRendered } from "./render/write.js";
+export { compareRendered, type TreeDifference } from "./render/check.js";
+export { resolveClusters } from "./model/resolve-clusters.js";
+export { type ClusterView, clusterViews } from "./model/clusters.js";
+export { addTenant, promote, removeTenant, setImage } from "./edit/operations.js";
+export { editSpecFile } from "./edit/spec-file.js";
 export { platformJsonSchema } from "./input/json-schema.js";
 export {
   type LoadedPlatform,

@@ -115,6 +115,16 @@ function checkClusterNames(spec: Platform, out: Located[]): void {
   const seen = new Map<string, string>();
   for (const key of clusterKeys(spec)) {
     const name = clusterOf(spec, key).name;
+    // The EKS cluster, its directory and every AWS name start with it: a DNS label, as cluster.name is.
+    if (name.length > 63)
+      out.push(
+        problem(
+          "spec/cluster-name-too-long",
+          ["clusters", key],
+          `clusters.${key}: its cluster's name ${quote(name)} has ${name.length} characters; at most 63`,
+          `name it: clusters.${key}.name (default: <cluster.name>-<key>)`,
+        ),
+      );
     const first = seen.get(name);
     if (first === undefined) {
       seen.set(name, key);

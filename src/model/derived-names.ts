@@ -34,6 +34,7 @@ import {
   zoneSecretStore,
   zoneSecretsRole,
   zoneSecretsServiceAccount,
+  ciRole,
 } from "./names.js";
 import { effectiveProductName } from "./settings.js";
 
@@ -81,6 +82,13 @@ export function derivedNames(spec: Platform): DerivedName[] {
     if (own(spec.zones, zone)?.dedicatedNodes)
       add("Karpenter NodePool", nodePoolName(spec.metadata.name, NODE_POOL.zone(zone)), owner, text);
   }
+  for (const product of Object.keys(spec.ci?.repositories ?? {}))
+    add(
+      "IAM role",
+      ciRole(spec.cluster.name, product),
+      ["ci", "repositories", product],
+      `ci.repositories.${product}`,
+    );
   const seen = new Set<string>();
   spec.tenants.forEach((tenant, i) => {
     // A repeated tenant name is spec/duplicate-tenant already; its names would all repeat.

@@ -24,6 +24,17 @@ function tool(env: string, name: string): string {
   return path || name;
 }
 
+/** The application pipeline's step, as the templates run it. */
+const setImageOnStaging = (image: string, targets: string): [string, ...string[]] => [
+  "bash",
+  "ci/set-image.sh",
+  "platform.yaml",
+  "rendered",
+  "staging",
+  image,
+  targets,
+];
+
 interface Ran {
   code: number;
   out: string;
@@ -148,16 +159,7 @@ describe("CI templates and the delivery flow", () => {
     // WHEN the application's pipeline sets its new image on staging (ci/set-image.sh) and pushes the branch
     const app = clone("application-ci");
     const image = `${ECR}/api:3.3.0`;
-    const branch = ok(
-      app,
-      "bash",
-      "ci/set-image.sh",
-      "platform.yaml",
-      "rendered",
-      "staging",
-      image,
-      "portal-globex/api portal-globex/worker",
-    );
+    const branch = ok(app, ...setImageOnStaging(image, "portal-globex/api portal-globex/worker"));
     expect(branch).toBe("set-image/api-3.3.0");
     ok(app, "git", "push", "--quiet", "origin", branch);
     // THEN the remote has the branch, and it changes two lines of platform.yaml and staging's tree only
@@ -250,16 +252,7 @@ describe("CI templates and the delivery flow", () => {
   it("commits nothing when an edit is refused", () => {
     const app = clone("refused");
     const head = ok(app, "git", "rev-parse", "HEAD");
-    const r = sh(
-      app,
-      "bash",
-      "ci/set-image.sh",
-      "platform.yaml",
-      "rendered",
-      "staging",
-      `${ECR}/api:9.9.9`,
-      "portal-globex/wrker",
-    );
+    const r = sh(app, ...setImageOnStaging(`${ECR}/api:9.9.9`, "portal-globex/wrker"));
     expect(r.code).not.toBe(0);
     expect(r.err).toContain("did you mean worker?");
     expect(ok(app, "git", "rev-parse", "HEAD")).toBe(head);

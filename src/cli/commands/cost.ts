@@ -9,7 +9,7 @@ import { withOverrides } from "../../cost/price-lookup.js";
 import { PRICED_REGIONS, type PriceTable, priceTable } from "../../cost/prices.js";
 import { usd } from "../../cost/money.js";
 import type { Model } from "../../model/resolve.js";
-import { costReport } from "../../cost/report.js";
+import { type CostReport, costReport } from "../../cost/report.js";
 import { CLUSTER_OPTION, loadForCommand } from "../load.js";
 import type { Io } from "../io.js";
 import { writeReportFile } from "../report-file.js";
@@ -70,14 +70,7 @@ export function costCommand(program: Command, io: Io): void {
         await costOfEveryCluster(loaded.models, options, io);
         return;
       }
-      const { model } = loaded;
-      const region = options.region ?? model.cluster.region;
-      const prices = await pricesFor(region, options.prices);
-      const report = costReport(model, prices, {
-        region,
-        sharing: options.share as Sharing,
-        chargebackLabel: options.chargeback,
-      });
+      const report = await reportOf(loaded.model, options);
       const text =
         options.format === "json"
           ? formatCostJson(report)
@@ -110,13 +103,7 @@ async function costOfEveryCluster(models: readonly Model[], options: CostFlags, 
   let total = 0;
   let baseline = 0;
   for (const model of models) {
-    const region = options.region ?? model.cluster.region;
-    const prices = await pricesFor(region, options.prices);
-    const report = costReport(model, prices, {
-      region,
-      sharing: options.share as Sharing,
-      chargebackLabel: options.chargeback,
-    });
+    const report = await reportOf(model, options);
     total += report.total;
     baseline += report.baselineTotal;
     io.out(`== cluster ${model.cluster.name}\n${formatCostText(report)}\n`);
@@ -124,6 +111,16 @@ async function costOfEveryCluster(models: readonly Model[], options: CostFlags, 
   io.out(
     `all ${models.length} clusters: platform ${usd(total)} per month vs baseline ${usd(baseline)} (one ECS stack per tenant per account, for each cluster's tenants)\n`,
   );
+}
+
+/** A cluster's report, priced in its region (or --region) with the user's overrides. */
+async function reportOf(model: Model, options: CostFlags): Promise<CostReport> {
+  const region = options.region ?? model.cluster.region;
+  return costReport(model, await pricesFor(region, options.prices), {
+    region,
+    sharing: options.share as Sharing,
+    chargebackLabel: options.chargeback,
+  });
 }
 
 /** The price table of a region, with the user's overrides. */
