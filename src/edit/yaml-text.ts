@@ -11,9 +11,9 @@ import {
   isSeq,
   LineCounter,
   type Node,
+  parse as parseYaml,
   parseDocument,
   Scalar,
-  stringify,
   YAMLMap,
 } from "yaml";
 
@@ -64,15 +64,20 @@ function walk(root: Node | null | undefined, path: EditPath): Node | undefined {
   return node;
 }
 
-/** A scalar's text in the style of the one it replaces: quoted stays quoted; plain when plain reads back the same. */
+/**
+ * A scalar's text in the style of the one it replaces: quoted stays quoted. Plain only for
+ * text that reads back as the same string in any context, a flow map's included: letters,
+ * digits and `._/@+=-` (colons inside, as in image references); anything else (`, ` `# `
+ * `: ` `{` `[` or a word YAML reads as a number, boolean or null) is double-quoted, so a
+ * value can never add a key or end a collection.
+ */
 export function scalarText(value: string, like?: Scalar): string {
   if (like?.type === Scalar.QUOTE_SINGLE) return `'${value.replaceAll("'", "''")}'`;
   if (like?.type === Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
-  const plain = stringify(value).trimEnd();
-  return plain.startsWith('"') || plain.startsWith("'") || plain.includes("\n")
-    ? JSON.stringify(value)
-    : plain;
+  return SAFE_PLAIN.test(value) && parseYaml(value) === value ? value : JSON.stringify(value);
 }
+
+const SAFE_PLAIN = /^[A-Za-z0-9_./@+=-]([A-Za-z0-9_./@+=:-]*[A-Za-z0-9_./@+=-])?$/;
 
 /**
  * Sets a string at a path. An existing scalar is replaced in place (its quoting kept); missing

@@ -7,6 +7,7 @@ import { addTenant, promote, removeTenant, setImage } from "../../src/edit/opera
 import { editSpecFile } from "../../src/edit/spec-file.js";
 import { validateSpecText } from "../../src/model/load-platform.js";
 import type { Platform } from "../../src/input/schema.js";
+import { parseDocument } from "yaml";
 
 /** A spec as people write them: comments everywhere, anchors, flow and block maps, odd spacing, quotes. */
 const ODD = `# yaml-language-server: $schema=../schema/platform.schema.json
@@ -277,5 +278,31 @@ describe("a refused edit leaves the file untouched", () => {
       setImage(t, s, { tenant: "portal-a", component: "worker", image: "w:1" }),
     );
     expect(readFileSync(file, "utf8")).toContain("      worker: w:1");
+  });
+});
+
+describe("a value can never become YAML structure", () => {
+  it("quotes what would add a key to a flow map, end it, or read as another type", () => {
+    // GIVEN portal-a's staging images, a flow map; WHEN the value is crafted to add a key there
+    const after = setImage(ODD, spec(ODD), {
+      tenant: "portal-a",
+      component: "worker",
+      image: "x:1, api: evil:2",
+      cluster: "staging",
+    });
+    // THEN it is one string value of worker (and the schema then refuses it as an image)
+    expect(after).toContain('worker: "x:1, api: evil:2"');
+    const result = validateSpecText(after, "p.yaml");
+    expect(result.spec).toBeUndefined();
+    expect(result.diagnostics.map((d) => d.path.join("."))).toEqual([
+      "tenants.2.clusters.staging.images.worker",
+    ]);
+    // and words YAML reads as other types, or with newlines, stay strings
+    for (const value of ["true", "1.5", "null", "a\nb: c", "x # y", "}{", "-"]) {
+      const text = setImage(ODD, spec(ODD), { tenant: "portal-a", component: "worker", image: value });
+      const parsed = (parseDocument(text).toJS() as { tenants: { images?: Record<string, unknown> }[] })
+        .tenants[2];
+      expect(parsed?.images?.worker, value).toBe(value);
+    }
   });
 });
