@@ -50,3 +50,16 @@ export function registryOf(spec: Platform, key: string | undefined): RegistryMod
     pullAccounts: [...new Set(accounts)].filter((a) => a !== own).sort(),
   };
 }
+
+/** The token's subject of a pipeline run on a branch, as each issuer writes it. */
+export function ciSubjects(
+  registry: RegistryModel,
+  repository: string,
+  branches: readonly string[],
+): string[] {
+  return branches.map((branch) =>
+    registry.provider === "github"
+      ? `repo:${repository}:ref:refs/heads/${branch}`
+      : `project_path:${repository}:ref_type:branch:ref:${branch}`,
+  );
+}

@@ -2,6 +2,7 @@ import { VerifyContext } from "./context.js";
 import { compareFindings, type Finding, type RuleInfo, type VerifyRule } from "./finding.js";
 import type { VerifyInput } from "./input.js";
 import { argocdProductionSync } from "./rules/argocd-production-sync.js";
+import { awsCiRoleScope } from "./rules/aws-ci-role-scope.js";
 import { argocdProjectScope } from "./rules/argocd-project-scope.js";
 import { awsDataProtection } from "./rules/aws-data-protection.js";
 import { awsNetworkPolicyEnforcement } from "./rules/aws-network-policy-enforcement.js";
@@ -56,6 +57,7 @@ export const RULES: readonly VerifyRule[] = [
   // With --aws: the synthesized AWS layer beside the manifests.
   awsReferenceMissing,
   awsRoleScope,
+  awsCiRoleScope,
   awsWildcardResource,
   awsNetworkPolicyEnforcement,
   awsDataProtection,

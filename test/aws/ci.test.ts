@@ -1,8 +1,12 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { validateSpecText } from "../../src/model/load-platform.js";
 import { resolveClusters } from "../../src/model/resolve-clusters.js";
+import { renderModel } from "../../src/render/render.js";
+import { loadAwsLayer } from "../../src/verify/aws/templates.js";
+import { VerifyContext } from "../../src/verify/context.js";
+import { reportOf } from "../../src/verify/engine.js";
 import { synthesize } from "../support/aws.js";
 import { lint } from "../support/cfn-lint.js";
 
@@ -80,6 +84,76 @@ describe("the AWS layer for CI: ECR repositories and a push role per product", (
     expect(errors.map((d) => [d.code, d.hint])).toEqual([
       ["spec/unknown-cluster", 'did you mean "prod"?'],
       ["spec/unknown-product", 'did you mean "portal"?'],
+    ]);
+  });
+});
+
+describe("verify --aws: the CI roles (aws-ci-role-scope)", () => {
+  const result = validateSpecText(text, "platform.yaml");
+  if (result.spec === undefined) throw new Error("invalid example");
+  const prod = resolveClusters(result.spec)[1] as NonNullable<ReturnType<typeof resolveClusters>[number]>;
+
+  /** The prod layer with the CI template changed by `doctor`, judged by verify. */
+  async function findings(doctor: (resources: Resources) => void): Promise<string[]> {
+    const s = await synthesize(prod);
+    const ci = s.result.stacks.find((x) => x.name.endsWith("-ci"));
+    const file = join(s.directory, ci?.file ?? "");
+    const template = JSON.parse(readFileSync(file, "utf8")) as { Resources: Resources };
+    doctor(template.Resources);
+    writeFileSync(file, JSON.stringify(template));
+    const input = { model: prod, objects: renderModel(prod), aws: await loadAwsLayer(s.directory) };
+    return reportOf(new VerifyContext(input))
+      .findings.filter((f) => f.rule === "aws-ci-role-scope")
+      .map((f) => f.message);
+  }
+  const role = (r: Resources) =>
+    Object.values(r).find((x) => x.Type === "AWS::IAM::Role") as Resources[string];
+  const trust = (r: Resources) =>
+    (role(r).Properties.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement[0] as Statement;
+  const push = (r: Resources) =>
+    (
+      Object.values(r).find((x) => x.Type === "AWS::IAM::Policy")?.Properties.PolicyDocument as {
+        Statement: Statement[];
+      }
+    ).Statement.find((st) => st.Sid === "PushProductImages") as Statement;
+
+  it("passes what tenantctl synthesizes", async () => {
+    expect(await findings(() => {})).toEqual([]);
+  });
+
+  it("catches a trust widened to a pattern, or to a repository the spec does not name", async () => {
+    const widened = await findings((r) => {
+      const t = trust(r);
+      t.Condition = {
+        StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+        StringLike: { "token.actions.githubusercontent.com:sub": "repo:acme/*" },
+      };
+    });
+    expect(widened).toEqual([
+      expect.stringMatching(
+        /acme-prod-ci-portal may be assumed with a web identity without an exact audience and subject/,
+      ),
+    ]);
+    const other = await findings((r) => {
+      const equals = (trust(r).Condition as { StringEquals: Record<string, unknown> }).StringEquals;
+      equals["token.actions.githubusercontent.com:sub"] = [
+        "repo:acme/portal:ref:refs/heads/main",
+        "repo:acme/shop:ref:refs/heads/main",
+      ];
+    });
+    expect(other).toEqual([
+      expect.stringMatching(
+        /may be assumed by repo:acme\/shop:ref:refs\/heads\/main, which ci\.repositories\.portal does not name/,
+      ),
+    ]);
+  });
+
+  it("catches a push statement on every repository", async () => {
+    const found = await findings((r) => {
+      push(r).Resource = "*";
+    });
+    expect(found).toEqual([
+      expect.stringMatching(/acme-prod-ci-portal may push images to \*, outside portal\/\*/),
     ]);
   });
 });

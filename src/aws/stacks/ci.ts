@@ -11,7 +11,7 @@ import * as ecr from "aws-cdk-lib/aws-ecr";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type { Construct } from "constructs";
 import { ciRole } from "../../model/names.js";
-import type { RegistryModel } from "../../model/registry.js";
+import { ciSubjects, type RegistryModel } from "../../model/registry.js";
 import type { Model } from "../../model/resolve.js";
 import { acknowledge } from "../nag.js";
 
@@ -33,19 +33,6 @@ const PUSH_ACTIONS = [
   "ecr:UploadLayerPart",
 ];
 const PULL_ACTIONS = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
-
-/** The token's subject of a pipeline run on a branch, as each issuer writes it. */
-export function ciSubjects(
-  registry: RegistryModel,
-  repository: string,
-  branches: readonly string[],
-): string[] {
-  return branches.map((branch) =>
-    registry.provider === "github"
-      ? `repo:${repository}:ref:refs/heads/${branch}`
-      : `project_path:${repository}:ref_type:branch:ref:${branch}`,
-  );
-}
 
 export class CiStack extends Stack {
   constructor(scope: Construct, id: string, props: CiStackProps) {
