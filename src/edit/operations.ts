@@ -178,9 +178,27 @@ export function promote(
       .filter(([what, value]) => to.get(what) !== value)
       .map(([what, value]) => ({ what, from: to.get(what) ?? "(none)", to: value }));
     for (const change of changes) {
+      // n8n migrates its database forward on start and has no way back: a promotion never downgrades.
+      if (change.what === "n8n.version" && compareVersions(change.to, change.from) < 0)
+        throw failure(
+          "edit/n8n-downgrade",
+          `${tenant.name} runs n8n ${change.from} on ${options.to} and ${change.to} on ${options.from}: promoting would downgrade ${options.to}, whose database n8n has migrated to ${change.from}`,
+          `bring ${options.from} up to ${change.from} first, or leave ${tenant.name} out (--tenants); going back needs a restore from a backup`,
+        );
       out = setScalar(out, ["tenants", index, "clusters", options.to, ...change.what.split(".")], change.to);
       promotions.push({ tenant: tenant.name, ...change });
     }
   });
   return { text: out, promotions };
+}
+
+/** Compares two release versions (1.123.81) number by number. */
+function compareVersions(a: string, b: string): number {
+  const x = a.split(".").map(Number);
+  const y = b.split(".").map(Number);
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const d = (x[i] ?? 0) - (y[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }

@@ -119,7 +119,7 @@ export interface Placement {
   readonly registry: RegistryModel | undefined;
 }
 
-/** Resolves a one-cluster spec (a spec with clusters: is resolved per cluster by model/clusters.ts). */
+/** Resolves a one-cluster spec (a spec with clusters: is resolved per cluster by model/resolve-clusters.ts). */
 export function resolve(spec: Platform, placement?: Placement): Model {
   const { treeRoot, registry } = placement ?? { treeRoot: "", registry: registryOf(spec, undefined) };
   const zones = resolveZones(spec);

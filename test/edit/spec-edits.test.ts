@@ -206,6 +206,20 @@ describe("edits of platform.yaml keep the file", () => {
     expect(promote(after, spec(after), { from: "staging", to: "prod" }).promotions).toEqual([]);
   });
 
+  it("refuses a promotion that would downgrade n8n (its database has migrated forward)", () => {
+    const text = ODD.replace(
+      "    clusters:   [staging, prod]     # everywhere",
+      '    clusters: { staging: { n8n: { version: "1.100.0" } }, prod: { n8n: { version: "1.123.81" } } }',
+    );
+    expect(() => promote(text, spec(text), { from: "staging", to: "prod" })).toThrow(
+      /ops runs n8n 1\.123\.81 on prod and 1\.100\.0 on staging: promoting would downgrade prod/,
+    );
+    const upgrade = promote(text, spec(text), { from: "prod", to: "staging", tenants: ["ops"] });
+    expect(upgrade.promotions).toEqual([
+      { tenant: "ops", what: "n8n.version", from: "1.100.0", to: "1.123.81" },
+    ]);
+  });
+
   it("refuses to edit through an alias", () => {
     const text = ODD.replace(
       '        images: { api: "ghcr.io/acme/portal:1.1.0" }',

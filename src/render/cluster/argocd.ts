@@ -12,7 +12,8 @@
  * Every Application syncs automatically with prune and self-heal, except on a production (or
  * manual) cluster, where it waits for someone to sync it (or for its sync windows); it retries
  * until the objects it depends on exist. One Argo CD per cluster, managing only its own cluster
- * (in-cluster): staging's Argo CD holds no credentials for production. Databases and keys carry annotations that stop Argo CD pruning them.
+ * (in-cluster): staging's Argo CD holds no credentials for production. Databases and keys
+ * carry annotations that stop Argo CD pruning them.
  */
 import {
   ARGOCD,
