@@ -19,6 +19,8 @@ export interface ParsedSpec {
   readonly diagnostics: readonly Diagnostic[];
   /** Gives a problem found later (by a path into the spec) its line:column in this text. */
   readonly place: (found: Located) => Diagnostic;
+  /** The document as plain data, when it is YAML the schema refused (for the rules that can still read it). */
+  readonly written?: unknown;
 }
 
 /** Parses spec text and checks it against the schema; never throws for a problem of the spec itself. */
@@ -35,10 +37,11 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
   };
   const expansion = checkExpansion(doc);
   if (expansion !== undefined) return refused(expansionProblem(expansion, source));
-  const parsed = Platform.safeParse(doc.toJS({ maxAliasCount: -1 }), { reportInput: true });
+  const written: unknown = doc.toJS({ maxAliasCount: -1 });
+  const parsed = Platform.safeParse(written, { reportInput: true });
   if (!parsed.success) {
     const diagnostics = parsed.error.issues.flatMap((issue) => describeIssue(issue, Platform)).map(place);
-    return { spec: undefined, diagnostics: sortByLocation(diagnostics), place };
+    return { spec: undefined, diagnostics: sortByLocation(diagnostics), place, written };
   }
   return { spec: parsed.data, diagnostics: [], place };
 }

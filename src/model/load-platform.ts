@@ -13,7 +13,7 @@ import { parseSpecText, readSpecText, sortByLocation } from "../input/load.js";
 import type { Platform } from "../input/schema.js";
 import { checkDerivedNames } from "./derived-names.js";
 import type { Model } from "./resolve.js";
-import { checkRules } from "./rules.js";
+import { checkRules, unknownZones } from "./rules.js";
 
 export interface ValidationResult {
   /** The parsed spec, when it has no error (warnings may remain). */
@@ -35,7 +35,11 @@ export interface LoadedPlatform {
 /** Parses and validates spec text; never throws for a problem of the spec itself. */
 export function validateSpecText(text: string, file: string): ValidationResult {
   const parsed = parseSpecText(text, file);
-  if (parsed.spec === undefined) return { spec: undefined, diagnostics: parsed.diagnostics };
+  if (parsed.spec === undefined) {
+    const { zones, tenants } = (parsed.written ?? {}) as { zones?: unknown; tenants?: unknown };
+    const early = unknownZones(zones, tenants).map(parsed.place);
+    return { spec: undefined, diagnostics: sortByLocation([...parsed.diagnostics, ...early]) };
+  }
   const spec = parsed.spec;
   const placement = checkClusters(spec);
   // Placement errors would make the per-cluster specs wrong; the rest waits for them.

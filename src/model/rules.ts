@@ -88,22 +88,36 @@ function checkUniqueNames(spec: Platform, out: Located[]): void {
   });
 }
 
-function checkZones(spec: Platform, out: Located[]): void {
-  const zones = Object.keys(spec.zones);
-  spec.tenants.forEach((tenant, i) => {
-    if (own(spec.zones, tenant.zone) !== undefined) return;
-    const suggestion = closest(tenant.zone, zones);
+/**
+ * Tenants in a zone that is not declared. Also run on a spec the schema refused (from the
+ * document as written, where zones and tenants are readable), so that a zone typo is named
+ * in the same round as the schema's errors, not only once they are fixed.
+ */
+export function unknownZones(zonesValue: unknown, tenantsValue: unknown): Located[] {
+  if (typeof zonesValue !== "object" || zonesValue === null || !Array.isArray(tenantsValue)) return [];
+  const zones = Object.keys(zonesValue);
+  if (zones.length === 0) return [];
+  const out: Located[] = [];
+  tenantsValue.forEach((tenant: unknown, i) => {
+    const zone = (tenant as { zone?: unknown } | null)?.zone;
+    if (typeof zone !== "string" || own(zonesValue as Record<string, unknown>, zone) !== undefined) return;
+    const suggestion = closest(zone, zones);
     out.push(
       problem(
         "spec/unknown-zone",
         ["tenants", i, "zone"],
-        `tenants[${i}].zone: ${quote(tenant.zone)} is not a zone of this platform; expected ${oneOf(zones)}`,
+        `tenants[${i}].zone: ${quote(zone)} is not a zone of this platform; expected ${oneOf(zones)}`,
         suggestion === undefined
-          ? `use one of the zones declared under \`zones:\`, or declare ${quote(tenant.zone)} there`
-          : `did you mean ${quote(suggestion)}? Or declare ${quote(tenant.zone)} under \`zones:\``,
+          ? `use one of the zones declared under \`zones:\`, or declare ${quote(zone)} there`
+          : `did you mean ${quote(suggestion)}? Or declare ${quote(zone)} under \`zones:\``,
       ),
     );
   });
+  return out;
+}
+
+function checkZones(spec: Platform, out: Located[]): void {
+  out.push(...unknownZones(spec.zones, spec.tenants));
   for (const [name, zone] of Object.entries(spec.zones)) {
     if (!zone.customerData && zone.customerDataCidrs.length > 0) {
       out.push(

@@ -130,3 +130,24 @@ describe("spec rules", () => {
     expect(check("# nothing here\n").map((d) => d.code)).toEqual(["spec/empty"]);
   });
 });
+
+describe("a zone typo in the first round", () => {
+  it("is named with the schema's errors, at its line, with a did-you-mean", () => {
+    // GIVEN a spec with a schema error (a misspelt key) and a zone typo
+    const text = exampleWith((doc) => {
+      doc.setIn(["tenants", 1, "zone"], "extrnal");
+      doc.setIn(["tenants", 2, "admnis"], ["x"]);
+    });
+    const result = validateSpecText(text, "platform.yaml");
+    // THEN both are reported at once
+    expect(result.spec).toBeUndefined();
+    const codes = result.diagnostics.map((d) => [d.code, d.hint]);
+    expect(codes).toContainEqual([
+      "spec/unknown-zone",
+      'did you mean "external"? Or declare "extrnal" under `zones:`',
+    ]);
+    expect(codes.map(([c]) => c)).toContain("spec/unknown-field");
+    const zone = result.diagnostics.find((d) => d.code === "spec/unknown-zone");
+    expect(zone?.location?.line).toBe(text.split("\n").findIndex((l) => l.includes("extrnal")) + 1);
+  });
+});
