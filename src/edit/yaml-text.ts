@@ -124,15 +124,17 @@ export function replaceNode(text: string, path: EditPath, value: unknown): strin
   return splice(text, { start, end: endOfValue, text: body });
 }
 
-/** Appends an item (a map) to a block or flow sequence, in the style of its first item. */
+/** Appends an item (a map) to a sequence: a block entry like the first one, or a flow item. */
 export function appendToSequence(text: string, path: EditPath, item: Record<string, unknown>): string {
   const { doc, lineCounter } = parse(text);
   const seq = walk(doc.contents as Node | null, path);
   if (!isSeq(seq) || seq.range === undefined || seq.range === null)
     throw new EditRefused(`${path.join(".")} is not a list`);
-  if (seq.flow === true || seq.items.length === 0) {
-    const items = seq.items.map((i) => (i as Node).toJSON() as unknown);
-    return replaceFlowOrEmpty(text, seq as unknown as Node, [...items, item]);
+  if (seq.items.length === 0) return replaceFlowOrEmpty(text, seq as unknown as Node, [item]);
+  if (seq.flow === true) {
+    // `[a, b]` gains `, { … }` after its last item: the items before it stay as written.
+    const end = ((seq.items[seq.items.length - 1] as Node).range as [number, number, number])[1];
+    return splice(text, { start: end, end, text: `, ${flowText(item)}` });
   }
   const first = seq.items[0] as Node;
   const last = seq.items[seq.items.length - 1] as Node;
@@ -156,16 +158,24 @@ export function removeFromSequence(text: string, path: EditPath, index: number):
   if (item?.range === undefined || item.range === null)
     throw new EditRefused(`${path.join(".")}[${index}] does not exist`);
   if (seq.flow === true) {
-    const items = seq.items.filter((_, i) => i !== index).map((i) => (i as Node).toJSON() as unknown);
-    const [start, end] = (seq as unknown as Node).range as [number, number, number];
-    return splice(text, { start, end, text: flowText(items) });
+    // The item's text and the separator after it (before it, for the last): the others stay as written.
+    const ranges = seq.items.map((i) => (i as Node).range as [number, number, number]);
+    const next = ranges[index + 1];
+    const previous = ranges[index - 1];
+    const [start, end] =
+      next !== undefined
+        ? [item.range[0], next[0]]
+        : previous !== undefined
+          ? [previous[1], item.range[1]]
+          : [item.range[0], item.range[1]];
+    return splice(text, { start, end, text: "" });
   }
   const start = text.lastIndexOf("\n", item.range[0]) + 1;
   const newline = text.indexOf("\n", endOfLine(text, item.range[1]));
   return splice(text, { start, end: newline < 0 ? text.length : newline + 1, text: "" });
 }
 
-/** A flow or empty list written out again as block items, under the key that holds it. */
+/** An empty list written out again as block items, under the key that holds it. */
 function replaceFlowOrEmpty(text: string, node: Node, items: unknown[]): string {
   const [start, end] = node.range as [number, number, number];
   const lineStart = text.lastIndexOf("\n", start) + 1;

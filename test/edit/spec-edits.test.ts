@@ -166,6 +166,24 @@ describe("edits of platform.yaml keep the file", () => {
     expect(inserted(flowGone, ODD)).toEqual(["  - {name: flow, zone: internal, admins: [flow-admins]}"]);
   });
 
+  it("adds to and removes from a flow list without rewriting its other items", () => {
+    const base = ODD.slice(0, ODD.indexOf("tenants:"));
+    const flow = `${base}tenants: [ {name: one, zone: internal, admins: [one-admins]},   {name: two, zone: external, admins: [two-admins]} ]  # two\n`;
+    const added = addTenant(flow, spec(flow), { name: "three", zone: "internal", admins: ["three-admins"] });
+    expect(added).toBe(
+      flow.replace(
+        "admins: [two-admins]} ]",
+        "admins: [two-admins]}, { name: three, zone: internal, admins: [three-admins] } ]",
+      ),
+    );
+    expect(removeTenant(flow, spec(flow), "one")).toBe(
+      flow.replace("{name: one, zone: internal, admins: [one-admins]},   ", ""),
+    );
+    expect(removeTenant(flow, spec(flow), "two")).toBe(
+      flow.replace(",   {name: two, zone: external, admins: [two-admins]}", ""),
+    );
+  });
+
   it("turns an empty tenants: [] into a block list", () => {
     const empty = ODD.slice(0, ODD.indexOf("tenants:")) + "tenants: []\n";
     const after = addTenant(empty, spec(empty), {

@@ -24,8 +24,10 @@ export function renderCommand(program: Command, io: Io): void {
       "rendered",
     )
     .option(
-      "--aws-outputs <file...>",
-      "the outputs of the deployed AWS layer (cdk deploy --all --outputs-file <file>), one file per cluster: renders the SecurityGroupPolicy of each rds tenant",
+      "--aws-outputs <file>",
+      "the outputs of the deployed AWS layer (cdk deploy --all --outputs-file <file>), repeated once per cluster: renders the SecurityGroupPolicy of each rds tenant",
+      (file: string, files: string[]) => [...files, file],
+      [] as string[],
     )
     .option(
       "--check",
