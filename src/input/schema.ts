@@ -332,8 +332,12 @@ export const TenantName = z
   .max(56, { error: "at most 56 characters, so that its namespace tenant-<name> stays a DNS label" })
   .pipe(DnsLabel);
 
-/** What a tenant may change per cluster: sizes, versions and images (the rest is the tenant's everywhere). */
+/** What a tenant may change per cluster: sizes, versions, images and its hostname (the rest is the tenant's everywhere). */
 export const TenantClusterOverride = z.strictObject({
+  hostname: DnsName.optional().meta({
+    description:
+      "The tenant's hostname on this cluster (a hostname is one cluster's: two would fight over its DNS record).",
+  }),
   tier: settings.tier,
   database: settings.database,
   redis: settings.redis,

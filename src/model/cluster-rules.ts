@@ -9,7 +9,7 @@ import type { Located } from "../input/issues.js";
 import type { Platform } from "../input/schema.js";
 import { closest } from "../input/suggest.js";
 import { clusterKeys, clusterOf, clusterViews } from "./clusters.js";
-import { effectiveProductName } from "./settings.js";
+import { effectiveProductName, tenantHostname } from "./settings.js";
 
 function problem(code: string, path: readonly PathSegment[], message: string, hint: string): Located {
   return { code, severity: "error" as Severity, path, message, hint };
@@ -22,7 +22,61 @@ export function checkClusters(spec: Platform): Located[] {
   checkProductionSync(spec, out);
   checkImages(spec, out);
   checkCi(spec, out);
+  checkSharedAccounts(spec, out);
+  checkHostnamesAcrossClusters(spec, out);
   return out;
+}
+
+/**
+ * Secrets Manager paths are `<zone>/<tenant>/<item>` in the cluster's account and region: two
+ * clusters there would read each other's secrets (staging a production tenant's encryption
+ * key) and write over each other's generated ones.
+ */
+function checkSharedAccounts(spec: Platform, out: Located[]): void {
+  const seen = new Map<string, string>();
+  for (const key of clusterKeys(spec)) {
+    const { awsAccountId, region } = clusterOf(spec, key);
+    const where = `${awsAccountId}/${region}`;
+    const first = seen.get(where);
+    if (first === undefined) {
+      seen.set(where, key);
+      continue;
+    }
+    out.push(
+      problem(
+        "spec/clusters-share-secrets",
+        ["clusters", key],
+        `clusters.${key}: in account ${awsAccountId} and region ${region}, like clusters.${first}: their tenants' secrets (<zone>/<tenant>/…) would be the same ones, readable by both`,
+        `give clusters.${key} an account of its own (awsAccountId), as production and non-production should have, or another region`,
+      ),
+    );
+  }
+}
+
+/** A hostname served by two clusters: both ExternalDNS would claim its record, and traffic would go to either. */
+function checkHostnamesAcrossClusters(spec: Platform, out: Located[]): void {
+  if (clusterKeys(spec).length < 2) return;
+  const owner = new Map<string, { key: string; index: number }>();
+  for (const view of clusterViews(spec)) {
+    view.spec.tenants.forEach((_, j) => {
+      const index = view.tenantIndex[j] as number;
+      const hostname = tenantHostname(view.spec, j);
+      const first = owner.get(hostname);
+      if (first === undefined) {
+        owner.set(hostname, { key: view.key as string, index });
+        return;
+      }
+      if (first.key === view.key) return; // one cluster's collisions are spec/hostname-collision
+      out.push(
+        problem(
+          "spec/hostname-collision",
+          ["tenants", index, ...(spec.tenants[index]?.hostname === undefined ? ["name"] : ["hostname"])],
+          `tenants[${index}]: ${quote(hostname)} would be served by clusters ${first.key} and ${view.key as string}`,
+          `give each cluster its own domain (clusters.<key>.domain), or the tenant a hostname per cluster (clusters.${view.key as string}.hostname)`,
+        ),
+      );
+    });
+  }
 }
 
 /** ci: names products that exist, and a cluster that exists. */

@@ -102,3 +102,45 @@ describe("names of several clusters", () => {
     expect(found.map((d) => d.message).join("\n")).toContain("ci-portal-secrets");
   });
 });
+
+describe("what two clusters must not share", () => {
+  const errors = (t: string) =>
+    validateSpecText(t, "platform.yaml").diagnostics.filter((d) => d.severity === "error");
+
+  it("refuses two clusters in one account and region: their tenants' secrets would be the same ones", () => {
+    const shared = text.replace(
+      '    awsAccountId: "444455556666"               # a non-production account of its own\n',
+      "",
+    );
+    const found = errors(shared).filter((d) => d.code === "spec/clusters-share-secrets");
+    expect(found).toHaveLength(1);
+    expect(found[0]?.message).toBe(
+      "clusters.prod: in account 111122223333 and region eu-central-1, like clusters.staging: their tenants' secrets (<zone>/<tenant>/…) would be the same ones, readable by both",
+    );
+    // another region of the same account has secrets of its own
+    const otherRegion = shared.replace(
+      "    production: true                           # manual sync",
+      "    production: true\n    region: eu-west-1",
+    );
+    expect(errors(otherRegion).map((d) => d.code)).not.toContain("spec/clusters-share-secrets");
+  });
+
+  it("refuses a hostname that two clusters would serve, and takes a hostname per cluster", () => {
+    const same = text.replace("    domain: staging.n8n.acme.example\n", "");
+    const found = errors(same).filter((d) => d.code === "spec/hostname-collision");
+    expect(found.map((d) => d.message)).toEqual([
+      'tenants[0]: "ops.n8n.acme.example" would be served by clusters staging and prod',
+      'tenants[2]: "portal-globex.n8n.acme.example" would be served by clusters staging and prod',
+    ]);
+    const perCluster = same
+      .replace(
+        '      staging: { n8n: { version: "1.123.81" } }',
+        '      staging: { n8n: { version: "1.123.81" }, hostname: ops.staging.acme.example }',
+      )
+      .replace(
+        '        quota: { cpu: "2", memory: 4Gi }',
+        '        hostname: portal.staging.acme.example\n        quota: { cpu: "2", memory: 4Gi }',
+      );
+    expect(errors(perCluster)).toEqual([]);
+  });
+});
