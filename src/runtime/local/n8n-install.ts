@@ -6,9 +6,21 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { n8nBin, n8nDirectory } from "../../products/n8n/release.js";
 import { cacheRoot } from "./cache.js";
+
+/**
+ * isolated-vm and sqlite3 compile against Node's headers when no prebuilt binary can be fetched
+ * (those come from GitHub, unreachable here), and node-gyp downloads the headers from nodejs.org
+ * unless told where they are. The running Node's own (`<prefix>/include/node`, Debian's nodejs
+ * ships them in /usr) are the right ones: an install on a fresh machine needs no ~/.npmrc.
+ */
+export function nativeBuildEnv(): Record<string, string> {
+  if (process.env.npm_config_nodedir !== undefined) return {};
+  const prefix = dirname(dirname(process.execPath));
+  return existsSync(join(prefix, "include", "node", "node.h")) ? { npm_config_nodedir: prefix } : {};
+}
 
 export const N8N_OVERRIDES = { xlsx: "0.18.5", "isolated-vm": "5.0.4" } as const;
 
@@ -44,6 +56,7 @@ export async function ensureN8n(version: string, progress: (line: string) => voi
       {
         cwd: staging,
         stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, ...nativeBuildEnv() },
       },
     );
     let tail = "";
