@@ -22,7 +22,7 @@ cluster:
   kubernetesVersion: "1.34"
   awsAccountId: "111122223333"
 clusters:
-  staging: {domain: staging.n8n.acme.example}   # same account
+  staging: {domain: staging.n8n.acme.example, awsAccountId: "444455556666"}   # its own account
   prod:
     production: true
 
