@@ -6,8 +6,9 @@
 import { failure } from "../diagnostics/diagnostic.js";
 import type { Platform } from "../input/schema.js";
 import { closest } from "../input/suggest.js";
-import { type ClusterView, clusterKeys, clusterView, placedOn } from "../model/clusters.js";
+import { type ClusterView, checkClusterKey, clusterView, placedOn } from "../model/clusters.js";
 import { effectiveProductName, effectiveSettings } from "../model/settings.js";
+import { compareVersions } from "../versions.js";
 import { appendToSequence, removeFromSequence, replaceNode, setScalar } from "./yaml-text.js";
 
 type SpecTenant = Platform["tenants"][number];
@@ -26,23 +27,6 @@ function tenantIndex(spec: Platform, name: string): number {
   );
 }
 
-function checkClusterKey(spec: Platform, key: string, flag: string): void {
-  const keys = clusterKeys(spec);
-  if (keys.includes(key)) return;
-  const suggestion = closest(key, keys);
-  throw failure(
-    "edit/unknown-cluster",
-    keys.length === 0
-      ? `${flag} ${key}: this spec declares no clusters:`
-      : `${flag} ${key}: not a cluster of this spec (${keys.join(", ")})`,
-    keys.length === 0
-      ? `leave ${flag} out`
-      : suggestion === undefined
-        ? `use one of ${keys.join(", ")}`
-        : `did you mean ${suggestion}?`,
-  );
-}
-
 export interface NewTenant {
   readonly name: string;
   readonly zone: string;
@@ -58,7 +42,7 @@ export function addTenant(text: string, spec: Platform, tenant: NewTenant): stri
       `${tenant.name} is already a tenant of this spec`,
       "choose another name",
     );
-  for (const key of tenant.clusters ?? []) checkClusterKey(spec, key, "--clusters");
+  for (const key of tenant.clusters ?? []) checkClusterKey(spec, key, "--clusters", "edit/unknown-cluster");
   const entry: Record<string, unknown> = { name: tenant.name, zone: tenant.zone };
   if (tenant.product !== undefined) entry.product = tenant.product;
   if (tenant.admins !== undefined && tenant.admins.length > 0) entry.admins = [...tenant.admins];
@@ -99,7 +83,7 @@ export function setImage(
   }
   if (target.cluster === undefined)
     return setScalar(text, ["tenants", index, "images", target.component], target.image);
-  checkClusterKey(spec, target.cluster, "--cluster");
+  checkClusterKey(spec, target.cluster, "--cluster", "edit/unknown-cluster");
   if (!placedOn(tenant, target.cluster))
     throw failure(
       "edit/not-on-cluster",
@@ -155,8 +139,8 @@ export function promote(
   spec: Platform,
   options: { from: string; to: string; tenants?: readonly string[] | undefined },
 ): { text: string; promotions: Promotion[] } {
-  checkClusterKey(spec, options.from, "--from");
-  checkClusterKey(spec, options.to, "--to");
+  checkClusterKey(spec, options.from, "--from", "edit/unknown-cluster");
+  checkClusterKey(spec, options.to, "--to", "edit/unknown-cluster");
   if (options.from === options.to)
     throw failure(
       "edit/same-cluster",
@@ -190,15 +174,4 @@ export function promote(
     }
   });
   return { text: out, promotions };
-}
-
-/** Compares two release versions (1.123.81) number by number. */
-function compareVersions(a: string, b: string): number {
-  const x = a.split(".").map(Number);
-  const y = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
 }

@@ -42,26 +42,25 @@ function splice(text: string, s: Splice): string {
   return text.slice(0, s.start) + inserted + text.slice(s.end);
 }
 
-/** The node at a path, or undefined; an alias is followed to what it names. */
-export function nodeAt(text: string, path: EditPath): Node | undefined {
-  return walk(parse(text).doc.contents as Node | null, path);
-}
-
+/**
+ * The node at a path, or undefined. An alias on the way or at the end is refused: it stands
+ * for its anchor's value everywhere it is used, and editing through it would change them all.
+ */
 function walk(root: Node | null | undefined, path: EditPath): Node | undefined {
   let node = root ?? undefined;
-  for (const [depth, key] of path.entries()) {
-    if (node === undefined) return undefined;
-    // An alias stands for its anchor's value everywhere it is used: editing through it would change them all.
+  for (let depth = 0; node !== undefined; depth++) {
     if (isAlias(node))
       throw new EditRefused(
         `${path.slice(0, depth).join(".")} is an alias (*${node.source}): an edit there would change every place that uses the anchor`,
       );
+    if (depth === path.length) return node;
+    const key = path[depth] as string | number;
     if (isMap(node)) node = (node.get(key, true) as Node | undefined) ?? undefined;
     else if (isSeq(node) && typeof key === "number")
       node = (node.get(key, true) as Node | undefined) ?? undefined;
     else return undefined;
   }
-  return node;
+  return undefined;
 }
 
 /**
@@ -87,10 +86,6 @@ export function setScalar(text: string, path: EditPath, value: string): string {
   const { doc, lineCounter } = parse(text);
   const existing = walk(doc.contents as Node | null, path);
   if (existing !== undefined) {
-    if (isAlias(existing))
-      throw new EditRefused(
-        `${path.join(".")} is an alias (*${existing.source}): an edit there would change every place that uses the anchor`,
-      );
     if (!isScalar(existing) || existing.range === undefined || existing.range === null)
       throw new EditRefused(`${path.join(".")} is not a single value`);
     if (existing.value === value) return text;
@@ -130,7 +125,7 @@ export function appendToSequence(text: string, path: EditPath, item: Record<stri
   const seq = walk(doc.contents as Node | null, path);
   if (!isSeq(seq) || seq.range === undefined || seq.range === null)
     throw new EditRefused(`${path.join(".")} is not a list`);
-  if (seq.items.length === 0) return replaceFlowOrEmpty(text, seq as unknown as Node, [item]);
+  if (seq.items.length === 0) return replaceEmpty(text, seq as unknown as Node, item);
   if (seq.flow === true) {
     // `[a, b]` gains `, { … }` after its last item: the items before it stay as written.
     const end = ((seq.items[seq.items.length - 1] as Node).range as [number, number, number])[1];
@@ -139,14 +134,8 @@ export function appendToSequence(text: string, path: EditPath, item: Record<stri
   const first = seq.items[0] as Node;
   const last = seq.items[seq.items.length - 1] as Node;
   const itemColumn = lineCounter.linePos((first.range as [number, number, number])[0]).col - 1;
-  const dashColumn = itemColumn - 2;
-  const lines = blockLines(item, itemColumn);
-  const entry = `${" ".repeat(dashColumn)}- ${(lines[0] ?? "").slice(itemColumn)}${lines
-    .slice(1)
-    .map((l) => `\n${l}`)
-    .join("")}`;
   const at = endOfLine(text, (last.range as [number, number, number])[1]);
-  return splice(text, { start: at, end: at, text: `\n${entry}` });
+  return splice(text, { start: at, end: at, text: `\n${blockEntry(item, itemColumn).join("\n")}` });
 }
 
 /** Removes an item of a block sequence with its lines (the comments above it stay: they may speak of more). */
@@ -175,15 +164,17 @@ export function removeFromSequence(text: string, path: EditPath, index: number):
   return splice(text, { start, end: newline < 0 ? text.length : newline + 1, text: "" });
 }
 
-/** An empty list written out again as block items, under the key that holds it. */
-function replaceFlowOrEmpty(text: string, node: Node, items: unknown[]): string {
+/** A list item as block lines, its content at `itemColumn` and its dash two columns before. */
+function blockEntry(item: unknown, itemColumn: number): string[] {
+  const body = blockLines(item, itemColumn);
+  return [`${" ".repeat(itemColumn - 2)}- ${(body[0] ?? "").slice(itemColumn)}`, ...body.slice(1)];
+}
+
+/** An empty list (`[]`) written out again as a block list of one item, under the key that holds it. */
+function replaceEmpty(text: string, node: Node, item: unknown): string {
   const [start, end] = node.range as [number, number, number];
   const lineStart = text.lastIndexOf("\n", start) + 1;
-  const itemColumn = text.slice(lineStart).search(/\S/) + 4;
-  const lines = items.flatMap((item) => {
-    const body = blockLines(item, itemColumn);
-    return [`${" ".repeat(itemColumn - 2)}- ${(body[0] ?? "").slice(itemColumn)}`, ...body.slice(1)];
-  });
+  const lines = blockEntry(item, text.slice(lineStart).search(/\S/) + 4);
   // `tenants: []` becomes `tenants:` and the items below it, without a space left behind.
   let from = start;
   while (text[from - 1] === " ") from--;

@@ -3,27 +3,24 @@
  * production syncs, and which images a tenant names. They run on the spec as written; every
  * other rule runs once per cluster on that cluster's spec (model/clusters.ts).
  */
-import type { PathSegment, Severity } from "../diagnostics/diagnostic.js";
+import type { PathSegment } from "../diagnostics/diagnostic.js";
 import { oneOf, quote } from "../diagnostics/path.js";
 import type { Located } from "../input/issues.js";
 import type { Platform } from "../input/schema.js";
 import { closest } from "../input/suggest.js";
-import { clusterKeys, clusterOf, clusterViews } from "./clusters.js";
+import { type ClusterView, clusterKeys, clusterOf } from "./clusters.js";
+import { problem } from "./rules.js";
 import { effectiveProductName, tenantHostname } from "./settings.js";
 
-function problem(code: string, path: readonly PathSegment[], message: string, hint: string): Located {
-  return { code, severity: "error" as Severity, path, message, hint };
-}
-
-export function checkClusters(spec: Platform): Located[] {
+export function checkClusters(spec: Platform, views: readonly ClusterView[]): Located[] {
   const out: Located[] = [];
   checkPlacements(spec, out);
   checkClusterNames(spec, out);
   checkProductionSync(spec, out);
-  checkImages(spec, out);
+  checkImages(spec, views, out);
   checkCi(spec, out);
   checkSharedAccounts(spec, out);
-  checkHostnamesAcrossClusters(spec, out);
+  checkHostnamesAcrossClusters(spec, views, out);
   return out;
 }
 
@@ -54,10 +51,10 @@ function checkSharedAccounts(spec: Platform, out: Located[]): void {
 }
 
 /** A hostname served by two clusters: both ExternalDNS would claim its record, and traffic would go to either. */
-function checkHostnamesAcrossClusters(spec: Platform, out: Located[]): void {
+function checkHostnamesAcrossClusters(spec: Platform, views: readonly ClusterView[], out: Located[]): void {
   if (clusterKeys(spec).length < 2) return;
   const owner = new Map<string, { key: string; index: number }>();
-  for (const view of clusterViews(spec)) {
+  for (const view of views) {
     view.spec.tenants.forEach((_, j) => {
       const index = view.tenantIndex[j] as number;
       const hostname = tenantHostname(view.spec, j);
@@ -216,8 +213,8 @@ function checkProductionSync(spec: Platform, out: Located[]): void {
 }
 
 /** A tenant's images must name components of the product it runs, on every cluster it runs on. */
-function checkImages(spec: Platform, out: Located[]): void {
-  for (const view of clusterViews(spec)) {
+function checkImages(spec: Platform, views: readonly ClusterView[], out: Located[]): void {
+  for (const view of views) {
     view.spec.tenants.forEach((tenant, j) => {
       const images = tenant.images;
       if (images === undefined) return;

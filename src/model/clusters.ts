@@ -4,7 +4,8 @@
  * placed on it with their overrides for it. Everything to the right of the Model sees one
  * cluster at a time; only the tree's layout and the rules' locations know there were several.
  */
-import type { PathSegment } from "../diagnostics/diagnostic.js";
+import { failure, type PathSegment } from "../diagnostics/diagnostic.js";
+import { closest } from "../input/suggest.js";
 import type { ClusterSpec, Platform, TenantClusterOverride } from "../input/schema.js";
 import { merge } from "./settings.js";
 
@@ -22,6 +23,24 @@ export interface ClusterView {
 /** The keys under `clusters:`, in the order written; empty for a spec with one cluster. */
 export function clusterKeys(spec: Platform): string[] {
   return Object.keys(spec.clusters ?? {});
+}
+
+/** Refuses a key (`--cluster`, `--from`, …) that names none of the spec's clusters, with a did-you-mean. */
+export function checkClusterKey(spec: Platform, key: string, flag: string, code: string): void {
+  const keys = clusterKeys(spec);
+  if (keys.includes(key)) return;
+  const suggestion = closest(key, keys);
+  throw failure(
+    code,
+    keys.length === 0
+      ? `${flag} ${key}: this spec declares no clusters: (it has one cluster, ${spec.cluster.name})`
+      : `${flag} ${key}: not a cluster of this spec; expected one of ${keys.join(", ")}`,
+    keys.length === 0
+      ? `leave ${flag} out`
+      : suggestion === undefined
+        ? `use one of ${keys.join(", ")}`
+        : `did you mean ${suggestion}?`,
+  );
 }
 
 /** Whether a tenant runs on the cluster of that key (every cluster unless it names some). */

@@ -5,9 +5,8 @@
  */
 import { type Diagnostic, failure, isError, TenantctlError } from "../diagnostics/diagnostic.js";
 import type { Located } from "../input/issues.js";
-import { closest } from "../input/suggest.js";
 import { checkClusters } from "./cluster-rules.js";
-import { type ClusterView, clusterKeys, clusterViews, pathInSpec } from "./clusters.js";
+import { type ClusterView, checkClusterKey, clusterKeys, clusterViews, pathInSpec } from "./clusters.js";
 import { resolveClusters } from "./resolve-clusters.js";
 import { parseSpecText, readSpecText, sortByLocation } from "../input/load.js";
 import type { Platform } from "../input/schema.js";
@@ -41,11 +40,12 @@ export function validateSpecText(text: string, file: string): ValidationResult {
     return { spec: undefined, diagnostics: sortByLocation([...parsed.diagnostics, ...early]) };
   }
   const spec = parsed.spec;
-  const placement = checkClusters(spec);
+  const views = clusterViews(spec);
+  const placement = checkClusters(spec, views);
   // Placement errors would make the per-cluster specs wrong; the rest waits for them.
   const perCluster = placement.some((d) => d.severity === "error")
     ? []
-    : clusterViews(spec).flatMap((view) =>
+    : views.flatMap((view) =>
         [...checkRules(view.spec), ...checkDerivedNames(view.spec)].map((d) => asWritten(spec, view, d)),
       );
   const diagnostics = sortByLocation(unique([...placement, ...perCluster].map(parsed.place)));
@@ -108,20 +108,7 @@ export function chooseCluster(spec: Platform, models: readonly Model[], key: str
       `add --cluster <${keys.join("|")}>`,
     );
   }
+  checkClusterKey(spec, key, "--cluster", "cli/unknown-cluster");
   const index = keys.indexOf(key);
-  if (index < 0) {
-    const suggestion = closest(key, keys);
-    throw failure(
-      "cli/unknown-cluster",
-      keys.length === 0
-        ? `--cluster ${key}: this spec declares no clusters: (it has one cluster, ${spec.cluster.name})`
-        : `--cluster ${key}: not a cluster of this spec; expected one of ${keys.join(", ")}`,
-      keys.length === 0
-        ? "leave --cluster out"
-        : suggestion === undefined
-          ? `use one of ${keys.join(", ")}`
-          : `did you mean ${suggestion}?`,
-    );
-  }
   return models[index] as Model;
 }

@@ -18,6 +18,8 @@ export interface RegistryModel {
     readonly branches: readonly string[];
     /** `<product>/<component>`: the repositories its pipeline may push to. */
     readonly ecrRepositories: readonly string[];
+    /** The OIDC token subjects of its pipelines on those branches, as the issuer writes them. */
+    readonly subjects: readonly string[];
   }[];
   /** The other clusters' accounts: they pull, never push. */
   readonly pullAccounts: readonly string[];
@@ -46,19 +48,16 @@ export function registryOf(spec: Platform, key: string | undefined): RegistryMod
       repository: r.repository,
       branches: r.branches,
       ecrRepositories: Object.keys(spec.products[product]?.components ?? {}).map((c) => `${product}/${c}`),
+      subjects: ciSubjects(ci.provider, r.repository, r.branches),
     })),
     pullAccounts: [...new Set(accounts)].filter((a) => a !== own).sort(),
   };
 }
 
 /** The token's subject of a pipeline run on a branch, as each issuer writes it. */
-export function ciSubjects(
-  registry: RegistryModel,
-  repository: string,
-  branches: readonly string[],
-): string[] {
+function ciSubjects(provider: CiSpec["provider"], repository: string, branches: readonly string[]): string[] {
   return branches.map((branch) =>
-    registry.provider === "github"
+    provider === "github"
       ? `repo:${repository}:ref:refs/heads/${branch}`
       : `project_path:${repository}:ref_type:branch:ref:${branch}`,
   );

@@ -59,7 +59,7 @@ export function checkRules(spec: Platform): Located[] {
 const RESERVED_LABEL_PREFIXES = ["tenantctl.io/", "kubernetes.io/", "k8s.io/", "pod-security.kubernetes.io/"];
 const RESERVED_LABEL_KEYS = ["app.kubernetes.io/managed-by"];
 
-function problem(
+export function problem(
   code: string,
   path: readonly PathSegment[],
   message: string,

@@ -11,7 +11,7 @@ import * as ecr from "aws-cdk-lib/aws-ecr";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type { Construct } from "constructs";
 import { ciRole } from "../../model/names.js";
-import { ciSubjects, type RegistryModel } from "../../model/registry.js";
+import type { RegistryModel } from "../../model/registry.js";
 import type { Model } from "../../model/resolve.js";
 import { acknowledge } from "../nag.js";
 
@@ -81,7 +81,7 @@ export class CiStack extends Stack {
           // Exact values (StringEquals, never StringLike): no pattern can widen who assumes it.
           StringEquals: {
             [`${registry.issuer}:aud`]: "sts.amazonaws.com",
-            [`${registry.issuer}:sub`]: ciSubjects(registry, entry.repository, entry.branches),
+            [`${registry.issuer}:sub`]: entry.subjects,
           },
         }),
       });

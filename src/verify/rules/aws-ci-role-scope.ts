@@ -5,7 +5,6 @@
  * its own product's repositories (one product's pipeline must not replace another's images).
  */
 import { ciRole } from "../../model/names.js";
-import { ciSubjects } from "../../model/registry.js";
 import { type RoleView, rolesOf } from "../aws/iam.js";
 import { awsRef } from "../aws/refs.js";
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
@@ -71,11 +70,7 @@ export const awsCiRoleScope: VerifyRule = {
           continue;
         }
         if (product === undefined) continue;
-        const expected = ciSubjects(
-          registry as NonNullable<typeof registry>,
-          product.repository,
-          product.branches,
-        );
+        const expected = product.subjects;
         const extra = subjects.filter((s) => !expected.includes(s));
         if (extra.length > 0)
           problem(
