@@ -1,7 +1,8 @@
 /**
- * The rules of several clusters: where tenants are placed, what the clusters are named, how
- * production syncs, and which images a tenant names. They run on the spec as written; every
- * other rule runs once per cluster on that cluster's spec (model/clusters.ts).
+ * The rules of several clusters: where tenants are placed, what the clusters are named and
+ * must not share, how production syncs, and what ci: names. They run on the spec as written;
+ * every other rule runs once per cluster on that cluster's spec (model/clusters.ts), its
+ * findings placed on the spec as written (an override's line for what an override set).
  */
 import type { PathSegment } from "../diagnostics/diagnostic.js";
 import { oneOf, quote } from "../diagnostics/path.js";
@@ -10,14 +11,13 @@ import type { Platform } from "../input/schema.js";
 import { closest } from "../input/suggest.js";
 import { type ClusterView, clusterKeys, clusterOf } from "./clusters.js";
 import { problem } from "./rules.js";
-import { effectiveProductName, tenantHostname } from "./settings.js";
+import { tenantHostname } from "./settings.js";
 
 export function checkClusters(spec: Platform, views: readonly ClusterView[]): Located[] {
   const out: Located[] = [];
   checkPlacements(spec, out);
   checkClusterNames(spec, out);
   checkProductionSync(spec, out);
-  checkImages(spec, views, out);
   checkCi(spec, out);
   checkSharedAccounts(spec, out);
   checkHostnamesAcrossClusters(spec, views, out);
@@ -209,46 +209,5 @@ function checkProductionSync(spec: Platform, out: Located[]): void {
         'leave sync unset (manual in production), or add an allow window to syncWindows (e.g. { kind: allow, schedule: "0 10 * * 2", duration: 2h })',
       ),
     );
-  }
-}
-
-/** A tenant's images must name components of the product it runs, on every cluster it runs on. */
-function checkImages(spec: Platform, views: readonly ClusterView[], out: Located[]): void {
-  for (const view of views) {
-    view.spec.tenants.forEach((tenant, j) => {
-      const images = tenant.images;
-      if (images === undefined) return;
-      const original = view.tenantIndex[j] as number;
-      const product = effectiveProductName(view.spec, j);
-      const components = Object.keys(view.spec.products[product]?.components ?? {});
-      const at = (name: string): PathSegment[] => {
-        const override = spec.tenants[original]?.clusters;
-        const overridden =
-          view.key !== undefined && override !== undefined && !Array.isArray(override)
-            ? override[view.key]?.images?.[name] !== undefined
-            : false;
-        return overridden
-          ? ["tenants", original, "clusters", view.key as string, "images", name]
-          : ["tenants", original, "images", name];
-      };
-      for (const name of Object.keys(images)) {
-        if (components.includes(name)) continue;
-        const suggestion = closest(name, components);
-        out.push(
-          problem(
-            "spec/unknown-component",
-            at(name),
-            components.length === 0
-              ? `tenants[${original}].images: ${quote(tenant.name)} runs ${product}, which has no components to set images of`
-              : `tenants[${original}].images: ${quote(name)} is not a component of ${product}; expected ${oneOf(components)}`,
-            product === "n8n"
-              ? "an n8n tenant's image follows n8n.version: set that instead"
-              : suggestion === undefined
-                ? `name a component of products.${product}`
-                : `did you mean ${quote(suggestion)}?`,
-          ),
-        );
-      }
-    });
   }
 }

@@ -43,6 +43,7 @@ export function checkRules(spec: Platform): Located[] {
     checkRdsNeedsExternalSecrets(spec, i, s, out);
     checkExpressionEngine(spec, i, s, out);
     checkReservedLabels(spec, i, s, out);
+    checkImages(spec, i, out);
     checkSystemSubjects(spec, i, s, out);
     const product = known[i];
     if (product === undefined) return;
@@ -114,6 +115,32 @@ export function unknownZones(zonesValue: unknown, tenantsValue: unknown): Locate
     );
   });
   return out;
+}
+
+/** A tenant's images name components of the product it runs (on a cluster, with that cluster's overrides). */
+function checkImages(spec: Platform, i: number, out: Located[]): void {
+  const tenant = spec.tenants[i];
+  if (tenant?.images === undefined) return;
+  const product = effectiveProductName(spec, i);
+  const components = Object.keys(own(spec.products, product)?.components ?? {});
+  for (const name of Object.keys(tenant.images)) {
+    if (components.includes(name)) continue;
+    const suggestion = closest(name, components);
+    out.push(
+      problem(
+        "spec/unknown-component",
+        ["tenants", i, "images", name],
+        components.length === 0
+          ? `tenants[${i}].images: ${quote(tenant.name)} runs ${product}, which has no components to set images of`
+          : `tenants[${i}].images: ${quote(name)} is not a component of ${product}; expected ${oneOf(components)}`,
+        product === "n8n"
+          ? "an n8n tenant's image follows n8n.version: set that instead"
+          : suggestion === undefined
+            ? `name a component of products.${product}`
+            : `did you mean ${quote(suggestion)}?`,
+      ),
+    );
+  }
 }
 
 function checkZones(spec: Platform, out: Located[]): void {
