@@ -5,7 +5,11 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import { failure } from "../diagnostics/diagnostic.js";
+import { forEachLimited } from "../lib/concurrency.js";
 import { OWNER_MARKER } from "../manifest/directory.js";
+
+/** Files read at once, as render writes them: enough to hide the file system's latency, few enough for fd limits. */
+const READ_CONCURRENCY = 32;
 
 export interface TreeDifference {
   /** Rendered, but different in the directory. */
@@ -32,12 +36,15 @@ export async function compareRendered(
       cause,
     );
   });
+  const missing = [...expected.keys()].filter((file) => !present.has(file));
   const changed: string[] = [];
-  const missing: string[] = [];
-  for (const [file, text] of expected) {
-    if (!present.has(file)) missing.push(file);
-    else if ((await readFile(join(directory, file), "utf8")) !== text) changed.push(file);
-  }
+  await forEachLimited(
+    [...expected].filter(([file]) => present.has(file)),
+    READ_CONCURRENCY,
+    async ([file, text]) => {
+      if ((await readFile(join(directory, file), "utf8")) !== text) changed.push(file);
+    },
+  );
   const extra = [...present].filter((file) => !expected.has(file) && file !== OWNER_MARKER);
   return { changed: changed.sort(), missing: missing.sort(), extra: extra.sort() };
 }
