@@ -7,7 +7,7 @@ import { failure } from "../diagnostics/diagnostic.js";
 import type { Platform } from "../input/schema.js";
 import { closest } from "../input/suggest.js";
 import { type ClusterView, checkClusterKey, clusterView, placedOn } from "../model/clusters.js";
-import { effectiveProductName, effectiveSettings } from "../model/settings.js";
+import { effectiveProductName, effectiveSettings, tenantProduct } from "../model/settings.js";
 import { compareVersions } from "../versions.js";
 import { appendToSequence, removeFromSequence, replaceNode, setScalar } from "./yaml-text.js";
 
@@ -65,17 +65,19 @@ export function setImage(
 ): string {
   const index = tenantIndex(spec, target.tenant);
   const tenant = spec.tenants[index] as SpecTenant;
-  const product = effectiveProductName(spec, index);
-  const components = Object.keys(spec.products[product]?.components ?? {});
+  // The images its product lets a tenant set: none for a product whose image follows its version.
+  const release = [...(tenantProduct(spec, index)?.release(effectiveSettings(spec, index)).keys() ?? [])];
+  const components = release.filter((k) => k.startsWith("images.")).map((k) => k.slice("images.".length));
   if (!components.includes(target.component)) {
+    const product = effectiveProductName(spec, index);
     const suggestion = closest(target.component, components);
     throw failure(
       "edit/unknown-component",
-      product === "n8n"
-        ? `${target.tenant} runs n8n, whose image follows n8n.version`
+      components.length === 0
+        ? `${target.tenant} runs ${product}, whose image follows ${release.join(", ")}`
         : `${target.component} is not a component of ${product} (${components.join(", ")})`,
-      product === "n8n"
-        ? "promote or edit n8n.version instead"
+      components.length === 0
+        ? `promote or edit ${release.join(", ")} instead`
         : suggestion === undefined
           ? `name one of ${components.join(", ")}`
           : `did you mean ${suggestion}?`,
@@ -108,17 +110,11 @@ function placementAsMap(text: string, index: number, tenant: SpecTenant): string
   );
 }
 
-/** What a tenant runs on a cluster: its n8n version or its components' images, by spec path. */
-function runs(view: ClusterView, index: number): Map<string, string> | undefined {
+/** What a tenant runs on a cluster (its product's release settings), when it runs there. */
+function runs(view: ClusterView, index: number): ReadonlyMap<string, string> | undefined {
   const j = view.tenantIndex.indexOf(index);
   if (j < 0) return undefined;
-  const settings = effectiveSettings(view.spec, j);
-  const product = settings.product;
-  if (product === "n8n") return new Map([["n8n.version", settings.n8n.version]]);
-  const components = view.spec.products[product]?.components ?? {};
-  return new Map(
-    Object.entries(components).map(([name, c]) => [`images.${name}`, settings.images[name] ?? c.image]),
-  );
+  return tenantProduct(view.spec, j)?.release(effectiveSettings(view.spec, j));
 }
 
 export interface Promotion {
@@ -129,7 +125,7 @@ export interface Promotion {
 }
 
 /**
- * Carries what a tenant runs on one cluster (its n8n version, its components' images) to
+ * Carries what a tenant runs on one cluster (its product's release: n8n's version, a service's images) to
  * another, for the tenants on both: sizes stay each cluster's own. Writes only where the
  * target differs, under the tenant's `clusters.<to>` (a tenant the same everywhere has
  * nothing to promote).

@@ -84,6 +84,11 @@ export interface ProductDeclaration {
   readonly secrets: readonly ProductSecret[];
   /** The settings that bound its scaling out (named in the quota warnings), e.g. "n8n.workers.max". */
   readonly maxReplicaSettings: readonly string[];
+  /**
+   * What a tenant runs of the product, by spec path (relative to the tenant): what `promote`
+   * carries from one cluster to another, and the only images `set-image` may set.
+   */
+  release(settings: EffectiveSettings): ReadonlyMap<string, string>;
   /** What the product cannot run with (beyond the schema), for a tenant's effective settings. */
   check(settings: EffectiveSettings): readonly ProductProblem[];
 }

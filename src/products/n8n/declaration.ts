@@ -81,6 +81,8 @@ export const n8nDeclaration: ProductDeclaration = {
   dataServices: () => N8N_DATA_SERVICES,
   secrets: N8N_SECRETS,
   maxReplicaSettings: ["n8n.workers.max", "n8n.webhook.max"],
+  // Its image follows its version: main, workers, webhook processors and runners run one release.
+  release: (settings) => new Map([["n8n.version", settings.n8n.version]]),
   check: (settings) => [
     ...replicaBounds(settings),
     ...aclNeedsPrefixedChannels(settings),

@@ -49,6 +49,13 @@ export function serviceDeclaration(name: string, definition: ServiceProduct): Pr
     maxReplicaSettings: workloads
       .filter((w) => w.max > w.min)
       .map((w) => `products.${name}.components.${w.component}.replicas.max`),
+    release: (settings) =>
+      new Map(
+        Object.entries(definition.components).map(([component, c]) => [
+          `images.${component}`,
+          settings.images[component] ?? c.image,
+        ]),
+      ),
     check: () => [],
   };
   declarations.set(definition, declaration);
