@@ -1,6 +1,8 @@
 /**
  * Every version tenantctl pins, in one place: src/versions.json (scripts read it too).
  * - n8n: the release run by default; a tenant may override it with n8n.version.
+ * - n8nSupported: the releases the test suite runs end to end and checks the environment
+ *   against (the default first); tenants may pin others at their own risk.
  * - n8nRunnersImage: the official task runners image; its tag follows the n8n version.
  * - cloudnativePg: the operator whose CRDs the Cluster/Database objects are checked against.
  * Changing a pin is a one-line diff that reviewers can find.

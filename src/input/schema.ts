@@ -75,6 +75,33 @@ export const N8nExpressions = z.strictObject({
     .optional()
     .meta({ description: "Memory of one isolate in MiB (vm). Default 128." }),
 });
+export const N8nExecutions = z.strictObject({
+  saveSuccessful: z.enum(["all", "none"]).optional().meta({
+    description:
+      "Keep the data of successful production executions (all, n8n's default) or drop it once they finish (none: less PostgreSQL per execution; the execution list then shows only failures).",
+  }),
+  saveFailed: z
+    .enum(["all", "none"])
+    .optional()
+    .meta({ description: "Keep the data of failed executions (default all)." }),
+  saveProgress: z.boolean().optional().meta({
+    description:
+      "Save after every node, so a crashed execution can be resumed (default false: one write per node).",
+  }),
+  saveManual: z.boolean().optional().meta({ description: "Keep manual (editor) executions (default true)." }),
+  pruneAfterHours: z
+    .int()
+    .min(1)
+    .max(87_600)
+    .optional()
+    .meta({ description: "Delete finished executions older than this (default 336: 14 days)." }),
+  pruneMaxCount: z
+    .int()
+    .min(0)
+    .max(10_000_000)
+    .optional()
+    .meta({ description: "Keep at most this many finished executions; 0: no limit (default 10000)." }),
+});
 export const N8n = z.strictObject({
   version: Semver.optional(),
   main: N8nMain.optional(),
@@ -82,6 +109,9 @@ export const N8n = z.strictObject({
   workers: N8nWorkers.optional(),
   expressions: N8nExpressions.optional().meta({
     description: "n8n's expression engine and its isolate pool.",
+  }),
+  executions: N8nExecutions.optional().meta({
+    description: "What n8n keeps of executions, and for how long (README: the throughput each setting buys).",
   }),
 });
 

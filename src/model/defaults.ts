@@ -72,6 +72,14 @@ export interface EffectiveSettings {
       readonly timeoutMs: number;
       readonly memoryLimitMb: number;
     };
+    readonly executions: {
+      readonly saveSuccessful: "all" | "none";
+      readonly saveFailed: "all" | "none";
+      readonly saveProgress: boolean;
+      readonly saveManual: boolean;
+      readonly pruneAfterHours: number;
+      readonly pruneMaxCount: number;
+    };
   };
   readonly admins: readonly string[];
   readonly viewers: readonly string[];
@@ -122,6 +130,15 @@ export const BUILTIN_SETTINGS: EffectiveSettings = {
     },
     // n8n's own defaults (its ExpressionEngineConfig), the isolated engine first.
     expressions: { engine: "vm", poolSize: undefined, timeoutMs: 5000, memoryLimitMb: 128 },
+    // n8n's own defaults (its ExecutionsConfig), said in every tenant's environment.
+    executions: {
+      saveSuccessful: "all",
+      saveFailed: "all",
+      saveProgress: false,
+      saveManual: true,
+      pruneAfterHours: 336,
+      pruneMaxCount: 10_000,
+    },
   },
   admins: [],
   viewers: [],

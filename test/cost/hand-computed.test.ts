@@ -39,8 +39,8 @@ describe("cost: one tenant, by hand", () => {
   const e = estimate(model("one-tenant.yaml"), table, "proportional");
 
   it("launches one spot c7g.large for the app pods and one on-demand c7g.large for the database", () => {
-    // n8n main (300m, 640Mi with its runner), one worker (300m, 640Mi), one webhook (100m, 256Mi), Redis (50m, 64Mi):
-    // 750m and 1600Mi fit the cheapest node of the general pool, a c7g.large (1930m, 3422Mi allocatable, less 180m for DaemonSets).
+    // n8n main (250m, 512Mi: no runner since 2.13), one worker (300m, 640Mi with its runner), one webhook
+    // (100m, 256Mi), Redis (50m, 64Mi): 700m and 1472Mi fit the cheapest node of the general pool, a c7g.large (1930m, 3422Mi allocatable, less 180m for DaemonSets).
     expect(e.steady.nodes).toEqual([
       {
         pool: "database",
@@ -62,7 +62,7 @@ describe("cost: one tenant, by hand", () => {
   it("charges the tenant its requests on each node, its services, and every shared cost", () => {
     const general = p("ec2:c7g.large") * (1 - p("spot-discount:c7g")) * h + 50 * p("ebs:gp3-gb-month");
     const database = p("ec2:c7g.large") * h + 50 * p("ebs:gp3-gb-month");
-    const compute = onNode(general, 2, 4, 750, 1600 * MIB) + onNode(database, 2, 4, 250, 512 * MIB);
+    const compute = onNode(general, 2, 4, 700, 1472 * MIB) + onNode(database, 2, 4, 250, 512 * MIB);
     const services = 20 * p("nat:gb") + 10 * p("ebs:gp3-gb-month") + 10 * 1.5 * p("s3:standard-gb-month");
     const fixed =
       p("eks:control-plane-hour") * h +

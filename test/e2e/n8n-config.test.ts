@@ -7,10 +7,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { N8N_SECRET } from "../../src/products/n8n/declaration.js";
 import { buildN8nEnv, buildRunnerEnv } from "../../src/products/n8n/env.js";
-import { expressionEngine } from "../../src/products/n8n/expressions.js";
-import { kubernetesConnections } from "../../src/model/connections.js";
+import { clusterEnvInput } from "../../src/products/n8n/kubernetes/workloads.js";
+import { localOnlyEnv } from "../../src/products/n8n/local.js";
 import { cacheRoot } from "../../src/runtime/local/cache.js";
 import { PINNED } from "../../src/versions.js";
 import { exampleModel } from "../support/example.js";
@@ -35,9 +34,16 @@ function readByN8n(version: string): { names: Set<string>; engines: string[] } {
   ]) {
     for (const m of readFileSync(file, "utf8").matchAll(/Env\)\('([A-Z0-9_]+)'/g)) names.add(m[1] ?? "");
   }
-  for (const file of files(join(modules, "n8n", "dist"))) {
-    for (const m of readFileSync(file, "utf8").matchAll(/process\.env(?:\.|\[')([A-Z0-9_]+)/g))
-      names.add(m[1] ?? "");
+  // The CLI's own (convict) schema, and what the code reads from process.env directly.
+  for (const m of readFileSync(join(modules, "n8n", "dist", "config", "schema.js"), "utf8").matchAll(
+    /env: '([A-Z0-9_]+)'/g,
+  ))
+    names.add(m[1] ?? "");
+  for (const dir of ["n8n", "n8n-core", "@n8n/config", "@n8n/backend-common", "@n8n/task-runner"]) {
+    for (const file of files(join(modules, dir, "dist"))) {
+      for (const m of readFileSync(file, "utf8").matchAll(/process\.env(?:\.|\[')([A-Z0-9_]+)/g))
+        names.add(m[1] ?? "");
+    }
   }
   const engineConfig = readFileSync(
     join(modules, "@n8n", "config", "dist", "configs", "expression-engine.config.js"),
@@ -50,30 +56,27 @@ function readByN8n(version: string): { names: Set<string>; engines: string[] } {
 }
 
 describe("the n8n environment against the installed n8n", () => {
-  const version = PINNED.n8n;
-  it(`sets only variables n8n ${version} reads, with an expression engine it accepts`, () => {
-    const { names, engines } = readByN8n(version);
-    expect(names.size, "the installed n8n's configuration was read").toBeGreaterThan(200);
-    const tenant = exampleModel().tenants[0];
-    if (tenant === undefined) throw new Error("no tenant");
-    for (const role of ["main", "worker", "webhook"] as const) {
-      const env = buildN8nEnv(role, {
-        hostname: tenant.hostname,
-        protocol: "https",
-        listenPort: 5678,
-        redisPrefix: tenant.redisPrefix,
-        webhookProcessors: true,
-        encryptionKey: { secret: N8N_SECRET.encryptionKey.name, key: N8N_SECRET.encryptionKey.key },
-        runnerAuthToken: { secret: N8N_SECRET.runnerToken.name, key: N8N_SECRET.runnerToken.key },
-        connections: kubernetesConnections(tenant),
-        proxyHops: 1,
-        expressions: expressionEngine(tenant.settings, role),
-      });
-      const runner = buildRunnerEnv({ runnerAuthToken: { secret: "x", key: "y" } });
-      for (const { name } of [...env, ...runner]) expect(names.has(name), `${role}: ${name}`).toBe(true);
-      const engine = env.find((v) => v.name === "N8N_EXPRESSION_ENGINE")?.from;
-      expect(engines).toContain(engine !== undefined && "value" in engine ? engine.value : "");
-    }
-    expect(engines).toEqual(expect.arrayContaining(["vm", "legacy"]));
+  const tenant = exampleModel().tenants[0];
+  if (tenant === undefined) throw new Error("no tenant");
+  for (const version of PINNED.n8nSupported) {
+    it(`sets only variables n8n ${version} reads, with an expression engine it accepts`, () => {
+      const { names, engines } = readByN8n(version);
+      expect(names.size, `n8n ${version}'s configuration was read (is it installed?)`).toBeGreaterThan(200);
+      for (const role of ["main", "worker", "webhook"] as const) {
+        const env = buildN8nEnv(role, { ...clusterEnvInput(tenant, role), version });
+        const runner = buildRunnerEnv({ runnerAuthToken: { secret: "x", key: "y" } });
+        const local = Object.keys(localOnlyEnv("/home")).map((name) => ({ name }));
+        for (const { name } of [...env, ...runner, ...local])
+          expect(names.has(name), `n8n ${version}, ${role}: ${name}`).toBe(true);
+        const engine = env.find((v) => v.name === "N8N_EXPRESSION_ENGINE")?.from;
+        expect(engines).toContain(engine !== undefined && "value" in engine ? engine.value : "");
+      }
+      expect(engines).toEqual(expect.arrayContaining(["vm", "legacy"]));
+    });
+  }
+
+  it("fails for a variable no release reads: the check can fail", () => {
+    for (const version of PINNED.n8nSupported)
+      expect(readByN8n(version).names.has("N8N_RUNNERS_ENABLE")).toBe(false);
   });
 });

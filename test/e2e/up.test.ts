@@ -9,17 +9,20 @@ import { resolve } from "../../src/model/resolve.js";
 import { logFileName, type Status } from "../../src/runtime/local/plan.js";
 import { StateDir } from "../../src/runtime/local/state.js";
 import { readStatus, stopSupervisor, type UpReport, up } from "../../src/runtime/local/up.js";
+import { PINNED } from "../../src/versions.js";
 import { validSpec } from "../support/example.js";
 import { localSpec } from "../support/local-spec.js";
 import { connectAs } from "../support/postgres.js";
-import { connectNodes, echoNode, N8nClient, webhookNode } from "../support/n8n-client.js";
+import { connectNodes, echoNode, N8nClient, postWebhook, webhookNode } from "../support/n8n-client.js";
 
 /**
- * `tenantctl up` end to end, with real PostgreSQL, Redis and n8n processes: two tenants, one
- * with a PostgreSQL server of its own (cluster), one with a database on the zone's server
- * (database). Webhooks run on workers in queue mode; neither tenant can reach the other's
+ * `tenantctl up` end to end, with real PostgreSQL, Redis and n8n processes, on both n8n lines:
+ * alpha (the default 2.x) with a PostgreSQL server and a Redis of its own; beta (2.x) with a
+ * database on the zone's PostgreSQL and an ACL user on the zone's Redis; gamma pinned to the
+ * last 1.x release. Webhooks run on workers in queue mode; no tenant can reach another's
  * data; state survives down/up; a killed worker comes back and the queue drains.
  */
+const LAST_1X = "1.123.81";
 const SPEC = localSpec(
   "e2e",
   `tenants:
@@ -28,6 +31,10 @@ const SPEC = localSpec(
   - name: beta
     zone: internal
     database: { isolation: database }
+    redis: { isolation: acl }
+  - name: gamma
+    zone: internal
+    n8n: { version: ${LAST_1X} }
 `,
 );
 const model = resolve(validSpec(SPEC));
@@ -56,12 +63,7 @@ function rawRedis(port: number, command: readonly string[]): Promise<string> {
   });
 }
 
-const post = (url: string, value: string) =>
-  fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ value }),
-  });
+const post = postWebhook;
 
 beforeAll(async () => {
   report = await up(model, { stateDir });
@@ -87,8 +89,22 @@ describe.sequential("tenantctl up", () => {
         "n8n:alpha:worker-1",
         "n8n:alpha:webhook",
         "runner:beta:worker-1",
+        "n8n:gamma:main",
+        "runner:gamma:main",
       ]),
     );
+    // n8n 2.13+ main executes nothing in queue mode: no task broker, so no runner beside it.
+    expect(Object.keys(report.status.services)).not.toContain("runner:alpha:main");
+  });
+
+  it("runs each tenant on the n8n release its spec names", async () => {
+    const versions: Record<string, string> = {};
+    for (const name of ["alpha", "beta", "gamma"])
+      versions[name] = (
+        await (clients[name] as N8nClient).rest<{ versionCli: string }>("GET", "/settings")
+      ).versionCli;
+    expect(versions).toEqual({ alpha: PINNED.n8n, beta: PINNED.n8n, gamma: LAST_1X });
+    expect(PINNED.n8n.startsWith("2.")).toBe(true);
   });
 
   it("keeps idle task runners running: an idle runner is not a crash", async () => {
@@ -113,7 +129,7 @@ describe.sequential("tenantctl up", () => {
       expect(statSync(state.path("secrets", f)).mode & 0o777).toBe(0o600);
   });
 
-  for (const tenant of ["alpha", "beta"]) {
+  for (const tenant of ["alpha", "beta", "gamma"]) {
     it(`runs ${tenant}'s production webhook on a worker, not on main`, async () => {
       const client = clients[tenant] as N8nClient;
       const workflow = await client.webhookWorkflow(`${tenant}-hello`);
@@ -204,6 +220,54 @@ describe("Redis isolation", () => {
     const b = tenantOf("beta");
     expect(await rawRedis(b.redis.port, ["GET", "n8n-beta:anything"])).toMatch(/^-NOAUTH/);
     expect(await rawRedis(b.redis.port, ["AUTH", a.secrets.redisPassword ?? ""])).toMatch(/^-WRONGPASS/);
+  });
+
+  it("runs beta's n8n 2.x under its ACL user on the zone's Redis, never refused", async () => {
+    const b = tenantOf("beta");
+    expect(b.redis.user).toBeDefined();
+    const own = new Redis({
+      host: "127.0.0.1",
+      port: b.redis.port,
+      username: b.redis.user,
+      password: b.secrets.redisPassword ?? "",
+    });
+    try {
+      // Bull's queue lives under beta's prefix (the webhook above went through it).
+      expect(await own.exists("n8n-beta:jobs:id")).toBe(1);
+    } finally {
+      own.disconnect();
+    }
+    for (const process of ["main", "worker-1", "webhook"])
+      expect(log(`n8n:beta:${process}`), process).not.toMatch(/NOPERM|ReplyError/);
+  });
+
+  it("answers NOPERM to beta's ACL user on every other prefix and channel, and on enumeration", async () => {
+    const b = tenantOf("beta");
+    const options = {
+      host: "127.0.0.1",
+      port: b.redis.port,
+      username: b.redis.user,
+      password: b.secrets.redisPassword ?? "",
+    };
+    const one = new Redis({ ...options, maxRetriesPerRequest: 0 });
+    const sub = new Redis({ ...options, maxRetriesPerRequest: 0 });
+    try {
+      for (const key of ["n8n-alpha:jobs:id", "n8n-gamma:jobs:wait", "bull:jobs:id", "n8n-betax:jobs:id"])
+        await expect(one.get(key), key).rejects.toThrow(/NOPERM/);
+      await expect(one.publish("n8n.commands", "x")).rejects.toThrow(/NOPERM/);
+      await expect(one.publish("n8n-alpha:n8n.commands", "x")).rejects.toThrow(/NOPERM/);
+      await expect(sub.subscribe("n8n.worker-response")).rejects.toThrow(/NOPERM/);
+      await expect(sub.subscribe("n8n-alpha:n8n.worker-response")).rejects.toThrow(/NOPERM/);
+      await expect(one.keys("*")).rejects.toThrow(/NOPERM/);
+      await expect(one.scan("0")).rejects.toThrow(/NOPERM/);
+      await expect(one.call("PUBSUB", "CHANNELS")).rejects.toThrow(/NOPERM/);
+      await expect(one.flushall()).rejects.toThrow(/NOPERM/);
+      // What it may do: its own keys and channels.
+      expect(await one.publish("n8n-beta:tenantctl-test", "x")).toBeGreaterThanOrEqual(0);
+    } finally {
+      one.disconnect();
+      sub.disconnect();
+    }
   });
 
   it("keeps each tenant's queue under its own prefix", async () => {

@@ -59,7 +59,10 @@ describe("spec rules", () => {
   });
 
   it("fails when a Redis ACL user is asked for an n8n that publishes on unprefixed channels", () => {
-    const text = exampleWith((doc) => doc.setIn(["tenants", 0, "redis"], { isolation: "acl" }));
+    const text = exampleWith((doc) => {
+      doc.setIn(["tenants", 0, "redis"], { isolation: "acl" });
+      doc.setIn(["tenants", 0, "n8n"], { version: "1.123.81" });
+    });
     const found = check(text);
     expect(found.map((d) => d.code)).toEqual(["spec/acl-needs-prefixed-pubsub"]);
     expect(found[0]?.message).toContain("n8n 1.123.81 publishes on unprefixed Redis channels");

@@ -10,6 +10,7 @@ import { validSpec } from "../support/example.js";
 import { platform } from "../support/platforms.js";
 import { exampleWith } from "../support/spec-text.js";
 import { render } from "../../src/render/render.js";
+import { PINNED } from "../../src/versions.js";
 
 type Obj = Record<string, unknown>;
 type Container = { name: string; image: string; env?: { name: string; value?: string; valueFrom?: Obj }[] };
@@ -73,18 +74,35 @@ describe("n8n in queue mode", () => {
   });
 
   it("gives the runner sidecar no database credentials and no encryption key", () => {
-    for (const d of deployments.slice(0, 2)) {
-      const runner = containers(d).find((c) => c.name === "task-runner");
-      expect(runner?.image).toBe("docker.n8n.io/n8nio/runners:1.123.81");
-      const names = [...envOf(runner as Container).keys()];
-      expect(
-        names.filter((n) => n.startsWith("DB_") || n === "N8N_ENCRYPTION_KEY" || n.startsWith("QUEUE_")),
-      ).toEqual([]);
-      expect(names).toContain("N8N_RUNNERS_AUTH_TOKEN");
-    }
+    const runner = containers(deployments[1] as KubernetesObject).find((c) => c.name === "task-runner");
+    expect(runner?.image).toBe(`docker.n8n.io/n8nio/runners:${PINNED.n8n}`);
+    const names = [...envOf(runner as Container).keys()];
+    expect(
+      names.filter((n) => n.startsWith("DB_") || n === "N8N_ENCRYPTION_KEY" || n.startsWith("QUEUE_")),
+    ).toEqual([]);
+    expect(names).toContain("N8N_RUNNERS_AUTH_TOKEN");
     expect(
       envOf(containers(deployments[1] as KubernetesObject)[0] as Container).get("N8N_RUNNERS_MODE")?.value,
     ).toBe("external");
+  });
+
+  it("runs a runner next to main only for releases whose main still executes code (before 2.13)", () => {
+    const names = (d: KubernetesObject) => containers(d).map((c) => c.name);
+    expect(names(deployments[0] as KubernetesObject)).toEqual(["n8n"]);
+    const pinned = render(
+      validSpec(
+        exampleWith((doc) => doc.setIn(["tenants", 2, "n8n"], doc.createNode({ version: "1.123.81" }))),
+      ),
+    );
+    const main = find(objectsOf(pinned, "initech"), "Deployment", "n8n-main");
+    expect(names(main)).toEqual(["n8n", "task-runner"]);
+    expect(containers(main).find((c) => c.name === "task-runner")?.image).toBe(
+      "docker.n8n.io/n8nio/runners:1.123.81",
+    );
+    expect(envOf(containers(main)[0] as Container).get("N8N_RUNNERS_ENABLED")?.value).toBe("true");
+    expect(
+      envOf(containers(deployments[0] as KubernetesObject)[0] as Container).has("N8N_RUNNERS_ENABLED"),
+    ).toBe(false);
   });
 
   it("probes /healthz and /healthz/readiness, with queue health checks on workers", () => {

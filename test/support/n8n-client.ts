@@ -86,6 +86,26 @@ export class N8nClient {
   }
 }
 
+/**
+ * POSTs `{ value }` to a production webhook, again while n8n answers that it is not registered:
+ * n8n 2.x registers an activated workflow's webhooks asynchronously (about a second here),
+ * so a client that calls right after activating is told 404 "not registered" first.
+ */
+export async function postWebhook(url: string, value: string, timeoutMs = 30_000): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ value }),
+    });
+    if (response.status !== 404 || Date.now() > deadline) return response;
+    const text = await response.text();
+    if (!text.includes("not registered")) return new Response(text, { status: 404 });
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** A production Webhook trigger on POST /webhook/<path>. */
 export function webhookNode(path: string, responseMode: "lastNode" | "onReceived"): Record<string, unknown> {
   return {

@@ -1,11 +1,12 @@
 /**
  * n8n as the product contract sees it: main (the editor and API), workers (executions, scaled
- * on queue depth), optional webhook processors; main and workers each run a task-runner
- * sidecar. Its pods are clients of a PostgreSQL database and of Redis (the Bull queue).
+ * on queue depth), optional webhook processors; workers, and main before n8n 2.13 (which
+ * then still executed code itself), each run a task-runner sidecar. Its pods are clients of a PostgreSQL database and of Redis (the Bull queue).
  */
 import { type EffectiveResources, type EffectiveSettings, res } from "../../model/defaults.js";
 import { compareVersions, N8N_PREFIXED_PUBSUB_SINCE } from "../../versions.js";
 import { N8N } from "../../model/names.js";
+import { mainRunsTasks } from "./release.js";
 import type {
   ProductDeclaration,
   ProductProblem,
@@ -55,8 +56,11 @@ export const n8nDeclaration: ProductDeclaration = {
   httpPort: N8N.port,
   workloads(settings) {
     const { main, workers, webhook } = settings.n8n;
+    const mainContainers = mainRunsTasks(settings.n8n.version)
+      ? [main.resources, RUNNER_RESOURCES]
+      : [main.resources];
     const out: WorkloadDeclaration[] = [
-      workload("main", main.replicas, main.replicas, [main.resources, RUNNER_RESOURCES], {
+      workload("main", main.replicas, main.replicas, mainContainers, {
         public: true,
         internet: true,
         metrics: true,

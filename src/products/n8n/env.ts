@@ -3,11 +3,15 @@
  * local runtime both call it; they differ only in the hosts, ports and where secret values
  * come from (references, as the product contract defines them).
  */
+import type { EffectiveSettings } from "../../model/defaults.js";
 import { N8N, type N8nRole } from "../../model/names.js";
 import { type ExpressionEngine, expressionEngineEnv } from "./expressions.js";
+import { runnersNeedEnabling } from "./release.js";
 import type { DatabaseTls, DataConnections, EnvValue, EnvVar, SecretRef } from "../contract/environment.js";
 
 export interface N8nEnvInput {
+  /** The n8n release the process runs: some variables came or went between releases. */
+  readonly version: string;
   /** Public hostname of the tenant's editor and webhooks. */
   readonly hostname: string;
   readonly protocol: "https" | "http";
@@ -28,7 +32,12 @@ export interface N8nEnvInput {
   readonly proxyHops: number;
   /** The expression engine of this process (expressions.ts). */
   readonly expressions: ExpressionEngine;
+  /** What n8n keeps of executions: workers save, main prunes; every process gets the same. */
+  readonly executions: EffectiveSettings["n8n"]["executions"];
 }
+
+/** A Code node's time limit in seconds: n8n's default through 2.x. */
+const RUNNER_TASK_TIMEOUT_S = 300;
 
 const lit = (value: string | number | boolean): EnvValue => ({ value: String(value) });
 const ref = (secretRef: SecretRef): EnvValue => ({ secretRef });
@@ -46,6 +55,9 @@ export function buildN8nEnv(role: N8nRole, input: N8nEnvInput): EnvVar[] {
     ["N8N_PROXY_HOPS", lit(input.proxyHops)],
     ["N8N_ENCRYPTION_KEY", ref(input.encryptionKey)],
     ["N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS", lit(true)],
+    // Expressions run in the n8n process itself, whose environment holds the database password
+    // and the encryption key: `$env` stays closed (n8n 2.x's default, said for 1.x too).
+    ["N8N_BLOCK_ENV_ACCESS_IN_NODE", lit(true)],
     // No calls home from a tenant: telemetry, version checks and banners stay off.
     ["N8N_DIAGNOSTICS_ENABLED", lit(false)],
     ["N8N_VERSION_NOTIFICATIONS_ENABLED", lit(false)],
@@ -73,12 +85,16 @@ export function buildN8nEnv(role: N8nRole, input: N8nEnvInput): EnvVar[] {
     ["OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS", lit(true)],
     // Task runners in external mode: code runs in the runner sidecar, which holds no
     // database credentials and no encryption key.
-    ["N8N_RUNNERS_ENABLED", lit(true)],
+    ...(runnersNeedEnabling(input.version) ? [["N8N_RUNNERS_ENABLED", lit(true)] as [string, EnvValue]] : []),
     ["N8N_RUNNERS_MODE", lit("external")],
     ["N8N_RUNNERS_BROKER_LISTEN_ADDRESS", lit("127.0.0.1")],
     ["N8N_RUNNERS_BROKER_PORT", lit(N8N.brokerPort)],
     ["N8N_RUNNERS_AUTH_TOKEN", ref(input.runnerAuthToken)],
+    // n8n 2.x announces that its default will fall from 5 minutes to 1: a Code node's time
+    // limit does not change under a tenant by an upgrade.
+    ["N8N_RUNNERS_TASK_TIMEOUT", lit(RUNNER_TASK_TIMEOUT_S)],
     ...expressionEngineEnv(input.expressions).map(([name, value]): [string, EnvValue] => [name, lit(value)]),
+    ...executionsEnv(input.executions),
   ];
   if (role === "main") {
     env.push(["N8N_METRICS", lit(true)], ["N8N_METRICS_INCLUDE_QUEUE_METRICS", lit(true)]);
@@ -88,6 +104,18 @@ export function buildN8nEnv(role: N8nRole, input: N8nEnvInput): EnvVar[] {
     env.push(["QUEUE_HEALTH_CHECK_ACTIVE", lit(true)], ["QUEUE_HEALTH_CHECK_PORT", lit(input.listenPort)]);
   }
   return env.map(([name, from]) => ({ name, from }));
+}
+
+function executionsEnv(executions: N8nEnvInput["executions"]): [string, EnvValue][] {
+  return [
+    ["EXECUTIONS_DATA_SAVE_ON_SUCCESS", lit(executions.saveSuccessful)],
+    ["EXECUTIONS_DATA_SAVE_ON_ERROR", lit(executions.saveFailed)],
+    ["EXECUTIONS_DATA_SAVE_ON_PROGRESS", lit(executions.saveProgress)],
+    ["EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS", lit(executions.saveManual)],
+    ["EXECUTIONS_DATA_PRUNE", lit(true)],
+    ["EXECUTIONS_DATA_MAX_AGE", lit(executions.pruneAfterHours)],
+    ["EXECUTIONS_DATA_PRUNE_MAX_COUNT", lit(executions.pruneMaxCount)],
+  ];
 }
 
 function databaseTlsEnv(tls: DatabaseTls): [string, EnvValue][] {

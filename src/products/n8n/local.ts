@@ -1,8 +1,8 @@
 /**
  * n8n on one machine (`tenantctl up`): main, the spec's minimum of workers (at least one) and
- * the webhook processors, each but the webhook processors with a task runner, all with the
- * environment from the same builder as in the cluster. Only hosts, ports and where secret
- * values come from differ.
+ * the webhook processors; a task runner next to each process that hosts a task broker (the
+ * workers, and main before n8n 2.13), all with the environment from the same builder as in
+ * the cluster. Only hosts, ports and where secret values come from differ.
  */
 import type { N8nRole } from "../../model/names.js";
 import type { LocalContext, LocalProcess, ProductLocal } from "../contract/builders.js";
@@ -10,7 +10,7 @@ import { buildN8nEnv, buildRunnerEnv, type N8nEnvInput, n8nArgs } from "./env.js
 import { N8N_PRODUCT } from "./declaration.js";
 import { expressionEngine } from "./expressions.js";
 import { PINNED } from "../../versions.js";
-import { n8nBin, nodeFor, taskRunnerEntry } from "./release.js";
+import { mainRunsTasks, n8nBin, nodeFor, taskRunnerEntry } from "./release.js";
 
 /** n8n's own secrets in the state directory (names kept from the first releases of `up`: state carries over). */
 const LOCAL_SECRET = { encryptionKey: "encryptionKey", runnerToken: "runnerAuthToken" } as const;
@@ -43,6 +43,19 @@ export const n8nLocal: ProductLocal = {
   },
 };
 
+/**
+ * What only a local process sets: its own home (the cluster's pods each have one), logs to the
+ * console the supervisor captures, and n8n's OAuth callback check said explicitly.
+ */
+export function localOnlyEnv(home: string): Record<string, string> {
+  return {
+    N8N_USER_FOLDER: home,
+    N8N_LOG_LEVEL: "info",
+    N8N_LOG_OUTPUT: "console",
+    N8N_SKIP_AUTH_ON_OAUTH_CALLBACK: "false",
+  };
+}
+
 /** One n8n process, and its task runner where it hosts the broker (main and workers). */
 async function processesOf(
   context: LocalContext,
@@ -60,6 +73,7 @@ async function processesOf(
     PINNED.nodeForN8n2,
   );
   const input: N8nEnvInput = {
+    version: n8n.version,
     hostname: "127.0.0.1",
     protocol: "http",
     publicPort: context.publicPort,
@@ -71,6 +85,7 @@ async function processesOf(
     connections: context.connections,
     proxyHops: 1,
     expressions: expressionEngine(tenant.settings, role),
+    executions: n8n.executions,
   };
   const home = context.directory("n8n", tenant.name, name);
   const main: LocalProcess = {
@@ -82,10 +97,7 @@ async function processesOf(
     env: {
       ...context.resolve(buildN8nEnv(role, input)),
       N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-      N8N_USER_FOLDER: home,
-      N8N_LOG_LEVEL: "info",
-      N8N_LOG_OUTPUT: "console",
-      N8N_SKIP_AUTH_ON_OAUTH_CALLBACK: "false",
+      ...localOnlyEnv(home),
     },
     cwd: home,
     // main answers /healthz/readiness, and serves the editor's index.html for any GET, before
@@ -97,7 +109,7 @@ async function processesOf(
         : { type: "http", url: `http://127.0.0.1:${listenPort}/healthz/readiness` },
     after: role === "main" ? [] : ["main"],
   };
-  if (role === "webhook") return [main];
+  if (role === "webhook" || (role === "main" && !mainRunsTasks(n8n.version))) return [main];
   const runner: LocalProcess = {
     name,
     role: "sidecar",

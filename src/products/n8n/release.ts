@@ -7,6 +7,23 @@ export function nodeRequiredFor(n8nVersion: string): string {
   return compareVersions(n8nVersion, "2.0.0") >= 0 ? "24.0.0" : "20.0.0";
 }
 
+/**
+ * The first release whose main, in queue mode with manual executions offloaded to workers,
+ * starts no task broker: it executes nothing, so it needs no runner. Read off the published
+ * packages (`commands/start.js`): 2.12.2 starts one, 2.13.0 does not.
+ */
+export const N8N_MAIN_WITHOUT_RUNNER_SINCE = "2.13.0";
+
+/** Whether main hosts a task broker and so needs a runner next to it (workers always do). */
+export function mainRunsTasks(n8nVersion: string): boolean {
+  return compareVersions(n8nVersion, N8N_MAIN_WITHOUT_RUNNER_SINCE) < 0;
+}
+
+/** Since 2.0 task runners are always on; N8N_RUNNERS_ENABLED is deprecated ("no longer needed"). */
+export function runnersNeedEnabling(n8nVersion: string): boolean {
+  return compareVersions(n8nVersion, "2.0.0") < 0;
+}
+
 /** Where a release is installed: the cache, outside the project. */
 export function n8nDirectory(cache: string, version: string): string {
   return join(cache, "n8n", version);

@@ -33,6 +33,7 @@ export function n8nRoles(tenant: TenantModel): N8nRole[] {
 /** Environment input of one of the tenant's n8n processes as it runs in the cluster. */
 export function clusterEnvInput(tenant: TenantModel, role: N8nRole): N8nEnvInput {
   return {
+    version: tenant.settings.n8n.version,
     hostname: tenant.hostname,
     protocol: "https",
     listenPort: N8N.port,
@@ -43,6 +44,7 @@ export function clusterEnvInput(tenant: TenantModel, role: N8nRole): N8nEnvInput
     connections: kubernetesConnections(tenant),
     proxyHops: 1,
     expressions: expressionEngine(tenant.settings, role),
+    executions: tenant.settings.n8n.executions,
   };
 }
 
@@ -79,8 +81,8 @@ export function renderN8nDeployment(tenant: TenantModel, role: N8nRole): Kuberne
       { mountPath: "/tmp", name: "tmp" },
     ],
   };
-  // Webhook processors only enqueue; main and workers host the task broker and its runner
-  // (declared as the workload's second container, with the resources the model gave it).
+  // Webhook processors only enqueue; workers (and main before n8n 2.13) host the task broker
+  // and its runner (declared as the workload's second container, with the model's resources).
   const runnerResources = declaredWorkload(tenant, role).containers[1];
   const withRunner = runnerResources !== undefined;
   const runner = runnerResources && {
