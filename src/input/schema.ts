@@ -74,6 +74,14 @@ export const N8nExpressions = z.strictObject({
     .max(4096)
     .optional()
     .meta({ description: "Memory of one isolate in MiB (vm). Default 128." }),
+  idleSeconds: z.int().min(1).max(86_400).optional().meta({
+    description:
+      "Seconds without an evaluation after which a process frees its isolates (vm); the next evaluation starts one. Default: never (n8n's default).",
+  }),
+  compileCache: z.boolean().optional().meta({
+    description:
+      "Keep n8n's compiled expression runtime for the next isolate (vm; n8n 2.40 and later). Default true: each execution still gets a fresh isolate, which starts faster.",
+  }),
 });
 export const N8nExecutions = z.strictObject({
   saveSuccessful: z.enum(["all", "none"]).optional().meta({

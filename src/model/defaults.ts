@@ -71,6 +71,9 @@ export interface EffectiveSettings {
       readonly poolSize: number | undefined;
       readonly timeoutMs: number;
       readonly memoryLimitMb: number;
+      readonly compileCache: boolean;
+      /** Undefined: n8n's default, the pool is kept. */
+      readonly idleSeconds: number | undefined;
     };
     readonly executions: {
       readonly saveSuccessful: "all" | "none";
@@ -129,7 +132,15 @@ export const BUILTIN_SETTINGS: EffectiveSettings = {
       resources: res("250m", "512Mi", "1", "1Gi"),
     },
     // n8n's own defaults (its ExpressionEngineConfig), the isolated engine first.
-    expressions: { engine: "vm", poolSize: undefined, timeoutMs: 5000, memoryLimitMb: 128 },
+    // compileCache is tenantctl's choice (n8n's default is false): docs/benchmarks.md, throughput.
+    expressions: {
+      engine: "vm",
+      poolSize: undefined,
+      timeoutMs: 5000,
+      memoryLimitMb: 128,
+      compileCache: true,
+      idleSeconds: undefined,
+    },
     // n8n's own defaults (its ExecutionsConfig), said in every tenant's environment.
     executions: {
       saveSuccessful: "all",

@@ -48,10 +48,23 @@ describe("n8n's expression engine", () => {
       N8N_EXPRESSION_ENGINE_POOL_SIZE: "1",
       N8N_EXPRESSION_ENGINE_TIMEOUT: "5000",
       N8N_EXPRESSION_ENGINE_MEMORY_LIMIT: "128",
+      N8N_EXPRESSION_ENGINE_COMPILE_CACHE: "true",
     });
     // The worker's limit is 1 CPU: 2 isolates (its concurrency, 10, allows them).
     expect(env.get("n8n-worker")?.N8N_EXPRESSION_ENGINE_POOL_SIZE).toBe("2");
     expect(env.get("n8n-webhook")?.N8N_EXPRESSION_ENGINE_POOL_SIZE).toBe("1");
+  });
+
+  it("keeps the compiled runtime only on releases that have the setting (2.40 and later), unless told not to", () => {
+    const cache = (expressions: Record<string, unknown>, version: string) =>
+      engineEnv(
+        exampleWith((doc) => doc.setIn(["tenants", 0, "n8n"], doc.createNode({ version, expressions }))),
+        "ops",
+      ).get("n8n-worker")?.N8N_EXPRESSION_ENGINE_COMPILE_CACHE;
+    expect(cache({}, "2.40.0")).toBe("true");
+    expect(cache({ compileCache: false }, "2.41.1")).toBe("false");
+    expect(cache({}, "2.39.10")).toBeUndefined();
+    expect(cache({}, "1.123.81")).toBeUndefined();
   });
 
   it("takes the tenant's pool, timeout and memory, and sets nothing but the engine for legacy", () => {

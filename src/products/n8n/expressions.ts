@@ -8,17 +8,30 @@
  * runs up to `concurrency` executions at once, so its pool is sized from what it may use:
  * one isolate per half CPU of its CPU limit, never more than its concurrency. Main (which
  * never executes workflows in queue mode) and webhook processors keep n8n's default of 1.
+ *
+ * Every execution gets a fresh isolate (the pool disposes a used one and makes another), and a
+ * fresh isolate compiles n8n's expression runtime again: most of a worker's CPU per execution.
+ * From n8n 2.40 the compiled runtime can be kept (`compileCache`, V8's code cache of n8n's own
+ * bundle, never of tenant code): isolates stay one per execution, each starts faster.
  */
 import { millicores } from "../../input/quantity.js";
 import type { EffectiveSettings } from "../../model/defaults.js";
 import type { N8nRole } from "../../model/names.js";
+import { compareVersions } from "../../versions.js";
 
 export interface ExpressionEngine {
   readonly engine: "vm" | "legacy";
   readonly poolSize: number;
   readonly timeoutMs: number;
   readonly memoryLimitMb: number;
+  /** Seconds idle after which the pool is freed; undefined: kept (n8n's default). */
+  readonly idleSeconds: number | undefined;
+  /** Undefined where the release has no such setting (before COMPILE_CACHE_SINCE). */
+  readonly compileCache: boolean | undefined;
 }
+
+/** The first n8n release with N8N_EXPRESSION_ENGINE_COMPILE_CACHE (its @n8n/config 2.38.0; 2.39.10 has none). */
+export const COMPILE_CACHE_SINCE = "2.40.0";
 
 /** Millicores of CPU limit per isolate a worker gets by default. */
 export const MILLICORES_PER_ISOLATE = 500;
@@ -37,6 +50,9 @@ export function expressionEngine(settings: EffectiveSettings, role: N8nRole): Ex
     poolSize: expressions.poolSize ?? derived,
     timeoutMs: expressions.timeoutMs,
     memoryLimitMb: expressions.memoryLimitMb,
+    idleSeconds: expressions.idleSeconds,
+    compileCache:
+      compareVersions(settings.n8n.version, COMPILE_CACHE_SINCE) >= 0 ? expressions.compileCache : undefined,
   };
 }
 
@@ -49,6 +65,10 @@ export function expressionEngineEnv(engine: ExpressionEngine): [string, string][
       ["N8N_EXPRESSION_ENGINE_TIMEOUT", String(engine.timeoutMs)],
       ["N8N_EXPRESSION_ENGINE_MEMORY_LIMIT", String(engine.memoryLimitMb)],
     );
+    if (engine.idleSeconds !== undefined)
+      env.push(["N8N_EXPRESSION_ENGINE_IDLE_TIMEOUT", String(engine.idleSeconds)]);
+    if (engine.compileCache !== undefined)
+      env.push(["N8N_EXPRESSION_ENGINE_COMPILE_CACHE", String(engine.compileCache)]);
   }
   return env;
 }
