@@ -1,6 +1,6 @@
 // `npm run bench`: prints the figures that go into docs/benchmarks.md. Each measurement runs
 // in a process of its own, so that its peak memory is its own. Figures, never asserts.
-// BENCH_ONLY=cli-start|validate-render|verify|hostile-inputs|apply-grouping|aws-synth|cost|apply|up|products-up|expression-engine|spec-edits picks one suite; BENCH_SIZES overrides its sizes.
+// BENCH_ONLY=cli-start|validate-render|verify|hostile-inputs|apply-grouping|aws-synth|cost|apply|up|products-up|expression-engine|throughput|spec-edits picks one suite; BENCH_SIZES overrides its sizes.
 import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -15,9 +15,20 @@ const suites = [
   { name: "aws-synth", sizes: ["example", 100, 1000] },
   { name: "cost", sizes: [100, 1000, 5000] },
   { name: "apply", sizes: [200, 1000] },
-  { name: "up", sizes: [1, 5] },
+  { name: "up", sizes: ["1", "1@1.123.81", "5"] },
   { name: "products-up", sizes: [1, 3] },
   { name: "expression-engine", sizes: ["vm-1", "vm-2", "vm-4", "legacy"] },
+  {
+    name: "throughput",
+    sizes: [
+      "2.41.1",
+      "2.41.1:no-compile-cache",
+      "2.41.1:save-none",
+      "2.41.1:legacy",
+      "1.123.81",
+      "1.123.81:save-none",
+    ],
+  },
   { name: "spec-edits", sizes: [100, 1000] },
 ].filter((s) => process.env.BENCH_ONLY === undefined || s.name === process.env.BENCH_ONLY);
 

@@ -1,0 +1,124 @@
+// The load every n8n throughput figure uses: a Webhook → Set workflow, autocannon with 16
+// connections for 15 s after a 3 s warm-up; CPU per execution from the machine's busy time
+// (/proc/stat) less the load generator's own; and where that CPU went, per process.
+import { readdirSync, readFileSync } from "node:fs";
+import autocannon from "autocannon";
+import { readStatus } from "../src/runtime/local/up.js";
+import type { StateDir } from "../src/runtime/local/state.js";
+import { type N8nClient, postWebhook } from "../test/support/n8n-client.js";
+
+export interface Load {
+  readonly perSecond: number;
+  readonly cpuMsPerExecution: number;
+  /** CPU ms per execution of each named process (with its descendants). */
+  readonly byProcess: Record<string, number>;
+}
+
+const HZ = 100;
+
+function busyJiffies(): number {
+  const fields = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "")
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  // user nice system idle iowait irq softirq steal: busy is everything but idle and iowait.
+  return fields.reduce((n, v, i) => (i === 3 || i === 4 ? n : n + v), 0);
+}
+
+/** utime + stime of every process, and each one's parent: a snapshot to attribute CPU to process trees. */
+function processTable(): Map<number, { ppid: number; jiffies: number }> {
+  const table = new Map<number, { ppid: number; jiffies: number }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // The command name may hold spaces and parentheses: the fields follow the last ")".
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      table.set(Number(entry), { ppid: Number(fields[1]), jiffies: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return table;
+}
+
+function treeJiffies(table: Map<number, { ppid: number; jiffies: number }>, root: number): number {
+  let total = 0;
+  const children = new Map<number, number[]>();
+  for (const [pid, p] of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), pid]);
+  const visit = (pid: number) => {
+    total += table.get(pid)?.jiffies ?? 0;
+    for (const c of children.get(pid) ?? []) visit(c);
+  };
+  visit(root);
+  return total;
+}
+
+/** A process to attribute CPU to: with its descendants, or (`own`) alone. */
+export type Attributed = number | { readonly pid: number; readonly own: true };
+
+/**
+ * The pid of every running process `up` supervises, by its name, and the supervisor itself
+ * (its own CPU only: the front door's proxying; the rest of its tree are the services).
+ */
+export function supervisedPids(state: StateDir): Record<string, Attributed> {
+  const status = readStatus(state);
+  const pids: Record<string, Attributed> = {};
+  if (status !== undefined) pids["supervisor (front door)"] = { pid: status.supervisorPid, own: true };
+  for (const [name, s] of Object.entries(status?.services ?? {})) if (s.pid !== undefined) pids[name] = s.pid;
+  return pids;
+}
+
+/** Creates the workflow, warms up, then loads it; CPU is attributed to the named processes' trees. */
+export async function loadWebhook(
+  url: string,
+  client: N8nClient,
+  processes: Record<string, Attributed> = {},
+): Promise<Load> {
+  const path = `bench-${Date.now()}`;
+  await client.webhookWorkflow(path);
+  await postWebhook(`${url}webhook/${path}`, "registered?");
+  const run = (duration: number) =>
+    autocannon({
+      url: `${url}webhook/${path}`,
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ value: "bench" }),
+      connections: 16,
+      duration,
+    });
+  await run(3);
+  const before = processTable();
+  const busy0 = busyJiffies();
+  const own0 = process.cpuUsage();
+  const result = await run(15);
+  const ownMs = (process.cpuUsage(own0).user + process.cpuUsage(own0).system) / 1000;
+  const busyMs = ((busyJiffies() - busy0) * 1000) / HZ;
+  const after = processTable();
+  if (result.non2xx > 0 || result.errors > 0)
+    console.error(`non-2xx ${result.non2xx}, errors ${result.errors}`);
+  const executions = Math.max(1, result.requests.total);
+  const byProcess: Record<string, number> = {};
+  for (const [name, p] of Object.entries(processes)) {
+    const jiffies =
+      typeof p === "number"
+        ? treeJiffies(after, p) - treeJiffies(before, p)
+        : (after.get(p.pid)?.jiffies ?? 0) - (before.get(p.pid)?.jiffies ?? 0);
+    byProcess[name] = (jiffies * 1000) / HZ / executions;
+  }
+  return { perSecond: result.requests.average, cpuMsPerExecution: (busyMs - ownMs) / executions, byProcess };
+}
+
+export async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    try {
+      const r = await fetch(`${url}rest/settings`);
+      if (r.ok && (r.headers.get("content-type") ?? "").includes("json")) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("single-process n8n did not become ready");
+}

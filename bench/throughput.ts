@@ -1,0 +1,130 @@
+// One measurement, side by side in one run, for the n8n release and setting the argument names
+// (`<version>` or `<version>:<setting>`; settings: default, save-none, no-compile-cache, legacy): the same
+// Webhook → Set workflow and the same load (n8n-load.ts) against
+//   (b) a tenant in queue mode with 1 worker, (c) the same tenant with 2 workers, as `up` runs
+//       it (main, webhook processor, workers and runners, its PostgreSQL and Redis), then
+//   (a) n8n in its regular single-process mode on the same PostgreSQL with the same environment.
+// Webhooks go to the webhook processor's port (webhookUrl). Prints executions/s, each queue figure ÷ single-process, CPU per execution, and where the
+// queue's CPU went (per process, ms per execution).
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { validateSpecText } from "../src/model/load-platform.js";
+import { resolve } from "../src/model/resolve.js";
+import { buildLocalLayout } from "../src/runtime/local/local-plan.js";
+import { StateDir } from "../src/runtime/local/state.js";
+import { stopSupervisor, up } from "../src/runtime/local/up.js";
+import { N8nClient } from "../test/support/n8n-client.js";
+import { loadWebhook, supervisedPids, waitReady } from "./n8n-load.js";
+
+const [version = "2.41.1", setting = "default"] = (process.argv[2] ?? "").split(":");
+const SETTINGS: Record<string, string> = {
+  default: "",
+  "save-none": ", executions: { saveSuccessful: none }",
+  "no-compile-cache": ", expressions: { compileCache: false }",
+  legacy: ", expressions: { engine: legacy }",
+};
+if (SETTINGS[setting] === undefined) throw new Error(`unknown setting ${setting}`);
+const spec = (workers: number) => {
+  const text = `apiVersion: tenantctl/v1alpha1
+kind: Platform
+metadata: { name: benchtp }
+cluster: { name: benchtp, region: eu-central-1, domain: n8n.bench.example, kubernetesVersion: "1.34", awsAccountId: "111122223333" }
+gitops: { repoURL: https://git.bench.example/p.git, targetRevision: main, path: rendered }
+zones:
+  internal: { customerData: false }
+tenants:
+  - name: t0
+    zone: internal
+    n8n: { version: "${version}", workers: { min: ${workers}, max: 5 }${SETTINGS[setting]} }
+`;
+  const parsed = validateSpecText(text, "bench.yaml");
+  if (!parsed.spec) throw new Error(`invalid bench spec: ${JSON.stringify(parsed.diagnostics[0])}`);
+  return resolve(parsed.spec);
+};
+
+/**
+ * The webhook processor's own port: production webhooks go there directly, as the cluster's
+ * load balancer sends them, not through the local front door (a Node.js proxy the cluster does
+ * not have; its CPU is shown apart). The single-process n8n is loaded on its own port too.
+ */
+async function webhookUrl(model: ReturnType<typeof spec>): Promise<string> {
+  const layout = await buildLocalLayout(state, model, model.tenants);
+  const webhook = layout.plan.services.find((s) => s.name.endsWith(":webhook") && s.name.startsWith("n8n:"));
+  if (webhook === undefined) throw new Error("no webhook processor in the plan");
+  return `http://127.0.0.1:${webhook.env.N8N_PORT}/`;
+}
+
+const stateDir = mkdtempSync(join(tmpdir(), "tenantctl-bench-tp-"));
+const state = new StateDir(stateDir);
+const row: Record<string, string | number> = { n8n: version, setting };
+const ms = (n: number | undefined) => (n ?? 0).toFixed(1);
+try {
+  const one = await up(spec(1), { stateDir });
+  const url = one.tenants[0]?.url ?? "";
+  const client = new N8nClient(url);
+  await client.setUpOwner();
+  const q1 = await loadWebhook(await webhookUrl(spec(1)), client, supervisedPids(state));
+  await up(spec(2), { stateDir });
+  const q2 = await loadWebhook(await webhookUrl(spec(2)), client, supervisedPids(state));
+  // (a) single-process: the tenant's n8n stopped, its data kept; `n8n start` in regular mode
+  // on the same database, on the same Node.js, with the same environment.
+  const model = spec(1);
+  const tenant = model.tenants[0];
+  if (tenant === undefined) throw new Error("no tenant");
+  await up(model, { stateDir, dataOnly: true });
+  const layout = await buildLocalLayout(state, model, [tenant]);
+  const main = layout.plan.services.find((s) => s.name === `n8n:${tenant.name}:main`);
+  if (main === undefined) throw new Error("no main process in the plan");
+  const port = Number(main.env.N8N_PORT);
+  const single = spawn(main.command, main.args, {
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/",
+      ...main.env,
+      EXECUTIONS_MODE: "regular",
+      N8N_DISABLE_PRODUCTION_MAIN_PROCESS: "false",
+      WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+      N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
+    },
+    stdio: "ignore",
+  });
+  try {
+    const singleUrl = `http://127.0.0.1:${port}/`;
+    await waitReady(singleUrl);
+    const singleClient = new N8nClient(singleUrl);
+    await singleClient.login();
+    const alone = await loadWebhook(singleUrl, singleClient, {
+      ...supervisedPids(state),
+      "n8n (single)": single.pid ?? 0,
+    });
+    row["single exec/s"] = alone.perSecond.toFixed(1);
+    row["queue 1w exec/s"] = q1.perSecond.toFixed(1);
+    row["queue 2w exec/s"] = q2.perSecond.toFixed(1);
+    row["1w ÷ single"] = (q1.perSecond / Math.max(0.1, alone.perSecond)).toFixed(2);
+    row["2w ÷ single"] = (q2.perSecond / Math.max(0.1, alone.perSecond)).toFixed(2);
+    row["CPU ms/exec single"] = ms(alone.cpuMsPerExecution);
+    row["CPU ms/exec 1w"] = ms(q1.cpuMsPerExecution);
+    const part = (load: typeof q1, prefix: string) =>
+      Object.entries(load.byProcess)
+        .filter(([name]) => name.startsWith(prefix))
+        .reduce((n, [, v]) => n + v, 0);
+    row["1w: main"] = ms(part(q1, "n8n:t0:main"));
+    row["1w: webhook"] = ms(part(q1, "n8n:t0:webhook"));
+    row["1w: worker"] = ms(part(q1, "n8n:t0:worker"));
+    row["1w: runner"] = ms(part(q1, "runner:"));
+    row["1w: PostgreSQL"] = ms(part(q1, "postgres:"));
+    row["1w: Redis"] = ms(part(q1, "redis:"));
+    row["1w: front door"] = ms(part(q1, "supervisor"));
+    row["single: n8n"] = ms(part(alone, "n8n (single)"));
+    row["single: PostgreSQL"] = ms(part(alone, "postgres:"));
+  } finally {
+    single.kill("SIGTERM");
+  }
+} finally {
+  await stopSupervisor(state);
+  rmSync(stateDir, { recursive: true, force: true });
+}
+row.cores = cpus().length;
+console.log(JSON.stringify(row));
