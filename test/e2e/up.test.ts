@@ -10,6 +10,7 @@ import { logFileName, type Status } from "../../src/runtime/local/plan.js";
 import { StateDir } from "../../src/runtime/local/state.js";
 import { readStatus, stopSupervisor, type UpReport, up } from "../../src/runtime/local/up.js";
 import { PINNED } from "../../src/versions.js";
+import { run } from "../support/cli.js";
 import { validSpec } from "../support/example.js";
 import { localSpec } from "../support/local-spec.js";
 import { connectAs } from "../support/postgres.js";
@@ -119,6 +120,12 @@ describe.sequential("tenantctl up", () => {
       expect(s.restarts ?? 0, name).toBe(0);
       expect(s.state, name).toBe("ready");
     }
+  });
+
+  it("lists each tenant's front door for scripts (status --urls), one tab-separated line each", async () => {
+    const { code, out } = await run("status", "--urls", "--state-dir", stateDir);
+    expect(code).toBe(0);
+    expect(out).toBe(report.tenants.map((t) => `${t.tenant.name}\t${t.url}\n`).join(""));
   });
 
   it("keeps generated secrets owner-only, and is idempotent", async () => {

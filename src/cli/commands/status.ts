@@ -1,5 +1,6 @@
 /** `tenantctl status`: the tenants and processes `up` started. */
 import type { Command } from "commander";
+import { frontDoorUrl } from "../../runtime/local/plan.js";
 import { httpOk } from "../../runtime/local/supervisor.js";
 import { EXIT, type Io } from "../io.js";
 import { DEFAULT_STATE_DIR, localRuntime, processTable, statusOrFail } from "../local-state.js";
@@ -10,15 +11,20 @@ export function statusCommand(program: Command, io: Io): void {
     .command("status")
     .description("Show the tenants and processes that up started.")
     .option("--state-dir <dir>", "state directory of up", DEFAULT_STATE_DIR)
-    .action(async (flags: { stateDir: string }) => {
+    .option("--urls", "only each tenant and its front door, one per line (for scripts)")
+    .action(async (flags: { stateDir: string; urls?: boolean }) => {
       const status = await statusOrFail(flags.stateDir);
+      if (flags.urls === true) {
+        for (const r of status.routers) io.out(`${r.tenant}\t${frontDoorUrl(r)}\n`);
+        return;
+      }
       const { alive } = await localRuntime();
       const running = alive(status.supervisorPid);
       io.out(`supervisor ${running ? `running (pid ${status.supervisorPid})` : "stopped"}\n`);
       const rows = await Promise.all(
         status.routers.map(async (r) => [
           r.tenant,
-          `http://127.0.0.1:${r.port}/`,
+          frontDoorUrl(r),
           (await httpOk(`http://127.0.0.1:${r.port}${r.health}`)) ? "answering" : "not answering",
         ]),
       );

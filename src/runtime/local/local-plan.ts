@@ -20,7 +20,7 @@ import {
   type LocalRabbitmq,
   type LocalRedisServer,
 } from "./local-data.js";
-import type { Plan, RouterSpec, ServiceSpec } from "./plan.js";
+import { frontDoorUrl, type Plan, type RouterSpec, type ServiceSpec } from "./plan.js";
 import type { DatabaseGrant, PostgresInstance } from "./postgres.js";
 import { ensurePythonEnvironment } from "./python-env.js";
 import type { RabbitmqNode } from "./rabbitmq.js";
@@ -179,16 +179,11 @@ async function addTenant(
   });
   const after = dataDependencies(database, redis, rabbitmq);
   for (const p of planned.processes) layout.services.push(serviceOf(tenant, p, planned.processes, after));
-  layout.routers.push({
-    tenant: tenant.name,
-    port: routerPort,
-    routes: planned.routes,
-    health: planned.health,
-  });
-  const first = planned.routes[0];
+  const router = { tenant: tenant.name, port: routerPort, routes: planned.routes, health: planned.health };
+  layout.routers.push(router);
   layout.tenants.push({
     tenant,
-    url: `http://${first?.host === undefined ? "127.0.0.1" : `${first.host}.localhost`}:${routerPort}/`,
+    url: frontDoorUrl(router),
     ...(planned.hint === undefined ? {} : { hint: planned.hint }),
     secrets,
     database,

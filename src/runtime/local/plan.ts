@@ -37,6 +37,12 @@ export interface RouterSpec {
   readonly health: string;
 }
 
+/** Where a tenant's front door answers: by its first route's host label when it has one (`api.localhost`). */
+export function frontDoorUrl(router: Pick<RouterSpec, "port" | "routes">): string {
+  const host = router.routes[0]?.host;
+  return `http://${host === undefined ? "127.0.0.1" : `${host}.localhost`}:${router.port}/`;
+}
+
 export interface Plan {
   readonly platform: string;
   readonly services: readonly ServiceSpec[];
