@@ -6,17 +6,14 @@
 //   (a) n8n in its regular single-process mode on the same PostgreSQL with the same environment.
 // Webhooks go to the webhook processor's port (webhookUrl). Prints executions/s, each queue figure ÷ single-process, CPU per execution, and where the
 // queue's CPU went (per process, ms per execution).
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { validateSpecText } from "../src/model/load-platform.js";
-import { resolve } from "../src/model/resolve.js";
 import { buildLocalLayout } from "../src/runtime/local/local-plan.js";
 import { StateDir } from "../src/runtime/local/state.js";
 import { stopSupervisor, up } from "../src/runtime/local/up.js";
 import { N8nClient } from "../test/support/n8n-client.js";
-import { loadWebhook, supervisedPids, waitReady } from "./n8n-load.js";
+import { loadWebhook, oneTenantModel, startSingleProcess, supervisedPids } from "./n8n-load.js";
 
 const [version = "2.41.1", setting = "default"] = (process.argv[2] ?? "").split(":");
 const SETTINGS: Record<string, string> = {
@@ -26,23 +23,11 @@ const SETTINGS: Record<string, string> = {
   legacy: ", expressions: { engine: legacy }",
 };
 if (SETTINGS[setting] === undefined) throw new Error(`unknown setting ${setting}`);
-const spec = (workers: number) => {
-  const text = `apiVersion: tenantctl/v1alpha1
-kind: Platform
-metadata: { name: benchtp }
-cluster: { name: benchtp, region: eu-central-1, domain: n8n.bench.example, kubernetesVersion: "1.34", awsAccountId: "111122223333" }
-gitops: { repoURL: https://git.bench.example/p.git, targetRevision: main, path: rendered }
-zones:
-  internal: { customerData: false }
-tenants:
-  - name: t0
-    zone: internal
-    n8n: { version: "${version}", workers: { min: ${workers}, max: 5 }${SETTINGS[setting]} }
-`;
-  const parsed = validateSpecText(text, "bench.yaml");
-  if (!parsed.spec) throw new Error(`invalid bench spec: ${JSON.stringify(parsed.diagnostics[0])}`);
-  return resolve(parsed.spec);
-};
+const spec = (workers: number) =>
+  oneTenantModel(
+    "benchtp",
+    `{ version: "${version}", workers: { min: ${workers}, max: 5 }${SETTINGS[setting]} }`,
+  );
 
 /**
  * The webhook processor's own port: production webhooks go there directly, as the cluster's
@@ -68,36 +53,12 @@ try {
   const q1 = await loadWebhook(await webhookUrl(spec(1)), client, supervisedPids(state));
   await up(spec(2), { stateDir });
   const q2 = await loadWebhook(await webhookUrl(spec(2)), client, supervisedPids(state));
-  // (a) single-process: the tenant's n8n stopped, its data kept; `n8n start` in regular mode
-  // on the same database, on the same Node.js, with the same environment.
-  const model = spec(1);
-  const tenant = model.tenants[0];
-  if (tenant === undefined) throw new Error("no tenant");
-  await up(model, { stateDir, dataOnly: true });
-  const layout = await buildLocalLayout(state, model, [tenant]);
-  const main = layout.plan.services.find((s) => s.name === `n8n:${tenant.name}:main`);
-  if (main === undefined) throw new Error("no main process in the plan");
-  const port = Number(main.env.N8N_PORT);
-  const single = spawn(main.command, main.args, {
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/",
-      ...main.env,
-      EXECUTIONS_MODE: "regular",
-      N8N_DISABLE_PRODUCTION_MAIN_PROCESS: "false",
-      WEBHOOK_URL: `http://127.0.0.1:${port}/`,
-      N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
-    },
-    stdio: "ignore",
-  });
+  // (a) single-process n8n on the same data and environment.
+  const single = await startSingleProcess(stateDir, spec(1));
   try {
-    const singleUrl = `http://127.0.0.1:${port}/`;
-    await waitReady(singleUrl);
-    const singleClient = new N8nClient(singleUrl);
-    await singleClient.login();
-    const alone = await loadWebhook(singleUrl, singleClient, {
+    const alone = await loadWebhook(single.url, single.client, {
       ...supervisedPids(state),
-      "n8n (single)": single.pid ?? 0,
+      "n8n (single)": single.child.pid ?? 0,
     });
     row["single exec/s"] = alone.perSecond.toFixed(1);
     row["queue 1w exec/s"] = q1.perSecond.toFixed(1);
@@ -120,7 +81,7 @@ try {
     row["single: n8n"] = ms(part(alone, "n8n (single)"));
     row["single: PostgreSQL"] = ms(part(alone, "postgres:"));
   } finally {
-    single.kill("SIGTERM");
+    single.child.kill("SIGTERM");
   }
 } finally {
   await stopSupervisor(state);
