@@ -63,7 +63,12 @@ describe("the n8n environment against the installed n8n", () => {
       const { names, engines } = readByN8n(version);
       expect(names.size, `n8n ${version}'s configuration was read (is it installed?)`).toBeGreaterThan(200);
       for (const role of ["main", "worker", "webhook"] as const) {
-        const env = buildN8nEnv(role, { ...clusterEnvInput(tenant, role), version });
+        // The tenant as it would be on this release: what the builder derives from the version too.
+        const pinned = {
+          ...tenant,
+          settings: { ...tenant.settings, n8n: { ...tenant.settings.n8n, version } },
+        };
+        const env = buildN8nEnv(role, clusterEnvInput(pinned, role));
         const runner = buildRunnerEnv({ runnerAuthToken: { secret: "x", key: "y" } });
         const local = Object.keys(localOnlyEnv("/home")).map((name) => ({ name }));
         for (const { name } of [...env, ...runner, ...local])

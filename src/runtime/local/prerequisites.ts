@@ -82,7 +82,7 @@ export function checkPrerequisites(n8nVersions: readonly string[], rabbitmq = tr
       ok: existsSync(n8nBin(cacheRoot(), version)),
       found: existsSync(n8nBin(cacheRoot(), version))
         ? dir
-        : "not installed (tenantctl up installs it, ≈ 4 min, 1.8 GB)",
+        : "not installed (tenantctl up installs it, ≈ 3 min, 2 GB)",
       fix: `tenantctl up installs it into ${dir}`,
     });
   }
