@@ -5,7 +5,8 @@
  */
 import { type EffectiveResources, type EffectiveSettings, res } from "../../model/defaults.js";
 import { compareVersions, N8N_PREFIXED_PUBSUB_SINCE } from "../../versions.js";
-import { N8N } from "../../model/names.js";
+import { N8N, type N8nRole } from "../../model/names.js";
+import type { TenantModel } from "../../model/resolve.js";
 import { mainRunsTasks } from "./release.js";
 import type {
   ProductDeclaration,
@@ -161,4 +162,19 @@ function workload(
     talksTo: { workloads: [], dataServices: N8N_DATA_SERVICES },
     nodeClass: "general",
   };
+}
+
+/** The workload of one n8n role as the model resolved it from this declaration. */
+export function declaredWorkload(tenant: TenantModel, role: N8nRole): WorkloadDeclaration {
+  const declared = tenant.product.workloads.find((w) => w.component === role);
+  if (declared === undefined) throw new Error(`n8n: the model of ${tenant.name} has no ${role} workload`);
+  return declared;
+}
+
+/**
+ * Whether a role's process has a task runner beside it: the workload's second container, as
+ * declared above (workers; main before n8n 2.13). The cluster and the local runtime both ask.
+ */
+export function runsTaskRunner(tenant: TenantModel, role: N8nRole): boolean {
+  return declaredWorkload(tenant, role).containers.length > 1;
 }

@@ -7,10 +7,10 @@
 import type { N8nRole } from "../../model/names.js";
 import type { LocalContext, LocalProcess, ProductLocal } from "../contract/builders.js";
 import { buildN8nEnv, buildRunnerEnv, type N8nEnvInput, n8nArgs } from "./env.js";
-import { N8N_PRODUCT } from "./declaration.js";
+import { N8N_PRODUCT, runsTaskRunner } from "./declaration.js";
 import { expressionEngine } from "./expressions.js";
 import { PINNED } from "../../versions.js";
-import { mainRunsTasks, n8nBin, nodeFor, taskRunnerEntry } from "./release.js";
+import { n8nBin, nodeFor, taskRunnerEntry } from "./release.js";
 
 /** n8n's own secrets in the state directory (names kept from the first releases of `up`: state carries over). */
 const LOCAL_SECRET = { encryptionKey: "encryptionKey", runnerToken: "runnerAuthToken" } as const;
@@ -109,7 +109,7 @@ async function processesOf(
         : { type: "http", url: `http://127.0.0.1:${listenPort}/healthz/readiness` },
     after: role === "main" ? [] : ["main"],
   };
-  if (role === "webhook" || (role === "main" && !mainRunsTasks(n8n.version))) return [main];
+  if (!runsTaskRunner(tenant, role)) return [main];
   const runner: LocalProcess = {
     name,
     role: "sidecar",

@@ -3,8 +3,7 @@ import type { TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
 import { buildN8nEnv, buildRunnerEnv, n8nArgs, type N8nEnvInput } from "../env.js";
 import { expressionEngine } from "../expressions.js";
-import type { WorkloadDeclaration } from "../../contract/declaration.js";
-import { N8N_SECRET } from "../declaration.js";
+import { declaredWorkload, N8N_SECRET } from "../declaration.js";
 import { PINNED } from "../../../versions.js";
 import type { KubernetesObject } from "../../../manifest/object.js";
 import { tenantLabels, tenantMeta } from "../../../manifest/metadata.js";
@@ -149,11 +148,4 @@ export function renderN8nPodDisruptionBudget(tenant: TenantModel, role: N8nRole)
     metadata: tenantMeta(tenant, N8N.roles[role], { labels: n8nLabels(role) }),
     spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
   };
-}
-
-/** The workload as the model resolved it from n8n's declaration. */
-function declaredWorkload(tenant: TenantModel, role: N8nRole): WorkloadDeclaration {
-  const declared = tenant.product.workloads.find((w) => w.component === role);
-  if (declared === undefined) throw new Error(`n8n: the model of ${tenant.name} has no ${role} workload`);
-  return declared;
 }
