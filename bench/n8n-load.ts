@@ -2,7 +2,7 @@
 // connections for 15 s after a 3 s warm-up; CPU per execution from the machine's busy time
 // (/proc/stat) less the load generator's own; and where that CPU went, per process.
 import { type ChildProcess, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { validateSpecText } from "../src/model/load-platform.js";
 import { type Model, resolve } from "../src/model/resolve.js";
@@ -10,6 +10,7 @@ import { buildLocalLayout } from "../src/runtime/local/local-plan.js";
 import { StateDir } from "../src/runtime/local/state.js";
 import { readStatus, up } from "../src/runtime/local/up.js";
 import { N8nClient, postWebhook } from "../test/support/n8n-client.js";
+import { type ProcessTable, processTable, processTree } from "./process-memory.js";
 
 export interface Load {
   readonly perSecond: number;
@@ -30,33 +31,9 @@ function busyJiffies(): number {
   return fields.reduce((n, v, i) => (i === 3 || i === 4 ? n : n + v), 0);
 }
 
-/** utime + stime of every process, and each one's parent: a snapshot to attribute CPU to process trees. */
-function processTable(): Map<number, { ppid: number; jiffies: number }> {
-  const table = new Map<number, { ppid: number; jiffies: number }>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // The command name may hold spaces and parentheses: the fields follow the last ")".
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      table.set(Number(entry), { ppid: Number(fields[1]), jiffies: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return table;
-}
-
-function treeJiffies(table: Map<number, { ppid: number; jiffies: number }>, root: number): number {
-  let total = 0;
-  const children = new Map<number, number[]>();
-  for (const [pid, p] of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), pid]);
-  const visit = (pid: number) => {
-    total += table.get(pid)?.jiffies ?? 0;
-    for (const c of children.get(pid) ?? []) visit(c);
-  };
-  visit(root);
-  return total;
+/** The CPU ticks of a process tree in one reading of /proc. */
+function treeJiffies(table: ProcessTable, root: number): number {
+  return processTree(table, root).reduce((n, pid) => n + (table.get(pid)?.jiffies ?? 0), 0);
 }
 
 /** A process to attribute CPU to: with its descendants, or (`own`) alone. */

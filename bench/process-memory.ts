@@ -7,20 +7,36 @@ import { readdirSync, readFileSync } from "node:fs";
 import { readStatus } from "../src/runtime/local/up.js";
 import type { StateDir } from "../src/runtime/local/state.js";
 
-function children(): Map<number, number[]> {
-  const byParent = new Map<number, number[]>();
+/** One reading of /proc: each process's parent and its CPU so far (utime + stime, in clock ticks). */
+export type ProcessTable = ReadonlyMap<number, { readonly ppid: number; readonly jiffies: number }>;
+
+export function processTable(): ProcessTable {
+  const table = new Map<number, { ppid: number; jiffies: number }>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      // The command name may hold spaces and parentheses: the parent pid follows the last ")".
+      // The command name may hold spaces and parentheses: the fields follow the last ")".
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      byParent.set(ppid, [...(byParent.get(ppid) ?? []), Number(entry)]);
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      table.set(Number(entry), { ppid: Number(fields[1]), jiffies: Number(fields[11]) + Number(fields[12]) });
     } catch {
       // The process ended meanwhile.
     }
   }
-  return byParent;
+  return table;
+}
+
+/** A process and all its descendants in one reading of the table. */
+export function processTree(table: ProcessTable, root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const [pid, p] of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), pid]);
+  const out: number[] = [];
+  const visit = (pid: number) => {
+    out.push(pid);
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  visit(root);
+  return out;
 }
 
 function rssKib(pid: number): number {
@@ -41,19 +57,13 @@ function pssKib(pid: number): number {
 
 /** MiB resident (RSS) and proportional (PSS) of each supervised process with its descendants. */
 export function memoryByService(state: StateDir): Record<string, { rss: number; pss: number }> {
-  const tree = children();
+  const table = processTable();
   const out: Record<string, { rss: number; pss: number }> = {};
   for (const [name, service] of Object.entries(readStatus(state)?.services ?? {})) {
     if (service.pid === undefined) continue;
-    let rss = 0;
-    let pss = 0;
-    const visit = (pid: number) => {
-      rss += rssKib(pid);
-      pss += pssKib(pid);
-      for (const child of tree.get(pid) ?? []) visit(child);
-    };
-    visit(service.pid);
-    out[name] = { rss: rss / 1024, pss: pss / 1024 };
+    const tree = processTree(table, service.pid);
+    const kib = (of: (pid: number) => number) => tree.reduce((n, pid) => n + of(pid), 0);
+    out[name] = { rss: kib(rssKib) / 1024, pss: kib(pssKib) / 1024 };
   }
   return out;
 }
