@@ -10,6 +10,7 @@ import { doctorCommand } from "./commands/doctor.js";
 import { editCommands } from "./commands/edit.js";
 import { downCommand } from "./commands/down.js";
 import { logsCommand } from "./commands/logs.js";
+import { recoveryCommands } from "./commands/recovery.js";
 import { renderCommand } from "./commands/render.js";
 import { schemaCommand } from "./commands/schema.js";
 import { statusCommand } from "./commands/status.js";
@@ -42,6 +43,7 @@ export function buildProgram(io: Io): Command {
   statusCommand(program, io);
   logsCommand(program, io);
   downCommand(program, io);
+  recoveryCommands(program, io);
   doctorCommand(program, io);
   schemaCommand(program, io);
   return program;

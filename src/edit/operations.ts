@@ -101,7 +101,7 @@ export function setImage(
 }
 
 /** A tenant's `clusters: [a, b]` as `{ a: {}, b: {} }`, so that one cluster's values can be written. */
-function placementAsMap(text: string, index: number, tenant: SpecTenant): string {
+export function placementAsMap(text: string, index: number, tenant: SpecTenant): string {
   if (!Array.isArray(tenant.clusters)) return text;
   return replaceNode(
     text,

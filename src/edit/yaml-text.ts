@@ -164,6 +164,38 @@ export function removeFromSequence(text: string, path: EditPath, index: number):
   return splice(text, { start, end: newline < 0 ? text.length : newline + 1, text: "" });
 }
 
+/**
+ * Removes a key with its single value from a map: its lines in a block map, its entry (and one
+ * separator) in a flow map. The last key of a map is refused: the map would be left empty.
+ */
+export function removeKey(text: string, path: EditPath): string {
+  const { doc } = parse(text);
+  const map = walk(doc.contents as Node | null, path.slice(0, -1));
+  const key = path[path.length - 1];
+  if (!isMap(map)) return text;
+  const index = map.items.findIndex((p) => isScalar(p.key) && p.key.value === key);
+  if (index < 0) return text;
+  if (map.items.length === 1) throw new EditRefused(`${path.join(".")} is the only key of its map`);
+  const range = (i: number): [number, number] => {
+    const pair = map.items[i];
+    const value = (pair?.value ?? pair?.key) as Node | undefined;
+    return [
+      ((pair?.key as Node).range as [number, number, number])[0],
+      (value?.range as [number, number, number])[1],
+    ];
+  };
+  const [start, end] = range(index);
+  if (map.flow === true) {
+    const next = index + 1 < map.items.length ? range(index + 1) : undefined;
+    const previous = index > 0 ? range(index - 1) : undefined;
+    const [from, to] = next !== undefined ? [start, next[0]] : [(previous as [number, number])[1], end];
+    return splice(text, { start: from, end: to, text: "" });
+  }
+  const lineStart = text.lastIndexOf("\n", start) + 1;
+  const newline = text.indexOf("\n", endOfLine(text, end));
+  return splice(text, { start: lineStart, end: newline < 0 ? text.length : newline + 1, text: "" });
+}
+
 /** A list item as block lines, its content at `itemColumn` and its dash two columns before. */
 function blockEntry(item: unknown, itemColumn: number): string[] {
   const body = blockLines(item, itemColumn);

@@ -112,6 +112,10 @@ export const N8nExecutions = z.strictObject({
 });
 export const N8n = z.strictObject({
   version: Semver.optional(),
+  upgradeFrom: Semver.optional().meta({
+    description:
+      "Written by `tenantctl upgrade` while a version change is under way (the version the data was at): render backs up the database, stops workers and webhook processors, and runs main alone on the new version; `tenantctl upgrade --finish` removes it.",
+  }),
   main: N8nMain.optional(),
   webhook: N8nWebhook.optional(),
   workers: N8nWorkers.optional(),
@@ -530,6 +534,20 @@ export const Ingress = z.strictObject({
   }),
 });
 
+export const UpgradeWave = z.strictObject({
+  name: DnsLabel,
+  tenants: z.array(DnsLabel).optional().meta({ description: "Tenants by name." }),
+  zones: z.array(DnsLabel).optional().meta({ description: "Every tenant of these zones." }),
+  labels: Labels.optional().meta({ description: "Every tenant with all of these labels." }),
+});
+
+export const Upgrades = z.strictObject({
+  waves: z.array(UpgradeWave).default([]).meta({
+    description:
+      "Upgrade waves in order (tenantctl upgrade --wave): a tenant is in the first wave that selects it; the tenants no wave selects form a last wave named rest.",
+  }),
+});
+
 export const Backups = z.strictObject({
   bucket: z
     .string()
@@ -713,6 +731,9 @@ export const Platform = z.strictObject({
   secrets: Secrets.default({ provider: "external-secrets" }),
   ingress: Ingress.default({ className: "alb", tls: "acm", controllerNamespace: "ingress-nginx" }),
   backups: Backups.default({ retention: "30d", schedule: "0 0 3 * * *" }),
+  upgrades: Upgrades.default({ waves: [] }).meta({
+    description: "How n8n version changes move through the tenants (tenantctl upgrade).",
+  }),
   addons: Addons.default({}).meta({
     description: "Cluster add-ons, each true/false or { enabled, values }.",
   }),
@@ -731,6 +752,7 @@ export const Platform = z.strictObject({
 });
 
 export type Platform = z.output<typeof Platform>;
+export type UpgradeWaveSpec = z.output<typeof UpgradeWave>;
 export type PlatformInput = z.input<typeof Platform>;
 export type Tenant = z.output<typeof Tenant>;
 export type Zone = z.output<typeof Zone>;

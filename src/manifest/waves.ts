@@ -16,6 +16,10 @@ export const WAVE = {
   isolation: -9,
   secrets: -5,
   data: 0,
+  /** A release change under way (render/kubernetes/upgrade-stage.ts): the backup, the others stopped, the migrator alone. */
+  upgradeBackup: 2,
+  upgradeStop: 3,
+  upgradeMigrate: 4,
   app: 5,
   scaling: 10,
 } as const;

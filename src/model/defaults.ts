@@ -51,6 +51,8 @@ export interface EffectiveSettings {
   };
   readonly n8n: {
     readonly version: string;
+    /** Set while a version change is under way: the version the data was at (tenantctl upgrade). */
+    readonly upgradeFrom?: string | undefined;
     readonly main: { readonly replicas: number; readonly resources: EffectiveResources };
     readonly webhook: {
       readonly enabled: boolean;

@@ -13,6 +13,7 @@ import type { Platform } from "../input/schema.js";
 import { checkDerivedNames } from "./derived-names.js";
 import type { Model } from "./resolve.js";
 import { checkRules, unknownZones } from "./rules.js";
+import { checkReleaseChanges, runningView } from "./release-changes.js";
 
 export interface ValidationResult {
   /** The parsed spec, when it has no error (warnings may remain). */
@@ -32,7 +33,7 @@ export interface LoadedPlatform {
 }
 
 /** Parses and validates spec text; never throws for a problem of the spec itself. */
-export function validateSpecText(text: string, file: string): ValidationResult {
+export function validateSpecText(text: string, file: string, running?: Platform): ValidationResult {
   const parsed = parseSpecText(text, file);
   if (parsed.spec === undefined) {
     const { zones, tenants } = (parsed.written ?? {}) as { zones?: unknown; tenants?: unknown };
@@ -46,7 +47,11 @@ export function validateSpecText(text: string, file: string): ValidationResult {
   const perCluster = placement.some((d) => d.severity === "error")
     ? []
     : views.flatMap((view) =>
-        [...checkRules(view.spec), ...checkDerivedNames(view.spec)].map((d) => asWritten(spec, view, d)),
+        [
+          ...checkRules(view.spec),
+          ...checkDerivedNames(view.spec),
+          ...checkReleaseChanges(view.spec, runningView(running, view.key)),
+        ].map((d) => asWritten(spec, view, d)),
       );
   const diagnostics = sortByLocation(unique([...placement, ...perCluster].map(parsed.place)));
   return { spec: diagnostics.some(isError) ? undefined : spec, diagnostics };
@@ -76,11 +81,13 @@ function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
 export interface LoadOptions {
   /** Which cluster (a key of `clusters:`); needed when the spec has several. */
   readonly cluster?: string | undefined;
+  /** What runs now (the rendered tree's spec copy): release changes are judged against it. */
+  readonly running?: Platform | undefined;
 }
 
 /** Reads, validates and resolves a spec file; throws a TenantctlError carrying every error found. */
 export async function loadPlatform(file: string, options: LoadOptions = {}): Promise<LoadedPlatform> {
-  const result = validateSpecText(await readSpecText(file), file);
+  const result = validateSpecText(await readSpecText(file), file, options.running);
   if (result.spec === undefined) throw new TenantctlError(result.diagnostics);
   const spec = result.spec;
   const models = resolveClusters(spec);

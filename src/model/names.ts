@@ -159,6 +159,15 @@ export function tenantDataNames(product: string): TenantDataNames {
   };
 }
 
+/**
+ * The on-demand backup taken before a tenant's data moves to another release: named for the
+ * release (`n8n-db-before-n8n-2-41-1`), so each upgrade takes one, once. At most 63 characters.
+ */
+export function upgradeBackupName(databaseCluster: string, releaseKey: string, version: string): string {
+  const what = releaseKey.replace(/\.version$/, "").replaceAll(".", "-");
+  return dnsLabel(`${databaseCluster}-before-${what}-${version.replaceAll(".", "-")}`);
+}
+
 /** Ports of the data services, the same everywhere (cluster, zone, local runtime). */
 export const PORT = {
   postgres: 5432,

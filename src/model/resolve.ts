@@ -13,6 +13,7 @@ import {
 import type {
   DataServiceKind,
   ProductKind,
+  ProductDeclaration,
   ProductSecret,
   WorkloadDeclaration,
 } from "../products/contract/declaration.js";
@@ -85,6 +86,14 @@ export interface ProductModel {
   readonly workloads: readonly WorkloadDeclaration[];
   readonly dataServices: readonly DataServiceKind[];
   readonly secrets: readonly ProductSecret[];
+  /** What the tenant runs of it (spec path → value: n8n.version, images.<component>). */
+  readonly release: ReadonlyMap<string, string>;
+  /** The release setting its database schema follows, when its product migrates one (n8n.version). */
+  readonly schemaRelease: string | undefined;
+  /** While a change of that release is under way: the value the data is moving from. */
+  readonly upgradingFrom: string | undefined;
+  /** The workload that migrates its database on start (n8n's main), when it has one. */
+  readonly migrator: string | undefined;
 }
 
 export interface AddonModel {
@@ -198,6 +207,10 @@ function resolveTenant(
       workloads: product.workloads(settings),
       dataServices: product.dataServices(settings),
       secrets: product.secrets,
+      release: product.release(settings),
+      schemaRelease: product.schemaRelease,
+      upgradingFrom: upgradingFrom(product, settings),
+      migrator: product.migrator,
     },
     footprint: footprint(settings, product),
     quota: effectiveQuota(settings),
@@ -227,4 +240,20 @@ function resolveAddons(spec: Platform, tenants: readonly TenantModel[]): AddonMo
     const values = typeof setting === "object" ? (setting.values ?? {}) : {};
     return enabled ? [{ name, values }] : [];
   });
+}
+
+/** The release the tenant's database schema follows ("n8n.version" → its value), when its product migrates one. */
+export function schemaVersion(tenant: TenantModel): { key: string; version: string } | undefined {
+  const key = tenant.product.schemaRelease;
+  const version = key === undefined ? undefined : tenant.product.release.get(key);
+  return key === undefined || version === undefined ? undefined : { key, version };
+}
+
+/** The schema release a tenant's data is moving from, while a change is under way (its product's upgradeFrom setting). */
+export function upgradingFrom(product: ProductDeclaration, settings: EffectiveSettings): string | undefined {
+  const path = product.upgradeFromSetting;
+  if (path === undefined) return undefined;
+  let node: unknown = settings;
+  for (const key of path.split(".")) node = (node as Record<string, unknown> | undefined)?.[key];
+  return typeof node === "string" ? node : undefined;
 }

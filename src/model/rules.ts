@@ -20,6 +20,7 @@ import { bytes, formatBytes, formatMillicores, millicores } from "../input/quant
 import type { Platform } from "../input/schema.js";
 import { hasUrlCredentials } from "../lib/url-credentials.js";
 import { cidrContains } from "../input/formats.js";
+import { checkUpgradeWaves } from "./upgrade-waves.js";
 
 /**
  * The rules that a schema cannot express: relations between tenants, zones and quotas.
@@ -37,6 +38,7 @@ export function checkRules(spec: Platform): Located[] {
   checkIngress(spec, out);
   checkGitopsUrl(spec, out);
   checkVpcAgainstCustomerData(spec, out);
+  checkUpgradeWaves(spec, out);
   spec.tenants.forEach((_, i) => {
     const s = settings[i] as EffectiveSettings;
     checkSharedDataServices(spec, i, s, out);

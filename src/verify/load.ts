@@ -70,7 +70,7 @@ export async function loadTenancyInput(
   return tenancyInput(tree.objects, tree.unreadable, tenancy, podCidr);
 }
 
-async function readSpecCopy(directory: string): Promise<Platform> {
+export async function readSpecCopy(directory: string): Promise<Platform> {
   const file = join(directory, SPEC_COPY);
   const rerender =
     "re-render the directory with `tenantctl render`, or pass the spec with --spec platform.yaml";

@@ -24,6 +24,7 @@ const validCases: [string, () => string][] = [
   ["shared-services", () => readGolden(join(here, "shared-services", "platform.yaml")) ?? ""],
   ["products", () => readGolden(join(here, "..", "..", "examples", "products.yaml")) ?? ""],
   ["clusters", () => readGolden(join(here, "..", "..", "examples", "clusters.yaml")) ?? ""],
+  ["upgrade", () => readGolden(join(here, "upgrade", "platform.yaml")) ?? ""],
 ];
 
 describe("golden: valid platforms", () => {

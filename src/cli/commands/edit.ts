@@ -4,6 +4,8 @@ import { addTenant, promote, type Promotion, removeTenant, setImage } from "../.
 import { type EditResult, editSpecFile } from "../../edit/spec-file.js";
 import type { Io } from "../io.js";
 import { table } from "../table.js";
+import { type UpgradeResult, upgradeWave } from "../../edit/upgrade.js";
+import { runningSpec } from "../running-spec.js";
 
 const DRY_RUN = ["--dry-run", "show the change, write nothing"] as const;
 const list = (value: string | undefined) =>
@@ -143,4 +145,74 @@ export function editCommands(program: Command, io: Io): void {
         );
       report(io, file, result, flags.dryRun);
     });
+  program
+    .command("upgrade")
+    .description(
+      "Move one upgrade wave to an n8n version in platform.yaml, staged: render then backs up each database, stops workers and webhook processors, and runs main alone on the new version; --finish brings the rest back.",
+    )
+    .argument("<spec>", "path of platform.yaml")
+    .requiredOption("--wave <name>", "the wave (upgrades.waves; rest: the tenants no wave selects)")
+    .option("--to <version>", "the version to move to")
+    .option("--finish", "end the wave's staged move once main is ready (drops upgradeFrom)")
+    .option(
+      "--cluster <key>",
+      "the cluster, for a spec that declares several (writes clusters.<key> of each tenant)",
+    )
+    .option(
+      "--rendered <dir>",
+      "the rendered tree of what runs now: earlier waves must run the version there too",
+    )
+    .option(...DRY_RUN)
+    .action(
+      async (
+        file: string,
+        flags: {
+          wave: string;
+          to?: string;
+          finish?: boolean;
+          cluster?: string;
+          rendered?: string;
+          dryRun?: boolean;
+        },
+      ) => {
+        if ((flags.to === undefined) === (flags.finish !== true))
+          throw failure("cli/usage", "pass either --to <version> or --finish", "for example --to 2.41.1");
+        if (flags.to !== undefined && !/^\d+\.\d+\.\d+$/.test(flags.to))
+          throw failure("cli/usage", `--to ${flags.to}: not a release version`, 'a version such as "2.41.1"');
+        const running = await runningSpec(flags.rendered);
+        let outcome: UpgradeResult | undefined;
+        const result = await editSpecFile(
+          file,
+          (text, spec) => {
+            outcome = upgradeWave(text, spec, {
+              wave: flags.wave,
+              to: flags.to,
+              finish: flags.finish === true,
+              cluster: flags.cluster,
+              running,
+            });
+            return outcome.text;
+          },
+          flags,
+        );
+        const steps = outcome?.steps ?? [];
+        if (steps.length > 0)
+          io.out(
+            `${table(
+              ["tenant", "from", "to", "what happens"],
+              steps.map((p) => [p.tenant, p.from, p.to, p.action]),
+            )}\n`,
+          );
+        for (const u of outcome?.unchanged ?? []) io.out(`  ${u.tenant}: unchanged (${u.reason})\n`);
+        report(io, file, result, flags.dryRun);
+        if (result.changed && flags.dryRun !== true && steps.length > 0)
+          io.out(
+            flags.finish === true
+              ? "next: render, commit; Argo CD starts the other workloads on the new version\n"
+              : `next: render, commit and let Argo CD sync (backup, then main alone); once main is ready (kubectl -n <namespace> rollout status deployment/n8n-main), run: tenantctl upgrade ${file} --wave ${flags.wave} --finish${flags.cluster === undefined ? "" : ` --cluster ${flags.cluster}`}\n`,
+          );
+        if (running === undefined && flags.finish !== true)
+          io.err("note: without --rendered, earlier waves are judged by the spec alone, not by what runs\n");
+      },
+    );
 }

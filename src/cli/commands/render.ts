@@ -6,6 +6,7 @@ import type { Model } from "../../model/resolve.js";
 import type { RenderedObject } from "../../manifest/rendered.js";
 import type { RenderOptions } from "../../render/render.js";
 import { loadForCommand } from "../load.js";
+import { runningSpec } from "../running-spec.js";
 import type { Command } from "commander";
 import { renderModel } from "../../render/render.js";
 import { toYamlStream } from "../../manifest/serialize.js";
@@ -35,7 +36,8 @@ export function renderCommand(program: Command, io: Io): void {
     )
     .action(async (file: string, options: { out: string; awsOutputs?: string[]; check?: boolean }) => {
       const started = performance.now();
-      const loaded = await loadForCommand(file, io);
+      // A release change is judged against what the tree it replaces was rendered from.
+      const loaded = await loadForCommand(file, io, undefined, await runningSpec(options.out));
       const outputs = await readOutputs(options.awsOutputs ?? []);
       const perCluster = loaded.models.map((model) => renderModel(model, renderOptions(model, outputs, io)));
       const objects = perCluster.flat();

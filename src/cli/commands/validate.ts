@@ -4,6 +4,7 @@ import { formatDiagnostics } from "../../diagnostics/format.js";
 import { readSpecText } from "../../input/load.js";
 import { validateSpecText } from "../../model/load-platform.js";
 import { EXIT, type Io } from "../io.js";
+import { runningSpec } from "../running-spec.js";
 
 export function validateCommand(program: Command, io: Io): void {
   program
@@ -11,7 +12,11 @@ export function validateCommand(program: Command, io: Io): void {
     .description("Check a platform spec and report every problem at once, with line:column.")
     .argument("<spec>", "path of platform.yaml")
     .option("--format <format>", "text or json", "text")
-    .action(async (file: string, options: { format: string }) => {
+    .option(
+      "--rendered <dir>",
+      "the rendered tree of what runs now: a release lower than it runs (spec/n8n-downgrade) or an unstaged change is refused",
+    )
+    .action(async (file: string, options: { format: string; rendered?: string }) => {
       if (options.format !== "text" && options.format !== "json") {
         throw failure(
           "usage/format",
@@ -20,7 +25,7 @@ export function validateCommand(program: Command, io: Io): void {
         );
       }
       const text = await readSpecText(file);
-      const result = validateSpecText(text, file);
+      const result = validateSpecText(text, file, await runningSpec(options.rendered));
       const errors = result.diagnostics.filter(isError).length;
       if (options.format === "json") {
         io.out(

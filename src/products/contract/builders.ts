@@ -86,10 +86,29 @@ export interface LocalContext {
   pythonEnvironment(requirementsFile: string): Promise<string>;
 }
 
+/** One finding of a product's data probe: what was checked, and what was found. */
+export interface DataCheck {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
 /** A product on one machine: its processes and where the router sends requests. */
 export interface ProductLocal {
   /** Keys of the tenant's local secrets beside the data services' (`dbPassword`, `redisPassword`). */
   readonly secretKeys: readonly string[];
+  /** Of those, the keys its data is unreadable without (n8n's encryption key): backups record their fingerprints, restores check them. */
+  readonly dataKeys?: readonly string[];
+  /**
+   * What a restore drill asks of the product on restored data, run with the environment of its
+   * migrator process: that the data is there and readable with the tenant's keys.
+   */
+  probeData?(process: {
+    command: string;
+    args: readonly string[];
+    env: Readonly<Record<string, string>>;
+    cwd: string;
+  }): Promise<readonly DataCheck[]>;
   plan(context: LocalContext): Promise<{
     readonly processes: readonly LocalProcess[];
     /** The front door's routes, like the cluster's Ingress. */

@@ -89,6 +89,24 @@ export interface ProductDeclaration {
    * carries from one cluster to another, and the only images `set-image` may set.
    */
   release(settings: EffectiveSettings): ReadonlyMap<string, string>;
+  /**
+   * The release setting (a key of release()) that the tenant's database schema follows: the
+   * product migrates its data forward when it changes, so a lower value is a downgrade that
+   * cannot read the data, and a change is an upgrade (backup first, the migrator alone first).
+   */
+  readonly schemaRelease?: string;
+  /**
+   * The setting (spec path relative to the tenant, e.g. n8n.upgradeFrom) that holds the schema
+   * release the data is moving from while a change is under way (written by tenantctl upgrade):
+   * the cluster then backs up, stops all but the migrator, and runs the migrator alone.
+   */
+  readonly upgradeFromSetting?: string;
+  /**
+   * The workload (component) that migrates the database on start (n8n's main): on a release
+   * change it runs alone on the new release until ready, the others stopped, in the cluster and
+   * locally (where the process of that name is it).
+   */
+  readonly migrator?: string;
   /** What the product cannot run with (beyond the schema), for a tenant's effective settings. */
   check(settings: EffectiveSettings): readonly ProductProblem[];
 }

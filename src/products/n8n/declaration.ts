@@ -88,12 +88,37 @@ export const n8nDeclaration: ProductDeclaration = {
   maxReplicaSettings: ["n8n.workers.max", "n8n.webhook.max"],
   // Its image follows its version: main, workers, webhook processors and runners run one release.
   release: (settings) => new Map([["n8n.version", settings.n8n.version]]),
+  schemaRelease: "n8n.version",
+  upgradeFromSetting: "n8n.upgradeFrom",
+  // main runs n8n's database migrations on start; workers and webhook processors never do.
+  migrator: "main",
   check: (settings) => [
     ...replicaBounds(settings),
     ...aclNeedsPrefixedChannels(settings),
     ...poolsItsOwnConnections(settings),
+    ...upgradesForward(settings),
   ],
 };
+
+/** A staged upgrade goes forward: n8n cannot run data a newer release migrated. */
+function upgradesForward(settings: EffectiveSettings): ProductProblem[] {
+  const { version, upgradeFrom } = settings.n8n;
+  if (upgradeFrom === undefined || compareVersions(version, upgradeFrom) > 0) return [];
+  const same = version === upgradeFrom;
+  return [
+    {
+      code: same ? "spec/n8n-upgrade-finished" : "spec/n8n-downgrade",
+      field: ["n8n", "upgradeFrom"],
+      subject: "n8n.upgradeFrom",
+      message: same
+        ? `${upgradeFrom} is the version it runs: there is no upgrade under way`
+        : `the data is at n8n ${upgradeFrom} (or later); version ${version} cannot read what a newer release migrated`,
+      hint: same
+        ? "remove n8n.upgradeFrom (tenantctl upgrade --finish)"
+        : `keep n8n.version at ${upgradeFrom} or later; going back needs a restore from the backup taken before the upgrade`,
+    },
+  ];
+}
 
 /** n8n keeps a connection pool of its own, and its migrations hold session state (advisory locks) that PgBouncer's transaction pooling breaks. */
 function poolsItsOwnConnections(settings: EffectiveSettings): ProductProblem[] {

@@ -9,6 +9,7 @@ import type { LocalContext, LocalProcess, ProductLocal } from "../contract/build
 import { buildN8nEnv, buildRunnerEnv, type N8nEnvInput, n8nArgs } from "./env.js";
 import { N8N_PRODUCT, runsTaskRunner } from "./declaration.js";
 import { expressionEngine } from "./expressions.js";
+import { probeN8nData } from "./data-probe.js";
 import { PINNED } from "../../versions.js";
 import { n8nBin, nodeFor, taskRunnerEntry } from "./release.js";
 
@@ -17,6 +18,8 @@ const LOCAL_SECRET = { encryptionKey: "encryptionKey", runnerToken: "runnerAuthT
 
 export const n8nLocal: ProductLocal = {
   secretKeys: Object.values(LOCAL_SECRET),
+  dataKeys: [LOCAL_SECRET.encryptionKey],
+  probeData: probeN8nData,
   async plan(context) {
     const n8n = context.tenant.settings.n8n;
     const roles: { role: N8nRole; name: string }[] = [{ role: "main", name: "main" }];

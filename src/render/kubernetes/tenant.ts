@@ -24,6 +24,7 @@ import { renderTenantRbac } from "./rbac.js";
 import { renderExternalSecrets } from "./secrets.js";
 import { renderSecurityGroupPolicy } from "./security-group-policy.js";
 import { renderStackNetworkPolicies } from "./stack-network.js";
+import { renderUpgradeBackup, stageUpgrade } from "./upgrade-stage.js";
 
 export interface TenantParts {
   readonly platform: KubernetesObject[];
@@ -53,8 +54,11 @@ export function renderTenant(
     stack: [
       ...inWave(WAVE.secrets, [...renderExternalSecrets(model, tenant), renderServiceAccount(tenant)]),
       ...inWave(WAVE.data, renderDataServices(model, tenant)),
-      ...inWave(WAVE.app, stack.renderWorkloads(model, tenant)),
-      ...inWave(WAVE.scaling, stack.renderScaling(model, tenant)),
+      ...renderUpgradeBackup(tenant),
+      ...stageUpgrade(tenant, [
+        ...inWave(WAVE.app, stack.renderWorkloads(model, tenant)),
+        ...inWave(WAVE.scaling, stack.renderScaling(model, tenant)),
+      ]),
     ],
   };
 }

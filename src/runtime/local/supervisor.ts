@@ -95,6 +95,10 @@ export class Supervisor {
         return this.launch(spec, restarts + 1);
       }
     }
+    // When each process started, and from which binary (the release is in its path): what an upgrade's order is read from.
+    this.log(spec.name).write(
+      `tenantctl: ${new Date().toISOString()} starting ${spec.name}: ${[spec.command, ...spec.args].join(" ")}\n`,
+    );
     const child = spawn(spec.command, [...spec.args], {
       env,
       ...(spec.cwd === undefined ? {} : { cwd: spec.cwd }),

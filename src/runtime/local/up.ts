@@ -17,7 +17,7 @@ import {
 } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { failure } from "../../diagnostics/diagnostic.js";
-import type { Model, TenantModel } from "../../model/resolve.js";
+import { type Model, schemaVersion, type TenantModel } from "../../model/resolve.js";
 import { notLocal } from "../../products/local.js";
 import { N8N_PRODUCT } from "../../products/n8n/declaration.js";
 import { nodeRequiredFor } from "../../products/n8n/release.js";
@@ -25,7 +25,8 @@ import { compareVersions, PINNED } from "../../versions.js";
 import { buildLocalLayout, type LocalLayout, type LocalTenant } from "./local-plan.js";
 import { ensureN8n } from "./n8n-install.js";
 import { ensureNode } from "./node-install.js";
-import type { ServiceStatus, Status } from "./plan.js";
+import type { Plan, ServiceStatus, Status } from "./plan.js";
+import { backupTenant, listBackups } from "./backup.js";
 import { initPostgres, reachableByPostgres } from "./postgres.js";
 import { checkPrerequisites, postgresBinDir } from "./prerequisites.js";
 import { ensurePythonEnvironment } from "./python-env.js";
@@ -95,13 +96,7 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
     specDirectory: resolvePath(options.specDirectory ?? "."),
     pythonEnvironment: (file) => ensurePythonEnvironment(file, progress),
   });
-  const plan = options.dataOnly
-    ? {
-        ...layout.plan,
-        services: layout.plan.services.filter((s) => s.kind !== "app" && s.kind !== "sidecar"),
-        routers: [],
-      }
-    : layout.plan;
+  const plan = options.dataOnly ? dataPlan(layout.plan) : layout.plan;
   const hash = planHash(plan);
   const report = (status: Status, alreadyUp: boolean): UpReport => ({
     alreadyUp,
@@ -109,9 +104,10 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
     status,
     seconds: (performance.now() - started) / 1000,
   });
+  const upgrades = options.dataOnly ? [] : releaseChanges(state, tenants);
   const running = readStatus(state);
   if (running && alive(running.supervisorPid)) {
-    if (running.planHash === hash) {
+    if (running.planHash === hash && upgrades.length === 0) {
       progress("already up; nothing changed");
       return report(running, true);
     }
@@ -119,13 +115,147 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
     await stopSupervisor(state);
   }
   writeDataServices(state, layout, progress);
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  if (upgrades.length > 0) await upgradeInOrder(state, layout.plan, upgrades, timeoutMs, progress);
+  const status = await runPlan(state, plan, timeoutMs, progress);
+  if (!options.dataOnly) recordReleases(state, tenants);
+  return report(status, false);
+}
+
+/** The data servers of a plan and their provisioning jobs, without the products' processes. */
+function dataPlan(plan: Plan): Plan {
+  return {
+    ...plan,
+    services: plan.services.filter((s) => s.kind !== "app" && s.kind !== "sidecar"),
+    routers: [],
+  };
+}
+
+/** Runs a plan under a new supervisor (stopping the one running) until every process is ready. */
+async function runPlan(
+  state: StateDir,
+  plan: Plan,
+  timeoutMs: number,
+  progress: (line: string) => void,
+): Promise<Status> {
+  await stopSupervisor(state);
   state.writeJson("plan.json", plan);
-  const supervisor = startSupervisor(state, root);
+  const supervisor = startSupervisor(state, state.root);
   progress(`supervisor started (pid ${supervisor.pid}); waiting for ${plan.services.length} processes`);
-  return report(
-    await waitUntilReady(state, hash, supervisor.pid, options.timeoutMs ?? 300_000, progress),
-    false,
-  );
+  return waitUntilReady(state, planHash(plan), supervisor.pid, timeoutMs, progress);
+}
+
+/** A tenant whose database schema moves to another release with this `up`. */
+export interface ReleaseChange {
+  readonly tenant: TenantModel;
+  readonly key: string;
+  readonly from: string;
+  readonly to: string;
+  /** What it ran before, whole (the pre-upgrade backup records it). */
+  readonly before: Readonly<Record<string, string>>;
+}
+
+/** What each tenant's data was last run with here (its product's release), recorded once its processes were ready. */
+const RELEASES = "releases.json";
+
+export function recordedRelease(state: StateDir, tenant: string): Record<string, string> | undefined {
+  return state.readJson<Record<string, Record<string, string>>>(RELEASES, {})[tenant];
+}
+
+export function recordRelease(
+  state: StateDir,
+  tenant: string,
+  release: Readonly<Record<string, string>>,
+): void {
+  state.writeJson(RELEASES, { ...state.readJson(RELEASES, {}), [tenant]: release });
+}
+
+function recordReleases(state: StateDir, tenants: readonly TenantModel[]): void {
+  const all = state.readJson<Record<string, Record<string, string>>>(RELEASES, {});
+  for (const t of tenants) all[t.name] = Object.fromEntries(t.product.release);
+  state.writeJson(RELEASES, all);
+}
+
+/**
+ * The tenants whose schema release differs from what their data last ran with here. A lower one
+ * is refused before anything stops: the product cannot read data a newer release migrated, and
+ * only a backup from before the upgrade goes back.
+ */
+function releaseChanges(state: StateDir, tenants: readonly TenantModel[]): ReleaseChange[] {
+  const changes: ReleaseChange[] = [];
+  for (const tenant of tenants) {
+    const schema = schemaVersion(tenant);
+    const before = recordedRelease(state, tenant.name);
+    const from = schema === undefined ? undefined : before?.[schema.key];
+    if (schema === undefined || before === undefined || from === undefined || from === schema.version)
+      continue;
+    if (compareVersions(schema.version, from) < 0) {
+      const backup = listBackups(state, tenant.name)
+        .filter((b) => b.release[schema.key] === schema.version)
+        .at(-1);
+      throw failure(
+        "up/downgrade",
+        `${tenant.name}'s data was migrated by ${schema.key} ${from}; the spec says ${schema.version}, which cannot read it`,
+        backup === undefined
+          ? `keep ${schema.key} ${from} (or later); going back needs a backup taken on ${schema.version}, and there is none here`
+          : `keep ${schema.key} ${from}, or go back to the backup taken before the upgrade: tenantctl restore <spec> ${tenant.name} --from ${backup.id} (the data since is kept as a backup of its own)`,
+      );
+    }
+    changes.push({ tenant, key: schema.key, from, to: schema.version, before });
+  }
+  return changes;
+}
+
+/**
+ * The local twin of an upgrade in the cluster: every process stops (no old worker meets a
+ * migrated schema), the data services start alone, each upgraded tenant's database is backed
+ * up, then its migrator (n8n's main) runs alone on the new release until ready (its migrations
+ * done); the caller then starts everything.
+ */
+async function upgradeInOrder(
+  state: StateDir,
+  plan: Plan,
+  changes: readonly ReleaseChange[],
+  timeoutMs: number,
+  progress: (line: string) => void,
+): Promise<void> {
+  for (const c of changes)
+    progress(
+      `upgrading ${c.tenant.name}: ${c.key} ${c.from} → ${c.to} (backup, then ${migratorOf(c.tenant) ?? "its processes"} alone until ready, then the rest)`,
+    );
+  await runPlan(state, dataPlan(plan), timeoutMs, progress);
+  for (const c of changes) {
+    const backup = await backupTenant(
+      state,
+      c.tenant,
+      `before ${c.key} ${c.to}`,
+      new Map(Object.entries(c.before)),
+    );
+    progress(
+      `  ${c.tenant.name}: backup ${backup.id} (${mebibytes(backup.bytes)}) in ${backup.seconds.toFixed(1)} s`,
+    );
+  }
+  const upgrading = new Set(changes.map((c) => c.tenant.name));
+  const migrating: Plan = {
+    ...plan,
+    services: plan.services.filter((s) => {
+      if (s.tenant === undefined || !upgrading.has(s.tenant) || (s.kind !== "app" && s.kind !== "sidecar"))
+        return true;
+      const migrator = migratorOf(changes.find((c) => c.tenant.name === s.tenant)?.tenant);
+      return migrator === undefined || s.name.split(":")[2] === migrator;
+    }),
+  };
+  progress("starting the migrators alone on the new release");
+  await runPlan(state, migrating, timeoutMs, progress);
+  for (const c of changes) recordRelease(state, c.tenant.name, Object.fromEntries(c.tenant.product.release));
+}
+
+function migratorOf(tenant: TenantModel | undefined): string | undefined {
+  return tenant === undefined ? undefined : tenant.product.migrator;
+}
+
+export function mebibytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }
 
 /** PostgreSQL and Redis from the OS, and the n8n releases the tenants run (installed once into the cache). */

@@ -1,0 +1,434 @@
+/**
+ * Backups of a tenant's database on this machine: `pg_dump` in custom format into the state
+ * directory's backups/<tenant>/, each with a manifest (the product's release, time, size,
+ * checksum, and the fingerprints of the keys its data is unreadable without, never the keys).
+ * A restore checks the file and the keys before it touches anything, and keeps what it
+ * replaces as a backup of its own: data is never deleted implicitly.
+ */
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createReadStream, existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import { failure } from "../../diagnostics/diagnostic.js";
+import type { TenantModel } from "../../model/resolve.js";
+import { productLocal } from "../../products/local.js";
+import { addDatabase, type LocalDatabase } from "./local-data.js";
+import { type DatabaseGrant, type PostgresInstance, provisionDatabases } from "./postgres.js";
+import { postgresBinDir } from "./prerequisites.js";
+import type { StateDir } from "./state.js";
+
+const run = promisify(execFile);
+
+export interface BackupManifest {
+  readonly id: string;
+  readonly tenant: string;
+  readonly product: string;
+  /** What the tenant ran when it was taken (its product's release settings, e.g. n8n.version). */
+  readonly release: Readonly<Record<string, string>>;
+  /** Why it was taken: "manual", "before n8n.version 2.41.1", "before restoring <id>". */
+  readonly reason: string;
+  readonly createdAt: string;
+  /** The dump's file name beside the manifest. */
+  readonly file: string;
+  readonly bytes: number;
+  readonly sha256: string;
+  /** Fingerprints of the tenant's keys that its data needs (n8n's encryption key), by key name. */
+  readonly keys: Readonly<Record<string, string>>;
+  /** Rows per table in the dump's snapshot: what a restore must bring back. */
+  readonly rows: Readonly<Record<string, number>>;
+  readonly seconds: number;
+}
+
+/** A key's fingerprint: enough to tell two keys apart, nothing to recover one from (the keys are random). */
+export function keyFingerprint(key: string): string {
+  return `sha256:${createHash("sha256").update(`tenantctl key fingerprint\0${key}`).digest("hex").slice(0, 16)}`;
+}
+
+/** Where the tenant's database lives on this machine, and its server's superuser, without starting anything. */
+export async function tenantDatabase(
+  state: StateDir,
+  tenant: TenantModel,
+): Promise<{ database: LocalDatabase; instance: PostgresInstance }> {
+  const layout = { services: [], postgres: new Map(), redis: new Map(), rabbitmq: new Map() };
+  const database = await addDatabase(state, layout, tenant, "");
+  const entry = layout.postgres.get(database.instance);
+  if (entry === undefined) throw new Error(`no PostgreSQL server planned for ${tenant.name}`);
+  return { database, instance: entry.instance };
+}
+
+/** The tenant's keys its data needs, by name, as fingerprints (empty when its product has none). */
+function keyFingerprints(state: StateDir, tenant: TenantModel): Record<string, string> {
+  const keys = productLocal(tenant.product.kind).dataKeys ?? [];
+  if (keys.length === 0) return {};
+  const secrets = state.readJson<Record<string, string>>(`secrets/tenant-${tenant.name}.json`, {});
+  return Object.fromEntries(
+    keys.flatMap((k) => (secrets[k] === undefined ? [] : [[k, keyFingerprint(secrets[k])]])),
+  );
+}
+
+function backupDir(state: StateDir, tenant: string): string {
+  return state.path("backups", tenant);
+}
+
+function stamp(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+}
+
+function superuserEnv(instance: PostgresInstance): NodeJS.ProcessEnv {
+  // The password goes to pg_dump/pg_restore through their environment, never their arguments (ps shows those).
+  return { PATH: process.env.PATH ?? "/usr/bin:/bin", PGPASSWORD: instance.superuserPassword };
+}
+
+function connection(instance: PostgresInstance, database: string) {
+  return ["-h", "127.0.0.1", "-p", String(instance.port), "-U", "postgres", "-d", database];
+}
+
+function pgTool(name: "pg_dump" | "pg_restore"): string {
+  const dir = postgresBinDir();
+  if (dir === undefined)
+    throw failure("backup/no-postgres", "PostgreSQL's tools are not installed", "run tenantctl doctor");
+  return join(dir, name);
+}
+
+async function checkRunning(instance: PostgresInstance, tenant: string): Promise<void> {
+  const client = new pg.Client({
+    ...superuserClientConfig(instance, "postgres"),
+    connectionTimeoutMillis: 3000,
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw failure(
+      "backup/database-not-running",
+      `${tenant}'s PostgreSQL (${instance.name}, 127.0.0.1:${instance.port}) does not answer: ${(error as Error).message}`,
+      "start it first: tenantctl up <spec> (or up --data-only)",
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** A transaction holding a snapshot that pg_dump can share (--snapshot), on the tenant's database. */
+async function openSnapshot(
+  instance: PostgresInstance,
+  database: string,
+): Promise<{ client: pg.Client; id: string }> {
+  const client = superuserClient(instance, database);
+  await client.connect();
+  await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  const exported = await client.query<{ id: string }>("SELECT pg_export_snapshot() AS id");
+  return { client, id: exported.rows[0]?.id ?? "" };
+}
+
+/** Exact rows per table of the database's own schemas. */
+export async function rowCounts(client: pg.Client): Promise<Record<string, number>> {
+  const tables = await client.query<{ schemaname: string; tablename: string }>(
+    "SELECT schemaname, tablename FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2",
+  );
+  const counts: Record<string, number> = {};
+  for (const { schemaname, tablename } of tables.rows) {
+    const name = `${client.escapeIdentifier(schemaname)}.${client.escapeIdentifier(tablename)}`;
+    const result = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}`);
+    counts[schemaname === "public" ? tablename : `${schemaname}.${tablename}`] = result.rows[0]?.n ?? 0;
+  }
+  return counts;
+}
+
+/** Rows per table of the tenant's database now (after a restore: to compare with the manifest). */
+export async function tenantRowCounts(state: StateDir, tenant: TenantModel): Promise<Record<string, number>> {
+  const { database, instance } = await tenantDatabase(state, tenant);
+  const client = superuserClient(instance, database.name);
+  await client.connect();
+  try {
+    return await rowCounts(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function superuserClientConfig(instance: PostgresInstance, database: string): pg.ClientConfig {
+  return {
+    host: "127.0.0.1",
+    port: instance.port,
+    user: "postgres",
+    password: instance.superuserPassword,
+    database,
+  };
+}
+
+function superuserClient(instance: PostgresInstance, database: string): pg.Client {
+  return new pg.Client(superuserClientConfig(instance, database));
+}
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** Takes a backup of the tenant's database; its PostgreSQL must be running. */
+export async function backupTenant(
+  state: StateDir,
+  tenant: TenantModel,
+  reason: string,
+  release: ReadonlyMap<string, string>,
+): Promise<BackupManifest> {
+  const started = performance.now();
+  const { database, instance } = await tenantDatabase(state, tenant);
+  await checkRunning(instance, tenant.name);
+  const now = new Date();
+  const dir = state.ensure("backups", tenant.name);
+  let id = `${tenant.name}-${stamp(now)}`;
+  for (let n = 2; existsSync(join(dir, `${id}.json`)); n++) id = `${tenant.name}-${stamp(now)}-${n}`;
+  const file = `${id}.dump`;
+  const partial = join(dir, `${file}.partial`);
+  // One snapshot for the row counts and the dump: what a restore must bring back, exactly.
+  const snapshot = await openSnapshot(instance, database.name);
+  let rows: Record<string, number>;
+  try {
+    rows = await rowCounts(snapshot.client);
+    await run(
+      pgTool("pg_dump"),
+      [...connection(instance, database.name), "-Fc", `--snapshot=${snapshot.id}`, "-f", partial],
+      { env: superuserEnv(instance), maxBuffer: 16 * 2 ** 20 },
+    );
+  } catch (error) {
+    rmSync(partial, { force: true });
+    throw failure(
+      "backup/dump-failed",
+      `pg_dump of ${tenant.name}'s database failed: ${stderrOf(error)}`,
+      "check that its PostgreSQL runs (tenantctl status) and that the disk has room",
+    );
+  } finally {
+    await snapshot.client.end();
+  }
+  renameSync(partial, join(dir, file));
+  const manifest: BackupManifest = {
+    id,
+    tenant: tenant.name,
+    product: tenant.product.name,
+    release: Object.fromEntries(release),
+    reason,
+    createdAt: now.toISOString(),
+    file,
+    bytes: statSync(join(dir, file)).size,
+    sha256: await sha256Of(join(dir, file)),
+    keys: keyFingerprints(state, tenant),
+    rows,
+    seconds: (performance.now() - started) / 1000,
+  };
+  state.writeJson(`backups/${tenant.name}/${id}.json`, manifest);
+  return manifest;
+}
+
+/** The tenant's backups on this machine, oldest first. */
+export function listBackups(state: StateDir, tenant: string): BackupManifest[] {
+  const dir = backupDir(state, tenant);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => state.readJson<BackupManifest>(`backups/${tenant}/${f}`, undefined as never))
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/** A backup by id (`latest` for the newest) among the tenant's. */
+export function findBackup(state: StateDir, tenant: string, id: string): BackupManifest {
+  const all = listBackups(state, tenant);
+  const found = id === "latest" ? all.at(-1) : all.find((b) => b.id === id);
+  if (found !== undefined) return found;
+  throw failure(
+    "restore/unknown-backup",
+    all.length === 0
+      ? `${tenant} has no backups in ${backupDir(state, tenant)}`
+      : `${tenant} has no backup ${id}; it has ${all.map((b) => b.id).join(", ")}`,
+    "take one with tenantctl backup <spec> <tenant>, or name one of those (or latest)",
+  );
+}
+
+export interface RestorePlan {
+  readonly backup: BackupManifest;
+  /** The state directory the backup is in (a drill restores into another). */
+  readonly source: StateDir;
+  readonly target: TenantModel;
+  /** Keys the target lacks and takes from the backup's own tenant (restore --as a new tenant). */
+  readonly adoptKeys: Readonly<Record<string, string>>;
+}
+
+/**
+ * Everything a restore checks before it touches anything: the dump is whole (checksum), the
+ * target runs a release that can read it, and the target's keys are the ones the data was
+ * written with (or it has none yet and the backup's tenant lends them).
+ */
+export async function checkRestore(
+  source: StateDir,
+  state: StateDir,
+  backup: BackupManifest,
+  target: TenantModel,
+  targetRelease: ReadonlyMap<string, string>,
+  isNewer: (key: string, backupValue: string, targetValue: string) => boolean,
+): Promise<RestorePlan> {
+  const file = join(backupDir(source, backup.tenant), backup.file);
+  if (!existsSync(file) || (await sha256Of(file)) !== backup.sha256)
+    throw failure(
+      "restore/corrupt-backup",
+      `${file} is missing or does not match the checksum its manifest recorded`,
+      "restore another backup (tenantctl backup --list)",
+    );
+  for (const [key, value] of Object.entries(backup.release)) {
+    const runs = targetRelease.get(key);
+    if (runs !== undefined && isNewer(key, value, runs))
+      throw failure(
+        "restore/newer-release",
+        `${backup.id} was taken on ${key} ${value}; ${target.name} runs ${runs}, which cannot read data migrated by a newer release`,
+        `set ${target.name}'s ${key} to ${value} or later first`,
+      );
+  }
+  const current = keyFingerprints(state, target);
+  // A tenant without keys yet (restore --as, a drill's scratch tenant) takes them from the backup's own tenant.
+  const lender = readSecrets(source, backup.tenant);
+  const adoptKeys: Record<string, string> = {};
+  for (const [key, fingerprint] of Object.entries(backup.keys)) {
+    const have = current[key];
+    if (have === fingerprint) continue;
+    if (have !== undefined)
+      throw failure(
+        "restore/key-mismatch",
+        `${backup.id} was written with ${key} ${fingerprint}; ${target.name}'s ${key} is ${have}: its data would be unreadable (credentials do not decrypt)`,
+        `restore it --as a new tenant, or install the key that wrote it as ${target.name}'s key first; nothing was changed`,
+      );
+    const lent = lender[key];
+    if (lent === undefined || keyFingerprint(lent) !== fingerprint)
+      throw failure(
+        "restore/key-missing",
+        `${backup.id} needs ${key} ${fingerprint}, which is not on this machine`,
+        "install the key that wrote it as the target tenant's key first; nothing was changed",
+      );
+    adoptKeys[key] = lent;
+  }
+  return { backup, source, target, adoptKeys };
+}
+
+function readSecrets(state: StateDir, tenant: string): Record<string, string> {
+  return state.readJson<Record<string, string>>(`secrets/tenant-${tenant}.json`, {});
+}
+
+/**
+ * Replaces the target's database with the backup (its PostgreSQL running, its processes not):
+ * the database is created again for the tenant's role, the dump restored as that role. What was
+ * there is kept first as a backup of its own.
+ */
+export async function restoreTenant(
+  state: StateDir,
+  plan: RestorePlan,
+  targetRelease: ReadonlyMap<string, string>,
+): Promise<{ safety: BackupManifest | undefined; seconds: number; rows: number }> {
+  const started = performance.now();
+  const { database, instance } = await tenantDatabase(state, plan.target);
+  await checkRunning(instance, plan.target.name);
+  const safety = (await hasTables(instance, database.name))
+    ? await backupTenant(state, plan.target, `before restoring ${plan.backup.id}`, targetRelease)
+    : undefined;
+  if (Object.keys(plan.adoptKeys).length > 0) {
+    const file = `secrets/tenant-${plan.target.name}.json`;
+    state.writeJson(file, { ...state.readJson<Record<string, string>>(file, {}), ...plan.adoptKeys });
+  }
+  const grants = state.readJson<{ grants: DatabaseGrant[] } | undefined>(
+    `postgres/${database.instance}/provision.json`,
+    undefined,
+  );
+  await recreateDatabase(instance, database);
+  if (grants !== undefined) await provisionDatabases(instance, grants.grants);
+  const file = join(backupDir(plan.source, plan.backup.tenant), plan.backup.file);
+  try {
+    await run(
+      pgTool("pg_restore"),
+      [
+        ...connection(instance, database.name),
+        "--no-owner",
+        "--no-privileges",
+        `--role=${database.user}`,
+        "--exit-on-error",
+        file,
+      ],
+      { env: superuserEnv(instance), maxBuffer: 16 * 2 ** 20 },
+    );
+  } catch (error) {
+    throw failure(
+      "restore/failed",
+      `pg_restore of ${plan.backup.id} into ${plan.target.name} failed: ${stderrOf(error)}`,
+      safety === undefined
+        ? "fix the cause and restore again"
+        : `what was there is kept as ${safety.id}: restore it with --from ${safety.id}`,
+    );
+  }
+  const mismatched = rowMismatches(plan.backup.rows, await tenantRowCounts(state, plan.target));
+  if (mismatched.length > 0)
+    throw failure(
+      "restore/incomplete",
+      `${plan.target.name}'s restored database differs from ${plan.backup.id}: ${mismatched.slice(0, 5).join("; ")}`,
+      safety === undefined
+        ? "restore again, or another backup"
+        : `what was there is kept as ${safety.id}: restore it with --from ${safety.id}`,
+    );
+  return { safety, seconds: (performance.now() - started) / 1000, rows: sum(plan.backup.rows) };
+}
+
+/** Tables whose rows differ from what the backup recorded, as "table: expected → found". */
+export function rowMismatches(
+  expected: Readonly<Record<string, number>>,
+  found: Readonly<Record<string, number>>,
+): string[] {
+  return Object.entries(expected)
+    .filter(([table, n]) => found[table] !== n)
+    .map(([table, n]) => `${table}: ${n} → ${found[table] ?? "missing"}`);
+}
+
+function sum(rows: Readonly<Record<string, number>>): number {
+  return Object.values(rows).reduce((a, b) => a + b, 0);
+}
+
+async function superuser<T>(instance: PostgresInstance, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = superuserClient(instance, "postgres");
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function hasTables(instance: PostgresInstance, database: string): Promise<boolean> {
+  const exists = await superuser(instance, (c) =>
+    c.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]),
+  );
+  if (exists.rowCount === 0) return false;
+  const client = superuserClient(instance, database);
+  await client.connect();
+  try {
+    const tables = await client.query(
+      "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
+    );
+    return (tables.rows[0] as { n: number }).n > 0;
+  } finally {
+    await client.end();
+  }
+}
+
+async function recreateDatabase(instance: PostgresInstance, database: LocalDatabase): Promise<void> {
+  await superuser(instance, async (client) => {
+    const ident = (name: string) => client.escapeIdentifier(name);
+    await client.query(`DROP DATABASE IF EXISTS ${ident(database.name)} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${ident(database.name)} OWNER ${ident(database.user)}`);
+  });
+}
+
+function stderrOf(error: unknown): string {
+  const stderr = (error as { stderr?: unknown }).stderr;
+  const text = typeof stderr === "string" && stderr.trim() !== "" ? stderr : (error as Error).message;
+  return text.trim().split("\n").slice(-5).join("\n");
+}
