@@ -12,6 +12,7 @@ import { awsWildcardResource } from "./rules/aws-wildcard-resource.js";
 import { crossTenantTraffic } from "./rules/cross-tenant-traffic.js";
 import { dataServiceExposed } from "./rules/data-service-exposed.js";
 import { dedicatedScheduling } from "./rules/dedicated-scheduling.js";
+import { mixedRelease } from "./rules/mixed-release.js";
 import { defaultDenyMissing } from "./rules/default-deny-missing.js";
 import { externalSecretScope } from "./rules/external-secret-scope.js";
 import { internalZoneEgress } from "./rules/internal-zone-egress.js";
@@ -52,6 +53,7 @@ export const RULES: readonly VerifyRule[] = [
   tenantQuotaMissing,
   quotaExceedsCapacity,
   dedicatedScheduling,
+  mixedRelease,
   argocdProjectScope,
   argocdProductionSync,
   // With --aws: the synthesized AWS layer beside the manifests.

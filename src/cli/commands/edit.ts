@@ -176,9 +176,13 @@ export function editCommands(program: Command, io: Io): void {
         },
       ) => {
         if ((flags.to === undefined) === (flags.finish !== true))
-          throw failure("cli/usage", "pass either --to <version> or --finish", "for example --to 2.41.1");
+          throw failure("usage/upgrade", "pass either --to <version> or --finish", "for example --to 2.41.1");
         if (flags.to !== undefined && !/^\d+\.\d+\.\d+$/.test(flags.to))
-          throw failure("cli/usage", `--to ${flags.to}: not a release version`, 'a version such as "2.41.1"');
+          throw failure(
+            "usage/upgrade",
+            `--to ${flags.to}: not a release version`,
+            'a version such as "2.41.1"',
+          );
         const running = await runningSpec(flags.rendered);
         let outcome: UpgradeResult | undefined;
         const result = await editSpecFile(

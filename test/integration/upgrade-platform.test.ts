@@ -1,0 +1,71 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { applyPlatform } from "../../src/deploy/apply.js";
+import { KubeClient } from "../../src/deploy/kube-client.js";
+import { upgradeWave } from "../../src/edit/upgrade.js";
+import { resolve } from "../../src/model/resolve.js";
+import { render } from "../../src/render/render.js";
+import { validSpec } from "../support/example.js";
+
+/**
+ * A staged n8n version change (test/golden/upgrade) against the real control plane: the
+ * CloudNativePG Backup named for the release is accepted by its CRD, workers and webhook
+ * processors are held at zero with KEDA paused, main runs the new release; then the finish
+ * (tenantctl upgrade --finish) brings them back, removes the pause, and prunes the Backup
+ * object (the backup itself lives in the object store).
+ */
+const kubeconfig = inject("kubeconfig");
+const admin = KubeClient.fromKubeconfig({ kubeconfig });
+const STAGED = readFileSync(
+  fileURLToPath(new URL("../golden/upgrade/platform.yaml", import.meta.url)),
+  "utf8",
+);
+const FINISHED = upgradeWave(STAGED, validSpec(STAGED), { wave: "canary", finish: true }).text;
+const NS = "/apis/apps/v1/namespaces/tenant-upg-canary/deployments";
+
+afterAll(() => admin.close());
+
+async function get<T>(path: string): Promise<{ status: number; body: T }> {
+  return admin.request<T>("GET", path);
+}
+
+describe.sequential("a staged version change on a real kube-apiserver", () => {
+  it("applies the staged platform with Strict field validation, the Backup against CloudNativePG's CRD", async () => {
+    const spec = validSpec(STAGED);
+    const report = await applyPlatform(admin, resolve(spec), render(spec), { withGitOps: false });
+    expect(report.results.filter((r) => ["failed", "not-attempted", "refused"].includes(r.outcome))).toEqual(
+      [],
+    );
+    const backup = await get<{ spec: unknown }>(
+      "/apis/postgresql.cnpg.io/v1/namespaces/tenant-upg-canary/backups/n8n-db-before-n8n-2-41-1",
+    );
+    expect(backup.status).toBe(200);
+    expect(backup.body.spec).toEqual({ cluster: { name: "n8n-db" }, method: "barmanObjectStore" });
+    for (const name of ["n8n-worker", "n8n-webhook"])
+      expect((await get<{ spec: { replicas: number } }>(`${NS}/${name}`)).body.spec.replicas, name).toBe(0);
+    expect((await get<{ spec: { replicas: number } }>(`${NS}/n8n-main`)).body.spec.replicas).toBe(1);
+    const scaler = await get<{ metadata: { annotations: Record<string, string> } }>(
+      "/apis/keda.sh/v1alpha1/namespaces/tenant-upg-canary/scaledobjects/n8n-worker",
+    );
+    expect(scaler.body.metadata.annotations["autoscaling.keda.sh/paused-replicas"]).toBe("0");
+  });
+
+  it("finishes: the others come back on the new release, the pause goes, the Backup object is pruned", async () => {
+    const spec = validSpec(FINISHED);
+    const report = await applyPlatform(admin, resolve(spec), render(spec), { withGitOps: false });
+    expect(report.results.filter((r) => ["failed", "not-attempted", "refused"].includes(r.outcome))).toEqual(
+      [],
+    );
+    expect(report.pruned.map((r) => `${r.kind} ${r.name}`)).toEqual(["Backup n8n-db-before-n8n-2-41-1"]);
+    const worker = await get<{
+      spec: { replicas: number; template: { spec: { containers: { image: string }[] } } };
+    }>(`${NS}/n8n-worker`);
+    expect(worker.body.spec.replicas).toBeGreaterThan(0);
+    expect(worker.body.spec.template.spec.containers[0]?.image).toMatch(/:2\.41\.1$/);
+    const scaler = await get<{ metadata: { annotations?: Record<string, string> } }>(
+      "/apis/keda.sh/v1alpha1/namespaces/tenant-upg-canary/scaledobjects/n8n-worker",
+    );
+    expect(scaler.body.metadata.annotations ?? {}).not.toHaveProperty("autoscaling.keda.sh/paused-replicas");
+  });
+});
