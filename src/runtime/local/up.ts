@@ -25,7 +25,7 @@ import { compareVersions, PINNED } from "../../versions.js";
 import { buildLocalLayout, type LocalLayout, type LocalTenant } from "./local-plan.js";
 import { ensureN8n } from "./n8n-install.js";
 import { ensureNode } from "./node-install.js";
-import type { Plan, ServiceStatus, Status } from "./plan.js";
+import { logFileName, type Plan, type ServiceStatus, type Status } from "./plan.js";
 import { backupTenant, listBackups } from "./backup.js";
 import { initPostgres, reachableByPostgres } from "./postgres.js";
 import { checkPrerequisites, postgresBinDir } from "./prerequisites.js";
@@ -149,7 +149,8 @@ async function runPlan(
 export interface ReleaseChange {
   readonly tenant: TenantModel;
   readonly key: string;
-  readonly from: string;
+  /** Undefined for data from before releases were recorded. */
+  readonly from: string | undefined;
   readonly to: string;
   /** What it ran before, whole (the pre-upgrade backup records it). */
   readonly before: Readonly<Record<string, string>>;
@@ -185,10 +186,17 @@ function releaseChanges(state: StateDir, tenants: readonly TenantModel[]): Relea
   const changes: ReleaseChange[] = [];
   for (const tenant of tenants) {
     const schema = schemaVersion(tenant);
+    if (schema === undefined) continue;
     const before = recordedRelease(state, tenant.name);
-    const from = schema === undefined ? undefined : before?.[schema.key];
-    if (schema === undefined || before === undefined || from === undefined || from === schema.version)
+    const from = before?.[schema.key];
+    if (from === schema.version) continue;
+    if (from === undefined) {
+      // Data from before releases were recorded here (its migrator ran, nothing says on what):
+      // treated as an upgrade, so that it is backed up and migrated with the migrator alone.
+      if (ranHere(state, tenant))
+        changes.push({ tenant, key: schema.key, from: undefined, to: schema.version, before: {} });
       continue;
+    }
     if (compareVersions(schema.version, from) < 0) {
       const backup = listBackups(state, tenant.name)
         .filter((b) => b.release[schema.key] === schema.version)
@@ -201,7 +209,7 @@ function releaseChanges(state: StateDir, tenants: readonly TenantModel[]): Relea
           : `keep ${schema.key} ${from}, or go back to the backup taken before the upgrade: tenantctl restore <spec> ${tenant.name} --from ${backup.id} (the data since is kept as a backup of its own)`,
       );
     }
-    changes.push({ tenant, key: schema.key, from, to: schema.version, before });
+    changes.push({ tenant, key: schema.key, from, to: schema.version, before: before ?? {} });
   }
   return changes;
 }
@@ -221,7 +229,7 @@ async function upgradeInOrder(
 ): Promise<void> {
   for (const c of changes)
     progress(
-      `upgrading ${c.tenant.name}: ${c.key} ${c.from} → ${c.to} (backup, then ${migratorOf(c.tenant) ?? "its processes"} alone until ready, then the rest)`,
+      `upgrading ${c.tenant.name}: ${c.key} ${c.from ?? "(not recorded)"} → ${c.to} (backup, then ${migratorOf(c.tenant) ?? "its processes"} alone until ready, then the rest)`,
     );
   await runPlan(state, dataPlan(plan), timeoutMs, progress);
   for (const c of changes) {
@@ -248,6 +256,15 @@ async function upgradeInOrder(
   progress("starting the migrators alone on the new release");
   await runPlan(state, migrating, timeoutMs, progress);
   for (const c of changes) recordRelease(state, c.tenant.name, Object.fromEntries(c.tenant.product.release));
+}
+
+/** Whether the tenant's migrator ran in this state directory before (it has a log). */
+function ranHere(state: StateDir, tenant: TenantModel): boolean {
+  const migrator = tenant.product.migrator;
+  return (
+    migrator !== undefined &&
+    existsSync(state.path("logs", logFileName(`${tenant.product.name}:${tenant.name}:${migrator}`)))
+  );
 }
 
 function migratorOf(tenant: TenantModel | undefined): string | undefined {
