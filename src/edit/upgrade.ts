@@ -214,3 +214,52 @@ function checkEarlierWaves(
     }
   }
 }
+
+export interface ClusterRestore {
+  readonly tenant: string;
+  /** The generation being left, and the new one. */
+  readonly from: number;
+  readonly to: number;
+  readonly pointInTime: string | undefined;
+}
+
+/**
+ * A restore in the cluster, as an edit: the tenant's database.restore moves to the next
+ * generation (a new CloudNativePG server bootstrapped from the previous one's backups, to a
+ * point in time when given); the previous server stays, untouched (data is never deleted
+ * implicitly). The app connects to the new server once Argo CD has synced it.
+ */
+export function restoreInCluster(
+  text: string,
+  spec: Platform,
+  options: { tenant: string; pointInTime?: string | undefined; cluster?: string | undefined },
+): { text: string; restore: ClusterRestore } {
+  const scope = view(spec, options.cluster);
+  const j = scope.spec.tenants.findIndex((t) => t.name === options.tenant);
+  if (j < 0) {
+    const suggestion = closest(
+      options.tenant,
+      scope.spec.tenants.map((t) => t.name),
+    );
+    throw failure(
+      "restore/unknown-tenant",
+      `${options.tenant} is not a tenant of this spec${scope.key === undefined ? "" : ` on ${scope.key}`}`,
+      suggestion === undefined ? "name a tenant under tenants:" : `did you mean ${suggestion}?`,
+    );
+  }
+  const index = scope.tenantIndex[j] as number;
+  const from = scope.spec.tenants[j]?.database?.restore?.generation ?? 1;
+  let out = text;
+  if (scope.key !== undefined)
+    out = placementAsMap(out, index, spec.tenants[index] as Platform["tenants"][number]);
+  const at = (key: string) => settingPath(spec, index, scope.key, `database.restore.${key}`);
+  out = setScalar(out, at("generation"), from + 1);
+  out =
+    options.pointInTime === undefined
+      ? removeKey(out, at("pointInTime"))
+      : setScalar(out, at("pointInTime"), options.pointInTime);
+  return {
+    text: out,
+    restore: { tenant: options.tenant, from, to: from + 1, pointInTime: options.pointInTime },
+  };
+}

@@ -82,15 +82,18 @@ const SAFE_PLAIN = /^[A-Za-z0-9_./@+=-]([A-Za-z0-9_./@+=:-]*[A-Za-z0-9_./@+=-])?
  * Sets a string at a path. An existing scalar is replaced in place (its quoting kept); missing
  * maps are created under the deepest map that exists.
  */
-export function setScalar(text: string, path: EditPath, value: string): string {
+export function setScalar(text: string, path: EditPath, value: string | number): string {
   const { doc, lineCounter } = parse(text);
   const existing = walk(doc.contents as Node | null, path);
+  // A number is written as one (an integer's text reads back as that integer in any context).
+  const written = (like?: Scalar) =>
+    typeof value === "number" ? String(Math.trunc(value)) : scalarText(value, like);
   if (existing !== undefined) {
     if (!isScalar(existing) || existing.range === undefined || existing.range === null)
       throw new EditRefused(`${path.join(".")} is not a single value`);
     if (existing.value === value) return text;
     const [start, end] = existing.range;
-    return splice(text, { start, end, text: scalarText(value, existing) });
+    return splice(text, { start, end, text: written(existing) });
   }
   // The deepest map on the path that exists, and the keys missing below it.
   let depth = path.length - 1;
@@ -99,7 +102,7 @@ export function setScalar(text: string, path: EditPath, value: string): string {
     parent = walk(doc.contents as Node | null, path.slice(0, --depth));
   if (!isMap(parent))
     throw new EditRefused(`${path.slice(0, depth).join(".") || "the document"} is not a map`);
-  return splice(text, insertIntoMap(text, lineCounter, parent, path.slice(depth), scalarText(value)));
+  return splice(text, insertIntoMap(text, lineCounter, parent, path.slice(depth), written()));
 }
 
 /** Replaces the node at a path with a value written out as YAML (for a list that becomes a map). */

@@ -127,7 +127,27 @@ export const N8n = z.strictObject({
   }),
 });
 
+export const DatabaseRestore = z.strictObject({
+  generation: z.int().min(2).max(99).meta({
+    description:
+      "The database server's generation: each restore makes a new CloudNativePG cluster (n8n-db-g2, -g3, …) bootstrapped from the previous one's backups in the object store; the previous server is kept, untouched.",
+  }),
+  pointInTime: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/, {
+      error: 'an RFC 3339 time with its zone, such as "2026-12-01T05:00:00Z"',
+    })
+    .optional()
+    .meta({
+      description: "Recover to this moment (WAL replayed up to it); default: the latest the archive holds.",
+    }),
+});
+
 export const Database = z.strictObject({
+  restore: DatabaseRestore.optional().meta({
+    description:
+      "A restore in the cluster (tenantctl restore --in-cluster writes it): isolation cluster only.",
+  }),
   isolation: z.enum(DATABASE_ISOLATIONS).optional().meta({
     description:
       "cluster: a PostgreSQL server (CloudNativePG) per tenant; rds: an RDS instance per tenant; database: a database and role on the zone's shared server.",

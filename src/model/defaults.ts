@@ -32,6 +32,8 @@ export interface EffectiveSettings {
     readonly pooler:
       | { readonly instances?: number; readonly poolMode?: "transaction" | "session" }
       | undefined;
+    /** Set: the server is a restore, generation N, bootstrapped from generation N-1's backups. */
+    readonly restore?: { readonly generation: number; readonly pointInTime?: string | undefined } | undefined;
   };
   readonly redis: { readonly isolation: RedisIsolation; readonly resources: EffectiveResources };
   readonly rabbitmq: {

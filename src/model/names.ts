@@ -145,9 +145,14 @@ export interface TenantDataNames {
   /** The Secret with the RabbitMQ user and password: the operator's default user, or a vhost user's. */
   readonly rabbitmqSecret: string;
 }
-export function tenantDataNames(product: string): TenantDataNames {
+/** The database server of a generation: the first is `<product>-db`, each restore's `<product>-db-g<N>`. */
+export function databaseClusterName(product: string, generation = 1): string {
+  return generation <= 1 ? `${product}-db` : `${product}-db-g${generation}`;
+}
+
+export function tenantDataNames(product: string, generation = 1): TenantDataNames {
   return {
-    databaseCluster: `${product}-db`,
+    databaseCluster: databaseClusterName(product, generation),
     databasePooler: `${product}-db-pooler`,
     databaseName: product,
     databaseOwner: product,

@@ -215,7 +215,7 @@ function resolveTenant(
     footprint: footprint(settings, product),
     quota: effectiveQuota(settings),
     databaseInstances: databaseInstances(settings),
-    data: tenantDataNames(product.name),
+    data: tenantDataNames(product.name, settings.database.restore?.generation),
     redisPrefix: redisPrefix(product.name, tenant.name),
     sharedDataIdentifier: sharedDataIdentifier(platformKey, tenant.name),
   };

@@ -47,6 +47,7 @@ export function checkRules(spec: Platform): Located[] {
     checkReservedLabels(spec, i, s, out);
     checkImages(spec, i, out);
     checkSystemSubjects(spec, i, s, out);
+    checkDatabaseRestore(spec, i, s, out);
     const product = known[i];
     if (product === undefined) return;
     const refused = checkProduct(spec, i, s, product, out);
@@ -432,6 +433,31 @@ function checkProduct(
     out.push(problem(p.code, sourceOf(spec, i, p.field), `tenants[${i}].${p.subject}: ${p.message}`, p.hint));
   }
   return new Set(problems.map((p) => p.field.join(".")));
+}
+
+/** A restore is one tenant's, of a server of its own: CloudNativePG bootstraps a new one from its backups. */
+function checkDatabaseRestore(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {
+  if (s.database.restore === undefined) return;
+  if (i === 0 && spec.defaults?.database?.restore !== undefined)
+    out.push(
+      problem(
+        "spec/restore-in-defaults",
+        ["defaults", "database", "restore"],
+        "defaults.database.restore: a restore is one tenant's, not every tenant's",
+        "move it to the tenant whose database is restored (tenantctl restore --in-cluster writes it there)",
+      ),
+    );
+  if (s.database.isolation !== "cluster")
+    out.push(
+      problem(
+        "spec/restore-needs-own-server",
+        sourceOf(spec, i, ["database", "restore"]),
+        `tenants[${i}].database.restore: ${s.database.isolation} isolation; a restore bootstraps a CloudNativePG server of the tenant's own (isolation cluster)`,
+        s.database.isolation === "rds"
+          ? "restore an RDS tenant from its snapshots or point in time with the AWS layer (README: upgrades, backups and restores)"
+          : "a database on the zone's server is restored with that server (point in time); give the tenant isolation cluster to restore it alone",
+      ),
+    );
 }
 
 function checkReservedLabels(spec: Platform, i: number, s: EffectiveSettings, out: Located[]): void {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { TenantctlError } from "../../src/diagnostics/diagnostic.js";
-import { upgradeWave } from "../../src/edit/upgrade.js";
+import { restoreInCluster, upgradeWave } from "../../src/edit/upgrade.js";
 import { removeKey } from "../../src/edit/yaml-text.js";
 import { validSpec } from "../support/example.js";
 import { run } from "../support/cli.js";
@@ -158,5 +158,59 @@ describe("tenantctl upgrade: one wave, staged, in platform.yaml", () => {
     expect(r.out).toContain("--wave rest --finish");
     const usage = await run("upgrade", file, "--wave", "rest");
     expect(usage.code).toBe(2);
+  });
+});
+
+describe("tenantctl restore --in-cluster: the next generation of the database server", () => {
+  const RESTORE = readFileSync(
+    fileURLToPath(new URL("../golden/restore/platform.yaml", import.meta.url)),
+    "utf8",
+  );
+  const FRESH = RESTORE.replace(
+    '    database:\n      restore: { generation: 2, pointInTime: "2026-12-01T05:00:00Z" }\n',
+    "",
+  );
+
+  it("writes generation 2 with the time, then 3 without it, as numbers, keeping the rest", () => {
+    const first = restoreInCluster(FRESH, spec(FRESH), {
+      tenant: "rst-acme",
+      pointInTime: "2026-12-01T05:00:00Z",
+    });
+    expect(first.restore).toEqual({
+      tenant: "rst-acme",
+      from: 1,
+      to: 2,
+      pointInTime: "2026-12-01T05:00:00Z",
+    });
+    expect(spec(first.text).tenants[0]?.database?.restore).toEqual({
+      generation: 2,
+      pointInTime: "2026-12-01T05:00:00Z",
+    });
+    const second = restoreInCluster(RESTORE, spec(RESTORE), { tenant: "rst-acme" });
+    expect(second.text).toBe(
+      RESTORE.replace('{ generation: 2, pointInTime: "2026-12-01T05:00:00Z" }', "{ generation: 3 }"),
+    );
+  });
+
+  it("runs as a command, and names a misspelt tenant", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tenantctl-restore-edit-"));
+    const file = join(dir, "platform.yaml");
+    writeFileSync(file, FRESH);
+    const r = await run(
+      "restore",
+      file,
+      "rst-acme",
+      "--in-cluster",
+      "--point-in-time",
+      "2026-12-01T05:00:00Z",
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("generation 2 from generation 1's backups up to 2026-12-01T05:00:00Z");
+    expect(spec(readFileSync(file, "utf8")).tenants[0]?.database?.restore?.generation).toBe(2);
+    const typo = await run("restore", file, "rst-acmee", "--in-cluster");
+    expect(typo.code).toBe(1);
+    expect(typo.err).toContain("did you mean rst-acme?");
+    const local = await run("restore", file, "rst-acme");
+    expect(local.code).toBe(2);
   });
 });

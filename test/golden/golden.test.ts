@@ -25,6 +25,7 @@ const validCases: [string, () => string][] = [
   ["products", () => readGolden(join(here, "..", "..", "examples", "products.yaml")) ?? ""],
   ["clusters", () => readGolden(join(here, "..", "..", "examples", "clusters.yaml")) ?? ""],
   ["upgrade", () => readGolden(join(here, "upgrade", "platform.yaml")) ?? ""],
+  ["restore", () => readGolden(join(here, "restore", "platform.yaml")) ?? ""],
 ];
 
 describe("golden: valid platforms", () => {

@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { applyPlatform } from "../../src/deploy/apply.js";
@@ -7,6 +9,7 @@ import { upgradeWave } from "../../src/edit/upgrade.js";
 import { resolve } from "../../src/model/resolve.js";
 import { render } from "../../src/render/render.js";
 import { validSpec } from "../support/example.js";
+import { run } from "../support/cli.js";
 
 /**
  * A staged n8n version change (test/golden/upgrade) against the real control plane: the
@@ -67,5 +70,50 @@ describe.sequential("a staged version change on a real kube-apiserver", () => {
       "/apis/keda.sh/v1alpha1/namespaces/tenant-upg-canary/scaledobjects/n8n-worker",
     );
     expect(scaler.body.metadata.annotations ?? {}).not.toHaveProperty("autoscaling.keda.sh/paused-replicas");
+  });
+});
+
+describe.sequential("a restore in the cluster on a real kube-apiserver", () => {
+  const RESTORE = readFileSync(
+    fileURLToPath(new URL("../golden/restore/platform.yaml", import.meta.url)),
+    "utf8",
+  );
+
+  it("applies generation 2, bootstrapped from generation 1's archive, with Strict validation against CloudNativePG's CRD", async () => {
+    const spec = validSpec(RESTORE);
+    const report = await applyPlatform(admin, resolve(spec), render(spec), { withGitOps: false });
+    expect(report.results.filter((r) => ["failed", "not-attempted", "refused"].includes(r.outcome))).toEqual(
+      [],
+    );
+    const cluster = await get<{ spec: { bootstrap: unknown; externalClusters: { name: string }[] } }>(
+      "/apis/postgresql.cnpg.io/v1/namespaces/tenant-rst-acme/clusters/n8n-db-g2",
+    );
+    expect(cluster.status).toBe(200);
+    expect(cluster.body.spec.bootstrap).toMatchObject({
+      recovery: { source: "n8n-db", recoveryTarget: { targetTime: "2026-12-01T05:00:00Z" } },
+    });
+    expect(cluster.body.spec.externalClusters.map((c) => c.name)).toEqual(["n8n-db"]);
+  });
+
+  it("takes an on-demand Backup with the CLI, which a later apply leaves alone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tenantctl-cluster-backup-"));
+    const file = join(dir, "platform.yaml");
+    writeFileSync(file, RESTORE);
+    const r = await run("backup", file, "rst-acme", "--in-cluster", "--kubeconfig", kubeconfig);
+    expect(r.code, r.err).toBe(0);
+    const name = /requested Backup tenant-rst-acme\/(\S+) of n8n-db-g2/.exec(r.out)?.[1] ?? "";
+    expect(name).toMatch(/^n8n-db-g2-manual-\d{14}$/);
+    const path = `/apis/postgresql.cnpg.io/v1/namespaces/tenant-rst-acme/backups/${name}`;
+    expect((await get<{ spec: unknown }>(path)).body.spec).toEqual({
+      cluster: { name: "n8n-db-g2" },
+      method: "barmanObjectStore",
+    });
+    const spec = validSpec(RESTORE);
+    const report = await applyPlatform(admin, resolve(spec), render(spec), { withGitOps: false });
+    expect(report.pruned).toEqual([]);
+    expect((await get(path)).status).toBe(200);
+    const other = await run("backup", file, "rst-acme", "--in-cluster", "--kubeconfig", join(dir, "missing"));
+    expect(other.code).not.toBe(0);
+    expect(other.err).not.toContain("internal error");
   });
 });

@@ -104,3 +104,38 @@ describe("release changes against what runs", () => {
     expect(check(on("2.41.1", "2.41.1")).map((d) => d.code)).toEqual(["spec/n8n-upgrade-finished"]);
   });
 });
+
+describe("database.restore", () => {
+  const RESTORE = fileURLToPath(new URL("../golden/restore/platform.yaml", import.meta.url));
+  const restoreWith = (edit: (doc: ReturnType<typeof parseDocument>) => void): string => {
+    const doc = parseDocument(readFileSync(RESTORE, "utf8"));
+    edit(doc);
+    return doc.toString();
+  };
+  const codes = (text: string) => validateSpecText(text, "platform.yaml").diagnostics.map((d) => d.code);
+
+  it("is a tenant's own server's: refused for a database on the zone's server, for rds, and in defaults", () => {
+    expect(codes(restoreWith(() => undefined))).toEqual([]);
+    expect(
+      codes(restoreWith((doc) => doc.setIn(["tenants", 0, "database", "isolation"], "database"))),
+    ).toContain("spec/restore-needs-own-server");
+    expect(
+      codes(
+        restoreWith((doc) =>
+          doc.setIn(["defaults"], doc.createNode({ database: { restore: { generation: 2 } } })),
+        ),
+      ),
+    ).toContain("spec/restore-in-defaults");
+  });
+
+  it("takes a point in time with its zone only", () => {
+    const found = validateSpecText(
+      restoreWith((doc) =>
+        doc.setIn(["tenants", 0, "database", "restore", "pointInTime"], "2026-12-01 05:00"),
+      ),
+      "platform.yaml",
+    ).diagnostics;
+    expect(found.map((d) => d.code)).toEqual(["spec/invalid-format"]);
+    expect(found[0]?.message).toContain("RFC 3339");
+  });
+});

@@ -105,3 +105,45 @@ describe("a version change staged in the cluster (upgradeFrom)", () => {
     expect(untouched.filter((f) => f.rule === "mixed-release")).toEqual([]);
   });
 });
+
+describe("a restore in the cluster (database.restore)", () => {
+  const text = readFileSync(
+    fileURLToPath(new URL("../golden/restore/platform.yaml", import.meta.url)),
+    "utf8",
+  );
+  const restoredModel = resolve(validSpec(text));
+  const rendered = renderModel(restoredModel);
+  const list = rendered.map((o) => o.object);
+
+  it("bootstraps generation 2 from generation 1's archive in the tenant's own prefix, and points n8n at it", () => {
+    const cluster = find(list, "Cluster", "n8n-db-g2");
+    const spec = cluster.spec as {
+      bootstrap: { recovery: { source: string; recoveryTarget: unknown } };
+      externalClusters: {
+        name: string;
+        barmanObjectStore: { destinationPath: string; serverName: string };
+      }[];
+      backup: { barmanObjectStore: { destinationPath: string } };
+    };
+    expect(spec.bootstrap.recovery.source).toBe("n8n-db");
+    expect(spec.bootstrap.recovery.recoveryTarget).toEqual({ targetTime: "2026-12-01T05:00:00Z" });
+    expect(spec.externalClusters).toHaveLength(1);
+    // Read from the tenant's own prefix (the previous server's path in it); the new one archives beside it.
+    expect(spec.externalClusters[0]?.barmanObjectStore.destinationPath).toBe(
+      spec.backup.barmanObjectStore.destinationPath,
+    );
+    expect(spec.externalClusters[0]?.barmanObjectStore.serverName).toBe("n8n-db");
+    expect(list.some((o) => o.kind === "Cluster" && o.metadata.name === "n8n-db")).toBe(false);
+    const env = JSON.stringify(podSpecOf(find(list, "Deployment", "n8n-main")));
+    expect(env).toContain("n8n-db-g2-rw.tenant-rst-acme.svc.cluster.local");
+    expect(env).not.toMatch(/n8n-db-rw/);
+  });
+
+  it("keeps the restored platform free of isolation errors", () => {
+    const errors = verify({
+      model: restoredModel,
+      objects: rendered.map(({ file, object }) => ({ file, object })),
+    }).findings.filter((f) => f.severity === "error");
+    expect(errors).toEqual([]);
+  });
+});

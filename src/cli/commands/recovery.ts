@@ -1,10 +1,13 @@
 /** `tenantctl backup`, `restore`, `drill`: a tenant's database on this machine, kept, brought back, and proven. */
 import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
+import { failure } from "../../diagnostics/diagnostic.js";
 import { EXIT, type Io } from "../io.js";
 import { CLUSTER_OPTION, loadForCommand } from "../load.js";
 import { DEFAULT_STATE_DIR } from "../local-state.js";
 import { table } from "../table.js";
+import { clientFrom, type KubeFlags } from "../kube-options.js";
+import type { Model } from "../../model/resolve.js";
 
 const recovery = () => import("../../runtime/local/recovery.js");
 const backups = () => import("../../runtime/local/backup.js");
@@ -43,65 +46,116 @@ export function recoveryCommands(program: Command, io: Io): void {
     .option(...CLUSTER_OPTION)
     .option("--state-dir <dir>", "state directory of up", DEFAULT_STATE_DIR)
     .option("--list", "list the tenant's backups instead of taking one")
-    .action(async (file: string, tenant: string, flags: Flags & { list?: boolean }) => {
-      const { model } = await loadForCommand(file, io, flags.cluster);
-      if (flags.list === true) {
-        const { listBackups } = await backups();
-        const { StateDir } = await import("../../runtime/local/state.js");
-        const rows = listBackups(new StateDir(flags.stateDir), tenant).map((b) => [
-          b.id,
-          b.createdAt,
-          release(b.release),
-          mib(b.bytes),
-          b.reason,
-        ]);
+    .option(
+      "--in-cluster",
+      "in the cluster: a CloudNativePG Backup of the tenant's server, to its object-store prefix",
+    )
+    .option(
+      "--kubeconfig <file>",
+      "with --in-cluster: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)",
+    )
+    .option("--context <name>", "with --in-cluster: kubeconfig context")
+    .option("--wait", "with --in-cluster: follow it until CloudNativePG reports completed or failed")
+    .action(
+      async (
+        file: string,
+        tenant: string,
+        flags: Flags & KubeFlags & { list?: boolean; inCluster?: boolean; wait?: boolean },
+      ) => {
+        const { model } = await loadForCommand(file, io, flags.cluster);
+        if (flags.inCluster === true) {
+          await clusterBackup(model, tenant, flags, io);
+          return;
+        }
+        if (flags.list === true) {
+          const { listBackups } = await backups();
+          const { StateDir } = await import("../../runtime/local/state.js");
+          const rows = listBackups(new StateDir(flags.stateDir), tenant).map((b) => [
+            b.id,
+            b.createdAt,
+            release(b.release),
+            mib(b.bytes),
+            b.reason,
+          ]);
+          io.out(
+            rows.length === 0
+              ? `${tenant} has no backups in ${flags.stateDir}\n`
+              : `${table(["backup", "taken", "release", "size", "why"], rows)}\n`,
+          );
+          return;
+        }
+        const { backup } = await recovery();
+        const b = await backup(model, tenant, common(file, flags, io));
         io.out(
-          rows.length === 0
-            ? `${tenant} has no backups in ${flags.stateDir}\n`
-            : `${table(["backup", "taken", "release", "size", "why"], rows)}\n`,
+          [
+            `backup ${b.id} of ${b.tenant} (${release(b.release)}): ${mib(b.bytes)} in ${b.seconds.toFixed(1)} s`,
+            `  sha256 ${b.sha256}`,
+            ...Object.entries(b.keys).map(
+              ([k, f]) => `  ${k} ${f} (a fingerprint: the key itself is not in the backup)`,
+            ),
+            `  restore: tenantctl restore ${file} ${b.tenant} --from ${b.id}`,
+            "",
+          ].join("\n"),
         );
-        return;
-      }
-      const { backup } = await recovery();
-      const b = await backup(model, tenant, common(file, flags, io));
-      io.out(
-        [
-          `backup ${b.id} of ${b.tenant} (${release(b.release)}): ${mib(b.bytes)} in ${b.seconds.toFixed(1)} s`,
-          `  sha256 ${b.sha256}`,
-          ...Object.entries(b.keys).map(
-            ([k, f]) => `  ${k} ${f} (a fingerprint: the key itself is not in the backup)`,
-          ),
-          `  restore: tenantctl restore ${file} ${b.tenant} --from ${b.id}`,
-          "",
-        ].join("\n"),
-      );
-    });
+      },
+    );
 
   program
     .command("restore")
     .description(
-      "Replace a tenant's database on this machine with a backup (what was there is kept as a backup). Refused before anything changes when the checksum, the release or the keys do not match.",
+      "Replace a tenant's database with a backup. On this machine: --from a backup (what was there is kept as a backup), refused before anything changes when the checksum, the release or the keys do not match. In the cluster (--in-cluster): edits platform.yaml for a new CloudNativePG server bootstrapped from the tenant's backups, to --point-in-time when given.",
     )
     .argument("<spec>", "path of platform.yaml")
     .argument("<tenant>", "the tenant whose backup it is")
-    .requiredOption("--from <backup>", "a backup id (tenantctl backup --list), or latest")
+    .option("--from <backup>", "on this machine: a backup id (tenantctl backup --list), or latest")
     .option(
       "--as <tenant>",
-      "restore into another tenant of the spec (it takes the backup's keys if it has none)",
+      "on this machine: restore into another tenant of the spec (it takes the backup's keys if it has none)",
+    )
+    .option(
+      "--in-cluster",
+      "in the cluster: the next generation of the tenant's database server, from its object-store backups",
+    )
+    .option(
+      "--point-in-time <time>",
+      "with --in-cluster: recover to this RFC 3339 time (default: the latest the archive holds)",
     )
     .option(...CLUSTER_OPTION)
     .option("--state-dir <dir>", "state directory of up", DEFAULT_STATE_DIR)
-    .action(async (file: string, tenant: string, flags: Flags & { from: string; as?: string }) => {
-      const { model } = await loadForCommand(file, io, flags.cluster);
-      const { restore } = await recovery();
-      const r = await restore(model, tenant, flags.from, {
-        ...common(file, flags, io),
-        ...(flags.as === undefined ? {} : { as: flags.as }),
-      });
-      io.out(
-        `restored ${r.backup.id} into ${r.tenant} in ${r.seconds.toFixed(1)} s${r.safety === undefined ? "" : `; what was there is kept as ${r.safety.id}`}\n`,
-      );
-    });
+    .option("--dry-run", "with --in-cluster: show the change, write nothing")
+    .action(
+      async (
+        file: string,
+        tenant: string,
+        flags: Flags & {
+          from?: string;
+          as?: string;
+          inCluster?: boolean;
+          pointInTime?: string;
+          dryRun?: boolean;
+        },
+      ) => {
+        if (flags.inCluster === true) {
+          await restoreInClusterCommand(file, tenant, flags, io);
+          return;
+        }
+        if (flags.from === undefined)
+          throw failure(
+            "usage/restore",
+            "--from <backup> is required on this machine",
+            "tenantctl backup <spec> <tenant> --list shows the backups; --in-cluster restores in the cluster",
+          );
+        const { model } = await loadForCommand(file, io, flags.cluster);
+        const { restore } = await recovery();
+        const r = await restore(model, tenant, flags.from, {
+          ...common(file, flags, io),
+          ...(flags.as === undefined ? {} : { as: flags.as }),
+        });
+        io.out(
+          `restored ${r.backup.id} into ${r.tenant} in ${r.seconds.toFixed(1)} s${r.safety === undefined ? "" : `; what was there is kept as ${r.safety.id}`}\n`,
+        );
+      },
+    );
 
   program
     .command("drill")
@@ -137,4 +191,85 @@ function duration(seconds: number): string {
   if (seconds < 120) return `${seconds.toFixed(1)} s`;
   if (seconds < 7200) return `${(seconds / 60).toFixed(1)} min`;
   return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+async function restoreInClusterCommand(
+  file: string,
+  tenant: string,
+  flags: { cluster?: string; pointInTime?: string; dryRun?: boolean; from?: string; as?: string },
+  io: Io,
+): Promise<void> {
+  if (flags.from !== undefined || flags.as !== undefined)
+    throw failure(
+      "usage/restore",
+      "--from and --as are for this machine's backups; --in-cluster restores from the tenant's object-store backups",
+      "use --point-in-time <time> to choose the moment",
+    );
+  const { editSpecFile } = await import("../../edit/spec-file.js");
+  const { restoreInCluster } = await import("../../edit/upgrade.js");
+  let restored: { from: number; to: number } | undefined;
+  const result = await editSpecFile(
+    file,
+    (text, spec) => {
+      const r = restoreInCluster(text, spec, {
+        tenant,
+        pointInTime: flags.pointInTime,
+        cluster: flags.cluster,
+      });
+      restored = r.restore;
+      return r.text;
+    },
+    { ...(flags.dryRun === undefined ? {} : { dryRun: flags.dryRun }) },
+  );
+  io.out(`--- ${file}\n+++ ${file}\n${result.diff.join("\n")}\n`);
+  io.out(flags.dryRun === true ? "dry run: nothing written\n" : `${file} written (valid)\n`);
+  if (restored !== undefined && flags.dryRun !== true)
+    io.out(
+      `next: render, commit; Argo CD creates ${tenant}'s database server generation ${restored.to} from generation ${restored.from}'s backups${flags.pointInTime === undefined ? "" : ` up to ${flags.pointInTime}`}, and its n8n connects to it. Generation ${restored.from}'s server stays, untouched: delete it yourself once the restore is verified.\n`,
+    );
+}
+
+async function clusterBackup(
+  model: Model,
+  tenant: string,
+  flags: KubeFlags & { wait?: boolean },
+  io: Io,
+): Promise<void> {
+  const { selectTenants } = await import("../../runtime/local/up.js");
+  const [target] = selectTenants(model, [tenant]);
+  if (target === undefined) return;
+  const { requestClusterBackup, waitForClusterBackup } = await import("../../deploy/backup.js");
+  const { KubeApiError, KubeUnreachableError } = await import("../../deploy/kube-client.js");
+  const client = await clientFrom(flags);
+  try {
+    const requested = await requestClusterBackup(client, target).catch((error: unknown) => {
+      if (error instanceof KubeUnreachableError)
+        throw failure(
+          "deploy/unreachable",
+          error.message,
+          "check the kubeconfig, the network and the cluster",
+          error,
+        );
+      if (error instanceof KubeApiError)
+        throw failure(
+          "backup/refused",
+          `the API server refused the Backup: ${error.message}`,
+          error.status === 404
+            ? "is CloudNativePG installed (tenantctl render's addons) and the tenant applied?"
+            : "check your rights to create backups.postgresql.cnpg.io in the tenant's namespace",
+          error,
+        );
+      throw error;
+    });
+    io.out(`requested Backup ${requested.namespace}/${requested.name} of ${target.data.databaseCluster}\n`);
+    if (flags.wait !== true) {
+      io.out(`follow it: kubectl -n ${requested.namespace} get backup ${requested.name} (or --wait)\n`);
+      return;
+    }
+    const done = await waitForClusterBackup(client, requested, 3_600_000, (line) => io.err(`${line}\n`));
+    io.out(`${done.name}: ${done.phase}${done.error === undefined ? "" : ` (${done.error})`}\n`);
+    if (done.phase !== "completed") io.setExitCode(EXIT.invalid);
+  } finally {
+    client.close();
+  }
 }

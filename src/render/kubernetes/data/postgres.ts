@@ -5,7 +5,7 @@
  * app role to its own database are accepted. WAL and base backups go to S3 under the
  * tenant's own prefix, with the IAM role of the cluster's service account.
  */
-import { backupPrefix, KEEP_DATA_ANNOTATIONS } from "../../../model/names.js";
+import { backupPrefix, databaseClusterName, KEEP_DATA_ANNOTATIONS } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import { placement } from "../../../model/scheduling.js";
 import { PINNED } from "../../../versions.js";
@@ -38,13 +38,7 @@ export function renderPostgresCluster(model: Model, tenant: TenantModel): Kubern
         },
         retentionPolicy: model.backups.retention,
       },
-      bootstrap: {
-        initdb: {
-          database: tenant.data.databaseName,
-          owner: tenant.data.databaseOwner,
-          secret: { name: tenant.data.databaseSecret },
-        },
-      },
+      ...bootstrapOf(model, tenant),
       enableSuperuserAccess: false,
       imageName: PINNED.postgresImage,
       inheritedMetadata: { labels: tenantIdentityLabels(tenant) },
@@ -65,6 +59,44 @@ export function renderPostgresCluster(model: Model, tenant: TenantModel): Kubern
             certificates: { serverAltDNSNames: serviceNames(tenant.data.databasePooler, tenant.namespace) },
           }),
     },
+  };
+}
+
+/**
+ * A new server's start: an empty database (initdb), or for a restore (database.restore) the
+ * previous generation's base backup and WAL from the tenant's own object-store prefix, up to a
+ * point in time when one is given. Either way the app role owns the database with the tenant's
+ * password, and the server archives to a path of its own (its name): the previous generation's
+ * archive is only read, never written.
+ */
+function bootstrapOf(model: Model, tenant: TenantModel): Record<string, unknown> {
+  const app = {
+    database: tenant.data.databaseName,
+    owner: tenant.data.databaseOwner,
+    secret: { name: tenant.data.databaseSecret },
+  };
+  const restore = tenant.settings.database.restore;
+  if (restore === undefined) return { bootstrap: { initdb: app } };
+  const previous = databaseClusterName(tenant.product.name, restore.generation - 1);
+  return {
+    bootstrap: {
+      recovery: {
+        ...app,
+        source: previous,
+        ...(restore.pointInTime === undefined ? {} : { recoveryTarget: { targetTime: restore.pointInTime } }),
+      },
+    },
+    externalClusters: [
+      {
+        name: previous,
+        barmanObjectStore: {
+          destinationPath: backupPath(model, tenant),
+          s3Credentials: { inheritFromIAMRole: true },
+          serverName: previous,
+          wal: { compression: "gzip" },
+        },
+      },
+    ],
   };
 }
 
