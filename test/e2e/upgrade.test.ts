@@ -111,6 +111,8 @@ describe("an upgrade through up", () => {
     expect(backupTaken).toBeGreaterThanOrEqual(upgradeStarted - 1000);
     expect(mainOnNew).toBeGreaterThan(backupTaken);
     expect(workerOnNew).toBeGreaterThan(mainOnNew ?? Number.POSITIVE_INFINITY);
+    // The rest joined the running main: it started on the new release once, and was not restarted.
+    expect(starts("n8n:delta:main", NEW)).toHaveLength(1);
     // No worker of the old release started after main began migrating.
     expect(starts("n8n:delta:worker-1", OLD).every((t) => t < (mainOnNew ?? 0))).toBe(true);
     // Main finished n8n's migrations in that first run, before any worker of the new release.

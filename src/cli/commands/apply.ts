@@ -62,6 +62,11 @@ export function applyCommand(program: Command, io: Io): void {
       }
       const { model } = await loadForCommand(file, io, flags.cluster);
       const objects = renderModel(model);
+      // Argo CD waits for each sync wave to be healthy; apply only orders them.
+      for (const t of model.tenants.filter((x) => x.product.upgradingFrom !== undefined))
+        io.err(
+          `note: ${t.name}'s release change from ${t.product.upgradingFrom} is staged; apply orders the waves but does not wait for the backup to complete as Argo CD does: back it up first (tenantctl backup ${file} ${t.name} --in-cluster --wait), then apply\n`,
+        );
       const { applyPlatform } = await import("../../deploy/apply.js");
       const { KubeUnreachableError } = await import("../../deploy/kube-client.js");
       const client = await clientFrom(flags);

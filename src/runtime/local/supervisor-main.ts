@@ -14,5 +14,8 @@ const stop = () => {
 };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
-process.on("SIGHUP", () => undefined);
+// SIGHUP: plan.json was replaced by one that only adds to it (up checks before it signals).
+process.on("SIGHUP", () => {
+  void supervisor.extend(state.readJson<Plan>("plan.json", { platform: "", services: [], routers: [] }));
+});
 await supervisor.run();

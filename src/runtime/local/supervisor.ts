@@ -22,6 +22,17 @@ import {
 import { RouteBalancer } from "./routing.js";
 import type { StateDir } from "./state.js";
 
+/** Whether `next` keeps every service and front door of `current` exactly, and only adds (in order) to them. */
+export function extends_(current: Plan, next: Plan): boolean {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const byName = new Map(next.services.map((s) => [s.name, s]));
+  return (
+    current.platform === next.platform &&
+    current.services.every((s) => same(s, byName.get(s.name))) &&
+    current.routers.every((r, i) => same(r, next.routers[i]))
+  );
+}
+
 export function planHash(plan: Plan): string {
   return createHash("sha256").update(JSON.stringify(plan)).digest("hex").slice(0, 16);
 }
@@ -35,7 +46,7 @@ export class Supervisor {
 
   constructor(
     private readonly state: StateDir,
-    private readonly plan: Plan,
+    private plan: Plan,
   ) {}
 
   async run(): Promise<void> {
@@ -43,6 +54,24 @@ export class Supervisor {
     for (const r of this.plan.routers) this.routers.push(await startRouter(r));
     this.write();
     await Promise.all(this.plan.services.map((s) => this.startWhenReady(s)));
+  }
+
+  /**
+   * Takes a plan that only adds to the running one (extends()): its new services and front
+   * doors start; what runs is not touched. How an upgrade brings the other processes up after
+   * the migrator, without restarting it. Any other plan is refused (false): `up` restarts.
+   */
+  async extend(next: Plan): Promise<boolean> {
+    if (this.stopping || !extends_(this.plan, next)) return false;
+    const known = new Set(this.plan.services.map((s) => s.name));
+    const added = next.services.filter((s) => !known.has(s.name));
+    const routers = next.routers.slice(this.plan.routers.length);
+    this.plan = next;
+    for (const s of added) this.set(s.name, { state: "waiting" });
+    for (const r of routers) this.routers.push(await startRouter(r));
+    this.write();
+    void Promise.all(added.map((s) => this.startWhenReady(s)));
+    return true;
   }
 
   async stop(): Promise<void> {

@@ -34,7 +34,7 @@ import { writeRabbitmqNode } from "./rabbitmq.js";
 import { writeAclFile, writeRedisConfig } from "./redis.js";
 import { runtimeScript } from "./scripts.js";
 import { StateDir } from "./state.js";
-import { planHash } from "./supervisor.js";
+import { extends_, planHash } from "./supervisor.js";
 
 export interface UpOptions {
   readonly stateDir: string;
@@ -117,7 +117,7 @@ export async function up(model: Model, options: UpOptions): Promise<UpReport> {
   writeDataServices(state, layout, progress);
   const timeoutMs = options.timeoutMs ?? 300_000;
   if (upgrades.length > 0) await upgradeInOrder(state, layout.plan, upgrades, timeoutMs, progress);
-  const status = await runPlan(state, plan, timeoutMs, progress);
+  const status = await runPlan(state, plan, timeoutMs, progress, upgrades.length > 0);
   if (!options.dataOnly) recordReleases(state, tenants);
   return report(status, false);
 }
@@ -137,7 +137,26 @@ async function runPlan(
   plan: Plan,
   timeoutMs: number,
   progress: (line: string) => void,
+  extend = false,
 ): Promise<Status> {
+  // The stages of an upgrade only add to the one before (their data services' files written
+  // once, before the first): the running supervisor takes the rest, and nothing restarts. Any
+  // other change restarts, since a shared server's files may have changed under it.
+  const running = readStatus(state);
+  const current = state.readJson<Plan | undefined>("plan.json", undefined);
+  if (
+    extend &&
+    running &&
+    alive(running.supervisorPid) &&
+    current &&
+    planHash(current) === running.planHash &&
+    extends_(current, plan)
+  ) {
+    state.writeJson("plan.json", plan);
+    process.kill(running.supervisorPid, "SIGHUP");
+    progress(`adding ${plan.services.length - current.services.length} processes to the running supervisor`);
+    return waitUntilReady(state, planHash(plan), running.supervisorPid, timeoutMs, progress);
+  }
   await stopSupervisor(state);
   state.writeJson("plan.json", plan);
   const supervisor = startSupervisor(state, state.root);
@@ -254,7 +273,7 @@ async function upgradeInOrder(
     }),
   };
   progress("starting the migrators alone on the new release");
-  await runPlan(state, migrating, timeoutMs, progress);
+  await runPlan(state, migrating, timeoutMs, progress, true);
   for (const c of changes) recordRelease(state, c.tenant.name, Object.fromEntries(c.tenant.product.release));
 }
 
