@@ -4,16 +4,53 @@
  */
 import { access } from "node:fs/promises";
 import { join } from "node:path";
-import type { Platform } from "../input/schema.js";
+import { type Running, runningFromCopy } from "../model/release-changes.js";
+import { failure } from "../diagnostics/diagnostic.js";
 import { SPEC_COPY } from "../manifest/directory.js";
 import { readSpecCopy } from "../verify/load.js";
 
 /** The copy's spec, or undefined when the directory has none (nothing rendered there yet). */
-export async function runningSpec(directory: string | undefined): Promise<Platform | undefined> {
+export async function runningSpec(directory: string | undefined): Promise<Running | undefined> {
   if (directory === undefined || directory === "-") return undefined;
   const present = await access(join(directory, SPEC_COPY)).then(
     () => true,
     () => false,
   );
-  return present ? readSpecCopy(directory) : undefined;
+  return present ? runningFromCopy(await readSpecCopy(directory)) : undefined;
+}
+
+/**
+ * What runs, from the cluster when a kubeconfig is given (--kubeconfig or --context), else from
+ * the rendered tree's copy when a directory is given, else unknown.
+ */
+export async function runningFrom(
+  file: string,
+  flags: {
+    readonly rendered?: string;
+    readonly kubeconfig?: string;
+    readonly context?: string;
+    readonly cluster?: string;
+  },
+): Promise<Running | undefined> {
+  if (flags.kubeconfig === undefined && flags.context === undefined) return runningSpec(flags.rendered);
+  const { loadPlatform } = await import("../model/load-platform.js");
+  const { runningOnCluster } = await import("../deploy/running-releases.js");
+  const { clientFrom } = await import("./kube-options.js");
+  const { KubeUnreachableError } = await import("../deploy/kube-client.js");
+  const loaded = await loadPlatform(file, { cluster: flags.cluster });
+  const client = await clientFrom(flags);
+  try {
+    return await runningOnCluster(client, loaded.model, flags.cluster);
+  } catch (error) {
+    if (error instanceof KubeUnreachableError)
+      throw failure(
+        "deploy/unreachable",
+        error.message,
+        "check the kubeconfig, the network and the cluster",
+        error,
+      );
+    throw error;
+  } finally {
+    client.close();
+  }
 }

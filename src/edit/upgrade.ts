@@ -9,7 +9,7 @@ import { failure } from "../diagnostics/diagnostic.js";
 import type { Platform } from "../input/schema.js";
 import { closest } from "../input/suggest.js";
 import { checkClusterKey, clusterKeys, clusterView, type ClusterView } from "../model/clusters.js";
-import { type TenantRelease, runningView, schemaReleases } from "../model/release-changes.js";
+import { type Running, type TenantRelease, schemaReleases } from "../model/release-changes.js";
 import { upgradeWaves } from "../model/upgrade-waves.js";
 import { compareVersions } from "../versions.js";
 import { type EditPath, removeKey, setScalar } from "./yaml-text.js";
@@ -24,8 +24,8 @@ export interface UpgradeOptions {
   readonly finish?: boolean;
   /** Which cluster, for a spec that declares several. */
   readonly cluster?: string | undefined;
-  /** What runs now (the rendered tree's spec copy), when known. */
-  readonly running?: Platform | undefined;
+  /** What runs now (the rendered tree's spec copy, or the cluster), when known. */
+  readonly running?: Running | undefined;
 }
 
 export interface UpgradeStep {
@@ -108,9 +108,8 @@ export function upgradeWave(text: string, spec: Platform, options: UpgradeOption
   const { index, waves } = waveIndex(spec, options.wave);
   const wave = waves[index] as (typeof waves)[number];
   const releases = new Map(schemaReleases(scope.spec).map((r) => [r.tenant, r]));
-  const running = new Map(
-    schemaReleases(runningView(options.running, scope.key) ?? scope.spec).map((r) => [r.tenant, r]),
-  );
+  const running: ReadonlyMap<string, TenantRelease> = options.running?.releasesOn(scope.key) ?? new Map();
+  const where = options.running?.source ?? "what runs";
   const inWave = wave.tenants.filter((t) => scope.spec.tenants.some((x) => x.name === t));
   const unchanged: { tenant: string; reason: string }[] = [];
   const steps: UpgradeStep[] = [];
@@ -135,8 +134,14 @@ export function upgradeWave(text: string, spec: Platform, options: UpgradeOption
       )
         throw failure(
           "upgrade/not-rendered",
-          `${tenant}'s staged move to ${release.version} is not in the rendered tree yet (it runs ${now?.version ?? "nothing"} there)`,
+          `${tenant}'s staged move to ${release.version} is not in ${where} yet (it runs ${now?.version ?? "nothing"} there)`,
           "render, commit and let Argo CD sync the staged change, wait until the migrator is ready, then finish",
+        );
+      if (now?.ready === false)
+        throw failure(
+          "upgrade/migrator-not-ready",
+          `${tenant}'s ${release.key} ${release.version} is staged in ${where}, but its migrator is not ready yet (its migrations may still run)`,
+          "wait until it is (kubectl rollout status), then finish",
         );
       out = removeKey(out, settingPath(spec, index, scope.key, upgradeFromSetting(spec, index)));
       steps.push({
@@ -150,6 +155,13 @@ export function upgradeWave(text: string, spec: Platform, options: UpgradeOption
     }
     const to = options.to as string;
     checkMove(release, to);
+    const runs = running.get(tenant);
+    if (runs !== undefined && compareVersions(to, runs.version) < 0)
+      throw failure(
+        `upgrade/${release.product}-downgrade`,
+        `${tenant} runs ${release.key} ${runs.version} in ${where}; ${to} cannot read data a newer release migrated`,
+        "going back needs a restore from the backup taken before the upgrade (README: upgrades)",
+      );
     if (release.version === to) {
       unchanged.push({ tenant, reason: `already runs ${to}` });
       continue;
@@ -201,7 +213,7 @@ function checkEarlierWaves(
     for (const tenant of wave.tenants) {
       for (const [where, release] of [
         ["the spec", releases.get(tenant)],
-        ["the rendered tree", options.running === undefined ? undefined : running.get(tenant)],
+        [options.running?.source ?? "what runs", running.get(tenant)],
       ] as const) {
         if (release === undefined) continue;
         if (compareVersions(release.version, to) >= 0 && release.upgradingFrom === undefined) continue;

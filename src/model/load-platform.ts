@@ -13,7 +13,7 @@ import type { Platform } from "../input/schema.js";
 import { checkDerivedNames } from "./derived-names.js";
 import type { Model } from "./resolve.js";
 import { checkRules, unknownZones } from "./rules.js";
-import { checkReleaseChanges, runningView } from "./release-changes.js";
+import { checkReleaseChanges, type Running } from "./release-changes.js";
 
 export interface ValidationResult {
   /** The parsed spec, when it has no error (warnings may remain). */
@@ -33,7 +33,7 @@ export interface LoadedPlatform {
 }
 
 /** Parses and validates spec text; never throws for a problem of the spec itself. */
-export function validateSpecText(text: string, file: string, running?: Platform): ValidationResult {
+export function validateSpecText(text: string, file: string, running?: Running): ValidationResult {
   const parsed = parseSpecText(text, file);
   if (parsed.spec === undefined) {
     const { zones, tenants } = (parsed.written ?? {}) as { zones?: unknown; tenants?: unknown };
@@ -50,7 +50,7 @@ export function validateSpecText(text: string, file: string, running?: Platform)
         [
           ...checkRules(view.spec),
           ...checkDerivedNames(view.spec),
-          ...checkReleaseChanges(view.spec, runningView(running, view.key)),
+          ...checkReleaseChanges(view.spec, running?.releasesOn(view.key), running?.source),
         ].map((d) => asWritten(spec, view, d)),
       );
   const diagnostics = sortByLocation(unique([...placement, ...perCluster].map(parsed.place)));
@@ -82,7 +82,7 @@ export interface LoadOptions {
   /** Which cluster (a key of `clusters:`); needed when the spec has several. */
   readonly cluster?: string | undefined;
   /** What runs now (the rendered tree's spec copy): release changes are judged against it. */
-  readonly running?: Platform | undefined;
+  readonly running?: Running | undefined;
 }
 
 /** Reads, validates and resolves a spec file; throws a TenantctlError carrying every error found. */

@@ -20,6 +20,8 @@ export interface TenantRelease {
   readonly version: string;
   /** Set while a change is staged: the release the data is moving from. */
   readonly upgradingFrom: string | undefined;
+  /** Read from a cluster: whether the migrator's pods run its current spec, ready. */
+  readonly ready?: boolean;
 }
 
 /** Each tenant's schema release in one cluster's view of a spec (tenants whose product migrates none are left out). */
@@ -43,10 +45,33 @@ export function schemaReleases(spec: Platform): TenantRelease[] {
   });
 }
 
-/** The findings of one cluster's view (`spec`) against what that cluster runs (`running`, the same cluster's view of the copy). */
-export function checkReleaseChanges(spec: Platform, running: Platform | undefined): Located[] {
-  if (running === undefined) return [];
-  const now = new Map(schemaReleases(running).map((r) => [r.tenant, r]));
+/** What runs now, as far as tenantctl knows it: each tenant's schema release per cluster. */
+export interface Running {
+  /** Where it was read: "the rendered tree", "the cluster". */
+  readonly source: string;
+  /** The releases on a cluster (by its key; undefined for a spec with one cluster), when known. */
+  releasesOn(key: string | undefined): ReadonlyMap<string, TenantRelease> | undefined;
+}
+
+/** What a rendered tree's spec copy runs: the same pipeline as platform.yaml, per cluster. */
+export function runningFromCopy(copy: Platform): Running {
+  const views = new Map(clusterViews(copy).map((v) => [v.key, v.spec]));
+  return {
+    source: "the rendered tree",
+    releasesOn(key) {
+      const view = views.get(key);
+      return view === undefined ? undefined : new Map(schemaReleases(view).map((r) => [r.tenant, r]));
+    },
+  };
+}
+
+/** The findings of one cluster's view (`spec`) against what that cluster runs. */
+export function checkReleaseChanges(
+  spec: Platform,
+  now: ReadonlyMap<string, TenantRelease> | undefined,
+  source = "the rendered tree",
+): Located[] {
+  if (now === undefined) return [];
   const out: Located[] = [];
   schemaReleases(spec).forEach((next) => {
     const i = spec.tenants.findIndex((t) => t.name === next.tenant);
@@ -58,7 +83,7 @@ export function checkReleaseChanges(spec: Platform, running: Platform | undefine
         problem(
           `spec/${next.product}-downgrade`,
           path,
-          `tenants[${i}].${next.key}: ${next.tenant} runs ${current.version}, whose migrations have run on its data; ${next.version} cannot read it`,
+          `tenants[${i}].${next.key}: ${next.tenant} runs ${current.version} in ${source}, whose migrations have run on its data; ${next.version} cannot read it`,
           `keep ${current.version} or later; going back needs a restore from the backup taken before the upgrade (README: upgrades)`,
         ),
       );
@@ -69,16 +94,10 @@ export function checkReleaseChanges(spec: Platform, running: Platform | undefine
         problem(
           "spec/unstaged-upgrade",
           path,
-          `tenants[${i}].${next.key}: ${next.tenant} moves from ${current.version} to ${next.version} unstaged: every workload would roll at once, old workers against a migrated schema, with no backup first`,
+          `tenants[${i}].${next.key}: ${next.tenant} moves from ${current.version} (in ${source}) to ${next.version} unstaged: every workload would roll at once, old workers against a migrated schema, with no backup first`,
           `stage it: tenantctl upgrade <spec> --wave <wave> --to ${next.version} (it writes upgradeFrom: ${current.version}), then --finish once the migrator is ready`,
         ),
       );
   });
   return out;
-}
-
-/** The running spec's view of a cluster, by its key (undefined key: a spec with one cluster). */
-export function runningView(running: Platform | undefined, key: string | undefined): Platform | undefined {
-  if (running === undefined) return undefined;
-  return clusterViews(running).find((v) => v.key === key)?.spec;
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { TenantctlError } from "../../src/diagnostics/diagnostic.js";
 import { restoreInCluster, upgradeWave } from "../../src/edit/upgrade.js";
 import { removeKey } from "../../src/edit/yaml-text.js";
+import { runningFromCopy } from "../../src/model/release-changes.js";
 import { validSpec } from "../support/example.js";
 import { run } from "../support/cli.js";
 
@@ -80,11 +81,19 @@ describe("tenantctl upgrade: one wave, staged, in platform.yaml", () => {
     // What runs still has the canary mid-move (the finish is not rendered yet).
     expect(
       codeOf(() =>
-        upgradeWave(finished, spec(finished), { wave: "rest", to: "2.41.1", running: spec(WAVES) }),
+        upgradeWave(finished, spec(finished), {
+          wave: "rest",
+          to: "2.41.1",
+          running: runningFromCopy(spec(WAVES)),
+        }),
       ),
     ).toBe("upgrade/earlier-wave-behind");
     expect(
-      upgradeWave(finished, spec(finished), { wave: "rest", to: "2.41.1", running: spec(finished) }).steps,
+      upgradeWave(finished, spec(finished), {
+        wave: "rest",
+        to: "2.41.1",
+        running: runningFromCopy(spec(finished)),
+      }).steps,
     ).toHaveLength(1);
   });
 
@@ -94,10 +103,17 @@ describe("tenantctl upgrade: one wave, staged, in platform.yaml", () => {
       "",
     ).replace("    n8n:\n      version: 2.41.1\n", "    n8n:\n      version: 1.123.81\n");
     expect(
-      codeOf(() => upgradeWave(WAVES, spec(WAVES), { wave: "canary", finish: true, running: spec(before) })),
+      codeOf(() =>
+        upgradeWave(WAVES, spec(WAVES), {
+          wave: "canary",
+          finish: true,
+          running: runningFromCopy(spec(before)),
+        }),
+      ),
     ).toBe("upgrade/not-rendered");
     expect(
-      upgradeWave(WAVES, spec(WAVES), { wave: "canary", finish: true, running: spec(WAVES) }).steps,
+      upgradeWave(WAVES, spec(WAVES), { wave: "canary", finish: true, running: runningFromCopy(spec(WAVES)) })
+        .steps,
     ).toHaveLength(1);
   });
 

@@ -54,6 +54,43 @@ describe.sequential("a staged version change on a real kube-apiserver", () => {
     expect(scaler.body.metadata.annotations["autoscaling.keda.sh/paused-replicas"]).toBe("0");
   });
 
+  it("reads what runs from the cluster: a downgrade and an unstaged move refused, no finish before main is ready", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tenantctl-running-"));
+    const file = join(dir, "platform.yaml");
+    const { runningOnCluster } = await import("../../src/deploy/running-releases.js");
+    const running = await runningOnCluster(admin, resolve(validSpec(STAGED)), undefined);
+    expect(running.releasesOn(undefined)?.get("upg-canary")).toMatchObject({
+      version: "2.41.1",
+      upgradingFrom: "(staged in the cluster)",
+    });
+    expect(running.releasesOn(undefined)?.get("upg-later")).toMatchObject({
+      version: "1.123.81",
+      upgradingFrom: undefined,
+    });
+    // The spec taken back (canary to 1.123.81) and moved unstaged (later to 2.41.1).
+    writeFileSync(
+      file,
+      STAGED.replace(
+        "      version: 2.41.1\n      upgradeFrom: 1.123.81   # written by tenantctl upgrade --wave canary --to 2.41.1\n",
+        "      version: 1.123.81\n",
+      ).replace(
+        "  - name: upg-later\n    zone: upg-customers\n",
+        "  - name: upg-later\n    zone: upg-customers\n    n8n: { version: 2.41.1 }\n",
+      ),
+    );
+    const checked = await run("validate", file, "--kubeconfig", kubeconfig);
+    expect(checked.code).toBe(1);
+    expect(checked.err).toContain("spec/n8n-downgrade");
+    expect(checked.err).toContain("upg-canary runs 2.41.1 in the cluster");
+    expect(checked.err).toContain("spec/unstaged-upgrade");
+    // No KWOK node here: main's pod is not running, so it is not ready, and the wave cannot finish.
+    writeFileSync(file, STAGED);
+    const finish = await run("upgrade", file, "--wave", "canary", "--finish", "--kubeconfig", kubeconfig);
+    expect(finish.code).toBe(1);
+    expect(finish.err).toContain("upgrade/migrator-not-ready");
+    expect(readFileSync(file, "utf8")).toBe(STAGED);
+  });
+
   it("finishes: the others come back on the new release, the pause goes, the Backup object is pruned", async () => {
     const spec = validSpec(FINISHED);
     const report = await applyPlatform(admin, resolve(spec), render(spec), { withGitOps: false });

@@ -4,6 +4,7 @@ import { parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { validateSpecText } from "../../src/model/load-platform.js";
 import { upgradeWaves } from "../../src/model/upgrade-waves.js";
+import { runningFromCopy } from "../../src/model/release-changes.js";
 import { validSpec } from "../support/example.js";
 
 /** The upgrade golden (waves, a tenant mid-move), edited per case. */
@@ -14,7 +15,11 @@ const wavesWith = (edit: (doc: ReturnType<typeof parseDocument>) => void): strin
   return doc.toString();
 };
 const check = (text: string, running?: string) =>
-  validateSpecText(text, "platform.yaml", running === undefined ? undefined : validSpec(running)).diagnostics;
+  validateSpecText(
+    text,
+    "platform.yaml",
+    running === undefined ? undefined : runningFromCopy(validSpec(running)),
+  ).diagnostics;
 
 describe("upgrade waves", () => {
   it("orders the tenants: each in the first wave that selects it, the rest last", () => {

@@ -5,7 +5,7 @@ import { type EditResult, editSpecFile } from "../../edit/spec-file.js";
 import type { Io } from "../io.js";
 import { table } from "../table.js";
 import { type UpgradeResult, upgradeWave } from "../../edit/upgrade.js";
-import { runningSpec } from "../running-spec.js";
+import { runningFrom } from "../running-spec.js";
 
 const DRY_RUN = ["--dry-run", "show the change, write nothing"] as const;
 const list = (value: string | undefined) =>
@@ -162,6 +162,11 @@ export function editCommands(program: Command, io: Io): void {
       "--rendered <dir>",
       "the rendered tree of what runs now: earlier waves must run the version there too",
     )
+    .option(
+      "--kubeconfig <file>",
+      "judge by what the cluster runs instead (its n8n main's image; main ready before --finish)",
+    )
+    .option("--context <name>", "kubeconfig context")
     .option(...DRY_RUN)
     .action(
       async (
@@ -183,7 +188,7 @@ export function editCommands(program: Command, io: Io): void {
             `--to ${flags.to}: not a release version`,
             'a version such as "2.41.1"',
           );
-        const running = await runningSpec(flags.rendered);
+        const running = await runningFrom(file, flags);
         let outcome: UpgradeResult | undefined;
         const result = await editSpecFile(
           file,
@@ -216,7 +221,9 @@ export function editCommands(program: Command, io: Io): void {
               : `next: render, commit and let Argo CD sync (backup, then main alone); once main is ready (kubectl -n <namespace> rollout status deployment/n8n-main), run: tenantctl upgrade ${file} --wave ${flags.wave} --finish${flags.cluster === undefined ? "" : ` --cluster ${flags.cluster}`}\n`,
           );
         if (running === undefined && flags.finish !== true)
-          io.err("note: without --rendered, earlier waves are judged by the spec alone, not by what runs\n");
+          io.err(
+            "note: without --rendered or --kubeconfig, earlier waves are judged by the spec alone, not by what runs\n",
+          );
       },
     );
 }

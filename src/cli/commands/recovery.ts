@@ -68,6 +68,8 @@ export function recoveryCommands(program: Command, io: Io): void {
           return;
         }
         if (flags.list === true) {
+          const { selectTenants } = await import("../../runtime/local/up.js");
+          selectTenants(model, [tenant]);
           const { listBackups } = await backups();
           const { StateDir } = await import("../../runtime/local/state.js");
           const rows = listBackups(new StateDir(flags.stateDir), tenant).map((b) => [

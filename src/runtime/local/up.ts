@@ -17,6 +17,7 @@ import {
 } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { failure } from "../../diagnostics/diagnostic.js";
+import { closest } from "../../input/suggest.js";
 import { type Model, schemaVersion, type TenantModel } from "../../model/resolve.js";
 import { notLocal } from "../../products/local.js";
 import { N8N_PRODUCT } from "../../products/n8n/declaration.js";
@@ -60,11 +61,23 @@ export function selectTenants(model: Model, names: readonly string[] | undefined
   if (unknown.length > 0) {
     throw failure(
       "usage/unknown-tenant",
-      `--tenants names ${unknown.map((n) => JSON.stringify(n)).join(", ")}, not tenants of this platform; it has ${model.tenants.map((t) => t.name).join(", ")}`,
-      "pass tenant names from the spec, separated by commas",
+      `${unknown.map((n) => JSON.stringify(n)).join(", ")} ${unknown.length === 1 ? "is not a tenant" : "are not tenants"} of this platform; it has ${model.tenants.map((t) => t.name).join(", ")}`,
+      suggestionFor(unknown, model) ?? "name tenants from the spec (--tenants: separated by commas)",
     );
   }
   return model.tenants.filter((t) => names.includes(t.name));
+}
+
+function suggestionFor(unknown: readonly string[], model: Model): string | undefined {
+  const [first] = unknown;
+  const near =
+    first === undefined
+      ? undefined
+      : closest(
+          first,
+          model.tenants.map((t) => t.name),
+        );
+  return near === undefined ? undefined : `did you mean ${near}?`;
 }
 
 /** The tenants whose product runs on one machine; the others are named, once, with the reason. */
