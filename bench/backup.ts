@@ -9,28 +9,14 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { validateSpecText } from "../src/model/load-platform.js";
-import { resolve } from "../src/model/resolve.js";
 import { backupTenant, checkRestore, restoreTenant, tenantDatabase } from "../src/runtime/local/backup.js";
 import { postgresBinDir } from "../src/runtime/local/prerequisites.js";
 import { StateDir } from "../src/runtime/local/state.js";
 import { stopSupervisor, up } from "../src/runtime/local/up.js";
+import { oneTenantModel } from "./n8n-load.js";
 
 const rows = Number(process.argv[2] ?? "10000");
-const text = `apiVersion: tenantctl/v1alpha1
-kind: Platform
-metadata: { name: benchbackup }
-cluster: { name: benchbackup, region: eu-central-1, domain: n8n.bench.example, kubernetesVersion: "1.34", awsAccountId: "111122223333" }
-gitops: { repoURL: https://git.bench.example/p.git, targetRevision: main, path: rendered }
-zones:
-  internal: { customerData: false }
-tenants:
-  - name: t0
-    zone: internal
-`;
-const parsed = validateSpecText(text, "bench.yaml");
-if (!parsed.spec) throw new Error("invalid bench spec");
-const model = resolve(parsed.spec);
+const model = oneTenantModel("benchbackup", "{}");
 const tenant = model.tenants[0];
 if (tenant === undefined) throw new Error("no tenant");
 

@@ -7,35 +7,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { validateSpecText } from "../src/model/load-platform.js";
-import { resolve } from "../src/model/resolve.js";
 import { listBackups } from "../src/runtime/local/backup.js";
 import { StateDir } from "../src/runtime/local/state.js";
 import { stopSupervisor, up } from "../src/runtime/local/up.js";
 import { PINNED } from "../src/versions.js";
 import { N8nClient } from "../test/support/n8n-client.js";
+import { oneTenantModel } from "./n8n-load.js";
 
 const workflows = Number(process.argv[2] ?? "10");
 const OLD = "1.123.81";
-const spec = (version: string) => {
-  const parsed = validateSpecText(
-    `apiVersion: tenantctl/v1alpha1
-kind: Platform
-metadata: { name: benchupgrade }
-cluster: { name: benchupgrade, region: eu-central-1, domain: n8n.bench.example, kubernetesVersion: "1.34", awsAccountId: "111122223333" }
-gitops: { repoURL: https://git.bench.example/p.git, targetRevision: main, path: rendered }
-zones:
-  internal: { customerData: false }
-tenants:
-  - name: t0
-    zone: internal
-    n8n: { version: ${version} }
-`,
-    "bench.yaml",
-  );
-  if (!parsed.spec) throw new Error("invalid bench spec");
-  return resolve(parsed.spec);
-};
+const spec = (version: string) => oneTenantModel("benchupgrade", `{ version: ${version} }`);
 
 /** A fresh state directory with the tenant on 1.123.81 and its workflows; then `up` on the new release, staged or not. */
 async function measure(staged: boolean): Promise<{ seconds: number; backupSeconds: number | undefined }> {

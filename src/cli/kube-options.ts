@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { failure } from "../diagnostics/diagnostic.js";
 import type { KubeClient } from "../deploy/kube-client.js";
 import { withClusterOption } from "./load.js";
 
@@ -22,4 +23,27 @@ export async function clientFrom(flags: KubeFlags): Promise<KubeClient> {
     ...(flags.kubeconfig === undefined ? {} : { kubeconfig: flags.kubeconfig }),
     ...(flags.context === undefined ? {} : { context: flags.context }),
   });
+}
+
+/**
+ * Runs `work` with a client of the cluster the flags name: an unreachable cluster becomes a
+ * clear error (deploy/unreachable), and the client is closed however `work` ends.
+ */
+export async function withCluster<T>(flags: KubeFlags, work: (client: KubeClient) => Promise<T>): Promise<T> {
+  const { KubeUnreachableError } = await import("../deploy/kube-client.js");
+  const client = await clientFrom(flags);
+  try {
+    return await work(client);
+  } catch (error) {
+    if (error instanceof KubeUnreachableError)
+      throw failure(
+        "deploy/unreachable",
+        error.message,
+        "check the kubeconfig, the network and the cluster",
+        error,
+      );
+    throw error;
+  } finally {
+    client.close();
+  }
 }

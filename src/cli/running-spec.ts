@@ -5,7 +5,6 @@
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { type Running, runningFromCopy } from "../model/release-changes.js";
-import { failure } from "../diagnostics/diagnostic.js";
 import { SPEC_COPY } from "../manifest/directory.js";
 import { readSpecCopy } from "../verify/load.js";
 
@@ -35,22 +34,7 @@ export async function runningFrom(
   if (flags.kubeconfig === undefined && flags.context === undefined) return runningSpec(flags.rendered);
   const { loadPlatform } = await import("../model/load-platform.js");
   const { runningOnCluster } = await import("../deploy/running-releases.js");
-  const { clientFrom } = await import("./kube-options.js");
-  const { KubeUnreachableError } = await import("../deploy/kube-client.js");
+  const { withCluster } = await import("./kube-options.js");
   const loaded = await loadPlatform(file, { cluster: flags.cluster });
-  const client = await clientFrom(flags);
-  try {
-    return await runningOnCluster(client, loaded.model, flags.cluster);
-  } catch (error) {
-    if (error instanceof KubeUnreachableError)
-      throw failure(
-        "deploy/unreachable",
-        error.message,
-        "check the kubeconfig, the network and the cluster",
-        error,
-      );
-    throw error;
-  } finally {
-    client.close();
-  }
+  return withCluster(flags, (client) => runningOnCluster(client, loaded.model, flags.cluster));
 }

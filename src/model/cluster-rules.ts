@@ -10,7 +10,7 @@ import type { Located } from "../input/issues.js";
 import type { Platform } from "../input/schema.js";
 import { closest } from "../input/suggest.js";
 import { type ClusterView, clusterKeys, clusterOf } from "./clusters.js";
-import { problem } from "./rules.js";
+import { problem } from "./problem.js";
 import { tenantHostname } from "./settings.js";
 
 export function checkClusters(spec: Platform, views: readonly ClusterView[]): Located[] {

@@ -9,7 +9,7 @@ import type { Located } from "../input/issues.js";
 import type { Platform } from "../input/schema.js";
 import { compareVersions } from "../versions.js";
 import { clusterViews } from "./clusters.js";
-import { problem } from "./rules.js";
+import { problem } from "./problem.js";
 import { effectiveSettings, sourceOf, tenantProduct } from "./settings.js";
 import { upgradingFrom } from "./resolve.js";
 

@@ -1,6 +1,5 @@
 import { own } from "../lib/own.js";
 import { closest } from "../input/suggest.js";
-import type { PathSegment, Severity } from "../diagnostics/diagnostic.js";
 import { oneOf, quote } from "../diagnostics/path.js";
 import type { EffectiveSettings } from "./defaults.js";
 import {
@@ -21,6 +20,7 @@ import type { Platform } from "../input/schema.js";
 import { hasUrlCredentials } from "../lib/url-credentials.js";
 import { cidrContains } from "../input/formats.js";
 import { checkUpgradeWaves } from "./upgrade-waves.js";
+import { problem } from "./problem.js";
 
 /**
  * The rules that a schema cannot express: relations between tenants, zones and quotas.
@@ -62,16 +62,6 @@ export function checkRules(spec: Platform): Located[] {
 
 const RESERVED_LABEL_PREFIXES = ["tenantctl.io/", "kubernetes.io/", "k8s.io/", "pod-security.kubernetes.io/"];
 const RESERVED_LABEL_KEYS = ["app.kubernetes.io/managed-by"];
-
-export function problem(
-  code: string,
-  path: readonly PathSegment[],
-  message: string,
-  hint: string,
-  severity: Severity = "error",
-): Located {
-  return { code, severity, path, message, hint };
-}
 
 function checkUniqueNames(spec: Platform, out: Located[]): void {
   const firstIndex = new Map<string, number>();

@@ -8,7 +8,7 @@ import type { Located } from "../input/issues.js";
 import type { Platform, UpgradeWaveSpec } from "../input/schema.js";
 import { closest } from "../input/suggest.js";
 import { oneOf, quote } from "../diagnostics/path.js";
-import { problem } from "./rules.js";
+import { problem } from "./problem.js";
 import { effectiveSettings } from "./settings.js";
 
 export const REST_WAVE = "rest";

@@ -1,10 +1,9 @@
 import { loadForCommand } from "../load.js";
 import type { Command } from "commander";
 import { describeRef } from "../../manifest/references.js";
-import { failure } from "../../diagnostics/diagnostic.js";
 import { renderModel } from "../../render/render.js";
 import type { Io } from "../io.js";
-import { clientFrom, type KubeFlags, withKubeOptions } from "../kube-options.js";
+import { type KubeFlags, withCluster, withKubeOptions } from "../kube-options.js";
 
 const SIGN = { create: "+", update: "~", none: "=", prune: "-", "keep-data": "!", error: "x" } as const;
 
@@ -23,9 +22,7 @@ export function diffCommand(program: Command, io: Io): void {
       const { model } = await loadForCommand(file, io, flags.cluster);
       const objects = renderModel(model);
       const { diffPlatform } = await import("../../deploy/diff.js");
-      const { KubeUnreachableError } = await import("../../deploy/kube-client.js");
-      const client = await clientFrom(flags);
-      try {
+      await withCluster(flags, async (client) => {
         const diffs = await diffPlatform(client, model.platform, objects, {
           withGitOps: flags.withGitops ?? false,
         });
@@ -39,18 +36,6 @@ export function diffCommand(program: Command, io: Io): void {
         io.out(
           `${tally("create")} to create, ${tally("update")} to change, ${tally("none")} unchanged, ${tally("prune")} to prune, ${tally("keep-data")} kept for data, ${tally("error")} errors\n`,
         );
-      } catch (error) {
-        if (error instanceof KubeUnreachableError) {
-          throw failure(
-            "deploy/unreachable",
-            error.message,
-            "check the kubeconfig, the network and the cluster",
-            error,
-          );
-        }
-        throw error;
-      } finally {
-        client.close();
-      }
+      });
     });
 }

@@ -6,7 +6,7 @@ import { EXIT, type Io } from "../io.js";
 import { CLUSTER_OPTION, loadForCommand } from "../load.js";
 import { DEFAULT_STATE_DIR } from "../local-state.js";
 import { table } from "../table.js";
-import { clientFrom, type KubeFlags } from "../kube-options.js";
+import { type KubeFlags, withCluster } from "../kube-options.js";
 import type { Model } from "../../model/resolve.js";
 
 const recovery = () => import("../../runtime/local/recovery.js");
@@ -241,17 +241,9 @@ async function clusterBackup(
   const [target] = selectTenants(model, [tenant]);
   if (target === undefined) return;
   const { requestClusterBackup, waitForClusterBackup } = await import("../../deploy/backup.js");
-  const { KubeApiError, KubeUnreachableError } = await import("../../deploy/kube-client.js");
-  const client = await clientFrom(flags);
-  try {
+  const { KubeApiError } = await import("../../deploy/kube-client.js");
+  await withCluster(flags, async (client) => {
     const requested = await requestClusterBackup(client, target).catch((error: unknown) => {
-      if (error instanceof KubeUnreachableError)
-        throw failure(
-          "deploy/unreachable",
-          error.message,
-          "check the kubeconfig, the network and the cluster",
-          error,
-        );
       if (error instanceof KubeApiError)
         throw failure(
           "backup/refused",
@@ -271,7 +263,5 @@ async function clusterBackup(
     const done = await waitForClusterBackup(client, requested, 3_600_000, (line) => io.err(`${line}\n`));
     io.out(`${done.name}: ${done.phase}${done.error === undefined ? "" : ` (${done.error})`}\n`);
     if (done.phase !== "completed") io.setExitCode(EXIT.invalid);
-  } finally {
-    client.close();
-  }
+  });
 }

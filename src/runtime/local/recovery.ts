@@ -14,7 +14,9 @@ import { compareVersions } from "../../versions.js";
 import { type BackupManifest, backupTenant, checkRestore, findBackup, restoreTenant } from "./backup.js";
 import type { Plan } from "./plan.js";
 import { StateDir } from "./state.js";
-import { alive, purge, readStatus, recordRelease, selectTenants, stopSupervisor, up } from "./up.js";
+import { recordRelease } from "./releases.js";
+import { alive, readStatus, stopSupervisor } from "./run-plan.js";
+import { purge, selectTenants, up } from "./up.js";
 
 export interface RecoveryOptions {
   readonly stateDir: string;
