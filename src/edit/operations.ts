@@ -110,6 +110,15 @@ export function placementAsMap(text: string, index: number, tenant: SpecTenant):
   );
 }
 
+/** A tenant's effective setting (a spec path) on a cluster, when it runs there and sets it. */
+function valueAt(view: ClusterView, index: number, setting: string): string | undefined {
+  const j = view.tenantIndex.indexOf(index);
+  if (j < 0) return undefined;
+  let node: unknown = effectiveSettings(view.spec, j);
+  for (const key of setting.split(".")) node = (node as Record<string, unknown> | undefined)?.[key];
+  return typeof node === "string" ? node : undefined;
+}
+
 /** What a tenant runs on a cluster (its product's release settings), when it runs there. */
 function runs(view: ClusterView, index: number): ReadonlyMap<string, string> | undefined {
   const j = view.tenantIndex.indexOf(index);
@@ -122,6 +131,8 @@ export interface Promotion {
   readonly what: string;
   readonly from: string;
   readonly to: string;
+  /** A schema release (n8n.version): written staged, to be finished with tenantctl upgrade --finish. */
+  readonly staged?: boolean;
 }
 
 /**
@@ -157,16 +168,24 @@ export function promote(
     const changes = [...from]
       .filter(([what, value]) => to.get(what) !== value)
       .map(([what, value]) => ({ what, from: to.get(what) ?? "(none)", to: value }));
+    const product = tenantProduct(spec, index);
     for (const change of changes) {
+      const schema = change.what === product?.schemaRelease;
       // n8n migrates its database forward on start and has no way back: a promotion never downgrades.
-      if (change.what === "n8n.version" && compareVersions(change.to, change.from) < 0)
+      if (schema && compareVersions(change.to, change.from) < 0)
         throw failure(
           "edit/n8n-downgrade",
           `${tenant.name} runs n8n ${change.from} on ${options.to} and ${change.to} on ${options.from}: promoting would downgrade ${options.to}, whose database n8n has migrated to ${change.from}`,
           `bring ${options.from} up to ${change.from} first, or leave ${tenant.name} out (--tenants); going back needs a restore from a backup`,
         );
       out = setScalar(out, ["tenants", index, "clusters", options.to, ...change.what.split(".")], change.to);
-      promotions.push({ tenant: tenant.name, ...change });
+      // A schema release moves staged on the target, as tenantctl upgrade moves it (backup, the
+      // migrator alone); a target already moving keeps the release its data started from.
+      const setting = product?.upgradeFromSetting;
+      const moving = setting === undefined ? undefined : valueAt(target, index, setting);
+      if (schema && setting !== undefined && moving === undefined)
+        out = setScalar(out, ["tenants", index, "clusters", options.to, ...setting.split(".")], change.from);
+      promotions.push({ tenant: tenant.name, ...change, ...(schema ? { staged: true } : {}) });
     }
   });
   return { text: out, promotions };

@@ -234,8 +234,15 @@ describe("edits of platform.yaml keep the file", () => {
     );
     const upgrade = promote(text, spec(text), { from: "prod", to: "staging", tenants: ["ops"] });
     expect(upgrade.promotions).toEqual([
-      { tenant: "ops", what: "n8n.version", from: "1.100.0", to: "1.123.81" },
+      { tenant: "ops", what: "n8n.version", from: "1.100.0", to: "1.123.81", staged: true },
     ]);
+    // Forward, staged on the target as tenantctl upgrade stages it: the data's release kept in upgradeFrom.
+    expect(upgrade.text).toContain(
+      '{ staging: { n8n: { version: "1.123.81", upgradeFrom: 1.100.0 } }, prod: { n8n: { version: "1.123.81" } } }',
+    );
+    expect(
+      promote(upgrade.text, spec(upgrade.text), { from: "prod", to: "staging", tenants: ["ops"] }).promotions,
+    ).toEqual([]);
   });
 
   it("refuses to edit through an alias", () => {

@@ -140,8 +140,17 @@ export function editCommands(program: Command, io: Io): void {
         io.out(
           `${table(
             ["tenant", "what", flags.to, `from ${flags.from}`],
-            promotions.map((p) => [p.tenant, p.what, p.from, p.to]),
+            promotions.map((p) => [
+              p.tenant,
+              p.what,
+              p.from,
+              `${p.to}${p.staged === true ? " (staged)" : ""}`,
+            ]),
           )}\n`,
+        );
+      for (const p of promotions.filter((x) => x.staged === true))
+        io.err(
+          `note: ${p.tenant}'s ${p.what} moves to ${p.to} on ${flags.to} staged (upgradeFrom ${p.from}): its database is backed up and main runs ${p.to} alone; once main is ready, finish: tenantctl upgrade ${file} --wave <its wave> --cluster ${flags.to} --finish\n`,
         );
       report(io, file, result, flags.dryRun);
     });
