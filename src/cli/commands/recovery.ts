@@ -160,6 +160,42 @@ export function recoveryCommands(program: Command, io: Io): void {
     );
 
   program
+    .command("import")
+    .description(
+      "Bring an existing n8n's data and key into a tenant on this machine (from ECS, say): proven on a scratch copy first (schema not newer than the tenant's release, every credential decrypts with the key), then the tenant's database replaced (what was there kept, with its key) and the tenant started.",
+    )
+    .argument("<spec>", "path of platform.yaml")
+    .argument("<tenant>", "the tenant that takes the data")
+    .requiredOption(
+      "--from <dump-or-url>",
+      "a pg_dump file (pg_dump -Fc) or a postgres:// URL of the source's database",
+    )
+    .requiredOption("--encryption-key-file <file>", "a file holding the source's N8N_ENCRYPTION_KEY")
+    .option(...CLUSTER_OPTION)
+    .option("--state-dir <dir>", "state directory of up", DEFAULT_STATE_DIR)
+    .action(
+      async (file: string, tenant: string, flags: Flags & { from: string; encryptionKeyFile: string }) => {
+        const { model } = await loadForCommand(file, io, flags.cluster);
+        const { importTenant } = await import("../../runtime/local/import.js");
+        const r = await importTenant(model, tenant, {
+          ...common(file, flags, io),
+          from: flags.from,
+          keyFile: flags.encryptionKeyFile,
+        });
+        io.out(
+          [
+            `imported into ${r.tenant} in ${r.seconds.toFixed(1)} s: ${Object.values(r.backup.rows).reduce((a, b) => a + b, 0)} rows, workflows ${r.workflows}, credentials decrypted ${r.credentials}`,
+            `  kept as backup ${r.backup.id}; the tenant's key is now the source's (${Object.values(r.backup.keys).join(", ")})`,
+            ...(r.replaced === undefined
+              ? []
+              : [`  what was there is kept as ${r.replaced.backup}, its key in ${r.replaced.keyFile}`]),
+            "",
+          ].join("\n"),
+        );
+      },
+    );
+
+  program
     .command("drill")
     .description(
       "Prove a tenant's backup: restore it into a scratch tenant, start it, check its data (n8n: workflows, credentials decrypt), report RPO and RTO, remove the scratch.",

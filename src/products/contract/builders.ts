@@ -103,6 +103,21 @@ export interface ProductLocal {
    * What a restore drill asks of the product on restored data, run with the environment of its
    * migrator process: that the data is there and readable with the tenant's keys.
    */
+  /**
+   * The tenant's data keys were replaced (tenantctl import installs the source's): forget what
+   * the product keeps of the old ones beside the state's secrets (n8n writes its key into each
+   * process's settings file, and refuses to start when it differs from the environment's).
+   */
+  keysReplaced?(path: (...parts: string[]) => string, tenant: TenantModel): void;
+  /**
+   * Why data brought in from elsewhere (tenantctl import) cannot be run by the tenant's release,
+   * asked of the restored copy before anything of the tenant changes; undefined when it can.
+   */
+  schemaProblem?(
+    query: (sql: string) => Promise<readonly Record<string, unknown>[]>,
+    tenant: TenantModel,
+    cache: string,
+  ): Promise<string | undefined>;
   probeData?(process: {
     command: string;
     args: readonly string[];

@@ -4,12 +4,15 @@
  * workers, and main before n8n 2.13), all with the environment from the same builder as in
  * the cluster. Only hosts, ports and where secret values come from differ.
  */
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { N8nRole } from "../../model/names.js";
 import type { LocalContext, LocalProcess, ProductLocal } from "../contract/builders.js";
 import { buildN8nEnv, buildRunnerEnv, type N8nEnvInput, n8nArgs } from "./env.js";
 import { N8N_PRODUCT, runsTaskRunner } from "./declaration.js";
 import { expressionEngine } from "./expressions.js";
 import { probeN8nData } from "./data-probe.js";
+import { n8nSchemaProblem } from "./schema-check.js";
 import { PINNED } from "../../versions.js";
 import { n8nBin, nodeFor, taskRunnerEntry } from "./release.js";
 
@@ -20,6 +23,13 @@ export const n8nLocal: ProductLocal = {
   secretKeys: Object.values(LOCAL_SECRET),
   dataKeys: [LOCAL_SECRET.encryptionKey],
   probeData: probeN8nData,
+  schemaProblem: (query, tenant, cache) => n8nSchemaProblem(query, tenant.settings.n8n.version, cache),
+  keysReplaced(path, tenant) {
+    // Each process's settings file (<home>/.n8n/config) holds the key it first started with.
+    const homes = path(N8N_PRODUCT, tenant.name);
+    if (!existsSync(homes)) return;
+    for (const home of readdirSync(homes)) rmSync(join(homes, home, ".n8n", "config"), { force: true });
+  },
   async plan(context) {
     const n8n = context.tenant.settings.n8n;
     const roles: { role: N8nRole; name: string }[] = [{ role: "main", name: "main" }];

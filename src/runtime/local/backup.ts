@@ -165,7 +165,7 @@ function superuserClient(instance: PostgresInstance, database: string): pg.Clien
   return new pg.Client(superuserClientConfig(instance, database));
 }
 
-async function sha256Of(file: string): Promise<string> {
+export async function sha256Of(file: string): Promise<string> {
   const hash = createHash("sha256");
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest("hex");
@@ -338,26 +338,9 @@ export async function restoreTenant(
     const file = `secrets/tenant-${plan.target.name}.json`;
     state.writeJson(file, { ...state.readJson<Record<string, string>>(file, {}), ...plan.adoptKeys });
   }
-  const grants = state.readJson<{ grants: DatabaseGrant[] } | undefined>(
-    `postgres/${database.instance}/provision.json`,
-    undefined,
-  );
-  await recreateDatabase(instance, database);
-  if (grants !== undefined) await provisionDatabases(instance, grants.grants);
   const file = join(backupDir(plan.source, plan.backup.tenant), plan.backup.file);
   try {
-    await run(
-      pgTool("pg_restore"),
-      [
-        ...connection(instance, database.name),
-        "--no-owner",
-        "--no-privileges",
-        `--role=${database.user}`,
-        "--exit-on-error",
-        file,
-      ],
-      { env: superuserEnv(instance), maxBuffer: 16 * 2 ** 20 },
-    );
+    await loadDump(state, plan.target, file);
   } catch (error) {
     throw failure(
       "restore/failed",
@@ -377,6 +360,33 @@ export async function restoreTenant(
         : `what was there is kept as ${safety.id}: restore it with --from ${safety.id}`,
     );
   return { safety, seconds: (performance.now() - started) / 1000, rows: sum(plan.backup.rows) };
+}
+
+/**
+ * A dump (custom format) into the tenant's database, created again for its role and granted as
+ * provisioning grants it; restored as that role, so that it owns every object. Its PostgreSQL
+ * must run and its processes must not.
+ */
+export async function loadDump(state: StateDir, tenant: TenantModel, file: string): Promise<void> {
+  const { database, instance } = await tenantDatabase(state, tenant);
+  const grants = state.readJson<{ grants: DatabaseGrant[] } | undefined>(
+    `postgres/${database.instance}/provision.json`,
+    undefined,
+  );
+  await recreateDatabase(instance, database);
+  if (grants !== undefined) await provisionDatabases(instance, grants.grants);
+  await run(
+    pgTool("pg_restore"),
+    [
+      ...connection(instance, database.name),
+      "--no-owner",
+      "--no-privileges",
+      `--role=${database.user}`,
+      "--exit-on-error",
+      file,
+    ],
+    { env: superuserEnv(instance), maxBuffer: 16 * 2 ** 20 },
+  );
 }
 
 /** Tables whose rows differ from what the backup recorded, as "table: expected → found". */

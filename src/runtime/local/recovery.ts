@@ -15,7 +15,7 @@ import { type BackupManifest, backupTenant, checkRestore, findBackup, restoreTen
 import type { Plan } from "./plan.js";
 import { StateDir } from "./state.js";
 import { recordRelease } from "./releases.js";
-import { alive, readStatus, stopSupervisor } from "./run-plan.js";
+import { runningTenants, stopSupervisor } from "./run-plan.js";
 import { purge, selectTenants, up } from "./up.js";
 
 export interface RecoveryOptions {
@@ -29,14 +29,6 @@ function tenantOf(model: Model, name: string): TenantModel {
   const [tenant] = selectTenants(model, [name]);
   if (tenant === undefined) throw new Error(`no tenant ${name}`);
   return tenant;
-}
-
-/** The tenants the running supervisor runs (a restore starts them again), or none. */
-function runningTenants(state: StateDir): string[] {
-  const status = readStatus(state);
-  if (status === undefined || !alive(status.supervisorPid)) return [];
-  const plan = state.readJson<Plan | undefined>("plan.json", undefined);
-  return [...new Set((plan?.services ?? []).flatMap((s) => (s.tenant === undefined ? [] : [s.tenant])))];
 }
 
 /** A backup of a tenant's database now (its PostgreSQL must run: `up`, or `up --data-only`). */

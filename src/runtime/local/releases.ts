@@ -58,9 +58,10 @@ export function releaseChanges(state: StateDir, tenants: readonly TenantModel[])
     const from = before?.[schema.key];
     if (from === schema.version) continue;
     if (from === undefined) {
-      // Data from before releases were recorded here (its migrator ran, nothing says on what):
-      // treated as an upgrade, so that it is backed up and migrated with the migrator alone.
-      if (ranHere(state, tenant))
+      // Data of an unknown release (imported: recorded as {}; or from before releases were
+      // recorded here, its migrator having run): treated as an upgrade, so that it is backed up
+      // and migrated with the migrator alone.
+      if (before !== undefined || ranHere(state, tenant))
         changes.push({ tenant, key: schema.key, from: undefined, to: schema.version, before: {} });
       continue;
     }

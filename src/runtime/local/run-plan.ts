@@ -141,3 +141,11 @@ export async function stopSupervisor(state: StateDir): Promise<boolean> {
   if (alive(status.supervisorPid)) process.kill(status.supervisorPid, "SIGKILL");
   return true;
 }
+
+/** The tenants the running supervisor runs (a restore starts them again), or none. */
+export function runningTenants(state: StateDir): string[] {
+  const status = readStatus(state);
+  if (status === undefined || !alive(status.supervisorPid)) return [];
+  const plan = state.readJson<Plan | undefined>("plan.json", undefined);
+  return [...new Set((plan?.services ?? []).flatMap((s) => (s.tenant === undefined ? [] : [s.tenant])))];
+}

@@ -1,0 +1,318 @@
+/**
+ * `tenantctl import`: an existing n8n's data (a pg_dump file, or a PostgreSQL URL to dump) and
+ * its encryption key, into a tenant of this machine. Everything is proven on a scratch copy
+ * first, in a state directory of its own: the dump restores, its schema is not newer than the
+ * tenant's release, and with the given key n8n starts on it and decrypts every credential.
+ * Only then is the tenant's database replaced (what was there kept as a backup, with its key
+ * kept beside it), the key installed as the tenant's, and the tenant started, upgrading the
+ * imported data staged when it is from an older release.
+ */
+import { execFile } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
+import { failure } from "../../diagnostics/diagnostic.js";
+import { redactUrlCredentials } from "../../lib/url-credentials.js";
+import type { Model, TenantModel } from "../../model/resolve.js";
+import { productLocal } from "../../products/local.js";
+import {
+  type BackupManifest,
+  keyFingerprint,
+  loadDump,
+  restoreTenant,
+  sha256Of,
+  tenantDatabase,
+  tenantRowCounts,
+} from "./backup.js";
+import { cacheRoot } from "./cache.js";
+import type { Plan } from "./plan.js";
+import { postgresBinDir } from "./prerequisites.js";
+import type { RecoveryOptions } from "./recovery.js";
+import { recordRelease } from "./releases.js";
+import { runningTenants, stopSupervisor } from "./run-plan.js";
+import { StateDir } from "./state.js";
+import { purge, selectTenants, up } from "./up.js";
+
+const run = promisify(execFile);
+
+export interface ImportOptions extends RecoveryOptions {
+  /** A pg_dump file (custom format), or a postgres:// URL to dump. */
+  readonly from: string;
+  /** A file holding the source's encryption key (N8N_ENCRYPTION_KEY). */
+  readonly keyFile: string;
+}
+
+export interface ImportReport {
+  readonly tenant: string;
+  readonly backup: BackupManifest;
+  readonly workflows: string;
+  readonly credentials: string;
+  /** What the import replaced, kept as a backup, and the file its key was kept in. */
+  readonly replaced: { readonly backup: string; readonly keyFile: string } | undefined;
+  readonly seconds: number;
+}
+
+function readKey(file: string): string {
+  let key: string;
+  try {
+    key = readFileSync(file, "utf8").trim();
+  } catch (error) {
+    throw failure(
+      "import/key-file",
+      `${file} cannot be read (${(error as Error).message})`,
+      "pass the file that holds the source's N8N_ENCRYPTION_KEY",
+    );
+  }
+  if (key === "" || key.includes("\n"))
+    throw failure(
+      "import/key-file",
+      `${file} does not hold one key on one line`,
+      "write the source's N8N_ENCRYPTION_KEY into it, alone",
+    );
+  return key;
+}
+
+/** The source as a custom-format dump in the tenant's backups directory. */
+async function dumpOf(state: StateDir, tenant: TenantModel, from: string, id: string): Promise<string> {
+  const dir = state.ensure("backups", tenant.name);
+  const target = join(dir, `${id}.dump`);
+  const partial = `${target}.partial`;
+  const bin = postgresBinDir() ?? "";
+  try {
+    if (/^postgres(ql)?:\/\//.test(from)) {
+      const url = new URL(from);
+      const password = decodeURIComponent(url.password);
+      url.password = "";
+      // The password through the environment, never the arguments (ps shows those).
+      await run(join(bin, "pg_dump"), ["-Fc", "-Z", "1", "-f", partial, "--no-owner", url.toString()], {
+        env: {
+          PATH: process.env.PATH ?? "/usr/bin:/bin",
+          ...(password === "" ? {} : { PGPASSWORD: password }),
+        },
+        maxBuffer: 16 * 2 ** 20,
+      });
+    } else {
+      if (!existsSync(from))
+        throw failure(
+          "import/no-source",
+          `${from} does not exist`,
+          "pass a pg_dump file (pg_dump -Fc) or a postgres:// URL",
+        );
+      await run(join(bin, "pg_restore"), ["--list", from], { maxBuffer: 64 * 2 ** 20 });
+      copyFileSync(from, partial);
+    }
+  } catch (error) {
+    rmSync(partial, { force: true });
+    if ((error as { code?: unknown }).code === "import/no-source") throw error;
+    const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim();
+    throw failure(
+      "import/unreadable-source",
+      `${redactUrlCredentials(from)} cannot be read as an n8n database: ${redactUrlCredentials(stderr.split("\n").slice(-3).join(" "))}`,
+      "pass a custom-format dump (pg_dump -Fc) or a postgres:// URL that reaches the source",
+    );
+  }
+  renameSync(partial, target);
+  return target;
+}
+
+/**
+ * Restores the dump into a scratch copy of the tenant (its own state directory, its own ports)
+ * with the source's key, and proves it: rows counted, schema not newer than the tenant's
+ * release, n8n started on it, every credential decrypted. Nothing of the tenant changes.
+ */
+async function proveOnScratch(
+  model: Model,
+  state: StateDir,
+  tenant: TenantModel,
+  dump: string,
+  key: string,
+  options: ImportOptions,
+): Promise<{ rows: Record<string, number>; workflows: string; credentials: string }> {
+  const progress = options.progress ?? (() => undefined);
+  const imports = join(state.root, "imports");
+  mkdirSync(imports, { recursive: true });
+  chmodSync(imports, 0o711);
+  const root = join(imports, `${tenant.name}-${Date.now()}`);
+  const scratch = new StateDir(root);
+  const scratchOptions = {
+    stateDir: root,
+    tenants: [tenant.name],
+    ...(options.specDirectory === undefined ? {} : { specDirectory: options.specDirectory }),
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    progress: (line: string) => progress(`  scratch: ${line}`),
+  };
+  const local = productLocal(tenant.product.kind);
+  const keyName = local.dataKeys?.[0];
+  try {
+    mkdirSync(root, { recursive: true });
+    chmodSync(root, 0o711);
+    if (keyName !== undefined) scratch.writeJson(`secrets/tenant-${tenant.name}.json`, { [keyName]: key });
+    await up(model, { ...scratchOptions, dataOnly: true });
+    try {
+      await loadDump(scratch, tenant, dump);
+    } catch (error) {
+      throw failure(
+        "import/unreadable-source",
+        `the dump does not restore: ${String(
+          (error as { stderr?: unknown }).stderr ?? (error as Error).message,
+        )
+          .trim()
+          .split("\n")
+          .slice(-3)
+          .join(" ")}`,
+        "pass a custom-format dump of the source's whole database (pg_dump -Fc)",
+      );
+    }
+    const rows = await tenantRowCounts(scratch, tenant);
+    const problem = await schemaProblem(scratch, tenant);
+    if (problem !== undefined)
+      throw failure(
+        "import/newer-schema",
+        `${redactUrlCredentials(options.from)} cannot be imported into ${tenant.name}: ${problem}`,
+        "move the tenant to the source's release or later first (tenantctl upgrade), then import; nothing was changed",
+      );
+    // Data of an unknown release: started staged (backup, the migrator alone) as any upgrade.
+    recordRelease(scratch, tenant.name, {});
+    await up(model, scratchOptions);
+    const migrator = scratch
+      .readJson<Plan>("plan.json", { platform: "", services: [], routers: [] })
+      .services.find((s) => s.tenant === tenant.name && s.name.split(":")[2] === tenant.product.migrator);
+    const checks =
+      local.probeData === undefined || migrator === undefined
+        ? []
+        : await local.probeData({
+            command: migrator.command,
+            args: migrator.args,
+            env: migrator.env,
+            cwd: migrator.cwd ?? root,
+          });
+    const failed = checks.filter((c) => !c.ok);
+    if (failed.length > 0)
+      throw failure(
+        "import/key-mismatch",
+        `with the key in ${options.keyFile}, ${failed.map((c) => `${c.name}: ${c.detail}`).join("; ")}`,
+        "pass the source's own N8N_ENCRYPTION_KEY (its credentials were encrypted with it); nothing was changed",
+      );
+    const detail = (name: string) => checks.find((c) => c.name === name)?.detail ?? "-";
+    return { rows, workflows: detail("workflows"), credentials: detail("credentials decrypted") };
+  } finally {
+    await stopSupervisor(scratch);
+    purge(root);
+  }
+}
+
+async function schemaProblem(scratch: StateDir, tenant: TenantModel): Promise<string | undefined> {
+  const check = productLocal(tenant.product.kind).schemaProblem;
+  if (check === undefined) return undefined;
+  const { database, instance } = await tenantDatabase(scratch, tenant);
+  const client = new pg.Client({
+    host: "127.0.0.1",
+    port: instance.port,
+    user: "postgres",
+    password: instance.superuserPassword,
+    database: database.name,
+  });
+  await client.connect();
+  try {
+    return await check(
+      async (sql) => (await client.query(sql)).rows as Record<string, unknown>[],
+      tenant,
+      cacheRoot(),
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+export async function importTenant(
+  model: Model,
+  tenantName: string,
+  options: ImportOptions,
+): Promise<ImportReport> {
+  const started = performance.now();
+  const progress = options.progress ?? (() => undefined);
+  const [tenant] = selectTenants(model, [tenantName]);
+  if (tenant === undefined) throw new Error(`no tenant ${tenantName}`);
+  const key = readKey(options.keyFile);
+  const state = new StateDir(options.stateDir);
+  mkdirSync(state.root, { recursive: true });
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
+  const id = `${tenant.name}-import-${stamp}`;
+  progress(`reading ${redactUrlCredentials(options.from)}`);
+  const dump = await dumpOf(state, tenant, options.from, id);
+  try {
+    progress(
+      "proving it on a scratch copy: restore, schema, n8n started with the key, credentials decrypted",
+    );
+    const proven = await proveOnScratch(model, state, tenant, dump, key, options);
+    const keyName = productLocal(tenant.product.kind).dataKeys?.[0];
+    const manifest: BackupManifest = {
+      id,
+      tenant: tenant.name,
+      product: tenant.product.name,
+      release: {},
+      reason: `import from ${redactUrlCredentials(options.from)}`,
+      createdAt: new Date().toISOString(),
+      file: `${id}.dump`,
+      bytes: readFileSync(dump).length,
+      sha256: await sha256Of(dump),
+      keys: keyName === undefined ? {} : { [keyName]: keyFingerprint(key) },
+      rows: proven.rows,
+      seconds: (performance.now() - started) / 1000,
+    };
+    state.writeJson(`backups/${tenant.name}/${id}.json`, manifest);
+    // The tenant's own key goes with the data it encrypted: kept beside it before it is replaced.
+    const secretsFile = `secrets/tenant-${tenant.name}.json`;
+    const before = state.readJson<Record<string, string>>(secretsFile, {});
+    const keptKey = `secrets/tenant-${tenant.name}.before-${id}.json`;
+    if (keyName !== undefined && before[keyName] !== undefined && before[keyName] !== key)
+      state.writeJson(keptKey, before);
+    const ran = runningTenants(state);
+    const tenants = [...new Set([...ran, tenant.name])];
+    await up(model, {
+      stateDir: options.stateDir,
+      tenants,
+      dataOnly: true,
+      ...(options.progress ? { progress: options.progress } : {}),
+    });
+    const restored = await restoreTenant(
+      state,
+      {
+        backup: manifest,
+        source: state,
+        target: tenant,
+        adoptKeys: keyName === undefined ? {} : { [keyName]: key },
+      },
+      tenant.product.release,
+    );
+    productLocal(tenant.product.kind).keysReplaced?.((...parts) => state.path(...parts), tenant);
+    recordRelease(state, tenant.name, {});
+    progress(`imported ${restored.rows} rows; starting ${tenants.join(", ")}`);
+    await up(model, {
+      stateDir: options.stateDir,
+      tenants,
+      ...(options.specDirectory === undefined ? {} : { specDirectory: options.specDirectory }),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.progress ? { progress: options.progress } : {}),
+    });
+    return {
+      tenant: tenant.name,
+      backup: manifest,
+      workflows: proven.workflows,
+      credentials: proven.credentials,
+      replaced:
+        restored.safety === undefined
+          ? undefined
+          : { backup: restored.safety.id, keyFile: state.path(keptKey) },
+      seconds: (performance.now() - started) / 1000,
+    };
+  } catch (error) {
+    // A refused import leaves nothing behind but what was there.
+    if (!existsSync(state.path("backups", tenant.name, `${id}.json`))) rmSync(dump, { force: true });
+    throw error;
+  }
+}
