@@ -32,7 +32,7 @@ import type { RecoveryOptions } from "./recovery.js";
 import { recordRelease } from "./releases.js";
 import { runningTenants, stopSupervisor } from "./run-plan.js";
 import { StateDir } from "./state.js";
-import { purge, selectTenants, up } from "./up.js";
+import { purge, selectTenants, stateRoot, up } from "./up.js";
 
 const run = promisify(execFile);
 
@@ -235,8 +235,8 @@ export async function importTenant(
   const [tenant] = selectTenants(model, [tenantName]);
   if (tenant === undefined) throw new Error(`no tenant ${tenantName}`);
   const key = readKey(options.keyFile);
-  const state = new StateDir(options.stateDir);
-  mkdirSync(state.root, { recursive: true });
+  // Created traversable for the postgres user, as up creates it: the scratch copy's server lives below.
+  const state = new StateDir(stateRoot(options.stateDir));
   const stamp = new Date()
     .toISOString()
     .replace(/[-:]/g, "")

@@ -156,7 +156,7 @@ async function prepareMachine(
  * The state directory, created traversable (not readable) by others: PostgreSQL runs as the
  * postgres user and must reach its data directory inside; secrets and logs below stay owner-only.
  */
-function stateRoot(stateDir: string): string {
+export function stateRoot(stateDir: string): string {
   const root = resolvePath(stateDir);
   mkdirSync(root, { recursive: true });
   chmodSync(root, 0o711);
