@@ -12,7 +12,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSyn
 import { join } from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
-import { failure } from "../../diagnostics/diagnostic.js";
+import { failure, TenantctlError } from "../../diagnostics/diagnostic.js";
 import { redactUrlCredentials } from "../../lib/url-credentials.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { productLocal } from "../../products/local.js";
@@ -288,7 +288,17 @@ export async function importTenant(
         adoptKeys: keyName === undefined ? {} : { [keyName]: key },
       },
       tenant.product.release,
-    );
+    ).catch((error: unknown) => {
+      // What was there is kept as a backup, but its key was just replaced: say where the old one is.
+      if (!(error instanceof TenantctlError) || !existsSync(state.path(keptKey))) throw error;
+      const [first] = error.diagnostics;
+      throw failure(
+        first?.code ?? "import/failed",
+        first?.message ?? "the import failed",
+        `${first?.hint ?? ""}; that backup needs the tenant's previous key: put ${state.path(keptKey)} back as ${state.path(secretsFile)} before restoring it`,
+        error,
+      );
+    });
     productLocal(tenant.product.kind).keysReplaced?.((...parts) => state.path(...parts), tenant);
     recordRelease(state, tenant.name, {});
     progress(`imported ${restored.rows} rows; starting ${tenants.join(", ")}`);
