@@ -4,20 +4,20 @@
 // executions (copies of those, with their execution data); imported from its PostgreSQL URL
 // into a tenant on the default 2.x. Beside it, the data move alone: pg_dump of the source and
 // pg_restore into an empty database, what a hand migration without any proof would do.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { tenantDatabase } from "../src/runtime/local/backup.js";
 import { importTenant } from "../src/runtime/local/import.js";
-import { buildLocalLayout } from "../src/runtime/local/local-plan.js";
 import { postgresBinDir } from "../src/runtime/local/prerequisites.js";
 import { StateDir } from "../src/runtime/local/state.js";
-import { stopSupervisor, up } from "../src/runtime/local/up.js";
+import { stopSupervisor } from "../src/runtime/local/up.js";
 import { PINNED } from "../src/versions.js";
 import { N8nClient, postWebhook } from "../test/support/n8n-client.js";
 import { oneTenantModel } from "./n8n-load.js";
+import { startRegularN8n } from "../test/support/regular-n8n.js";
 
 const workflows = Number(process.argv[2] ?? "100");
 const executions = workflows * 10;
@@ -56,27 +56,7 @@ async function copies(
 
 try {
   // The legacy stack, made once by n8n itself.
-  await up(legacyModel, { stateDir: legacyDir, dataOnly: true });
-  const layout = await buildLocalLayout(legacyState, legacyModel, legacyModel.tenants);
-  const main = layout.plan.services.find((s) => s.name === "n8n:t0:main");
-  if (main === undefined) throw new Error("no main");
-  const url = `http://127.0.0.1:${main.env.N8N_PORT}/`;
-  const legacy = spawn(main.command, main.args, {
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/",
-      ...main.env,
-      EXECUTIONS_MODE: "regular",
-      N8N_DISABLE_PRODUCTION_MAIN_PROCESS: "false",
-      WEBHOOK_URL: url,
-    },
-    stdio: "ignore",
-  });
-  for (let i = 0; i < 240; i++) {
-    const ready = await fetch(`${url}rest/settings`).catch(() => undefined);
-    if (ready?.ok && (ready.headers.get("content-type") ?? "").includes("json")) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  const { url, child: legacy } = await startRegularN8n(legacyDir, legacyModel);
   const client = new N8nClient(url);
   await client.setUpOwner();
   const workflow = await client.webhookWorkflow("bench");

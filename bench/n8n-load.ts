@@ -1,15 +1,15 @@
 // The load every n8n throughput figure uses: a Webhook → Set workflow, autocannon with 16
 // connections for 15 s after a 3 s warm-up; CPU per execution from the machine's busy time
 // (/proc/stat) less the load generator's own; and where that CPU went, per process.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { validateSpecText } from "../src/model/load-platform.js";
 import { type Model, resolve } from "../src/model/resolve.js";
-import { buildLocalLayout } from "../src/runtime/local/local-plan.js";
 import { StateDir } from "../src/runtime/local/state.js";
-import { readStatus, up } from "../src/runtime/local/up.js";
+import { readStatus } from "../src/runtime/local/up.js";
 import { N8nClient, postWebhook } from "../test/support/n8n-client.js";
+import { startRegularN8n } from "../test/support/regular-n8n.js";
 import { type ProcessTable, processTable, processTree } from "./process-memory.js";
 
 export interface Load {
@@ -91,19 +91,6 @@ export async function loadWebhook(
   return { perSecond: result.requests.average, cpuMsPerExecution: (busyMs - ownMs) / executions, byProcess };
 }
 
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 240; i++) {
-    try {
-      const r = await fetch(`${url}rest/settings`);
-      if (r.ok && (r.headers.get("content-type") ?? "").includes("json")) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error("single-process n8n did not become ready");
-}
-
 /**
  * n8n in its regular single-process mode beside a tenant `up` ran: the tenant's n8n stopped,
  * its data kept (`up --data-only`), then `n8n start` with EXECUTIONS_MODE=regular on the same
@@ -113,28 +100,8 @@ export async function startSingleProcess(
   stateDir: string,
   model: Model,
 ): Promise<{ url: string; client: N8nClient; child: ChildProcess }> {
-  const tenant = model.tenants[0];
-  if (tenant === undefined) throw new Error("no tenant");
-  await up(model, { stateDir, dataOnly: true });
-  const layout = await buildLocalLayout(new StateDir(stateDir), model, [tenant]);
-  const main = layout.plan.services.find((s) => s.name === `n8n:${tenant.name}:main`);
-  if (main === undefined) throw new Error("no main process in the plan");
-  const url = `http://127.0.0.1:${main.env.N8N_PORT}/`;
-  const child = spawn(main.command, main.args, {
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/",
-      ...main.env,
-      EXECUTIONS_MODE: "regular",
-      // Main takes production webhooks itself: there are no webhook processors.
-      N8N_DISABLE_PRODUCTION_MAIN_PROCESS: "false",
-      WEBHOOK_URL: url,
-      N8N_EDITOR_BASE_URL: url,
-    },
-    stdio: "ignore",
-  });
+  const { url, child } = await startRegularN8n(stateDir, model);
   try {
-    await waitReady(url);
     const client = new N8nClient(url);
     await client.login();
     return { url, client, child };

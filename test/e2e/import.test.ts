@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolve } from "../../src/model/resolve.js";
 import { listBackups, tenantDatabase } from "../../src/runtime/local/backup.js";
-import { buildLocalLayout } from "../../src/runtime/local/local-plan.js";
 import { postgresBinDir } from "../../src/runtime/local/prerequisites.js";
 import { StateDir } from "../../src/runtime/local/state.js";
 import { readStatus, stopSupervisor, up } from "../../src/runtime/local/up.js";
@@ -15,7 +14,14 @@ import { PINNED } from "../../src/versions.js";
 import { run } from "../support/cli.js";
 import { validSpec } from "../support/example.js";
 import { localSpec } from "../support/local-spec.js";
-import { connectNodes, N8nClient, postWebhook, webhookNode } from "../support/n8n-client.js";
+import {
+  connectNodes,
+  credentialCallNode,
+  N8nClient,
+  postWebhook,
+  webhookNode,
+} from "../support/n8n-client.js";
+import { startRegularN8n } from "../support/regular-n8n.js";
 
 /**
  * Moving in from an ECS stack: a legacy n8n of its own (1.123.81, regular mode, its own
@@ -60,29 +66,10 @@ beforeAll(async () => {
 
   // The legacy stack: its PostgreSQL (up --data-only in a state directory of its own) and n8n in
   // regular mode on it, with the key that state generated for it.
-  await up(legacyModel, { stateDir: legacyDir, dataOnly: true });
-  const layout = await buildLocalLayout(legacyState, legacyModel, legacyModel.tenants);
-  const main = layout.plan.services.find((s) => s.name === "n8n:ecs:main");
-  if (main === undefined) throw new Error("no main");
-  const url = `http://127.0.0.1:${main.env.N8N_PORT}/`;
-  legacy = spawn(main.command, main.args, {
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/",
-      ...main.env,
-      EXECUTIONS_MODE: "regular",
-      N8N_DISABLE_PRODUCTION_MAIN_PROCESS: "false",
-      WEBHOOK_URL: url,
-      N8N_EDITOR_BASE_URL: url,
-    },
-    stdio: "ignore",
-  });
+  const started = await startRegularN8n(legacyDir, legacyModel);
+  legacy = started.child;
+  const url = started.url;
   const client = new N8nClient(url);
-  for (let i = 0; i < 240; i++) {
-    const ready = await fetch(`${url}rest/settings`).catch(() => undefined);
-    if (ready?.ok && (ready.headers.get("content-type") ?? "").includes("json")) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
   await client.setUpOwner();
   const credential = await client.rest<{ id: string }>("POST", "/credentials", {
     name: "partner key",
@@ -93,20 +80,7 @@ beforeAll(async () => {
     "calls the partner",
     [
       webhookNode("from-ecs", "lastNode"),
-      {
-        id: "call",
-        name: "Call",
-        type: "n8n-nodes-base.httpRequest",
-        typeVersion: 4.2,
-        position: [200, 0],
-        parameters: {
-          url: `http://127.0.0.1:${echoPort}/`,
-          authentication: "genericCredentialType",
-          genericAuthType: "httpHeaderAuth",
-          options: {},
-        },
-        credentials: { httpHeaderAuth: { id: credential.id, name: "partner key" } },
-      },
+      credentialCallNode(`http://127.0.0.1:${echoPort}/`, { id: credential.id, name: "partner key" }),
     ],
     connectNodes("Webhook", "Call"),
   );

@@ -14,7 +14,14 @@ import { run } from "../support/cli.js";
 import { validSpec } from "../support/example.js";
 import { localSpec } from "../support/local-spec.js";
 import { connectAs } from "../support/postgres.js";
-import { connectNodes, echoNode, N8nClient, postWebhook, webhookNode } from "../support/n8n-client.js";
+import {
+  connectNodes,
+  credentialCallNode,
+  echoNode,
+  N8nClient,
+  postWebhook,
+  webhookNode,
+} from "../support/n8n-client.js";
 
 /**
  * `tenantctl up` end to end, with real PostgreSQL, Redis and n8n processes, on both n8n lines:
@@ -310,20 +317,7 @@ describe.sequential("durability", () => {
       "uses the credential",
       [
         webhookNode("with-credential", "lastNode"),
-        {
-          id: "call",
-          name: "Call",
-          type: "n8n-nodes-base.httpRequest",
-          typeVersion: 4.2,
-          position: [200, 0],
-          parameters: {
-            url: `http://127.0.0.1:${echoPort}/`,
-            authentication: "genericCredentialType",
-            genericAuthType: "httpHeaderAuth",
-            options: {},
-          },
-          credentials: { httpHeaderAuth: { id: credential.id, name: "api token" } },
-        },
+        credentialCallNode(`http://127.0.0.1:${echoPort}/`, { id: credential.id, name: "api token" }),
       ],
       connectNodes("Webhook", "Call"),
     );

@@ -140,3 +140,24 @@ export function echoNode(): Record<string, unknown> {
 export function connectNodes(from: string, to: string): Record<string, unknown> {
   return { [from]: { main: [[{ node: to, type: "main", index: 0 }]] } };
 }
+
+/** An HTTP Request node named Call that GETs `url` with an httpHeaderAuth credential (the header it holds). */
+export function credentialCallNode(
+  url: string,
+  credential: { id: string; name: string },
+): Record<string, unknown> {
+  return {
+    id: "call",
+    name: "Call",
+    type: "n8n-nodes-base.httpRequest",
+    typeVersion: 4.2,
+    position: [200, 0],
+    parameters: {
+      url,
+      authentication: "genericCredentialType",
+      genericAuthType: "httpHeaderAuth",
+      options: {},
+    },
+    credentials: { httpHeaderAuth: credential },
+  };
+}
