@@ -157,6 +157,9 @@ describe("backup, restore and drill", () => {
     expect(backupId).not.toBe("");
     expect(r.out).toContain(keyFingerprint(secrets().encryptionKey ?? ""));
     expect(r.out).not.toContain(secrets().encryptionKey);
+    const status = await run("status", "--state-dir", stateDir);
+    expect(status.out).toMatch(/last backup/);
+    expect(status.out).toMatch(/delta .* answering +just now/);
     const listed = await run("backup", specFile, "delta", "--list", "--state-dir", stateDir);
     expect(listed.out).toContain(backupId);
     expect(listed.out).toContain(`n8n.version ${NEW}`);
