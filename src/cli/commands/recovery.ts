@@ -39,7 +39,7 @@ export function recoveryCommands(program: Command, io: Io): void {
   program
     .command("backup")
     .description(
-      "Back up a tenant's database on this machine (pg_dump, custom format) with a manifest: release, time, size, checksum, key fingerprints. --list shows its backups.",
+      "Back up a tenant's database: on this machine, pg_dump (custom format) with a manifest (release, time, size, checksum, row counts, key fingerprints), --list shows them; in the cluster (--in-cluster), a CloudNativePG Backup of its server.",
     )
     .argument("<spec>", "path of platform.yaml")
     .argument("<tenant>", "the tenant")
