@@ -4,13 +4,12 @@
 // checksum, manifest) against plain `pg_dump -Fc` of the same database (its default level, and 1), and `tenantctl restore` (which first keeps what it replaces
 // as a backup of its own, then checks every table's rows) against plain `pg_restore` into an
 // empty database. Same PostgreSQL, same data, one after the other.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { backupTenant, checkRestore, restoreTenant, tenantDatabase } from "../src/runtime/local/backup.js";
-import { postgresBinDir } from "../src/runtime/local/prerequisites.js";
+import { postgresTools } from "./postgres-tools.js";
 import { StateDir } from "../src/runtime/local/state.js";
 import { stopSupervisor, up } from "../src/runtime/local/up.js";
 import { oneTenantModel } from "./n8n-load.js";
@@ -43,21 +42,13 @@ try {
   );
   await own.end();
 
-  const env = { ...process.env, PGPASSWORD: instance.superuserPassword };
-  const connection = ["-h", "127.0.0.1", "-p", String(instance.port), "-U", "postgres"];
-  const bin = postgresBinDir() ?? "";
+  const tools = postgresTools(instance);
   const plain = join(stateDir, "plain.dump");
   let t0 = performance.now();
-  execFileSync(join(bin, "pg_dump"), [...connection, "-d", database.name, "-Fc", "-f", plain], { env });
+  tools.dump(database.name, plain);
   const pgDump = seconds(t0);
   t0 = performance.now();
-  execFileSync(
-    join(bin, "pg_dump"),
-    [...connection, "-d", database.name, "-Fc", "-Z", "1", "-f", `${plain}.z1`],
-    {
-      env,
-    },
-  );
+  tools.dump(database.name, `${plain}.z1`, ["-Z", "1"]);
   const pgDumpZ1 = seconds(t0);
   t0 = performance.now();
   const backup = await backupTenant(state, tenant, "bench", tenant.product.release);
@@ -70,9 +61,9 @@ try {
   row["vs pg_dump"] = `${(ours / pgDump).toFixed(2)}×`;
   row["vs pg_dump -Z1"] = `${(ours / pgDumpZ1).toFixed(2)}×`;
 
-  execFileSync(join(bin, "createdb"), [...connection, "plain_restore"], { env });
+  tools.createdb("plain_restore");
   t0 = performance.now();
-  execFileSync(join(bin, "pg_restore"), [...connection, "-d", "plain_restore", "--no-owner", plain], { env });
+  tools.restore("plain_restore", plain);
   const pgRestore = seconds(t0);
   t0 = performance.now();
   const plan = await checkRestore(state, state, backup, tenant, tenant.product.release, () => false);

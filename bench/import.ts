@@ -4,14 +4,13 @@
 // executions (copies of those, with their execution data); imported from its PostgreSQL URL
 // into a tenant on the default 2.x. Beside it, the data move alone: pg_dump of the source and
 // pg_restore into an empty database, what a hand migration without any proof would do.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { tenantDatabase } from "../src/runtime/local/backup.js";
 import { importTenant } from "../src/runtime/local/import.js";
-import { postgresBinDir } from "../src/runtime/local/prerequisites.js";
+import { postgresTools } from "./postgres-tools.js";
 import { StateDir } from "../src/runtime/local/state.js";
 import { stopSupervisor } from "../src/runtime/local/up.js";
 import { PINNED } from "../src/versions.js";
@@ -93,14 +92,12 @@ try {
   const secrets = legacyState.readJson<Record<string, string>>("secrets/tenant-t0.json", {});
   const keyFile = join(stateDir, "legacy.key");
   writeFileSync(keyFile, secrets.encryptionKey ?? "", { mode: 0o600 });
-  const env = { ...process.env, PGPASSWORD: instance.superuserPassword };
-  const connection = ["-h", "127.0.0.1", "-p", String(instance.port), "-U", "postgres"];
-  const bin = postgresBinDir() ?? "";
+  const tools = postgresTools(instance);
   const plain = join(stateDir, "plain.dump");
   let t0 = performance.now();
-  execFileSync(join(bin, "pg_dump"), [...connection, "-d", database.name, "-Fc", "-f", plain], { env });
-  execFileSync(join(bin, "createdb"), [...connection, "plain_copy"], { env });
-  execFileSync(join(bin, "pg_restore"), [...connection, "-d", "plain_copy", "--no-owner", plain], { env });
+  tools.dump(database.name, plain);
+  tools.createdb("plain_copy");
+  tools.restore("plain_copy", plain);
   const plainSeconds = seconds(t0);
 
   const source = `postgres://${database.user}:${encodeURIComponent(secrets.dbPassword ?? "")}@127.0.0.1:${instance.port}/${database.name}`;
@@ -111,7 +108,7 @@ try {
   row["pg_dump + pg_restore s"] = plainSeconds.toFixed(1);
   row["tenantctl import s (to a running tenant)"] = importSeconds.toFixed(1);
   row.ratio = `${(importSeconds / plainSeconds).toFixed(1)}×`;
-  row["workflows seen by n8n"] = report.workflows;
+  row["workflows seen by n8n"] = report.checks.find((c) => c.name === "workflows")?.detail ?? "-";
 } finally {
   await stopSupervisor(new StateDir(stateDir));
   await stopSupervisor(legacyState);

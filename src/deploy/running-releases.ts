@@ -6,6 +6,7 @@
  * itself, not only against the rendered tree.
  */
 import { forEachLimited } from "../lib/concurrency.js";
+import { imageTag } from "../manifest/pod.js";
 import { LABEL } from "../model/names.js";
 import type { Running, TenantRelease } from "../model/release-changes.js";
 import { type Model, schemaVersion } from "../model/resolve.js";
@@ -48,14 +49,14 @@ export async function runningOnCluster(
     );
     const items = listed.body.items;
     const main = items.find((d) => d.metadata.labels?.[LABEL.component] === migrator);
-    const image = main?.spec.template.spec.containers[0]?.image ?? "";
-    if (main === undefined || image.includes("@")) return;
+    const tag = imageTag(main?.spec.template.spec.containers[0]?.image ?? "");
+    if (main === undefined || tag === undefined) return;
     const staged = items.some((d) => d !== main && d.spec.replicas === 0);
     releases.set(tenant.name, {
       tenant: tenant.name,
       product: tenant.product.name,
       key: schema.key,
-      version: image.slice(image.lastIndexOf(":") + 1),
+      version: tag,
       upgradingFrom: staged ? "(staged in the cluster)" : undefined,
       ready: rolledOut(main),
     });

@@ -9,6 +9,7 @@ import { closest } from "../input/suggest.js";
 import { type ClusterView, checkClusterKey, clusterView, placedOn } from "../model/clusters.js";
 import { effectiveProductName, effectiveSettings, tenantProduct } from "../model/settings.js";
 import { compareVersions } from "../versions.js";
+import { upgradingFrom } from "../model/resolve.js";
 import { appendToSequence, removeFromSequence, replaceNode, setScalar } from "./yaml-text.js";
 
 type SpecTenant = Platform["tenants"][number];
@@ -110,13 +111,11 @@ export function placementAsMap(text: string, index: number, tenant: SpecTenant):
   );
 }
 
-/** A tenant's effective setting (a spec path) on a cluster, when it runs there and sets it. */
-function valueAt(view: ClusterView, index: number, setting: string): string | undefined {
+/** The schema release a tenant's data is moving from on a cluster, when it runs there and a move is staged. */
+function movingFrom(view: ClusterView, index: number): string | undefined {
   const j = view.tenantIndex.indexOf(index);
-  if (j < 0) return undefined;
-  let node: unknown = effectiveSettings(view.spec, j);
-  for (const key of setting.split(".")) node = (node as Record<string, unknown> | undefined)?.[key];
-  return typeof node === "string" ? node : undefined;
+  const product = j < 0 ? undefined : tenantProduct(view.spec, j);
+  return product === undefined ? undefined : upgradingFrom(product, effectiveSettings(view.spec, j));
 }
 
 /** What a tenant runs on a cluster (its product's release settings), when it runs there. */
@@ -182,8 +181,7 @@ export function promote(
       // A schema release moves staged on the target, as tenantctl upgrade moves it (backup, the
       // migrator alone); a target already moving keeps the release its data started from.
       const setting = product?.upgradeFromSetting;
-      const moving = setting === undefined ? undefined : valueAt(target, index, setting);
-      if (schema && setting !== undefined && moving === undefined)
+      if (schema && setting !== undefined && movingFrom(target, index) === undefined)
         out = setScalar(out, ["tenants", index, "clusters", options.to, ...setting.split(".")], change.from);
       promotions.push({ tenant: tenant.name, ...change, ...(schema ? { staged: true } : {}) });
     }

@@ -8,14 +8,19 @@
 import { failure } from "../diagnostics/diagnostic.js";
 import type { Platform } from "../input/schema.js";
 import { closest } from "../input/suggest.js";
-import { checkClusterKey, clusterKeys, clusterView, type ClusterView } from "../model/clusters.js";
+import {
+  checkClusterKey,
+  clusterKeys,
+  clusterView,
+  type ClusterView,
+  clusterViews,
+} from "../model/clusters.js";
 import { type Running, type TenantRelease, schemaReleases } from "../model/release-changes.js";
 import { upgradeWaves } from "../model/upgrade-waves.js";
 import { compareVersions } from "../versions.js";
 import { type EditPath, removeKey, setScalar } from "./yaml-text.js";
 import { placementAsMap } from "./operations.js";
-import { productDeclaration } from "../products/catalogue.js";
-import { effectiveProductName } from "../model/settings.js";
+import { effectiveSettings, tenantProduct } from "../model/settings.js";
 
 export interface UpgradeOptions {
   readonly wave: string;
@@ -53,7 +58,7 @@ function view(spec: Platform, cluster: string | undefined): ClusterView {
         `this spec declares ${keys.length} clusters (${keys.join(", ")}); a wave moves on one at a time`,
         `add --cluster <${keys.join("|")}> (staging first, then production: tenantctl promote carries it over)`,
       );
-    return { key: undefined, spec, root: "", tenantIndex: spec.tenants.map((_, i) => i) };
+    return clusterViews(spec)[0] as ClusterView;
   }
   checkClusterKey(spec, cluster, "--cluster", "upgrade/unknown-cluster");
   return clusterView(spec, cluster);
@@ -89,13 +94,12 @@ function settingPath(spec: Platform, index: number, cluster: string | undefined,
 }
 
 function upgradeFromSetting(spec: Platform, index: number): string {
-  return productDeclaration(spec, effectiveProductName(spec, index))?.upgradeFromSetting ?? "";
+  return tenantProduct(spec, index)?.upgradeFromSetting ?? "";
 }
 
-/** What happens to a tenant's data on the way, by how it is isolated. */
-function backupAction(spec: Platform, index: number): string {
-  const isolation =
-    spec.tenants[index]?.database?.isolation ?? spec.defaults?.database?.isolation ?? "cluster";
+/** What happens to a tenant's data on the way, by how it is isolated (in that cluster's view). */
+function backupAction(view: Platform, j: number): string {
+  const isolation = effectiveSettings(view, j).database.isolation;
   if (isolation === "rds")
     return "RDS: take a snapshot first (aws rds create-db-snapshot; the AWS layer keeps automated backups)";
   if (isolation === "database")

@@ -69,3 +69,11 @@ export function placementFields(placement: Placement): Record<string, unknown> {
     ...(placement.tolerations.length === 0 ? {} : { tolerations: placement.tolerations }),
   };
 }
+
+/** An image reference's tag (`docker.n8n.io/n8nio/n8n:2.41.1` → 2.41.1); undefined when pinned by digest or untagged. */
+export function imageTag(image: string): string | undefined {
+  if (image.includes("@")) return undefined;
+  const colon = image.lastIndexOf(":");
+  // A colon before the last slash is a registry's port, not a tag.
+  return colon < 0 || colon < image.lastIndexOf("/") ? undefined : image.slice(colon + 1);
+}

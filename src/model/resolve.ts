@@ -2,7 +2,7 @@ import { own } from "../lib/own.js";
 import type { EffectiveSettings } from "./defaults.js";
 import { type RegistryModel, registryOf } from "./registry.js";
 import { type NodePoolPlan, nodePoolPlan } from "./node-pools.js";
-import { effectiveSettings, tenantHostname, tenantProduct } from "./settings.js";
+import { effectiveSettings, settingAt, tenantHostname, tenantProduct } from "./settings.js";
 import {
   databaseInstances,
   type EffectiveQuota,
@@ -252,8 +252,6 @@ export function schemaVersion(tenant: TenantModel): { key: string; version: stri
 /** The schema release a tenant's data is moving from, while a change is under way (its product's upgradeFrom setting). */
 export function upgradingFrom(product: ProductDeclaration, settings: EffectiveSettings): string | undefined {
   const path = product.upgradeFromSetting;
-  if (path === undefined) return undefined;
-  let node: unknown = settings;
-  for (const key of path.split(".")) node = (node as Record<string, unknown> | undefined)?.[key];
-  return typeof node === "string" ? node : undefined;
+  const value = path === undefined ? undefined : settingAt(settings, path.split("."));
+  return typeof value === "string" ? value : undefined;
 }

@@ -22,12 +22,13 @@ export function effectiveSettings(spec: Platform, tenantIndex: number): Effectiv
  * tenant itself (a built-in default). Diagnostics point at the line the user can change.
  */
 export function sourceOf(spec: Platform, tenantIndex: number, path: readonly string[]): PathSegment[] {
-  if (lookup(spec.tenants[tenantIndex], path) !== undefined) return ["tenants", tenantIndex, ...path];
-  if (lookup(spec.defaults, path) !== undefined) return ["defaults", ...path];
+  if (settingAt(spec.tenants[tenantIndex], path) !== undefined) return ["tenants", tenantIndex, ...path];
+  if (settingAt(spec.defaults, path) !== undefined) return ["defaults", ...path];
   return ["tenants", tenantIndex];
 }
 
-function lookup(root: unknown, path: readonly string[]): unknown {
+/** The value at a path of settings (or a spec's tenant, its defaults), undefined where the path ends early. */
+export function settingAt(root: unknown, path: readonly string[]): unknown {
   let node = root;
   for (const key of path) {
     if (!isPlainObject(node)) return undefined;

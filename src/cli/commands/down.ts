@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { StateDir } from "../../runtime/local/state.js";
 import type { Io } from "../io.js";
+import { mebibytes } from "../../lib/mebibytes.js";
 import { DEFAULT_STATE_DIR, localRuntime } from "../local-state.js";
 
 export function downCommand(program: Command, io: Io): void {
@@ -20,7 +21,7 @@ export function downCommand(program: Command, io: Io): void {
       if (flags.purge) {
         const doomed = purgeList(flags.stateDir);
         io.out("deleting (--purge):\n");
-        for (const d of doomed) io.out(`  ${d.path}  ${(d.bytes / 2 ** 20).toFixed(1)} MiB\n`);
+        for (const d of doomed) io.out(`  ${d.path}  ${mebibytes(d.bytes)}\n`);
         purge(flags.stateDir);
         io.out(`deleted ${flags.stateDir}\n`);
       }

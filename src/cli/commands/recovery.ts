@@ -6,6 +6,7 @@ import { EXIT, type Io } from "../io.js";
 import { CLUSTER_OPTION, loadForCommand } from "../load.js";
 import { DEFAULT_STATE_DIR } from "../local-state.js";
 import { table } from "../table.js";
+import { mebibytes } from "../../lib/mebibytes.js";
 import { type KubeFlags, withCluster } from "../kube-options.js";
 import type { Model } from "../../model/resolve.js";
 
@@ -23,16 +24,6 @@ function common(file: string, flags: Flags, io: Io) {
     specDirectory: dirname(resolve(file)),
     progress: (line: string) => io.err(`${line}\n`),
   };
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-}
-
-function release(r: Readonly<Record<string, string>>): string {
-  return Object.entries(r)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(", ");
 }
 
 export function recoveryCommands(program: Command, io: Io): void {
@@ -70,13 +61,13 @@ export function recoveryCommands(program: Command, io: Io): void {
         if (flags.list === true) {
           const { selectTenants } = await import("../../runtime/local/up.js");
           selectTenants(model, [tenant]);
-          const { listBackups } = await backups();
+          const { listBackups, releaseText: release } = await backups();
           const { StateDir } = await import("../../runtime/local/state.js");
           const rows = listBackups(new StateDir(flags.stateDir), tenant).map((b) => [
             b.id,
             b.createdAt,
             release(b.release),
-            mib(b.bytes),
+            mebibytes(b.bytes),
             b.reason,
           ]);
           io.out(
@@ -87,10 +78,11 @@ export function recoveryCommands(program: Command, io: Io): void {
           return;
         }
         const { backup } = await recovery();
+        const { releaseText: release } = await backups();
         const b = await backup(model, tenant, common(file, flags, io));
         io.out(
           [
-            `backup ${b.id} of ${b.tenant} (${release(b.release)}): ${mib(b.bytes)} in ${b.seconds.toFixed(1)} s`,
+            `backup ${b.id} of ${b.tenant} (${release(b.release)}): ${mebibytes(b.bytes)} in ${b.seconds.toFixed(1)} s`,
             `  sha256 ${b.sha256}`,
             ...Object.entries(b.keys).map(
               ([k, f]) => `  ${k} ${f} (a fingerprint: the key itself is not in the backup)`,
@@ -184,7 +176,7 @@ export function recoveryCommands(program: Command, io: Io): void {
         });
         io.out(
           [
-            `imported into ${r.tenant} in ${r.seconds.toFixed(1)} s: ${Object.values(r.backup.rows).reduce((a, b) => a + b, 0)} rows, workflows ${r.workflows}, credentials decrypted ${r.credentials}`,
+            `imported into ${r.tenant} in ${r.seconds.toFixed(1)} s: ${Object.values(r.backup.rows).reduce((a, b) => a + b, 0)} rows, ${r.checks.map((c) => `${c.name} ${c.detail}`).join(", ")}`,
             `  kept as backup ${r.backup.id}; the tenant's key is now the source's (${Object.values(r.backup.keys).join(", ")})`,
             ...(r.replaced === undefined
               ? []
@@ -208,6 +200,7 @@ export function recoveryCommands(program: Command, io: Io): void {
     .action(async (file: string, tenant: string, flags: Flags & { from?: string }) => {
       const { model } = await loadForCommand(file, io, flags.cluster);
       const { drill } = await recovery();
+      const { releaseText: release } = await backups();
       const r = await drill(model, tenant, {
         ...common(file, flags, io),
         ...(flags.from === undefined ? {} : { from: flags.from }),

@@ -99,6 +99,8 @@ export interface ProductLocal {
   readonly secretKeys: readonly string[];
   /** Of those, the keys its data is unreadable without (n8n's encryption key): backups record their fingerprints, restores check them. */
   readonly dataKeys?: readonly string[];
+  /** How people know the first of those keys where the product runs elsewhere (n8n: N8N_ENCRYPTION_KEY), for messages. */
+  readonly dataKeyLabel?: string;
   /**
    * What a restore drill asks of the product on restored data, run with the environment of its
    * migrator process: that the data is there and readable with the tenant's keys.

@@ -22,6 +22,7 @@ const LOCAL_SECRET = { encryptionKey: "encryptionKey", runnerToken: "runnerAuthT
 export const n8nLocal: ProductLocal = {
   secretKeys: Object.values(LOCAL_SECRET),
   dataKeys: [LOCAL_SECRET.encryptionKey],
+  dataKeyLabel: "N8N_ENCRYPTION_KEY",
   probeData: probeN8nData,
   schemaProblem: (query, tenant, cache) => n8nSchemaProblem(query, tenant.settings.n8n.version, cache),
   keysReplaced(path, tenant) {
@@ -100,7 +101,7 @@ async function processesOf(
     expressions: expressionEngine(tenant.settings, role),
     executions: n8n.executions,
   };
-  const home = context.directory("n8n", tenant.name, name);
+  const home = context.directory(N8N_PRODUCT, tenant.name, name);
   const main: LocalProcess = {
     name,
     role: "app",

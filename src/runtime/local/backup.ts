@@ -10,14 +10,14 @@ import { createHash } from "node:crypto";
 import { createReadStream, existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import pg from "pg";
+import type pg from "pg";
 import { failure } from "../../diagnostics/diagnostic.js";
 import type { TenantModel } from "../../model/resolve.js";
 import { productLocal } from "../../products/local.js";
 import { addDatabase, type LocalDatabase } from "./local-data.js";
-import { type DatabaseGrant, type PostgresInstance, provisionDatabases } from "./postgres.js";
+import { type DatabaseGrant, type PostgresInstance, provisionDatabases, withSuperuser } from "./postgres.js";
 import { postgresBinDir } from "./prerequisites.js";
-import type { StateDir } from "./state.js";
+import { type StateDir, tenantSecrets } from "./state.js";
 
 const run = promisify(execFile);
 
@@ -41,6 +41,13 @@ export interface BackupManifest {
   readonly seconds: number;
 }
 
+/** What a backup's tenant ran, in words: `n8n.version 2.41.1`. */
+export function releaseText(release: Readonly<Record<string, string>>): string {
+  return Object.entries(release)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+}
+
 /** A key's fingerprint: enough to tell two keys apart, nothing to recover one from (the keys are random). */
 export function keyFingerprint(key: string): string {
   return `sha256:${createHash("sha256").update(`tenantctl key fingerprint\0${key}`).digest("hex").slice(0, 16)}`;
@@ -62,7 +69,7 @@ export async function tenantDatabase(
 function keyFingerprints(state: StateDir, tenant: TenantModel): Record<string, string> {
   const keys = productLocal(tenant.product.kind).dataKeys ?? [];
   if (keys.length === 0) return {};
-  const secrets = state.readJson<Record<string, string>>(`secrets/tenant-${tenant.name}.json`, {});
+  const secrets = state.readSecrets(tenantSecrets(tenant.name));
   return Object.fromEntries(
     keys.flatMap((k) => (secrets[k] === undefined ? [] : [[k, keyFingerprint(secrets[k])]])),
   );
@@ -72,7 +79,8 @@ function backupDir(state: StateDir, tenant: string): string {
   return state.path("backups", tenant);
 }
 
-function stamp(date: Date): string {
+/** A time as backup ids carry it: 20261201T051735Z. */
+export function stamp(date: Date): string {
   return date
     .toISOString()
     .replace(/[-:]/g, "")
@@ -88,7 +96,8 @@ function connection(instance: PostgresInstance, database: string) {
   return ["-h", "127.0.0.1", "-p", String(instance.port), "-U", "postgres", "-d", database];
 }
 
-function pgTool(name: "pg_dump" | "pg_restore"): string {
+/** A PostgreSQL client tool of this machine's PostgreSQL, or a clear error when there is none. */
+export function pgTool(name: "pg_dump" | "pg_restore"): string {
   const dir = postgresBinDir();
   if (dir === undefined)
     throw failure("backup/no-postgres", "PostgreSQL's tools are not installed", "run tenantctl doctor");
@@ -96,33 +105,15 @@ function pgTool(name: "pg_dump" | "pg_restore"): string {
 }
 
 async function checkRunning(instance: PostgresInstance, tenant: string): Promise<void> {
-  const client = new pg.Client({
-    ...superuserClientConfig(instance, "postgres"),
-    connectionTimeoutMillis: 3000,
-  });
   try {
-    await client.connect();
+    await withSuperuser(instance, "postgres", async () => undefined, { connectionTimeoutMillis: 3000 });
   } catch (error) {
     throw failure(
       "backup/database-not-running",
       `${tenant}'s PostgreSQL (${instance.name}, 127.0.0.1:${instance.port}) does not answer: ${(error as Error).message}`,
       "start it first: tenantctl up <spec> (or up --data-only)",
     );
-  } finally {
-    await client.end().catch(() => undefined);
   }
-}
-
-/** A transaction holding a snapshot that pg_dump can share (--snapshot), on the tenant's database. */
-async function openSnapshot(
-  instance: PostgresInstance,
-  database: string,
-): Promise<{ client: pg.Client; id: string }> {
-  const client = superuserClient(instance, database);
-  await client.connect();
-  await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  const exported = await client.query<{ id: string }>("SELECT pg_export_snapshot() AS id");
-  return { client, id: exported.rows[0]?.id ?? "" };
 }
 
 /** Exact rows per table of the database's own schemas. */
@@ -142,27 +133,7 @@ export async function rowCounts(client: pg.Client): Promise<Record<string, numbe
 /** Rows per table of the tenant's database now (after a restore: to compare with the manifest). */
 export async function tenantRowCounts(state: StateDir, tenant: TenantModel): Promise<Record<string, number>> {
   const { database, instance } = await tenantDatabase(state, tenant);
-  const client = superuserClient(instance, database.name);
-  await client.connect();
-  try {
-    return await rowCounts(client);
-  } finally {
-    await client.end();
-  }
-}
-
-function superuserClientConfig(instance: PostgresInstance, database: string): pg.ClientConfig {
-  return {
-    host: "127.0.0.1",
-    port: instance.port,
-    user: "postgres",
-    password: instance.superuserPassword,
-    database,
-  };
-}
-
-function superuserClient(instance: PostgresInstance, database: string): pg.Client {
-  return new pg.Client(superuserClientConfig(instance, database));
+  return withSuperuser(instance, database.name, rowCounts);
 }
 
 export async function sha256Of(file: string): Promise<string> {
@@ -188,16 +159,20 @@ export async function backupTenant(
   const file = `${id}.dump`;
   const partial = join(dir, `${file}.partial`);
   // One snapshot for the row counts and the dump: what a restore must bring back, exactly.
-  const snapshot = await openSnapshot(instance, database.name);
   let rows: Record<string, number>;
   try {
-    rows = await rowCounts(snapshot.client);
-    await run(
-      pgTool("pg_dump"),
-      // Compression level 1: a third of the default's time here, for a few per cent more bytes (docs/benchmarks.md).
-      [...connection(instance, database.name), "-Fc", "-Z", "1", `--snapshot=${snapshot.id}`, "-f", partial],
-      { env: superuserEnv(instance), maxBuffer: 16 * 2 ** 20 },
-    );
+    rows = await withSuperuser(instance, database.name, async (client) => {
+      await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      const snapshot = (await client.query<{ id: string }>("SELECT pg_export_snapshot() AS id")).rows[0]?.id;
+      const counted = await rowCounts(client);
+      await run(
+        pgTool("pg_dump"),
+        // Compression level 1: a third of the default's time here, for a few per cent more bytes (docs/benchmarks.md).
+        [...connection(instance, database.name), "-Fc", "-Z", "1", `--snapshot=${snapshot}`, "-f", partial],
+        { env: superuserEnv(instance), maxBuffer: 16 * 2 ** 20 },
+      );
+      return counted;
+    });
   } catch (error) {
     rmSync(partial, { force: true });
     throw failure(
@@ -205,8 +180,6 @@ export async function backupTenant(
       `pg_dump of ${tenant.name}'s database failed: ${stderrOf(error)}`,
       "check that its PostgreSQL runs (tenantctl status) and that the disk has room",
     );
-  } finally {
-    await snapshot.client.end();
   }
   renameSync(partial, join(dir, file));
   const manifest: BackupManifest = {
@@ -291,7 +264,7 @@ export async function checkRestore(
   }
   const current = keyFingerprints(state, target);
   // A tenant without keys yet (restore --as, a drill's scratch tenant) takes them from the backup's own tenant.
-  const lender = readSecrets(source, backup.tenant);
+  const lender = source.readSecrets(tenantSecrets(backup.tenant));
   const adoptKeys: Record<string, string> = {};
   for (const [key, fingerprint] of Object.entries(backup.keys)) {
     const have = current[key];
@@ -314,10 +287,6 @@ export async function checkRestore(
   return { backup, source, target, adoptKeys };
 }
 
-function readSecrets(state: StateDir, tenant: string): Record<string, string> {
-  return state.readJson<Record<string, string>>(`secrets/tenant-${tenant}.json`, {});
-}
-
 /**
  * Replaces the target's database with the backup (its PostgreSQL running, its processes not):
  * the database is created again for the tenant's role, the dump restored as that role. What was
@@ -335,8 +304,8 @@ export async function restoreTenant(
     ? await backupTenant(state, plan.target, `before restoring ${plan.backup.id}`, targetRelease)
     : undefined;
   if (Object.keys(plan.adoptKeys).length > 0) {
-    const file = `secrets/tenant-${plan.target.name}.json`;
-    state.writeJson(file, { ...state.readJson<Record<string, string>>(file, {}), ...plan.adoptKeys });
+    const name = tenantSecrets(plan.target.name);
+    state.writeSecrets(name, { ...state.readSecrets(name), ...plan.adoptKeys });
   }
   const file = join(backupDir(plan.source, plan.backup.tenant), plan.backup.file);
   try {
@@ -403,43 +372,30 @@ function sum(rows: Readonly<Record<string, number>>): number {
   return Object.values(rows).reduce((a, b) => a + b, 0);
 }
 
-async function superuser<T>(instance: PostgresInstance, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = superuserClient(instance, "postgres");
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
 async function hasTables(instance: PostgresInstance, database: string): Promise<boolean> {
-  const exists = await superuser(instance, (c) =>
+  const exists = await withSuperuser(instance, "postgres", (c) =>
     c.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]),
   );
   if (exists.rowCount === 0) return false;
-  const client = superuserClient(instance, database);
-  await client.connect();
-  try {
-    const tables = await client.query(
+  return withSuperuser(instance, database, async (client) => {
+    const tables = await client.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')",
     );
-    return (tables.rows[0] as { n: number }).n > 0;
-  } finally {
-    await client.end();
-  }
+    return (tables.rows[0]?.n ?? 0) > 0;
+  });
 }
 
 async function recreateDatabase(instance: PostgresInstance, database: LocalDatabase): Promise<void> {
-  await superuser(instance, async (client) => {
+  await withSuperuser(instance, "postgres", async (client) => {
     const ident = (name: string) => client.escapeIdentifier(name);
     await client.query(`DROP DATABASE IF EXISTS ${ident(database.name)} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${ident(database.name)} OWNER ${ident(database.user)}`);
   });
 }
 
-function stderrOf(error: unknown): string {
+/** The last lines a failed tool wrote to stderr (its message when it wrote none). */
+export function stderrOf(error: unknown, lines = 5, separator = "\n"): string {
   const stderr = (error as { stderr?: unknown }).stderr;
   const text = typeof stderr === "string" && stderr.trim() !== "" ? stderr : (error as Error).message;
-  return text.trim().split("\n").slice(-5).join("\n");
+  return text.trim().split("\n").slice(-lines).join(separator);
 }

@@ -8,52 +8,53 @@
  * imported data staged when it is from an older release.
  */
 import { execFile } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import pg from "pg";
 import { failure, TenantctlError } from "../../diagnostics/diagnostic.js";
 import { redactUrlCredentials } from "../../lib/url-credentials.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { productLocal } from "../../products/local.js";
+import type { DataCheck } from "../../products/contract/builders.js";
 import {
   type BackupManifest,
   keyFingerprint,
   loadDump,
+  pgTool,
   restoreTenant,
   sha256Of,
+  stamp,
+  stderrOf,
   tenantDatabase,
   tenantRowCounts,
 } from "./backup.js";
 import { cacheRoot } from "./cache.js";
-import type { Plan } from "./plan.js";
-import { postgresBinDir } from "./prerequisites.js";
-import type { RecoveryOptions } from "./recovery.js";
+import { withSuperuser } from "./postgres.js";
+import { probeTenant, type RecoveryOptions, upOptions, withDataOnly, withScratch } from "./recovery.js";
 import { recordRelease } from "./releases.js";
-import { runningTenants, stopSupervisor } from "./run-plan.js";
-import { StateDir } from "./state.js";
-import { purge, selectTenants, stateRoot, up } from "./up.js";
+import { StateDir, tenantSecrets } from "./state.js";
+import { selectTenants, stateRoot, up } from "./up.js";
 
 const run = promisify(execFile);
 
 export interface ImportOptions extends RecoveryOptions {
   /** A pg_dump file (custom format), or a postgres:// URL to dump. */
   readonly from: string;
-  /** A file holding the source's encryption key (N8N_ENCRYPTION_KEY). */
+  /** A file holding the source's data key (its product's dataKeyLabel: n8n's N8N_ENCRYPTION_KEY). */
   readonly keyFile: string;
 }
 
 export interface ImportReport {
   readonly tenant: string;
   readonly backup: BackupManifest;
-  readonly workflows: string;
-  readonly credentials: string;
+  /** What the product's data probe found on the proven copy (n8n: workflows, credentials decrypted). */
+  readonly checks: readonly DataCheck[];
   /** What the import replaced, kept as a backup, and the file its key was kept in. */
   readonly replaced: { readonly backup: string; readonly keyFile: string } | undefined;
   readonly seconds: number;
 }
 
-function readKey(file: string): string {
+function readKey(file: string, label: string): string {
   let key: string;
   try {
     key = readFileSync(file, "utf8").trim();
@@ -61,14 +62,14 @@ function readKey(file: string): string {
     throw failure(
       "import/key-file",
       `${file} cannot be read (${(error as Error).message})`,
-      "pass the file that holds the source's N8N_ENCRYPTION_KEY",
+      `pass the file that holds the source's ${label}`,
     );
   }
   if (key === "" || key.includes("\n"))
     throw failure(
       "import/key-file",
       `${file} does not hold one key on one line`,
-      "write the source's N8N_ENCRYPTION_KEY into it, alone",
+      `write the source's ${label} into it, alone`,
     );
   return key;
 }
@@ -78,14 +79,21 @@ async function dumpOf(state: StateDir, tenant: TenantModel, from: string, id: st
   const dir = state.ensure("backups", tenant.name);
   const target = join(dir, `${id}.dump`);
   const partial = `${target}.partial`;
-  const bin = postgresBinDir() ?? "";
+  const isUrl = /^postgres(ql)?:\/\//.test(from);
+  if (!isUrl && !existsSync(from))
+    throw failure(
+      "import/no-source",
+      `${from} does not exist`,
+      "pass a pg_dump file (pg_dump -Fc) or a postgres:// URL",
+    );
+  const tool = pgTool(isUrl ? "pg_dump" : "pg_restore");
   try {
-    if (/^postgres(ql)?:\/\//.test(from)) {
+    if (isUrl) {
       const url = new URL(from);
       const password = decodeURIComponent(url.password);
       url.password = "";
       // The password through the environment, never the arguments (ps shows those).
-      await run(join(bin, "pg_dump"), ["-Fc", "-Z", "1", "-f", partial, "--no-owner", url.toString()], {
+      await run(tool, ["-Fc", "-Z", "1", "-f", partial, "--no-owner", url.toString()], {
         env: {
           PATH: process.env.PATH ?? "/usr/bin:/bin",
           ...(password === "" ? {} : { PGPASSWORD: password }),
@@ -93,22 +101,14 @@ async function dumpOf(state: StateDir, tenant: TenantModel, from: string, id: st
         maxBuffer: 16 * 2 ** 20,
       });
     } else {
-      if (!existsSync(from))
-        throw failure(
-          "import/no-source",
-          `${from} does not exist`,
-          "pass a pg_dump file (pg_dump -Fc) or a postgres:// URL",
-        );
-      await run(join(bin, "pg_restore"), ["--list", from], { maxBuffer: 64 * 2 ** 20 });
+      await run(tool, ["--list", from], { maxBuffer: 64 * 2 ** 20 });
       copyFileSync(from, partial);
     }
   } catch (error) {
     rmSync(partial, { force: true });
-    if ((error as { code?: unknown }).code === "import/no-source") throw error;
-    const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim();
     throw failure(
       "import/unreadable-source",
-      `${redactUrlCredentials(from)} cannot be read as an n8n database: ${redactUrlCredentials(stderr.split("\n").slice(-3).join(" "))}`,
+      `${redactUrlCredentials(from)} cannot be read as a database: ${redactUrlCredentials(stderrOf(error, 3, " "))}`,
       "pass a custom-format dump (pg_dump -Fc) or a postgres:// URL that reaches the source",
     );
   }
@@ -128,39 +128,24 @@ async function proveOnScratch(
   dump: string,
   key: string,
   options: ImportOptions,
-): Promise<{ rows: Record<string, number>; workflows: string; credentials: string }> {
+): Promise<{ rows: Record<string, number>; checks: readonly DataCheck[] }> {
   const progress = options.progress ?? (() => undefined);
-  const imports = join(state.root, "imports");
-  mkdirSync(imports, { recursive: true });
-  chmodSync(imports, 0o711);
-  const root = join(imports, `${tenant.name}-${Date.now()}`);
-  const scratch = new StateDir(root);
-  const scratchOptions = {
-    stateDir: root,
-    tenants: [tenant.name],
-    ...(options.specDirectory === undefined ? {} : { specDirectory: options.specDirectory }),
-    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    progress: (line: string) => progress(`  scratch: ${line}`),
-  };
-  const local = productLocal(tenant.product.kind);
-  const keyName = local.dataKeys?.[0];
-  try {
-    mkdirSync(root, { recursive: true });
-    chmodSync(root, 0o711);
-    if (keyName !== undefined) scratch.writeJson(`secrets/tenant-${tenant.name}.json`, { [keyName]: key });
+  const keyName = productLocal(tenant.product.kind).dataKeys?.[0];
+  return withScratch(state, "imports", tenant, async (scratch) => {
+    const scratchOptions = {
+      ...upOptions(options),
+      stateDir: scratch.root,
+      tenants: [tenant.name],
+      progress: (line: string) => progress(`  scratch: ${line}`),
+    };
+    if (keyName !== undefined) scratch.writeSecrets(tenantSecrets(tenant.name), { [keyName]: key });
     await up(model, { ...scratchOptions, dataOnly: true });
     try {
       await loadDump(scratch, tenant, dump);
     } catch (error) {
       throw failure(
         "import/unreadable-source",
-        `the dump does not restore: ${String(
-          (error as { stderr?: unknown }).stderr ?? (error as Error).message,
-        )
-          .trim()
-          .split("\n")
-          .slice(-3)
-          .join(" ")}`,
+        `the dump does not restore: ${stderrOf(error, 3, " ")}`,
         "pass a custom-format dump of the source's whole database (pg_dump -Fc)",
       );
     }
@@ -175,54 +160,29 @@ async function proveOnScratch(
     // Data of an unknown release: started staged (backup, the migrator alone) as any upgrade.
     recordRelease(scratch, tenant.name, {});
     await up(model, scratchOptions);
-    const migrator = scratch
-      .readJson<Plan>("plan.json", { platform: "", services: [], routers: [] })
-      .services.find((s) => s.tenant === tenant.name && s.name.split(":")[2] === tenant.product.migrator);
-    const checks =
-      local.probeData === undefined || migrator === undefined
-        ? []
-        : await local.probeData({
-            command: migrator.command,
-            args: migrator.args,
-            env: migrator.env,
-            cwd: migrator.cwd ?? root,
-          });
+    const checks = await probeTenant(scratch, tenant);
     const failed = checks.filter((c) => !c.ok);
     if (failed.length > 0)
       throw failure(
         "import/key-mismatch",
         `with the key in ${options.keyFile}, ${failed.map((c) => `${c.name}: ${c.detail}`).join("; ")}`,
-        "pass the source's own N8N_ENCRYPTION_KEY (its credentials were encrypted with it); nothing was changed",
+        `pass the source's own ${keyLabel(tenant)} (its data was encrypted with it); nothing was changed`,
       );
-    const detail = (name: string) => checks.find((c) => c.name === name)?.detail ?? "-";
-    return { rows, workflows: detail("workflows"), credentials: detail("credentials decrypted") };
-  } finally {
-    await stopSupervisor(scratch);
-    purge(root);
-  }
+    return { rows, checks };
+  });
+}
+
+function keyLabel(tenant: TenantModel): string {
+  return productLocal(tenant.product.kind).dataKeyLabel ?? "data key";
 }
 
 async function schemaProblem(scratch: StateDir, tenant: TenantModel): Promise<string | undefined> {
   const check = productLocal(tenant.product.kind).schemaProblem;
   if (check === undefined) return undefined;
   const { database, instance } = await tenantDatabase(scratch, tenant);
-  const client = new pg.Client({
-    host: "127.0.0.1",
-    port: instance.port,
-    user: "postgres",
-    password: instance.superuserPassword,
-    database: database.name,
-  });
-  await client.connect();
-  try {
-    return await check(
-      async (sql) => (await client.query(sql)).rows as Record<string, unknown>[],
-      tenant,
-      cacheRoot(),
-    );
-  } finally {
-    await client.end();
-  }
+  return withSuperuser(instance, database.name, (client) =>
+    check(async (sql) => (await client.query(sql)).rows as Record<string, unknown>[], tenant, cacheRoot()),
+  );
 }
 
 export async function importTenant(
@@ -234,19 +194,15 @@ export async function importTenant(
   const progress = options.progress ?? (() => undefined);
   const [tenant] = selectTenants(model, [tenantName]);
   if (tenant === undefined) throw new Error(`no tenant ${tenantName}`);
-  const key = readKey(options.keyFile);
+  const key = readKey(options.keyFile, keyLabel(tenant));
   // Created traversable for the postgres user, as up creates it: the scratch copy's server lives below.
   const state = new StateDir(stateRoot(options.stateDir));
-  const stamp = new Date()
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
-  const id = `${tenant.name}-import-${stamp}`;
+  const id = `${tenant.name}-import-${stamp(new Date())}`;
   progress(`reading ${redactUrlCredentials(options.from)}`);
   const dump = await dumpOf(state, tenant, options.from, id);
   try {
     progress(
-      "proving it on a scratch copy: restore, schema, n8n started with the key, credentials decrypted",
+      `proving it on a scratch copy: restore, schema, ${tenant.product.name} started with the key, its data read`,
     );
     const proven = await proveOnScratch(model, state, tenant, dump, key, options);
     const keyName = productLocal(tenant.product.kind).dataKeys?.[0];
@@ -266,58 +222,45 @@ export async function importTenant(
     };
     state.writeJson(`backups/${tenant.name}/${id}.json`, manifest);
     // The tenant's own key goes with the data it encrypted: kept beside it before it is replaced.
-    const secretsFile = `secrets/tenant-${tenant.name}.json`;
-    const before = state.readJson<Record<string, string>>(secretsFile, {});
-    const keptKey = `secrets/tenant-${tenant.name}.before-${id}.json`;
+    const secretsName = tenantSecrets(tenant.name);
+    const before = state.readSecrets(secretsName);
+    const keptName = `${secretsName}.before-${id}`;
     if (keyName !== undefined && before[keyName] !== undefined && before[keyName] !== key)
-      state.writeJson(keptKey, before);
-    const ran = runningTenants(state);
-    const tenants = [...new Set([...ran, tenant.name])];
-    await up(model, {
-      stateDir: options.stateDir,
-      tenants,
-      dataOnly: true,
-      ...(options.progress ? { progress: options.progress } : {}),
-    });
-    const restored = await restoreTenant(
-      state,
-      {
-        backup: manifest,
-        source: state,
-        target: tenant,
-        adoptKeys: keyName === undefined ? {} : { [keyName]: key },
-      },
-      tenant.product.release,
-    ).catch((error: unknown) => {
-      // What was there is kept as a backup, but its key was just replaced: say where the old one is.
-      if (!(error instanceof TenantctlError) || !existsSync(state.path(keptKey))) throw error;
-      const [first] = error.diagnostics;
-      throw failure(
-        first?.code ?? "import/failed",
-        first?.message ?? "the import failed",
-        `${first?.hint ?? ""}; that backup needs the tenant's previous key: put ${state.path(keptKey)} back as ${state.path(secretsFile)} before restoring it`,
-        error,
-      );
-    });
-    productLocal(tenant.product.kind).keysReplaced?.((...parts) => state.path(...parts), tenant);
-    recordRelease(state, tenant.name, {});
-    progress(`imported ${restored.rows} rows; starting ${tenants.join(", ")}`);
-    await up(model, {
-      stateDir: options.stateDir,
-      tenants,
-      ...(options.specDirectory === undefined ? {} : { specDirectory: options.specDirectory }),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      ...(options.progress ? { progress: options.progress } : {}),
+      state.writeSecrets(keptName, before);
+    const restored = await withDataOnly(model, tenant, options, async () => {
+      const done = await restoreTenant(
+        state,
+        {
+          backup: manifest,
+          source: state,
+          target: tenant,
+          adoptKeys: keyName === undefined ? {} : { [keyName]: key },
+        },
+        tenant.product.release,
+      ).catch((error: unknown) => {
+        // What was there is kept as a backup, but its key was just replaced: say where the old one is.
+        if (!(error instanceof TenantctlError) || !existsSync(state.secretsPath(keptName))) throw error;
+        const [first] = error.diagnostics;
+        throw failure(
+          first?.code ?? "import/failed",
+          first?.message ?? "the import failed",
+          `${first?.hint ?? ""}; that backup needs the tenant's previous key: put ${state.secretsPath(keptName)} back as ${state.secretsPath(secretsName)} before restoring it`,
+          error,
+        );
+      });
+      productLocal(tenant.product.kind).keysReplaced?.((...parts) => state.path(...parts), tenant);
+      recordRelease(state, tenant.name, {});
+      progress(`imported ${done.rows} rows`);
+      return done;
     });
     return {
       tenant: tenant.name,
       backup: manifest,
-      workflows: proven.workflows,
-      credentials: proven.credentials,
+      checks: proven.checks,
       replaced:
         restored.safety === undefined
           ? undefined
-          : { backup: restored.safety.id, keyFile: state.path(keptKey) },
+          : { backup: restored.safety.id, keyFile: state.secretsPath(keptName) },
       seconds: (performance.now() - started) / 1000,
     };
   } catch (error) {

@@ -24,7 +24,7 @@ import { frontDoorUrl, type Plan, type RouterSpec, type ServiceSpec } from "./pl
 import type { DatabaseGrant, PostgresInstance } from "./postgres.js";
 import { ensurePythonEnvironment } from "./python-env.js";
 import type { RabbitmqNode } from "./rabbitmq.js";
-import type { StateDir } from "./state.js";
+import { type StateDir, tenantSecrets } from "./state.js";
 export interface LocalTenant {
   readonly tenant: TenantModel;
   readonly url: string;
@@ -111,7 +111,7 @@ async function addTenant(
   options: LocalLayoutOptions,
 ): Promise<void> {
   const local = productLocal(tenant.product.kind);
-  const secrets = state.secrets(`tenant-${tenant.name}`, [...local.secretKeys, ...DATA_SECRET_KEYS]);
+  const secrets = state.secrets(tenantSecrets(tenant.name), [...local.secretKeys, ...DATA_SECRET_KEYS]);
   const secret = (key: string) => secrets[key] ?? "";
   const database = await addDatabase(state, layout, tenant, secret("dbPassword"));
   const redis = await addRedis(state, layout, tenant, secret("redisPassword"));
@@ -155,7 +155,7 @@ async function addTenant(
   const valueOf = (ref: SecretRef): string => {
     if (ref.secret === TENANT_SECRET) return secret(ref.key);
     if (ref.secret === FIXED) return fixed[ref.key] ?? "";
-    return state.secrets(`tenant-${tenant.name}--${ref.secret}`, [ref.key])[ref.key] ?? "";
+    return state.secrets(`${tenantSecrets(tenant.name)}--${ref.secret}`, [ref.key])[ref.key] ?? "";
   };
   const resolve = (vars: readonly EnvVar[]) =>
     Object.fromEntries(

@@ -72,6 +72,11 @@ export function logFileName(service: string): string {
   return `${service.replaceAll(":", "_")}.log`;
 }
 
+/** Whether a service is the tenant's process of that name (`main`), or a sidecar of it (its runner). */
+export function ofProcess(service: Pick<ServiceSpec, "name">, process: string): boolean {
+  return service.name.split(":")[2] === process;
+}
+
 /**
  * How `tenantctl logs --process` names a tenant's service: `main`, `worker-1`, `webhook`,
  * `runner-main`, `postgres`, `redis`, `rabbitmq`, `epmd`.

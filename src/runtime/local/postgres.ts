@@ -126,15 +126,7 @@ export async function provisionDatabases(
   instance: PostgresInstance,
   grants: readonly DatabaseGrant[],
 ): Promise<string[]> {
-  const client = new pg.Client({
-    host: "127.0.0.1",
-    port: instance.port,
-    user: "postgres",
-    password: instance.superuserPassword,
-    database: "postgres",
-  });
-  await client.connect();
-  try {
+  return withSuperuser(instance, "postgres", async (client) => {
     const ident = (name: string) => client.escapeIdentifier(name);
     for (const g of grants) {
       const role = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [g.role]);
@@ -160,9 +152,7 @@ export async function provisionDatabases(
       await client.query(`REVOKE CONNECT ON DATABASE ${ident(shared)} FROM PUBLIC`);
     }
     return stale.rows.map((r) => r.rolname);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 export function instanceFor(
@@ -180,4 +170,27 @@ export function instanceFor(
     superuserPassword,
     owner,
   };
+}
+
+/** The server's superuser connection to one of its databases, for `work`, closed however it ends. */
+export async function withSuperuser<T>(
+  instance: PostgresInstance,
+  database: string,
+  work: (client: pg.Client) => Promise<T>,
+  options: { connectionTimeoutMillis?: number } = {},
+): Promise<T> {
+  const client = new pg.Client({
+    host: "127.0.0.1",
+    port: instance.port,
+    user: "postgres",
+    password: instance.superuserPassword,
+    database,
+    ...options,
+  });
+  try {
+    await client.connect();
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

@@ -11,12 +11,19 @@ import type { Model, TenantModel } from "../../model/resolve.js";
 import { productLocal } from "../../products/local.js";
 import type { DataCheck } from "../../products/contract/builders.js";
 import { compareVersions } from "../../versions.js";
-import { type BackupManifest, backupTenant, checkRestore, findBackup, restoreTenant } from "./backup.js";
-import type { Plan } from "./plan.js";
+import {
+  type BackupManifest,
+  backupTenant,
+  checkRestore,
+  findBackup,
+  releaseText,
+  restoreTenant,
+} from "./backup.js";
+import { ofProcess, type Plan } from "./plan.js";
 import { StateDir } from "./state.js";
 import { recordRelease } from "./releases.js";
 import { runningTenants, stopSupervisor } from "./run-plan.js";
-import { purge, selectTenants, up } from "./up.js";
+import { purge, selectTenants, stateRoot, up } from "./up.js";
 
 export interface RecoveryOptions {
   readonly stateDir: string;
@@ -73,32 +80,85 @@ export async function restore(
   const target = tenantOf(model, options.as ?? tenantName);
   const found = findBackup(state, tenantName, from);
   const plan = await checkRestore(state, state, found, target, target.product.release, newerThan(target));
-  const ran = runningTenants(state);
-  const tenants = [...new Set([...ran, target.name])];
-  progress(`restoring ${found.id} (${found.createdAt}, ${describe(found)}) into ${target.name}`);
-  await up(model, { ...upOptions(options), tenants, dataOnly: true });
-  const restored = await restoreTenant(state, plan, target.product.release);
-  if (restored.safety !== undefined) progress(`  what was there is kept as ${restored.safety.id}`);
-  // The data is at the backup's release now: the next start upgrades it if the spec names a newer one.
-  recordRelease(state, target.name, found.release);
-  progress(`restored in ${restored.seconds.toFixed(1)} s; starting ${tenants.join(", ")}`);
-  await up(model, { ...upOptions(options), tenants });
+  progress(`restoring ${found.id} (${found.createdAt}, ${releaseText(found.release)}) into ${target.name}`);
+  const restored = await withDataOnly(model, target, options, async () => {
+    const done = await restoreTenant(state, plan, target.product.release);
+    if (done.safety !== undefined) progress(`  what was there is kept as ${done.safety.id}`);
+    // The data is at the backup's release now: the next start upgrades it if the spec names a newer one.
+    recordRelease(state, target.name, found.release);
+    progress(`restored in ${done.seconds.toFixed(1)} s`);
+    return done;
+  });
   return { backup: found, tenant: target.name, safety: restored.safety, seconds: restored.seconds };
 }
 
-function describe(b: BackupManifest): string {
-  return Object.entries(b.release)
-    .map(([k, v]) => `${k} ${v}`)
-    .join(", ");
-}
-
-function upOptions(options: RecoveryOptions) {
+/** What `up` takes of these options. */
+export function upOptions(options: RecoveryOptions) {
   return {
     stateDir: options.stateDir,
     ...(options.specDirectory === undefined ? {} : { specDirectory: options.specDirectory }),
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.progress === undefined ? {} : { progress: options.progress }),
   };
+}
+
+/**
+ * Replacing a tenant's data: every process stops, the data services of the tenants that ran
+ * (and of the target) run alone while `work` does its part, then those tenants start again.
+ */
+export async function withDataOnly<T>(
+  model: Model,
+  target: TenantModel,
+  options: RecoveryOptions,
+  work: () => Promise<T>,
+): Promise<T> {
+  const tenants = [...new Set([...runningTenants(new StateDir(options.stateDir)), target.name])];
+  await up(model, { ...upOptions(options), tenants, dataOnly: true });
+  const result = await work();
+  options.progress?.(`starting ${tenants.join(", ")}`);
+  await up(model, { ...upOptions(options), tenants });
+  return result;
+}
+
+/**
+ * `work` on a scratch state directory of its own, `<state>/<kind>/<tenant>-<time>` (traversable
+ * for the postgres user, as the state directory is), stopped and removed however it ends.
+ */
+export async function withScratch<T>(
+  state: StateDir,
+  kind: "drills" | "imports",
+  tenant: TenantModel,
+  work: (scratch: StateDir) => Promise<T>,
+): Promise<T> {
+  const parent = join(state.root, kind);
+  mkdirSync(parent, { recursive: true });
+  chmodSync(parent, 0o711);
+  const scratch = new StateDir(stateRoot(join(parent, `${tenant.name}-${Date.now()}`)));
+  try {
+    return await work(scratch);
+  } finally {
+    await stopSupervisor(scratch);
+    purge(scratch.root);
+  }
+}
+
+/** The product's checks of the tenant's data, run with its migrator's environment in that state directory's plan. */
+export async function probeTenant(state: StateDir, tenant: TenantModel): Promise<DataCheck[]> {
+  const local = productLocal(tenant.product.kind);
+  const migrator = state
+    .readJson<Plan>("plan.json", { platform: "", services: [], routers: [] })
+    .services.find(
+      (s) => s.tenant === tenant.name && s.kind === "app" && ofProcess(s, tenant.product.migrator ?? ""),
+    );
+  if (local.probeData === undefined || migrator === undefined) return [];
+  return [
+    ...(await local.probeData({
+      command: migrator.command,
+      args: migrator.args,
+      env: migrator.env,
+      cwd: migrator.cwd ?? state.root,
+    })),
+  ];
 }
 
 export interface DrillReport {
@@ -125,53 +185,42 @@ export async function drill(
   const state = new StateDir(options.stateDir);
   const tenant = tenantOf(model, tenantName);
   const found = findBackup(state, tenant.name, options.from ?? "latest");
-  // Traversable for the postgres user, as the state directory itself is.
-  const drills = join(state.root, "drills");
-  mkdirSync(drills, { recursive: true });
-  chmodSync(drills, 0o711);
-  const scratchRoot = join(drills, `${tenant.name}-${started}`);
-  const scratch = new StateDir(scratchRoot);
-  const scratchOptions = { ...upOptions(options), stateDir: scratchRoot, tenants: [tenant.name] };
-  progress(`drill: restoring ${found.id} into a scratch tenant (${scratchRoot})`);
   try {
-    const plan = await checkRestore(state, scratch, found, tenant, tenant.product.release, newerThan(tenant));
-    await up(model, { ...scratchOptions, dataOnly: true });
-    const restored = await restoreTenant(scratch, plan, tenant.product.release);
-    recordRelease(scratch, tenant.name, found.release);
-    await up(model, scratchOptions);
-    const rtoSeconds = (Date.now() - started) / 1000;
-    const local = productLocal(tenant.product.kind);
-    const migrator = scratch
-      .readJson<Plan>("plan.json", { platform: "", services: [], routers: [] })
-      .services.find((s) => s.tenant === tenant.name && s.name.split(":")[2] === tenant.product.migrator);
-    const tables = Object.keys(found.rows).length;
-    const checks: DataCheck[] = [
-      // restoreTenant refuses a restore whose rows differ from the manifest's: here they matched.
-      {
-        name: "rows restored",
-        ok: true,
-        detail: `${restored.rows} in ${tables} tables, as the backup recorded`,
-      },
-    ];
-    if (local.probeData !== undefined && migrator !== undefined)
-      checks.push(
-        ...(await local.probeData({
-          command: migrator.command,
-          args: migrator.args,
-          env: migrator.env,
-          cwd: migrator.cwd ?? scratchRoot,
-        })),
+    return await withScratch(state, "drills", tenant, async (scratch) => {
+      progress(`drill: restoring ${found.id} into a scratch tenant (${scratch.root})`);
+      const scratchOptions = { ...upOptions(options), stateDir: scratch.root, tenants: [tenant.name] };
+      const plan = await checkRestore(
+        state,
+        scratch,
+        found,
+        tenant,
+        tenant.product.release,
+        newerThan(tenant),
       );
-    return {
-      backup: found,
-      rpoSeconds: (started - Date.parse(found.createdAt)) / 1000,
-      rtoSeconds,
-      checks,
-      ok: checks.every((c) => c.ok),
-    };
+      await up(model, { ...scratchOptions, dataOnly: true });
+      const restored = await restoreTenant(scratch, plan, tenant.product.release);
+      recordRelease(scratch, tenant.name, found.release);
+      await up(model, scratchOptions);
+      const rtoSeconds = (Date.now() - started) / 1000;
+      const tables = Object.keys(found.rows).length;
+      const checks: DataCheck[] = [
+        // restoreTenant refuses a restore whose rows differ from the manifest's: here they matched.
+        {
+          name: "rows restored",
+          ok: true,
+          detail: `${restored.rows} in ${tables} tables, as the backup recorded`,
+        },
+        ...(await probeTenant(scratch, tenant)),
+      ];
+      return {
+        backup: found,
+        rpoSeconds: (started - Date.parse(found.createdAt)) / 1000,
+        rtoSeconds,
+        checks,
+        ok: checks.every((c) => c.ok),
+      };
+    });
   } finally {
-    await stopSupervisor(scratch);
-    purge(scratchRoot);
     progress("drill: scratch tenant removed");
   }
 }

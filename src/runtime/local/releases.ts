@@ -7,8 +7,9 @@ import { existsSync } from "node:fs";
 import { failure } from "../../diagnostics/diagnostic.js";
 import { schemaVersion, type TenantModel } from "../../model/resolve.js";
 import { compareVersions } from "../../versions.js";
+import { mebibytes } from "../../lib/mebibytes.js";
 import { backupTenant, listBackups } from "./backup.js";
-import { logFileName, type Plan } from "./plan.js";
+import { logFileName, ofProcess, type Plan } from "./plan.js";
 import { dataPlan, runPlan } from "./run-plan.js";
 import type { StateDir } from "./state.js";
 
@@ -97,7 +98,7 @@ export async function upgradeInOrder(
 ): Promise<void> {
   for (const c of changes)
     progress(
-      `upgrading ${c.tenant.name}: ${c.key} ${c.from ?? "(not recorded)"} → ${c.to} (backup, then ${migratorOf(c.tenant) ?? "its processes"} alone until ready, then the rest)`,
+      `upgrading ${c.tenant.name}: ${c.key} ${c.from ?? "(not recorded)"} → ${c.to} (backup, then ${c.tenant.product.migrator ?? "its processes"} alone until ready, then the rest)`,
     );
   await runPlan(state, dataPlan(plan), timeoutMs, progress);
   for (const c of changes) {
@@ -111,14 +112,14 @@ export async function upgradeInOrder(
       `  ${c.tenant.name}: backup ${backup.id} (${mebibytes(backup.bytes)}) in ${backup.seconds.toFixed(1)} s`,
     );
   }
-  const upgrading = new Set(changes.map((c) => c.tenant.name));
+  const migrators = new Map(changes.map((c) => [c.tenant.name, c.tenant.product.migrator]));
   const migrating: Plan = {
     ...plan,
     services: plan.services.filter((s) => {
-      if (s.tenant === undefined || !upgrading.has(s.tenant) || (s.kind !== "app" && s.kind !== "sidecar"))
+      if (s.tenant === undefined || !migrators.has(s.tenant) || (s.kind !== "app" && s.kind !== "sidecar"))
         return true;
-      const migrator = migratorOf(changes.find((c) => c.tenant.name === s.tenant)?.tenant);
-      return migrator === undefined || s.name.split(":")[2] === migrator;
+      const migrator = migrators.get(s.tenant);
+      return migrator === undefined || ofProcess(s, migrator);
     }),
   };
   progress("starting the migrators alone on the new release");
@@ -133,12 +134,4 @@ function ranHere(state: StateDir, tenant: TenantModel): boolean {
     migrator !== undefined &&
     existsSync(state.path("logs", logFileName(`${tenant.product.name}:${tenant.name}:${migrator}`)))
   );
-}
-
-function migratorOf(tenant: TenantModel | undefined): string | undefined {
-  return tenant === undefined ? undefined : tenant.product.migrator;
-}
-
-export function mebibytes(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 }

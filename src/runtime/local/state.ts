@@ -43,8 +43,7 @@ export class StateDir {
    * every stored credential unreadable).
    */
   secrets(name: string, keys: readonly string[]): Record<string, string> {
-    const file = `secrets/${name}.json`;
-    const current = this.readJson<Record<string, string>>(file, {});
+    const current = this.readSecrets(name);
     let changed = false;
     for (const key of keys) {
       if (current[key] === undefined) {
@@ -52,8 +51,23 @@ export class StateDir {
         changed = true;
       }
     }
-    if (changed) this.writeJson(file, current);
+    if (changed) this.writeSecrets(name, current);
     return current;
+  }
+
+  /** Where a named set of secrets is kept (0600). */
+  secretsPath(name: string): string {
+    return this.path("secrets", `${name}.json`);
+  }
+
+  /** A named set of secrets as it is, generating nothing ({} when there is none). */
+  readSecrets(name: string): Record<string, string> {
+    return this.readJson<Record<string, string>>(`secrets/${name}.json`, {});
+  }
+
+  /** Replaces a named set of secrets whole (an import installs a source's key; a kept copy of the old set). */
+  writeSecrets(name: string, values: Readonly<Record<string, string>>): void {
+    this.writeJson(`secrets/${name}.json`, values);
   }
 
   /** A loopback port for a service, allocated once and kept. */
@@ -80,4 +94,9 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The name of a tenant's own secrets in the state directory (its data services', its product's). */
+export function tenantSecrets(tenant: string): string {
+  return `tenant-${tenant}`;
 }

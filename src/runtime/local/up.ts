@@ -222,4 +222,4 @@ function size(path: string): number {
 export type { ServiceStatus };
 // What the commands and tests reach through up.js: the supervisor's status and stop, the recorded releases.
 export { alive, readStatus, stopSupervisor } from "./run-plan.js";
-export { mebibytes, recordedRelease, recordRelease } from "./releases.js";
+export { recordedRelease, recordRelease } from "./releases.js";

@@ -8,6 +8,7 @@ import { schemaVersion } from "../../model/resolve.js";
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
 import { refOf } from "../input.js";
 import { podSpecOf } from "../workloads.js";
+import { imageTag } from "../../manifest/pod.js";
 import { list, scopeOf } from "./scope.js";
 
 interface Container {
@@ -38,7 +39,7 @@ export const mixedRelease: VerifyRule = {
         ...list<Container>(spec.containers),
       ]) {
         const image = String(container.image ?? "");
-        const tag = image.includes("@") ? undefined : image.slice(image.lastIndexOf(":") + 1);
+        const tag = imageTag(image);
         if (tag === release.version) continue;
         out.push(
           findingOf(this, {
