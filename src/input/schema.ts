@@ -358,6 +358,23 @@ export const ServiceProduct = z.strictObject({
   }),
 });
 
+export const Hibernation = z
+  .strictObject({
+    asleep: z.boolean().optional().meta({
+      description:
+        "Asleep (tenantctl hibernate writes it, wake removes it): in the cluster its workloads at zero and its own database server hibernated (volumes kept); on this machine its processes stopped until a request comes.",
+    }),
+    idleAfter: z
+      .string()
+      .regex(/^[1-9]\d*[mh]$/, { error: 'a duration such as "30m" or "2h"' })
+      .optional()
+      .meta({
+        description:
+          "Sleep after this long without a request: in the cluster the routed workloads scale to zero on the ingress controller's request count (ingress className nginx) and the next request wakes them; on this machine the front door stops the tenant's processes and holds the next request while they start.",
+      }),
+  })
+  .meta({ description: "When the tenant sleeps (tenantctl hibernate, wake)." });
+
 const Groups = z.array(z.string().min(1)).meta({ description: "Identity-provider groups." });
 const Labels = z.record(LabelKey, LabelValue);
 
@@ -374,6 +391,7 @@ const settings = {
   admins: Groups.optional(),
   viewers: Groups.optional(),
   labels: Labels.optional(),
+  hibernation: Hibernation.optional(),
   images: z.record(ComponentName, Image).optional().meta({
     description:
       "The image of each named component, in place of the product's (what `tenantctl set-image` edits).",

@@ -93,6 +93,11 @@ export interface EffectiveSettings {
   readonly labels: Readonly<Record<string, string>>;
   /** Component → image, in place of the product's. */
   readonly images: Readonly<Record<string, string>>;
+  readonly hibernation: {
+    readonly asleep: boolean;
+    /** "30m", "2h"; undefined: it sleeps only when told to. */
+    readonly idleAfter: string | undefined;
+  };
 }
 
 export const res = (
@@ -159,4 +164,5 @@ export const BUILTIN_SETTINGS: EffectiveSettings = {
   viewers: [],
   labels: {},
   images: {},
+  hibernation: { asleep: false, idleAfter: undefined },
 };

@@ -342,6 +342,9 @@ export const ADDON_NAMESPACE = {
   ingressNginx: "ingress-nginx",
 } as const;
 
+/** Where KEDA queries Prometheus (the kubePrometheusStack add-on's service). */
+export const PROMETHEUS_SERVER = `http://kube-prometheus-stack-prometheus.${ADDON_NAMESPACE.monitoring}.svc.cluster.local:9090`;
+
 /** Node pools: a label every Karpenter NodePool puts on its nodes, and the taint of tainted pools. */
 export const NODE_POOL = {
   key: "tenantctl.io/node-pool",

@@ -21,6 +21,7 @@ import { hasUrlCredentials } from "../lib/url-credentials.js";
 import { cidrContains } from "../input/formats.js";
 import { checkUpgradeWaves } from "./upgrade-waves.js";
 import { problem } from "./problem.js";
+import { checkHibernation } from "./hibernation.js";
 
 /**
  * The rules that a schema cannot express: relations between tenants, zones and quotas.
@@ -48,6 +49,7 @@ export function checkRules(spec: Platform): Located[] {
     checkImages(spec, i, out);
     checkSystemSubjects(spec, i, s, out);
     checkDatabaseRestore(spec, i, s, out);
+    checkHibernation(spec, i, s, out);
     const product = known[i];
     if (product === undefined) return;
     const refused = checkProduct(spec, i, s, product, out);

@@ -26,6 +26,7 @@ const validCases: [string, () => string][] = [
   ["clusters", () => readGolden(join(here, "..", "..", "examples", "clusters.yaml")) ?? ""],
   ["upgrade", () => readGolden(join(here, "upgrade", "platform.yaml")) ?? ""],
   ["restore", () => readGolden(join(here, "restore", "platform.yaml")) ?? ""],
+  ["hibernation", () => readGolden(join(here, "hibernation", "platform.yaml")) ?? ""],
 ];
 
 describe("golden: valid platforms", () => {

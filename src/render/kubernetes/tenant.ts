@@ -25,6 +25,7 @@ import { renderExternalSecrets } from "./secrets.js";
 import { renderSecurityGroupPolicy } from "./security-group-policy.js";
 import { renderStackNetworkPolicies } from "./stack-network.js";
 import { renderUpgradeBackup, stageUpgrade } from "./upgrade-stage.js";
+import { hibernateData, hibernateWorkloads } from "./hibernation.js";
 
 export interface TenantParts {
   readonly platform: KubernetesObject[];
@@ -53,12 +54,15 @@ export function renderTenant(
     ],
     stack: [
       ...inWave(WAVE.secrets, [...renderExternalSecrets(model, tenant), renderServiceAccount(tenant)]),
-      ...inWave(WAVE.data, renderDataServices(model, tenant)),
+      ...inWave(WAVE.data, hibernateData(tenant, renderDataServices(model, tenant))),
       ...renderUpgradeBackup(tenant),
-      ...stageUpgrade(tenant, [
-        ...inWave(WAVE.app, stack.renderWorkloads(model, tenant)),
-        ...inWave(WAVE.scaling, stack.renderScaling(model, tenant)),
-      ]),
+      ...stageUpgrade(
+        tenant,
+        hibernateWorkloads(model, tenant, [
+          ...inWave(WAVE.app, stack.renderWorkloads(model, tenant)),
+          ...inWave(WAVE.scaling, stack.renderScaling(model, tenant)),
+        ]),
+      ),
     ],
   };
 }

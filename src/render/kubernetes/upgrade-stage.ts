@@ -11,12 +11,10 @@
 import type { KubernetesObject } from "../../manifest/object.js";
 import { tenantMeta } from "../../manifest/metadata.js";
 import { inWave, WAVE } from "../../manifest/waves.js";
+import { annotated, isWorkload, KEDA_PAUSED_REPLICAS, scaleTargetOf } from "../../manifest/scaling.js";
 import { ownsServer } from "../../model/data-services.js";
 import { upgradeBackupName } from "../../model/names.js";
 import type { TenantModel } from "../../model/resolve.js";
-
-/** KEDA's annotation that holds a ScaledObject's target at a replica count. */
-export const KEDA_PAUSED_REPLICAS = "autoscaling.keda.sh/paused-replicas";
 
 const COMPONENT = "app.kubernetes.io/component";
 
@@ -66,25 +64,8 @@ export function stageUpgrade(tenant: TenantModel, objects: readonly KubernetesOb
         { ...o, spec: { ...(o.spec as object), replicas: 0 } },
       ])[0] as KubernetesObject;
     if (isWorkload(o)) return inWave(WAVE.upgradeMigrate, [o])[0] as KubernetesObject;
-    if (o.kind === "ScaledObject" && stopped.has(targetOf(o)))
-      return inWave(WAVE.upgradeStop, [
-        {
-          ...o,
-          metadata: {
-            ...o.metadata,
-            annotations: { ...o.metadata.annotations, [KEDA_PAUSED_REPLICAS]: "0" },
-          },
-        },
-      ])[0] as KubernetesObject;
+    if (o.kind === "ScaledObject" && stopped.has(scaleTargetOf(o)))
+      return inWave(WAVE.upgradeStop, [annotated(o, KEDA_PAUSED_REPLICAS, "0")])[0] as KubernetesObject;
     return o;
   });
-}
-
-function isWorkload(o: KubernetesObject): boolean {
-  return o.apiVersion === "apps/v1" && (o.kind === "Deployment" || o.kind === "StatefulSet");
-}
-
-function targetOf(o: KubernetesObject): string {
-  return ((o.spec as { scaleTargetRef?: { name?: string } } | undefined)?.scaleTargetRef?.name ??
-    "") as string;
 }

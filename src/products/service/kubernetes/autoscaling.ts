@@ -11,9 +11,7 @@ import type { KubernetesObject } from "../../../manifest/object.js";
 import { tenantMeta } from "../../../manifest/metadata.js";
 import type { WorkloadDeclaration } from "../../contract/declaration.js";
 import { componentLabels, componentSpec } from "./workloads.js";
-
-/** Where KEDA queries Prometheus (the kubePrometheusStack add-on's service). */
-export const PROMETHEUS_SERVER = "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090";
+import { PROMETHEUS_SERVER } from "../../../model/names.js";
 
 /** The TriggerAuthentication of a tenant's RabbitMQ triggers: the user its components connect as. */
 export function rabbitmqTriggerAuthentication(product: string): string {
