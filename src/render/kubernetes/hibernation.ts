@@ -204,6 +204,7 @@ function maxOf(hpa: KubernetesObject): number {
 }
 
 function withoutReplicas(o: KubernetesObject): KubernetesObject {
-  const { replicas: _, ...spec } = o.spec as { replicas?: number };
+  const spec = { ...(o.spec as Record<string, unknown>) };
+  delete spec.replicas;
   return { ...o, spec };
 }
