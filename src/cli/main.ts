@@ -11,6 +11,7 @@ import { editCommands } from "./commands/edit.js";
 import { downCommand } from "./commands/down.js";
 import { logsCommand } from "./commands/logs.js";
 import { recoveryCommands } from "./commands/recovery.js";
+import { hibernationCommands } from "./commands/hibernation.js";
 import { renderCommand } from "./commands/render.js";
 import { schemaCommand } from "./commands/schema.js";
 import { statusCommand } from "./commands/status.js";
@@ -44,6 +45,7 @@ export function buildProgram(io: Io): Command {
   logsCommand(program, io);
   downCommand(program, io);
   recoveryCommands(program, io);
+  hibernationCommands(program, io);
   doctorCommand(program, io);
   schemaCommand(program, io);
   return program;

@@ -14,7 +14,7 @@ import { appendToSequence, removeFromSequence, replaceNode, setScalar } from "./
 
 type SpecTenant = Platform["tenants"][number];
 
-function tenantIndex(spec: Platform, name: string): number {
+export function tenantIndex(spec: Platform, name: string): number {
   const index = spec.tenants.findIndex((t) => t.name === name);
   if (index >= 0) return index;
   const suggestion = closest(

@@ -82,12 +82,16 @@ const SAFE_PLAIN = /^[A-Za-z0-9_./@+=-]([A-Za-z0-9_./@+=:-]*[A-Za-z0-9_./@+=-])?
  * Sets a string at a path. An existing scalar is replaced in place (its quoting kept); missing
  * maps are created under the deepest map that exists.
  */
-export function setScalar(text: string, path: EditPath, value: string | number): string {
+export function setScalar(text: string, path: EditPath, value: string | number | boolean): string {
   const { doc, lineCounter } = parse(text);
   const existing = walk(doc.contents as Node | null, path);
-  // A number is written as one (an integer's text reads back as that integer in any context).
+  // A number or a boolean is written as one (its text reads back as that value in any context).
   const written = (like?: Scalar) =>
-    typeof value === "number" ? String(Math.trunc(value)) : scalarText(value, like);
+    typeof value === "number"
+      ? String(Math.trunc(value))
+      : typeof value === "boolean"
+        ? String(value)
+        : scalarText(value, like);
   if (existing !== undefined) {
     if (!isScalar(existing) || existing.range === undefined || existing.range === null)
       throw new EditRefused(`${path.join(".")} is not a single value`);

@@ -366,7 +366,7 @@ export const Hibernation = z
     }),
     idleAfter: z
       .string()
-      .regex(/^[1-9]\d*[mh]$/, { error: 'a duration such as "30m" or "2h"' })
+      .regex(/^[1-9]\d*[smh]$/, { error: 'a duration such as "30m", "2h" or "90s"' })
       .optional()
       .meta({
         description:

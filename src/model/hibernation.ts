@@ -11,10 +11,10 @@ import type { EffectiveSettings } from "./defaults.js";
 import { problem } from "./problem.js";
 import { sourceOf } from "./settings.js";
 
-/** Seconds of "30m" or "2h". */
+/** Seconds of "90s", "30m" or "2h". */
 export function durationSeconds(text: string): number {
-  const amount = Number(text.slice(0, -1));
-  return text.endsWith("h") ? amount * 3600 : amount * 60;
+  const unit = { s: 1, m: 60, h: 3600 }[text.slice(-1)] ?? 60;
+  return Number(text.slice(0, -1)) * unit;
 }
 
 /** How long the tenant may go without a request before it sleeps, or undefined. */

@@ -28,7 +28,12 @@ export function statusCommand(program: Command, io: Io): void {
         status.routers.map(async (r) => [
           r.tenant,
           frontDoorUrl(r),
-          (await httpOk(`http://127.0.0.1:${r.port}${r.health}`)) ? "answering" : "not answering",
+          // Asking an asleep tenant's front door would wake it.
+          (status.asleep ?? []).includes(r.tenant)
+            ? "asleep (a request wakes it)"
+            : (await httpOk(`http://127.0.0.1:${r.port}${r.health}`))
+              ? "answering"
+              : "not answering",
           lastBackup(listBackups(state, r.tenant).at(-1)?.createdAt),
         ]),
       );

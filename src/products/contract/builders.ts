@@ -120,6 +120,12 @@ export interface ProductLocal {
     tenant: TenantModel,
     cache: string,
   ): Promise<string | undefined>;
+  /**
+   * What keeps a tenant from sleeping (tenantctl hibernate, an idle timeout): a query on its
+   * database, run as the tenant, whose rows `{ name, why }` name it (n8n: workflows that main
+   * runs on a timer or a connection of its own, executions under way). None: it may always sleep.
+   */
+  staysAwakeQuery?(tenant: TenantModel): string;
   probeData?(process: {
     command: string;
     args: readonly string[];

@@ -4,6 +4,7 @@
  * workers, and main before n8n 2.13), all with the environment from the same builder as in
  * the cluster. Only hosts, ports and where secret values come from differ.
  */
+import { n8nStaysAwakeQuery } from "./stays-awake.js";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { N8nRole } from "../../model/names.js";
@@ -24,6 +25,7 @@ export const n8nLocal: ProductLocal = {
   dataKeys: [LOCAL_SECRET.encryptionKey],
   dataKeyLabel: "N8N_ENCRYPTION_KEY",
   probeData: probeN8nData,
+  staysAwakeQuery: n8nStaysAwakeQuery,
   schemaProblem: (query, tenant, cache) => n8nSchemaProblem(query, tenant.settings.n8n.version, cache),
   keysReplaced(path, tenant) {
     // Each process's settings file (<home>/.n8n/config) holds the key it first started with.

@@ -20,7 +20,8 @@ import {
   type LocalRabbitmq,
   type LocalRedisServer,
 } from "./local-data.js";
-import { frontDoorUrl, type Plan, type RouterSpec, type ServiceSpec } from "./plan.js";
+import { frontDoorUrl, type Plan, type RouterSpec, type ServiceSpec, type SleeperSpec } from "./plan.js";
+import { idleSeconds } from "../../model/hibernation.js";
 import type { DatabaseGrant, PostgresInstance } from "./postgres.js";
 import { ensurePythonEnvironment } from "./python-env.js";
 import type { RabbitmqNode } from "./rabbitmq.js";
@@ -64,6 +65,7 @@ const FIXED = "tenant-fixed";
 /** What the tenant loop builds up: servers shared between tenants are added once. */
 interface Layout extends DataLayout {
   readonly routers: RouterSpec[];
+  readonly sleepers: SleeperSpec[];
   readonly tenants: LocalTenant[];
 }
 
@@ -79,6 +81,7 @@ export async function buildLocalLayout(
   const layout: Layout = {
     services: [],
     routers: [],
+    sleepers: [],
     postgres: new Map(),
     redis: new Map(),
     rabbitmq: new Map(),
@@ -96,7 +99,12 @@ export async function buildLocalLayout(
   };
   for (const tenant of tenants) await addTenant(state, layout, tenant, shared);
   return {
-    plan: { platform: model.platform, services: layout.services, routers: layout.routers },
+    plan: {
+      platform: model.platform,
+      services: layout.services,
+      routers: layout.routers,
+      sleepers: layout.sleepers,
+    },
     tenants: layout.tenants,
     postgres: [...layout.postgres.values()],
     redis: [...layout.redis.values()],
@@ -181,6 +189,26 @@ async function addTenant(
   for (const p of planned.processes) layout.services.push(serviceOf(tenant, p, planned.processes, after));
   const router = { tenant: tenant.name, port: routerPort, routes: planned.routes, health: planned.health };
   layout.routers.push(router);
+  const idle = idleSeconds(tenant.settings);
+  layout.sleepers.push({
+    tenant: tenant.name,
+    asleep: tenant.settings.hibernation.asleep,
+    idleAfterMs: idle === undefined ? undefined : idle * 1000,
+    ...(local.staysAwakeQuery === undefined
+      ? {}
+      : {
+          staysAwake: {
+            query: local.staysAwakeQuery(tenant),
+            login: {
+              host: "127.0.0.1",
+              port: database.port,
+              user: database.user,
+              password: secret("dbPassword"),
+              database: database.name,
+            },
+          },
+        }),
+  });
   layout.tenants.push({
     tenant,
     url: frontDoorUrl(router),

@@ -43,13 +43,45 @@ export function frontDoorUrl(router: Pick<RouterSpec, "port" | "routes">): strin
   return `http://${host === undefined ? "127.0.0.1" : `${host}.localhost`}:${router.port}/`;
 }
 
+/** How to reach a tenant's database as the tenant. */
+export interface DatabaseLogin {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+  readonly password: string;
+  readonly database: string;
+}
+
+/**
+ * A tenant that sleeps: its processes and its own data servers stop (tenantctl hibernate, or
+ * idleAfterMs without a request) and its front door holds the next request while they start.
+ */
+export interface SleeperSpec {
+  readonly tenant: string;
+  /** Asleep from the start (the spec's hibernation.asleep). */
+  readonly asleep: boolean;
+  /** Asleep after this long without a request through its front door; undefined: only when told. */
+  readonly idleAfterMs: number | undefined;
+  /** The product's query whose rows `{ name, why }` keep the tenant awake, and its database. */
+  readonly staysAwake?: { readonly query: string; readonly login: DatabaseLogin };
+}
+
 export interface Plan {
   readonly platform: string;
   readonly services: readonly ServiceSpec[];
   readonly routers: readonly RouterSpec[];
+  readonly sleepers?: readonly SleeperSpec[];
 }
 
-export type ServiceState = "waiting" | "starting" | "ready" | "restarting" | "failed" | "stopped" | "done";
+export type ServiceState =
+  | "waiting"
+  | "starting"
+  | "ready"
+  | "restarting"
+  | "failed"
+  | "stopped"
+  | "done"
+  | "asleep";
 
 export interface ServiceStatus {
   readonly pid: number | undefined;
@@ -65,6 +97,14 @@ export interface Status {
   readonly startedAt: string;
   readonly services: Readonly<Record<string, ServiceStatus>>;
   readonly routers: readonly RouterSpec[];
+  /** The tenants asleep now. */
+  readonly asleep?: readonly string[];
+}
+
+/** Where the running supervisor takes hibernate and wake (127.0.0.1, with this bearer token). */
+export interface ControlEndpoint {
+  readonly port: number;
+  readonly token: string;
 }
 
 /** The log file of a service in the state directory's logs/. */

@@ -17,6 +17,7 @@ export function dataPlan(plan: Plan): Plan {
     ...plan,
     services: plan.services.filter((s) => s.kind !== "app" && s.kind !== "sidecar"),
     routers: [],
+    sleepers: [],
   };
 }
 
@@ -93,7 +94,8 @@ async function waitUntilReady(
         );
       }
       const states = Object.values(status.services);
-      if (states.length > 0 && states.every((s) => s.state === "ready" || s.state === "done")) return status;
+      if (states.length > 0 && states.every((s) => ["ready", "done", "asleep"].includes(s.state)))
+        return status;
     }
     if (!alive(supervisorPid) && !(status && status.planHash === hash && alive(status.supervisorPid))) {
       const log = readFileSync(state.path("logs", "supervisor.log"), "utf8")

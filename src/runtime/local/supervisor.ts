@@ -8,7 +8,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { createServer as createHttpServer, request as httpRequest, type Server } from "node:http";
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { connect } from "node:net";
 import {
   logFileName,
@@ -21,6 +27,7 @@ import {
 } from "./plan.js";
 import { RouteBalancer } from "./routing.js";
 import type { StateDir } from "./state.js";
+import { SleepKeeper, startControl } from "./hibernation.js";
 
 /** Whether `next` keeps every service and front door of `current` exactly, and only adds (in order) to them. */
 export function extends_(current: Plan, next: Plan): boolean {
@@ -28,6 +35,7 @@ export function extends_(current: Plan, next: Plan): boolean {
   const byName = new Map(next.services.map((s) => [s.name, s]));
   return (
     current.platform === next.platform &&
+    same(current.sleepers ?? [], next.sleepers ?? []) &&
     current.services.every((s) => same(s, byName.get(s.name))) &&
     current.routers.every((r, i) => same(r, next.routers[i]))
   );
@@ -43,17 +51,101 @@ export class Supervisor {
   private readonly logs = new Map<string, WriteStream>();
   private readonly routers: Server[] = [];
   private stopping = false;
+  /** Tenants asleep, and the services sleep stopped (they are not restarted). */
+  private readonly asleep = new Set<string>();
+  private readonly parked = new Set<string>();
+  private readonly waking = new Map<string, Promise<void>>();
+  private readonly sleeping = new Map<string, Promise<void>>();
+  private readonly keeper: SleepKeeper;
+  private control: Server | undefined;
 
   constructor(
     private readonly state: StateDir,
     private plan: Plan,
-  ) {}
+  ) {
+    this.keeper = new SleepKeeper(this, plan.sleepers ?? [], (line) =>
+      process.stdout.write(`tenantctl: ${new Date().toISOString()} ${line}\n`),
+    );
+  }
 
   async run(): Promise<void> {
-    for (const s of this.plan.services) this.set(s.name, { state: "waiting" });
-    for (const r of this.plan.routers) this.routers.push(await startRouter(r));
+    // A tenant asleep from the start: its processes never start; its own data servers start
+    // (their provisioning needs them) and sleep once everything else is up.
+    const sleepy = (this.plan.sleepers ?? []).filter((s) => s.asleep).map((s) => s.tenant);
+    for (const s of this.plan.services) {
+      const parked = s.tenant !== undefined && sleepy.includes(s.tenant) && isProcess(s);
+      if (parked) this.parked.add(s.name);
+      this.set(s.name, { state: parked ? "asleep" : "waiting" });
+    }
+    for (const t of sleepy) this.asleep.add(t);
+    this.control = await startControl(this.state, this.keeper);
+    for (const r of this.plan.routers) this.routers.push(await startRouter(r, this.keeper));
     this.write();
-    await Promise.all(this.plan.services.map((s) => this.startWhenReady(s)));
+    await Promise.all(
+      this.plan.services.filter((s) => !this.parked.has(s.name)).map((s) => this.startWhenReady(s)),
+    );
+    // Unless a request woke it meanwhile.
+    for (const t of sleepy) if (this.asleep.has(t) && !this.waking.has(t)) await this.park(t);
+    this.keeper.start();
+  }
+
+  isAsleep(tenant: string): boolean {
+    return this.asleep.has(tenant) || this.sleeping.has(tenant) || this.waking.has(tenant);
+  }
+
+  /**
+   * Stops the tenant's processes, then its own data servers; they stay stopped until it wakes.
+   * The tenant counts as asleep (status.json) once all of them have stopped.
+   */
+  sleepTenant(tenant: string): Promise<void> {
+    if (this.stopping || this.asleep.has(tenant)) return Promise.resolve();
+    const known = this.sleeping.get(tenant) ?? this.waking.get(tenant);
+    if (known !== undefined) return known.then(() => this.sleepTenant(tenant));
+    const sleeping = this.park(tenant)
+      .then(() => {
+        this.asleep.add(tenant);
+        this.write();
+      })
+      .finally(() => this.sleeping.delete(tenant));
+    this.sleeping.set(tenant, sleeping);
+    return sleeping;
+  }
+
+  private async park(tenant: string): Promise<void> {
+    const services = this.plan.services.filter((s) => s.tenant === tenant);
+    for (const s of services) this.parked.add(s.name);
+    // The processes and their sidecars together (a runner waits for its broker otherwise), then the servers.
+    await Promise.all(services.filter(isProcess).map((s) => this.stopOne(s)));
+    for (const kind of STOP_ORDER)
+      await Promise.all(services.filter((s) => s.kind === kind).map((s) => this.stopOne(s)));
+    for (const s of services)
+      if (this.status.get(s.name)?.state !== "done") this.set(s.name, { state: "asleep", pid: undefined });
+    this.write();
+  }
+
+  /** Starts what sleep stopped, in dependency order (after a sleep under way ends); resolves when all of it is ready. */
+  async wakeTenant(tenant: string): Promise<void> {
+    await this.sleeping.get(tenant);
+    if (!this.asleep.has(tenant)) return this.waking.get(tenant);
+    const services = this.plan.services.filter((s) => s.tenant === tenant && this.parked.has(s.name));
+    const waking = (async () => {
+      for (const s of services) {
+        this.parked.delete(s.name);
+        this.set(s.name, { state: "waiting" });
+      }
+      this.asleep.delete(tenant);
+      await Promise.all(services.map((s) => this.startWhenReady(s)));
+      // launch() returns when a process is ready, or when it ended first: only ready counts.
+      for (let i = 0; i < 1200 && !services.every((s) => this.status.get(s.name)?.state === "ready"); i++) {
+        if (services.some((s) => this.status.get(s.name)?.state === "failed"))
+          throw new Error(`${tenant} did not wake: a process failed`);
+        await sleep(100);
+      }
+      if (!services.every((s) => this.status.get(s.name)?.state === "ready"))
+        throw new Error(`${tenant} did not wake within 120 s`);
+    })().finally(() => this.waking.delete(tenant));
+    this.waking.set(tenant, waking);
+    return waking;
   }
 
   /**
@@ -68,7 +160,7 @@ export class Supervisor {
     const routers = next.routers.slice(this.plan.routers.length);
     this.plan = next;
     for (const s of added) this.set(s.name, { state: "waiting" });
-    for (const r of routers) this.routers.push(await startRouter(r));
+    for (const r of routers) this.routers.push(await startRouter(r, this.keeper));
     this.write();
     void Promise.all(added.map((s) => this.startWhenReady(s)));
     return true;
@@ -76,17 +168,10 @@ export class Supervisor {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.keeper.stop();
+    this.control?.close();
     for (const r of this.routers) r.close();
-    const order: ServiceSpec["kind"][] = [
-      "sidecar",
-      "app",
-      "provision",
-      "rabbitmq",
-      "epmd",
-      "redis",
-      "postgres",
-    ];
-    for (const kind of order) {
+    for (const kind of STOP_ORDER) {
       await Promise.all(this.plan.services.filter((s) => s.kind === kind).map((s) => this.stopOne(s)));
     }
     this.write();
@@ -106,7 +191,7 @@ export class Supervisor {
   }
 
   private async launch(spec: ServiceSpec, restarts: number): Promise<void> {
-    if (this.stopping) return;
+    if (this.stopping || this.parked.has(spec.name)) return;
     this.set(spec.name, { state: restarts === 0 ? "starting" : "restarting", restarts });
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? "",
@@ -143,8 +228,8 @@ export class Supervisor {
     child.on("exit", (code, signal) => {
       this.children.delete(spec.name);
       const exit = signal ? `signal ${signal}` : `exit ${code}`;
-      if (this.stopping) {
-        this.set(spec.name, { state: "stopped", pid: undefined, lastExit: exit });
+      if (this.stopping || this.parked.has(spec.name)) {
+        this.set(spec.name, { state: this.stopping ? "stopped" : "asleep", pid: undefined, lastExit: exit });
         return;
       }
       if (!spec.restart) {
@@ -218,12 +303,29 @@ export class Supervisor {
       startedAt: STARTED,
       services: Object.fromEntries(this.status),
       routers: this.plan.routers,
+      asleep: [...this.asleep].sort(),
     };
     this.state.writeJson("status.json", status);
   }
 }
 
 const STARTED = new Date().toISOString();
+
+/** Stopping order: the products' processes first, the databases last. */
+const STOP_ORDER: readonly ServiceSpec["kind"][] = [
+  "sidecar",
+  "app",
+  "provision",
+  "rabbitmq",
+  "epmd",
+  "redis",
+  "postgres",
+];
+
+/** A product's process or its sidecar (not a data server nor a provisioning job). */
+function isProcess(s: ServiceSpec): boolean {
+  return s.kind === "app" || s.kind === "sidecar";
+}
 
 async function isReady(spec: ServiceSpec, env: Readonly<Record<string, string>>): Promise<boolean> {
   const ready = spec.ready;
@@ -306,8 +408,11 @@ function grantToken(port: number, authToken: string): Promise<string> {
   });
 }
 
-/** The tenant's front door: each request to its route's processes, like the cluster's Ingress. */
-function startRouter(spec: RouterSpec): Promise<Server> {
+/**
+ * The tenant's front door: each request to its route's processes, like the cluster's Ingress.
+ * A request for a tenant asleep waits while the keeper wakes it, then goes on.
+ */
+function startRouter(spec: RouterSpec, keeper: SleepKeeper): Promise<Server> {
   const balancer = new RouteBalancer(spec.routes);
   const server = createHttpServer((req, res) => {
     const target = balancer.target(req.headers.host, req.url ?? "/");
@@ -316,33 +421,46 @@ function startRouter(spec: RouterSpec): Promise<Server> {
       res.end("tenantctl: no route of this tenant matches this host and path\n");
       return;
     }
-    const upstream = httpRequest(
-      {
-        host: "127.0.0.1",
-        port: target,
-        path: req.url,
-        method: req.method,
-        headers: {
-          ...req.headers,
-          "x-forwarded-for": req.socket.remoteAddress ?? "127.0.0.1",
-          "x-forwarded-proto": "http",
-        },
+    keeper.admit(spec.tenant).then(
+      (done) => {
+        res.once("close", done);
+        forward(req, res, target);
       },
-      (response) => {
-        res.writeHead(response.statusCode ?? 502, response.headers);
-        response.pipe(res);
+      (error: Error) => {
+        res.writeHead(503, { "content-type": "text/plain", "retry-after": "10" });
+        res.end(`tenantctl: ${spec.tenant} was asleep and did not wake: ${error.message}\n`);
       },
     );
-    upstream.on("error", () => {
-      if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
-      res.end("tenantctl: the process behind this route is not running\n");
-    });
-    req.pipe(upstream);
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(spec.port, "127.0.0.1", () => resolve(server));
   });
+}
+
+function forward(req: IncomingMessage, res: ServerResponse, target: number): void {
+  const upstream = httpRequest(
+    {
+      host: "127.0.0.1",
+      port: target,
+      path: req.url,
+      method: req.method,
+      headers: {
+        ...req.headers,
+        "x-forwarded-for": req.socket.remoteAddress ?? "127.0.0.1",
+        "x-forwarded-proto": "http",
+      },
+    },
+    (response) => {
+      res.writeHead(response.statusCode ?? 502, response.headers);
+      response.pipe(res);
+    },
+  );
+  upstream.on("error", () => {
+    if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
+    res.end("tenantctl: the process behind this route is not running\n");
+  });
+  req.pipe(upstream);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
