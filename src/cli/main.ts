@@ -12,6 +12,7 @@ import { downCommand } from "./commands/down.js";
 import { logsCommand } from "./commands/logs.js";
 import { recoveryCommands } from "./commands/recovery.js";
 import { hibernationCommands } from "./commands/hibernation.js";
+import { offboardCommand } from "./commands/offboard.js";
 import { renderCommand } from "./commands/render.js";
 import { schemaCommand } from "./commands/schema.js";
 import { statusCommand } from "./commands/status.js";
@@ -46,6 +47,7 @@ export function buildProgram(io: Io): Command {
   downCommand(program, io);
   recoveryCommands(program, io);
   hibernationCommands(program, io);
+  offboardCommand(program, io);
   doctorCommand(program, io);
   schemaCommand(program, io);
   return program;

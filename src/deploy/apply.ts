@@ -4,6 +4,7 @@
  * before and no longer renders. Data-bearing objects are never pruned without allowDataLoss;
  * nothing is pruned after a failed apply. The report says, object by object, what happened.
  */
+import { retainedUntil, stillRetained } from "../model/offboarding.js";
 import { AdaptiveLimit, forEachLimited } from "../lib/concurrency.js";
 import type { Model } from "../model/resolve.js";
 import type { RenderedObject } from "../manifest/rendered.js";
@@ -48,6 +49,8 @@ export interface ApplyReport {
   readonly pruned: readonly ObjectRef[];
   /** No longer rendered but kept because they hold data (pass allowDataLoss to delete them). */
   readonly keptForData: readonly ObjectRef[];
+  /** Data of offboarded tenants, kept through their retention day whatever the options. */
+  readonly keptUntil: readonly { readonly ref: ObjectRef; readonly until: string }[];
   /** Not deleted although no longer rendered: what else the namespace holds, by namespace. */
   readonly keptForContents: readonly { readonly ref: ObjectRef; readonly reason: string }[];
   /** Prune was skipped because something failed. */
@@ -63,6 +66,8 @@ export interface ApplyOptions {
   readonly prune?: boolean;
   readonly allowDataLoss?: boolean;
   readonly concurrency?: number;
+  /** What "today" is for retention dates (tests); default now. */
+  readonly now?: Date;
   /**
    * Send every object even when it is unchanged since tenantctl last applied it (repairs
    * drift that left no trace in managed fields). Off: unchanged objects are skipped.
@@ -123,6 +128,7 @@ export async function applyPlatform(
     run.pruneResult = await prune(client, model, live, keep, {
       dryRun: run.dryRun,
       allowDataLoss: options.allowDataLoss ?? false,
+      now: options.now ?? new Date(),
     });
   }
   if (run.unreachable) throw Object.assign(run.unreachable, { report: run.summary() });
@@ -138,10 +144,11 @@ class ApplyRun {
   readonly dryRun: boolean;
   total = 0;
   unreachable: KubeUnreachableError | undefined;
-  pruneResult: Pick<ApplyReport, "pruned" | "keptForData" | "keptForContents"> = {
+  pruneResult: Pick<ApplyReport, "pruned" | "keptForData" | "keptForContents" | "keptUntil"> = {
     pruned: [],
     keptForData: [],
     keptForContents: [],
+    keptUntil: [],
   };
 
   constructor(
@@ -480,11 +487,12 @@ async function prune(
   model: Model,
   live: ReadonlyMap<string, LiveObject>,
   rendered: Set<string>,
-  options: { dryRun: boolean; allowDataLoss: boolean },
+  options: { dryRun: boolean; allowDataLoss: boolean; now: Date },
 ): Promise<{
   pruned: ObjectRef[];
   keptForData: ObjectRef[];
   keptForContents: { ref: ObjectRef; reason: string }[];
+  keptUntil: { ref: ObjectRef; until: string }[];
 }> {
   // Only what this platform created (its identity) and tenantctl applied (its field manager).
   const candidates = [...live.entries()]
@@ -496,6 +504,8 @@ async function prune(
   const pruned: ObjectRef[] = [];
   const keptForData: ObjectRef[] = [];
   const keptForContents: { ref: ObjectRef; reason: string }[] = [];
+  const keptUntil: { ref: ObjectRef; until: string }[] = [];
+  const retained = (object: LiveObject) => retainedThroughNow(model, object, options.now);
   // Namespaced objects first; a namespace goes last, and only if nothing in it holds data.
   const ordered = [...candidates].sort(
     (a, b) => Number(a.kind === "Namespace") - Number(b.kind === "Namespace"),
@@ -503,18 +513,21 @@ async function prune(
   const deleted = new Set<string>();
   for (const object of ordered) {
     const ref = refOf(object);
+    const until = isDataBearing(object) ? retained(object) : undefined;
+    if (until !== undefined) {
+      keptUntil.push({ ref, until });
+      continue;
+    }
     if (isDataBearing(object) && !options.allowDataLoss) {
       keptForData.push(ref);
       continue;
     }
     if (object.kind === "Namespace") {
-      const reason = await whyKeepNamespace(
-        client,
-        model,
-        object.metadata.name,
-        deleted,
-        options.allowDataLoss,
-      );
+      const reason = await whyKeepNamespace(client, model, object.metadata.name, deleted, options);
+      if (reason?.until !== undefined) {
+        keptUntil.push({ ref, until: reason.until });
+        continue;
+      }
       if (reason?.data === true) {
         keptForData.push(ref);
         continue;
@@ -537,7 +550,7 @@ async function prune(
     deleted.add(keyOf(ref));
     pruned.push(ref);
   }
-  return { pruned, keptForData, keptForContents };
+  return { pruned, keptForData, keptForContents, keptUntil };
 }
 
 /**
@@ -551,8 +564,8 @@ async function whyKeepNamespace(
   model: Model,
   namespace: string,
   deleted: ReadonlySet<string>,
-  allowDataLoss: boolean,
-): Promise<{ data: boolean; text: string } | undefined> {
+  options: { allowDataLoss: boolean; now: Date },
+): Promise<{ data: boolean; text: string; until?: string } | undefined> {
   for (const info of await client.listableResources()) {
     if (!info.namespaced) continue;
     let items: LiveObject[];
@@ -564,7 +577,10 @@ async function whyKeepNamespace(
     }
     for (const item of items) {
       if (deleted.has(keyOf(refOf(item))) || isSystemGenerated(item)) continue;
-      if (isDataBearing(item) && !allowDataLoss)
+      const until = isDataBearing(item) ? retainedThroughNow(model, item, options.now) : undefined;
+      if (until !== undefined)
+        return { data: true, text: `${describeRef(refOf(item))} is kept through ${until}`, until };
+      if (isDataBearing(item) && !options.allowDataLoss)
         return { data: true, text: `${describeRef(refOf(item))} holds data` };
       if (ownershipOf(item, model) !== "ours")
         return {
@@ -574,6 +590,12 @@ async function whyKeepNamespace(
     }
   }
   return undefined;
+}
+
+/** The day an offboarded tenant's object is kept through, while that day has not passed. */
+function retainedThroughNow(model: Model, object: LiveObject, now: Date): string | undefined {
+  const until = retainedUntil(model.offboarded, object);
+  return until !== undefined && stillRetained(until, now) ? until : undefined;
 }
 
 /** Whether any object was refused, failed or not attempted. */

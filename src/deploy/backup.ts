@@ -25,6 +25,7 @@ export async function requestClusterBackup(
   client: KubeClient,
   tenant: TenantModel,
   now: Date = new Date(),
+  purpose: "manual" | "offboard" = "manual",
 ): Promise<ClusterBackup> {
   if (
     !ownsServer(tenant.settings, tenant.product.dataServices, "database") ||
@@ -41,7 +42,7 @@ export async function requestClusterBackup(
     .toISOString()
     .replace(/[-:T]/g, "")
     .replace(/\.\d+Z$/, "");
-  const name = `${tenant.data.databaseCluster}-manual-${stamp}`;
+  const name = `${tenant.data.databaseCluster}-${purpose}-${stamp}`;
   const body = {
     apiVersion: "postgresql.cnpg.io/v1",
     kind: "Backup",

@@ -73,7 +73,10 @@ function walk(root: Node | null | undefined, path: EditPath): Node | undefined {
 export function scalarText(value: string, like?: Scalar): string {
   if (like?.type === Scalar.QUOTE_SINGLE) return `'${value.replaceAll("'", "''")}'`;
   if (like?.type === Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
-  return SAFE_PLAIN.test(value) && parseYaml(value) === value ? value : JSON.stringify(value);
+  // A date stays quoted too: YAML 1.1 readers take 2027-03-01 for a timestamp.
+  return SAFE_PLAIN.test(value) && parseYaml(value) === value && !/^\d{4}-\d\d?-\d\d?/.test(value)
+    ? value
+    : JSON.stringify(value);
 }
 
 const SAFE_PLAIN = /^[A-Za-z0-9_./@+=-]([A-Za-z0-9_./@+=:-]*[A-Za-z0-9_./@+=-])?$/;

@@ -572,6 +572,21 @@ export const Ingress = z.strictObject({
   }),
 });
 
+export const Offboarded = z
+  .strictObject({
+    name: TenantName,
+    zone: DnsLabel,
+    until: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'a date such as "2027-03-01"' })
+      .meta({
+        description:
+          "Its data and keys are kept until this day (UTC): prune deletes them only after it, and with --allow-data-loss.",
+      }),
+    backup: z.string().min(1).optional().meta({ description: "The final backup taken when it left." }),
+  })
+  .meta({ description: "A tenant that left (tenantctl offboard): what of it is kept, and until when." });
+
 export const UpgradeWave = z.strictObject({
   name: DnsLabel,
   tenants: z.array(DnsLabel).optional().meta({ description: "Tenants by name." }),
@@ -784,6 +799,10 @@ export const Platform = z.strictObject({
   }),
   defaults: Defaults.optional(),
   tenants: z.array(Tenant),
+  offboarded: z.array(Offboarded).default([]).meta({
+    description:
+      "Tenants that left (tenantctl offboard writes them): their databases, volumes and keys are kept until their date.",
+  }),
   cost: Cost.prefault({}).meta({
     description: "Assumptions of `tenantctl cost` (prices are in its price tables).",
   }),
@@ -791,6 +810,7 @@ export const Platform = z.strictObject({
 
 export type Platform = z.output<typeof Platform>;
 export type UpgradeWaveSpec = z.output<typeof UpgradeWave>;
+export type OffboardedSpec = z.output<typeof Offboarded>;
 export type PlatformInput = z.input<typeof Platform>;
 export type Tenant = z.output<typeof Tenant>;
 export type Zone = z.output<typeof Zone>;

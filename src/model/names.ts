@@ -204,6 +204,8 @@ export const DATA = {
  * or deletes it, and `tenantctl apply` keeps it unless --allow-data-loss is given.
  */
 export const DATA_BEARING_ANNOTATION = "tenantctl.io/data-bearing";
+/** The last day (UTC, YYYY-MM-DD) an offboarded tenant's data-bearing object is kept through (tenantctl offboard). */
+export const RETAIN_UNTIL_ANNOTATION = "tenantctl.io/retain-until";
 export const KEEP_DATA_ANNOTATIONS = {
   "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
   [DATA_BEARING_ANNOTATION]: "true",

@@ -120,6 +120,8 @@ export interface Model {
   readonly addons: readonly AddonModel[];
   /** The cost model's assumptions (`tenantctl cost`). */
   readonly cost: Platform["cost"];
+  /** Tenants that left, whose data is kept until their date. */
+  readonly offboarded: Platform["offboarded"];
 }
 
 /** Where a cluster sits among several: its tree's directory, and whether its account holds the registry. */
@@ -152,6 +154,7 @@ export function resolve(spec: Platform, placement?: Placement): Model {
     nodePools: nodePoolPlan([...zones.values()], tenants),
     addons: resolveAddons(spec, tenants),
     cost: spec.cost,
+    offboarded: spec.offboarded,
   };
 }
 

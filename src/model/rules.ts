@@ -22,6 +22,7 @@ import { cidrContains } from "../input/formats.js";
 import { checkUpgradeWaves } from "./upgrade-waves.js";
 import { problem } from "./problem.js";
 import { checkHibernation } from "./hibernation.js";
+import { checkOffboarded } from "./offboarding.js";
 
 /**
  * The rules that a schema cannot express: relations between tenants, zones and quotas.
@@ -40,6 +41,7 @@ export function checkRules(spec: Platform): Located[] {
   checkGitopsUrl(spec, out);
   checkVpcAgainstCustomerData(spec, out);
   checkUpgradeWaves(spec, out);
+  checkOffboarded(spec, out);
   spec.tenants.forEach((_, i) => {
     const s = settings[i] as EffectiveSettings;
     checkSharedDataServices(spec, i, s, out);

@@ -166,6 +166,12 @@ export function formatReport(report: ApplyReport): string {
     lines.push("kept because they hold data (no longer rendered; pass --allow-data-loss to delete them):");
     for (const ref of report.keptForData) lines.push(`  ${describeRef(ref)}`);
   }
+  if (report.keptUntil.length > 0) {
+    lines.push(
+      "kept through their retention day (an offboarded tenant's data; deleted only after it, with --allow-data-loss):",
+    );
+    for (const { ref, until } of report.keptUntil) lines.push(`  ${describeRef(ref)} (through ${until})`);
+  }
   if (report.keptForContents.length > 0) {
     lines.push("kept because deleting them would delete what tenantctl did not create:");
     for (const { ref, reason } of report.keptForContents) lines.push(`  ${describeRef(ref)}: ${reason}`);
@@ -190,7 +196,7 @@ export function formatReport(report: ApplyReport): string {
           String(count("configured")),
           String(count("unchanged")),
           String(report.pruned.length),
-          String(report.keptForData.length),
+          String(report.keptForData.length + report.keptUntil.length),
           String(refused.length),
           String(failed.length),
           String(notAttempted.length),

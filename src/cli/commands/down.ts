@@ -16,6 +16,8 @@ export function downCommand(program: Command, io: Io): void {
     .action(async (flags: { stateDir: string; purge?: boolean }) => {
       const state = new StateDir(flags.stateDir);
       const { purge, purgeList, stopSupervisor } = await localRuntime();
+      // Refused before anything stops: an offboarded tenant's data outlives the machine's state only once its day has passed.
+      if (flags.purge) (await import("../../runtime/local/offboard.js")).checkPurgeAllowed(flags.stateDir);
       const stopped = await stopSupervisor(state);
       io.out(stopped ? "stopped every process; the data is kept\n" : "nothing was running\n");
       if (flags.purge) {
