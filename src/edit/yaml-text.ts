@@ -171,7 +171,12 @@ export function removeFromSequence(text: string, path: EditPath, index: number):
   }
   const start = text.lastIndexOf("\n", item.range[0]) + 1;
   const newline = text.indexOf("\n", endOfLine(text, item.range[1]));
-  return splice(text, { start, end: newline < 0 ? text.length : newline + 1, text: "" });
+  const removed = splice(text, { start, end: newline < 0 ? text.length : newline + 1, text: "" });
+  // The last item: the key keeps an empty list (nothing after it would read as null).
+  if (seq.items.length > 1) return removed;
+  const ends = [...text.slice(0, start).matchAll(/:[ \t]*(#[^\n]*)?\n/g)];
+  const key = ends.at(-1)?.index;
+  return key === undefined ? removed : splice(removed, { start: key + 1, end: key + 1, text: " []" });
 }
 
 /**
