@@ -163,11 +163,25 @@ export function recoveryCommands(program: Command, io: Io): void {
       "a pg_dump file (pg_dump -Fc) or a postgres:// URL of the source's database",
     )
     .requiredOption("--encryption-key-file <file>", "a file holding the source's N8N_ENCRYPTION_KEY")
+    .option(
+      "--kubeconfig <file>",
+      "into the tenant in the cluster: proven here, then restored by a Job in its namespace (--from a postgres:// URL the cluster reaches)",
+    )
+    .option("--context <name>", "into the cluster: kubeconfig context")
+    .option("--timeout <minutes>", "into the cluster: how long the Job may take", "60")
     .option(...CLUSTER_OPTION)
     .option("--state-dir <dir>", "state directory of up", DEFAULT_STATE_DIR)
     .action(
-      async (file: string, tenant: string, flags: Flags & { from: string; encryptionKeyFile: string }) => {
+      async (
+        file: string,
+        tenant: string,
+        flags: Flags & KubeFlags & { from: string; encryptionKeyFile: string; timeout: string },
+      ) => {
         const { model } = await loadForCommand(file, io, flags.cluster);
+        if (flags.kubeconfig !== undefined || flags.context !== undefined) {
+          await clusterImport(model, file, tenant, flags, io);
+          return;
+        }
         const { importTenant } = await import("../../runtime/local/import.js");
         const r = await importTenant(model, tenant, {
           ...common(file, flags, io),
@@ -258,6 +272,53 @@ async function restoreInClusterCommand(
     io.out(
       `next: render, commit; Argo CD creates ${tenant}'s database server generation ${restored.to} from generation ${restored.from}'s backups${flags.pointInTime === undefined ? "" : ` up to ${flags.pointInTime}`}, and its n8n connects to it. Generation ${restored.from}'s server stays, untouched: delete it yourself once the restore is verified.\n`,
     );
+}
+
+/** import --kubeconfig: proven on a scratch copy here, then restored in the cluster by a Job. */
+async function clusterImport(
+  model: Model,
+  file: string,
+  tenantName: string,
+  flags: Flags & KubeFlags & { from: string; encryptionKeyFile: string; timeout: string },
+  io: Io,
+): Promise<void> {
+  if (!/^postgres(ql)?:\/\//.test(flags.from))
+    throw failure(
+      "import/cluster-needs-url",
+      `--from ${flags.from}: into the cluster, the Job reads the source's database itself`,
+      "pass the source's postgres:// URL as the cluster reaches it (for a dump file: pg_restore it into a PostgreSQL the cluster reaches, or import it on this machine)",
+    );
+  const { proveSource } = await import("../../runtime/local/import.js");
+  const { productLocal } = await import("../../products/local.js");
+  const { rmSync } = await import("node:fs");
+  const proven = await proveSource(model, tenantName, {
+    ...common(file, flags, io),
+    from: flags.from,
+    keyFile: flags.encryptionKeyFile,
+  });
+  // The proof's copy of the source stays on no machine but the cluster.
+  rmSync(proven.dump, { force: true });
+  const keyName = productLocal(proven.tenant.product.kind).dataKeys?.[0] ?? "";
+  const { importIntoCluster } = await import("../../deploy/import-job.js");
+  const r = await withCluster(flags, (client) =>
+    importIntoCluster(client, model, proven.tenant, {
+      from: flags.from,
+      key: proven.key,
+      keyName,
+      id: proven.id.slice(proven.tenant.name.length + "-import-".length).toLowerCase(),
+      timeoutMs: Number(flags.timeout) * 60_000,
+      progress: (line) => io.err(`${line}\n`),
+    }),
+  );
+  io.out(
+    [
+      `imported into ${proven.tenant.name} in the cluster in ${r.seconds.toFixed(1)} s by Job ${r.job}: proven first here (${Object.values(proven.rows).reduce((a, b) => a + b, 0)} rows, ${proven.checks.map((c) => `${c.name} ${c.detail}`).join(", ")})`,
+      ...(r.previousKey === undefined
+        ? []
+        : [`  the tenant's previous key is kept in Secret ${r.previousKey}`]),
+      "",
+    ].join("\n"),
+  );
 }
 
 async function clusterBackup(

@@ -159,7 +159,16 @@ async function proveOnScratch(
       );
     // Data of an unknown release: started staged (backup, the migrator alone) as any upgrade.
     recordRelease(scratch, tenant.name, {});
-    await up(model, scratchOptions);
+    await up(model, scratchOptions).catch((error: unknown) => {
+      // n8n 2.x refuses to start on data whose keys it cannot read (its deployment keys are encrypted too).
+      if (error instanceof TenantctlError && /encryption key/i.test(error.diagnostics[0]?.message ?? ""))
+        throw failure(
+          "import/key-mismatch",
+          `with the key in ${options.keyFile}, ${tenant.product.name} does not start on the source's data: ${error.diagnostics[0]?.message.split("its log ends:")[1]?.trim().split("\n")[0] ?? "its keys cannot be read"}`,
+          `pass the source's own ${keyLabel(tenant)} (its data was encrypted with it); nothing was changed`,
+        );
+      throw error;
+    });
     const checks = await probeTenant(scratch, tenant);
     const failed = checks.filter((c) => !c.ok);
     if (failed.length > 0)
@@ -185,12 +194,23 @@ async function schemaProblem(scratch: StateDir, tenant: TenantModel): Promise<st
   );
 }
 
-export async function importTenant(
+/** The source read and proven on a scratch copy with its key: what an import into this machine or a cluster starts from. */
+export interface ProvenSource {
+  readonly tenant: TenantModel;
+  readonly id: string;
+  readonly key: string;
+  /** The source as a custom-format dump in the tenant's backups directory. */
+  readonly dump: string;
+  readonly rows: Record<string, number>;
+  readonly checks: readonly DataCheck[];
+}
+
+/** Reads the source and proves it on a scratch copy; a refusal leaves nothing behind. */
+export async function proveSource(
   model: Model,
   tenantName: string,
   options: ImportOptions,
-): Promise<ImportReport> {
-  const started = performance.now();
+): Promise<ProvenSource> {
   const progress = options.progress ?? (() => undefined);
   const [tenant] = selectTenants(model, [tenantName]);
   if (tenant === undefined) throw new Error(`no tenant ${tenantName}`);
@@ -205,6 +225,24 @@ export async function importTenant(
       `proving it on a scratch copy: restore, schema, ${tenant.product.name} started with the key, its data read`,
     );
     const proven = await proveOnScratch(model, state, tenant, dump, key, options);
+    return { tenant, id, key, dump, ...proven };
+  } catch (error) {
+    rmSync(dump, { force: true });
+    throw error;
+  }
+}
+
+export async function importTenant(
+  model: Model,
+  tenantName: string,
+  options: ImportOptions,
+): Promise<ImportReport> {
+  const started = performance.now();
+  const progress = options.progress ?? (() => undefined);
+  const proven = await proveSource(model, tenantName, options);
+  const { tenant, id, key, dump } = proven;
+  const state = new StateDir(stateRoot(options.stateDir));
+  try {
     const keyName = productLocal(tenant.product.kind).dataKeys?.[0];
     const manifest: BackupManifest = {
       id,

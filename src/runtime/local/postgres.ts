@@ -89,8 +89,10 @@ export function postgresArgs(instance: PostgresInstance): string[] {
     "listen_addresses=127.0.0.1",
     "-c",
     `port=${instance.port}`,
+    // Its Unix socket only where the path fits (107 bytes at most: a scratch copy's state
+    // directory nests deep); nothing of tenantctl connects through it, all goes over TCP.
     "-c",
-    `unix_socket_directories=${instance.socketDir}`,
+    `unix_socket_directories=${socketPathFits(instance.socketDir, instance.port) ? instance.socketDir : ""}`,
     "-c",
     "max_connections=60",
     "-c",
@@ -193,4 +195,9 @@ export async function withSuperuser<T>(
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** Whether PostgreSQL can make its socket `<dir>/.s.PGSQL.<port>` (sun_path holds 107 bytes). */
+function socketPathFits(dir: string, port: number): boolean {
+  return Buffer.byteLength(`${dir}/.s.PGSQL.${port}`) <= 107;
 }

@@ -5,7 +5,7 @@
  * names a newer release. A drill restores a backup into a scratch state directory of its own,
  * starts the tenant there, asks the product whether its data is readable, and removes it.
  */
-import { chmodSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { productLocal } from "../../products/local.js";
@@ -134,10 +134,15 @@ export async function withScratch<T>(
   mkdirSync(parent, { recursive: true });
   chmodSync(parent, 0o711);
   const scratch = new StateDir(stateRoot(join(parent, `${tenant.name}-${Date.now()}`)));
+  let failed = true;
   try {
-    return await work(scratch);
+    const result = await work(scratch);
+    failed = false;
+    return result;
   } finally {
     await stopSupervisor(scratch);
+    // A scratch that failed leaves its processes' logs behind (no data, no secrets): what to read next.
+    if (failed && existsSync(scratch.path("logs"))) renameSync(scratch.path("logs"), `${scratch.root}.logs`);
     purge(scratch.root);
   }
 }

@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
 import { failure } from "../../diagnostics/diagnostic.js";
-import type { Plan, Status } from "./plan.js";
+import { logFileName, type Plan, type Status } from "./plan.js";
 import { runtimeScript } from "./scripts.js";
 import type { StateDir } from "./state.js";
 import { extends_, planHash } from "./supervisor.js";
@@ -76,6 +76,9 @@ async function waitUntilReady(
 ): Promise<Status> {
   const deadline = Date.now() + timeoutMs;
   const seen = new Map<string, string>();
+  const everReady = new Set<string>();
+  const plan = state.readJson<Plan | undefined>("plan.json", undefined);
+  const isApp = (name: string) => plan?.services.find((s) => s.name === name)?.kind === "app";
   for (;;) {
     const status = readStatus(state);
     if (status && status.planHash === hash) {
@@ -85,11 +88,17 @@ async function waitUntilReady(
           if (s.state !== "waiting") progress(`  ${name}: ${s.state}${s.lastExit ? ` (${s.lastExit})` : ""}`);
         }
       }
-      const failed = Object.entries(status.services).filter(([, s]) => s.state === "failed");
+      // A process that keeps ending before it was ever ready is not going to start: said now, not at the timeout.
+      const looping = Object.entries(status.services).filter(
+        ([name, s]) =>
+          s.state === "restarting" && s.restarts >= CRASH_LOOP && !everReady.has(name) && isApp(name),
+      );
+      for (const [name, s] of Object.entries(status.services)) if (s.state === "ready") everReady.add(name);
+      const failed = [...Object.entries(status.services).filter(([, s]) => s.state === "failed"), ...looping];
       if (failed.length > 0) {
         throw failure(
           "up/process-failed",
-          `${failed.map(([n, s]) => `${n} (${s.lastExit ?? "failed"})`).join(", ")} did not start`,
+          `${failed.map(([n, s]) => `${n} (${s.lastExit ?? "failed"}${s.restarts > 0 ? `, ${s.restarts} restarts` : ""})`).join(", ")} did not start${lastLines(state, failed[0]?.[0])}`,
           `read its log: tenantctl logs <tenant> (or ${state.path("logs")}); then tenantctl up again`,
         );
       }
@@ -117,6 +126,22 @@ async function waitUntilReady(
       );
     }
     await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Restarts of a process never ready that make it a failure. */
+const CRASH_LOOP = 3;
+
+/** The last error-looking lines of a service's log, to say why it did not start. */
+function lastLines(state: StateDir, service: string | undefined): string {
+  if (service === undefined) return "";
+  try {
+    const lines = readFileSync(state.path("logs", logFileName(service)), "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "" && !l.startsWith("tenantctl:") && !/^\s+at /.test(l));
+    return `; its log ends:\n    ${lines.slice(-3).join("\n    ")}`;
+  } catch {
+    return "";
   }
 }
 
