@@ -283,9 +283,10 @@ export async function importIntoCluster(
     },
   });
   let outcome: "complete" | "failed" | "timeout" = "timeout";
+  let created = false;
   let message = "";
   try {
-    const created = await client.call<{ metadata: { uid: string } }>(
+    const createdJob = await client.call<{ metadata: { uid: string } }>(
       "POST",
       `/apis/batch/v1/namespaces/${tenant.namespace}/jobs`,
       {
@@ -293,12 +294,18 @@ export async function importIntoCluster(
         query: { fieldValidation: "Strict" },
       },
     );
+    created = true;
     // The source's URL goes with the Job (garbage-collected with it).
     await client.call("PATCH", `/api/v1/namespaces/${tenant.namespace}/secrets/${sourceSecret}`, {
       body: {
         metadata: {
           ownerReferences: [
-            { apiVersion: "batch/v1", kind: "Job", name: job.metadata.name, uid: created.body.metadata.uid },
+            {
+              apiVersion: "batch/v1",
+              kind: "Job",
+              name: job.metadata.name,
+              uid: createdJob.body.metadata.uid,
+            },
           ],
         },
       },
@@ -339,7 +346,8 @@ export async function importIntoCluster(
       await new Promise((r) => setTimeout(r, 1000));
     }
   } finally {
-    if (outcome !== "complete")
+    // The source's password is needed no more once the Job ended (the owner reference covers an interrupted import).
+    if (!created || outcome !== "timeout")
       await client
         .call("DELETE", `/api/v1/namespaces/${tenant.namespace}/secrets/${sourceSecret}`)
         .catch(() => undefined);

@@ -53,6 +53,26 @@ const replicas = async (name: string) =>
   (await get<{ spec: { replicas: number } }>(`/apis/apps/v1/namespaces/${NS}/deployments/${name}`)).body.spec
     .replicas;
 
+/** tenantctl import into the cluster with that key file. */
+const importWith = (key: string) =>
+  run(
+    "import",
+    specFile,
+    "movein",
+    "--from",
+    sourceUrl,
+    "--encryption-key-file",
+    key,
+    "--kubeconfig",
+    kubeconfig,
+    "--state-dir",
+    stateDir,
+  );
+const importSources = async () =>
+  (await get<{ items: { metadata: { name: string } }[] }>(`/api/v1/namespaces/${NS}/secrets`)).body.items
+    .map((s) => s.metadata.name)
+    .filter((n) => n.includes("import-source"));
+
 /** Plays the kubelet: once the import Job's pod exists, says it ended as told. */
 async function kubelet(phase: "Succeeded" | "Failed"): Promise<Record<string, unknown>> {
   for (let i = 0; i < 1200; i++) {
@@ -137,19 +157,7 @@ afterAll(async () => {
 describe.sequential("tenantctl import into the cluster", () => {
   it("refuses a wrong key on the scratch proof, before anything in the cluster changes", async () => {
     const before = await secretKey();
-    const r = await run(
-      "import",
-      specFile,
-      "movein",
-      "--from",
-      sourceUrl,
-      "--encryption-key-file",
-      wrongKeyFile,
-      "--kubeconfig",
-      kubeconfig,
-      "--state-dir",
-      stateDir,
-    );
+    const r = await importWith(wrongKeyFile);
     expect(r.code).toBe(1);
     expect(r.err).toContain("import/key-mismatch");
     expect(await secretKey()).toBe(before);
@@ -161,19 +169,7 @@ describe.sequential("tenantctl import into the cluster", () => {
   it("installs the key, holds the workloads at zero, restores by a Job as the migrator, and brings them back", async () => {
     const previous = await secretKey();
     const played = kubelet("Succeeded");
-    const r = await run(
-      "import",
-      specFile,
-      "movein",
-      "--from",
-      sourceUrl,
-      "--encryption-key-file",
-      keyFile,
-      "--kubeconfig",
-      kubeconfig,
-      "--state-dir",
-      stateDir,
-    );
+    const r = await importWith(keyFile);
     const pod = (await played) as {
       metadata: { labels: Record<string, string> };
       spec: { containers: { env: { name: string; value?: string }[] }[] };
@@ -198,33 +194,18 @@ describe.sequential("tenantctl import into the cluster", () => {
     expect(Buffer.from(kept.body.data.encryptionKey ?? "", "base64").toString("utf8")).toBe(previous);
     for (const name of ["n8n-main", "n8n-worker", "n8n-webhook"])
       expect(await replicas(name), name).toBeGreaterThan(0);
+    // The source's URL (its password) is gone with the Job's end.
+    expect(await importSources()).toEqual([]);
   }, 600_000);
 
   it("leaves the workloads at zero and says so when the restore fails", async () => {
     const played = kubelet("Failed");
-    const r = await run(
-      "import",
-      specFile,
-      "movein",
-      "--from",
-      sourceUrl,
-      "--encryption-key-file",
-      keyFile,
-      "--kubeconfig",
-      kubeconfig,
-      "--state-dir",
-      stateDir,
-    );
+    const r = await importWith(keyFile);
     await played;
     expect(r.code).toBe(1);
     expect(r.err).toContain("import/job-failed");
     expect(r.err).toContain("workloads stay at zero");
     expect(await replicas("n8n-main")).toBe(0);
-    const sources = await get<{ items: { metadata: { name: string } }[] }>(
-      `/api/v1/namespaces/${NS}/secrets`,
-    );
-    expect(sources.body.items.map((s) => s.metadata.name).filter((n) => n.includes("import-source"))).toEqual(
-      [],
-    );
+    expect(await importSources()).toEqual([]);
   }, 600_000);
 });

@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { KubernetesObject } from "../../src/manifest/object.js";
 import { validateSpecText } from "../../src/model/load-platform.js";
@@ -7,20 +5,10 @@ import { resolve } from "../../src/model/resolve.js";
 import { renderModel } from "../../src/render/render.js";
 import { verify } from "../../src/verify/engine.js";
 import { validSpec } from "../support/example.js";
+import { findObject, renderedGolden } from "../support/golden-render.js";
 
-const TEXT = readFileSync(
-  fileURLToPath(new URL("../golden/hibernation/platform.yaml", import.meta.url)),
-  "utf8",
-);
-const model = resolve(validSpec(TEXT));
-const objects = renderModel(model);
-const of = (tenant: string) =>
-  objects.filter((o) => o.object.metadata.namespace === `tenant-${tenant}`).map((o) => o.object);
-const find = (list: KubernetesObject[], kind: string, name: string) => {
-  const found = list.find((o) => o.kind === kind && o.metadata.name === name);
-  if (found === undefined) throw new Error(`${kind}/${name}`);
-  return found;
-};
+const { text: TEXT, model, objects, of } = renderedGolden("hibernation");
+const find = findObject;
 const spec = (o: KubernetesObject) => o.spec as Record<string, unknown>;
 const PAUSED = "autoscaling.keda.sh/paused-replicas";
 

@@ -8,20 +8,10 @@ import { renderModel } from "../../src/render/render.js";
 import { verify } from "../../src/verify/engine.js";
 import { podSpecOf } from "../../src/verify/workloads.js";
 import { validSpec } from "../support/example.js";
+import { findObject, renderedGolden } from "../support/golden-render.js";
 
-const WAVES = readFileSync(
-  fileURLToPath(new URL("../golden/upgrade/platform.yaml", import.meta.url)),
-  "utf8",
-);
-const model = resolve(validSpec(WAVES));
-const objects = renderModel(model);
-const of = (tenant: string) =>
-  objects.filter((o) => o.object.metadata.namespace === `tenant-${tenant}`).map((o) => o.object);
-const find = (list: KubernetesObject[], kind: string, name: string) => {
-  const found = list.find((o) => o.kind === kind && o.metadata.name === name);
-  if (found === undefined) throw new Error(`${kind}/${name}`);
-  return found;
-};
+const { model, objects, of } = renderedGolden("upgrade");
+const find = findObject;
 const images = (o: KubernetesObject) =>
   ((podSpecOf(o)?.containers ?? []) as { image?: string }[]).map((c) => c.image);
 
