@@ -10,7 +10,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import pg from "pg";
 import { failure } from "../../diagnostics/diagnostic.js";
 import type { ControlEndpoint, DatabaseLogin, SleeperSpec } from "./plan.js";
 import type { StateDir } from "./state.js";
@@ -34,6 +33,8 @@ const IDLE_CHECK_MS = 5_000;
 
 /** Runs a product's stays-awake query against a tenant's database. */
 export async function awakeReasons(query: string, login: DatabaseLogin): Promise<AwakeReason[]> {
+  // Loaded here: the supervisor's module is read by commands that never talk to PostgreSQL.
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ ...login, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
