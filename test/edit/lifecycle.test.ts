@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { run } from "../support/cli.js";
 import { hibernateEdit, wakeEdit } from "../../src/edit/hibernation.js";
 import { offboardEdit } from "../../src/edit/offboard.js";
 import { validateSpecText } from "../../src/model/load-platform.js";
@@ -61,6 +65,29 @@ describe("offboard as a spec edit", () => {
       ["beta", "2027-07-01"],
     ]);
     expect(validSpec(twice).tenants).toEqual([]);
+  });
+
+  it("refuses before any backup when the spec cannot lose the tenant (an upgrade wave names it)", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), "tenantctl-offboard-refused-")), "platform.yaml");
+    const text = TEXT.replace(
+      "# who runs here\n",
+      "upgrades:\n  waves:\n    - { name: first, tenants: [alpha] }\n",
+    );
+    writeFileSync(file, text);
+    // A kubeconfig that does not exist: reaching for the cluster would fail otherwise.
+    const r = await run(
+      "offboard",
+      file,
+      "alpha",
+      "--retain",
+      "30d",
+      "--kubeconfig",
+      "/nonexistent/kubeconfig",
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("edit/refused");
+    expect(r.err).not.toMatch(/kubeconfig|unreachable|backup/i);
+    expect(readFileSync(file, "utf8")).toBe(text);
   });
 
   it("refuses a tenant that is both offboarded and running, at the tenant's line", () => {

@@ -63,6 +63,11 @@ export function offboardCommand(program: Command, io: Io): void {
           `${name} has no data in ${flags.stateDir} and no cluster was named: there is nothing to take its final backup from`,
           "give --kubeconfig (and --context) of the cluster it runs on, or --state-dir of the up that runs it",
         );
+      // The spec's edit checked first (a tenant an upgrade wave names cannot leave it, say): a
+      // refused edit must not come after a backup taken and data marked.
+      await editSpecFile(file, (text, spec) => offboardEdit(text, spec, name, until, "check"), {
+        dryRun: true,
+      });
       let backup: string | undefined;
       if (flags.dryRun !== true && inCluster) {
         const { requestClusterBackup, waitForClusterBackup } = await import("../../deploy/backup.js");
