@@ -58,7 +58,8 @@ export function renderPrometheusRule(tenant: TenantModel): KubernetesObject {
       labels,
     },
   ];
-  if (tenant.settings.database.isolation === "cluster") {
+  // Asleep, its server is hibernated on purpose: not a page for anyone.
+  if (tenant.settings.database.isolation === "cluster" && !tenant.settings.hibernation.asleep) {
     rules.splice(2, 0, {
       alert: "N8nDatabaseNotReady",
       annotations: {
