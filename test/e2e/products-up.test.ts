@@ -199,8 +199,11 @@ describe("RabbitMQ isolation", () => {
     await expect(
       connectAsTenant("beta", { port: mq("gamma").port, vhost: mq("gamma").vhost }),
     ).rejects.toThrow(/Expected ConnectionOpenOk; got <ConnectionClose/);
-    const nodeLog = readFileSync(state.path("logs", logFileName("rabbitmq:zone-internal")), "utf8");
-    expect(nodeLog).toContain(`access to vhost '${mq("gamma").vhost}' refused for user '${mq("beta").user}'`);
+    // The node writes its log line a moment after it closed the connection.
+    const refusal = `access to vhost '${mq("gamma").vhost}' refused for user '${mq("beta").user}'`;
+    const nodeLog = () => readFileSync(state.path("logs", logFileName("rabbitmq:zone-internal")), "utf8");
+    for (let i = 0; i < 50 && !nodeLog().includes(refusal); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(nodeLog()).toContain(refusal);
     // On the management API too: gamma's queues are not beta's to read or purge.
     const queue = `/api/queues/${encodeURIComponent(mq("gamma").vhost)}/isolation-probe`;
     expect((await management("beta", queue)).status).toBe(401);

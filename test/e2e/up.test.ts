@@ -4,6 +4,8 @@ import { type AddressInfo, connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
+import { exposedNames, metricNames } from "../../src/lib/promql.js";
+import { renderPrometheusRule } from "../../src/products/n8n/kubernetes/monitoring.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolve } from "../../src/model/resolve.js";
 import { logFileName, type Status } from "../../src/runtime/local/plan.js";
@@ -113,6 +115,25 @@ describe.sequential("tenantctl up", () => {
       ).versionCli;
     expect(versions).toEqual({ alpha: PINNED.n8n, beta: PINNED.n8n, gamma: LAST_1X });
     expect(PINNED.n8n.startsWith("2.")).toBe(true);
+  });
+
+  it("exposes every n8n metric its alerts use, on both releases (main's /metrics through the front door)", async () => {
+    for (const name of ["alpha", "gamma"]) {
+      const t = tenantOf(name);
+      const rule = renderPrometheusRule(t.tenant).spec as { groups: { rules: { expr: string }[] }[] };
+      const used = rule.groups
+        .flatMap((g) => g.rules.map((r) => r.expr))
+        .flatMap(metricNames)
+        .filter((n) => n.startsWith("n8n_"));
+      expect(used.length, name).toBeGreaterThan(0);
+      const page = await (await fetch(`${t.url}metrics`)).text();
+      const exposed = exposedNames(page);
+      expect(exposed.size, name).toBeGreaterThan(10);
+      expect(
+        used.filter((n) => !exposed.has(n)),
+        `${name}: not on its /metrics`,
+      ).toEqual([]);
+    }
   });
 
   it("keeps idle task runners running: an idle runner is not a crash", async () => {

@@ -75,7 +75,8 @@ const importSources = async () =>
 
 /** Plays the kubelet: once the import Job's pod exists, says it ended as told. */
 async function kubelet(phase: "Succeeded" | "Failed"): Promise<Record<string, unknown>> {
-  for (let i = 0; i < 1200; i++) {
+  // The proof on this machine comes first (n8n started on a scratch copy): minutes on a busy machine.
+  for (const deadline = Date.now() + 600_000; Date.now() < deadline; ) {
     const pods = await get<{
       items: {
         metadata: { name: string; labels: Record<string, string> };

@@ -7,6 +7,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
+import { TenantctlError } from "../../diagnostics/diagnostic.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { productLocal } from "../../products/local.js";
 import type { DataCheck } from "../../products/contract/builders.js";
@@ -134,15 +135,17 @@ export async function withScratch<T>(
   mkdirSync(parent, { recursive: true });
   chmodSync(parent, 0o711);
   const scratch = new StateDir(stateRoot(join(parent, `${tenant.name}-${Date.now()}`)));
-  let failed = true;
+  let didNotStart = false;
   try {
-    const result = await work(scratch);
-    failed = false;
-    return result;
+    return await work(scratch);
+  } catch (error) {
+    didNotStart = error instanceof TenantctlError && (error.diagnostics[0]?.code ?? "").startsWith("up/");
+    throw error;
   } finally {
     await stopSupervisor(scratch);
-    // A scratch that failed leaves its processes' logs behind (no data, no secrets): what to read next.
-    if (failed && existsSync(scratch.path("logs"))) renameSync(scratch.path("logs"), `${scratch.root}.logs`);
+    // A scratch whose processes did not start leaves their logs behind (no data, no secrets): what to read next.
+    if (didNotStart && existsSync(scratch.path("logs")))
+      renameSync(scratch.path("logs"), `${scratch.root}.logs`);
     purge(scratch.root);
   }
 }
