@@ -14,7 +14,7 @@
  * External Secrets brings it in; the import waits for neither and refuses until the cluster's
  * Secret holds a key with the source key's fingerprint.
  */
-import { createHash } from "node:crypto";
+import { keyFingerprint } from "../lib/key-fingerprint.js";
 import { failure } from "../diagnostics/diagnostic.js";
 import type { KubernetesObject } from "../manifest/object.js";
 import { tenantMeta } from "../manifest/metadata.js";
@@ -46,10 +46,6 @@ export interface ClusterImportReport {
   /** Where the tenant's previous key was kept (generated provider), when there was one. */
   readonly previousKey: string | undefined;
   readonly seconds: number;
-}
-
-function fingerprint(key: string): string {
-  return `sha256:${createHash("sha256").update(key).digest("hex").slice(0, 16)}`;
 }
 
 /** The tenant's Secret that holds the product's data key, and the key in it. */
@@ -93,7 +89,7 @@ async function installKey(
   if (model.secretProvider !== "generated")
     throw failure(
       "import/key-not-installed",
-      `${tenant.name}'s key in the cluster (Secret ${tenant.namespace}/${name}, ${current?.[key] === undefined ? "missing" : fingerprint(current[key] as string)}) is not the source's (${fingerprint(options.key)}); nothing was changed`,
+      `${tenant.name}'s key in the cluster (Secret ${tenant.namespace}/${name}, ${current?.[key] === undefined ? "missing" : keyFingerprint(current[key] as string)}) is not the source's (${keyFingerprint(options.key)}); nothing was changed`,
       `put the source's key into Secrets Manager: aws secretsmanager put-secret-value --secret-id ${remote} --secret-string file://<a 0600 file holding {"${key}":"<the key>"}>, let External Secrets sync it (kubectl annotate externalsecret -n ${tenant.namespace} ${name} force-sync=$(date +%s) --overwrite), then import again`,
     );
   const kept = `${name}-before-${options.id}`.slice(0, 63).replace(/-+$/, "");
@@ -117,7 +113,7 @@ async function installKey(
     contentType: "application/merge-patch+json",
   });
   options.progress(
-    `the source's key (${fingerprint(options.key)}) is now ${tenant.name}'s${current === undefined ? "" : `; the previous one is kept in Secret ${kept}`}`,
+    `the source's key (${keyFingerprint(options.key)}) is now ${tenant.name}'s${current === undefined ? "" : `; the previous one is kept in Secret ${kept}`}`,
   );
   return current === undefined ? undefined : kept;
 }

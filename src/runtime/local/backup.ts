@@ -7,6 +7,7 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
+import { keyFingerprint } from "../../lib/key-fingerprint.js";
 import { createReadStream, existsSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -46,11 +47,6 @@ export function releaseText(release: Readonly<Record<string, string>>): string {
   return Object.entries(release)
     .map(([k, v]) => `${k} ${v}`)
     .join(", ");
-}
-
-/** A key's fingerprint: enough to tell two keys apart, nothing to recover one from (the keys are random). */
-export function keyFingerprint(key: string): string {
-  return `sha256:${createHash("sha256").update(`tenantctl key fingerprint\0${key}`).digest("hex").slice(0, 16)}`;
 }
 
 /** Where the tenant's database lives on this machine, and its server's superuser, without starting anything. */

@@ -12,13 +12,13 @@ import { copyFileSync, existsSync, readFileSync, renameSync, rmSync } from "node
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { failure, TenantctlError } from "../../diagnostics/diagnostic.js";
+import { keyFingerprint } from "../../lib/key-fingerprint.js";
 import { redactUrlCredentials } from "../../lib/url-credentials.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { productLocal } from "../../products/local.js";
 import type { DataCheck } from "../../products/contract/builders.js";
 import {
   type BackupManifest,
-  keyFingerprint,
   loadDump,
   pgTool,
   restoreTenant,
