@@ -19,15 +19,13 @@ import { failure } from "../diagnostics/diagnostic.js";
 import type { KubernetesObject } from "../manifest/object.js";
 import { tenantMeta } from "../manifest/metadata.js";
 import { kubernetesConnections } from "../model/connections.js";
-import { LABEL } from "../model/names.js";
+import { DATA_BEARING_ANNOTATION, LABEL } from "../model/names.js";
+import { kubernetesEnv, RESTRICTED_CONTAINER_SECURITY, restrictedPodSecurity } from "../manifest/pod.js";
 import type { Model, TenantModel } from "../model/resolve.js";
 import { tenantSecrets } from "../model/secrets.js";
 import { productStack } from "../products/stacks.js";
-import type { EnvValue } from "../products/contract/environment.js";
 import { PINNED } from "../versions.js";
 import { KubeApiError, type KubeClient } from "./kube-client.js";
-
-const COMPONENT = "app.kubernetes.io/component";
 
 export interface ClusterImportOptions {
   /** The source's postgres:// URL, as the cluster reaches it. */
@@ -102,7 +100,7 @@ async function installKey(
         metadata: {
           name: kept,
           labels: { [LABEL.tenant]: tenant.name },
-          annotations: { "tenantctl.io/data-bearing": "true" },
+          annotations: { [DATA_BEARING_ANNOTATION]: "true" },
         },
         stringData: current,
       },
@@ -123,15 +121,9 @@ function migratorOf(model: Model, tenant: TenantModel): KubernetesObject {
   const migrator = tenant.product.migrator;
   const found = productStack(tenant.product.kind)
     .renderWorkloads(model, tenant)
-    .find((o) => o.kind === "Deployment" && o.metadata.labels?.[COMPONENT] === migrator);
+    .find((o) => o.kind === "Deployment" && o.metadata.labels?.[LABEL.component] === migrator);
   if (found === undefined) throw new Error(`${tenant.product.name} has no migrator workload`);
   return found;
-}
-
-function envOf(name: string, value: EnvValue) {
-  return "value" in value
-    ? { name, value: value.value }
-    : { name, valueFrom: { secretKeyRef: { name: value.secretRef.secret, key: value.secretRef.key } } };
 }
 
 /** The Job: pg_dump of the source piped into pg_restore of the tenant's database, as its migrator. */
@@ -148,8 +140,8 @@ export function importJob(
     }
   ).template;
   const db = kubernetesConnections(tenant).database;
-  const tls = db.tls;
-  const caMounted = tls.mode === "verify" && tls.ca !== undefined;
+  // The server's CA, verified as the product verifies it, where the tenant can hold it.
+  const ca = db.tls.mode === "verify" ? db.tls.ca : undefined;
   return {
     apiVersion: "batch/v1",
     kind: "Job",
@@ -163,12 +155,8 @@ export function importJob(
           restartPolicy: "Never",
           serviceAccountName: template.spec.serviceAccountName,
           automountServiceAccountToken: false,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: 26,
-            runAsGroup: 26,
-            seccompProfile: { type: "RuntimeDefault" },
-          },
+          // The uid of PostgreSQL's image (its postgres user).
+          securityContext: restrictedPodSecurity(26),
           containers: [
             {
               name: "restore",
@@ -180,44 +168,36 @@ export function importJob(
               ],
               env: [
                 { name: "SOURCE_URL", valueFrom: { secretKeyRef: { name: sourceSecret, key: "url" } } },
-                envOf("PGHOST", db.host),
-                envOf("PGPORT", db.port),
-                envOf("PGDATABASE", db.name),
-                envOf("PGUSER", db.user),
-                {
-                  name: "PGPASSWORD",
-                  valueFrom: { secretKeyRef: { name: db.password.secret, key: db.password.key } },
-                },
-                {
-                  name: "PGSSLMODE",
-                  value: caMounted ? "verify-full" : tls.mode === "off" ? "disable" : "require",
-                },
-                ...(caMounted ? [{ name: "PGSSLROOTCERT", value: "/tls/ca.crt" }] : []),
+                ...kubernetesEnv([
+                  { name: "PGHOST", from: db.host },
+                  { name: "PGPORT", from: db.port },
+                  { name: "PGDATABASE", from: db.name },
+                  { name: "PGUSER", from: db.user },
+                  { name: "PGPASSWORD", from: { secretRef: db.password } },
+                  {
+                    name: "PGSSLMODE",
+                    from: {
+                      value: ca !== undefined ? "verify-full" : db.tls.mode === "off" ? "disable" : "require",
+                    },
+                  },
+                  ...(ca !== undefined ? [{ name: "PGSSLROOTCERT", from: { value: "/tls/ca.crt" } }] : []),
+                ]),
               ],
               resources: {
                 requests: { cpu: "250m", memory: "256Mi" },
                 limits: { cpu: "1", memory: "512Mi" },
               },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                capabilities: { drop: ["ALL"] },
-                readOnlyRootFilesystem: true,
-              },
+              securityContext: RESTRICTED_CONTAINER_SECURITY,
               volumeMounts: [
                 { name: "tmp", mountPath: "/tmp" },
-                ...(caMounted ? [{ name: "ca", mountPath: "/tls", readOnly: true }] : []),
+                ...(ca !== undefined ? [{ name: "ca", mountPath: "/tls", readOnly: true }] : []),
               ],
             },
           ],
           volumes: [
             { name: "tmp", emptyDir: {} },
-            ...(caMounted && tls.mode === "verify"
-              ? [
-                  {
-                    name: "ca",
-                    secret: { secretName: tls.ca.secret, items: [{ key: tls.ca.key, path: "ca.crt" }] },
-                  },
-                ]
+            ...(ca !== undefined
+              ? [{ name: "ca", secret: { secretName: ca.secret, items: [{ key: ca.key, path: "ca.crt" }] } }]
               : []),
           ],
         },

@@ -13,10 +13,8 @@ import { tenantMeta } from "../../manifest/metadata.js";
 import { inWave, WAVE } from "../../manifest/waves.js";
 import { annotated, isWorkload, KEDA_PAUSED_REPLICAS, scaleTargetOf } from "../../manifest/scaling.js";
 import { ownsServer } from "../../model/data-services.js";
-import { upgradeBackupName } from "../../model/names.js";
+import { LABEL, upgradeBackupName } from "../../model/names.js";
 import type { TenantModel } from "../../model/resolve.js";
-
-const COMPONENT = "app.kubernetes.io/component";
 
 interface Upgrade {
   readonly key: string;
@@ -55,7 +53,7 @@ export function stageUpgrade(tenant: TenantModel, objects: readonly KubernetesOb
   if (upgrade === undefined) return [...objects];
   const stopped = new Set(
     objects
-      .filter((o) => isWorkload(o) && o.metadata.labels?.[COMPONENT] !== upgrade.migrator)
+      .filter((o) => isWorkload(o) && o.metadata.labels?.[LABEL.component] !== upgrade.migrator)
       .map((o) => o.metadata.name),
   );
   return objects.map((o) => {
