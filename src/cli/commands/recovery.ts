@@ -282,13 +282,13 @@ async function clusterImport(
   flags: Flags & KubeFlags & { from: string; encryptionKeyFile: string; timeout: string },
   io: Io,
 ): Promise<void> {
-  if (!/^postgres(ql)?:\/\//.test(flags.from))
+  const { isPostgresUrl, proveSource } = await import("../../runtime/local/import.js");
+  if (!isPostgresUrl(flags.from))
     throw failure(
       "import/cluster-needs-url",
       `--from ${flags.from}: into the cluster, the Job reads the source's database itself`,
       "pass the source's postgres:// URL as the cluster reaches it (for a dump file: pg_restore it into a PostgreSQL the cluster reaches, or import it on this machine)",
     );
-  const { proveSource } = await import("../../runtime/local/import.js");
   const { productLocal } = await import("../../products/local.js");
   const { rmSync } = await import("node:fs");
   const proven = await proveSource(model, tenantName, {
@@ -305,7 +305,7 @@ async function clusterImport(
       from: flags.from,
       key: proven.key,
       keyName,
-      id: proven.id.slice(proven.tenant.name.length + "-import-".length).toLowerCase(),
+      id: proven.stamp.toLowerCase(),
       timeoutMs: Number(flags.timeout) * 60_000,
       progress: (line) => io.err(`${line}\n`),
     }),

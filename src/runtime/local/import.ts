@@ -74,12 +74,17 @@ function readKey(file: string, label: string): string {
   return key;
 }
 
+/** Whether an import's source names a database to dump (else it is a dump file). */
+export function isPostgresUrl(from: string): boolean {
+  return /^postgres(ql)?:\/\//.test(from);
+}
+
 /** The source as a custom-format dump in the tenant's backups directory. */
 async function dumpOf(state: StateDir, tenant: TenantModel, from: string, id: string): Promise<string> {
   const dir = state.ensure("backups", tenant.name);
   const target = join(dir, `${id}.dump`);
   const partial = `${target}.partial`;
-  const isUrl = /^postgres(ql)?:\/\//.test(from);
+  const isUrl = isPostgresUrl(from);
   if (!isUrl && !existsSync(from))
     throw failure(
       "import/no-source",
@@ -198,6 +203,8 @@ async function schemaProblem(scratch: StateDir, tenant: TenantModel): Promise<st
 export interface ProvenSource {
   readonly tenant: TenantModel;
   readonly id: string;
+  /** When it was read (the end of the id): what names the cluster import's Job. */
+  readonly stamp: string;
   readonly key: string;
   /** The source as a custom-format dump in the tenant's backups directory. */
   readonly dump: string;
@@ -217,7 +224,8 @@ export async function proveSource(
   const key = readKey(options.keyFile, keyLabel(tenant));
   // Created traversable for the postgres user, as up creates it: the scratch copy's server lives below.
   const state = new StateDir(stateRoot(options.stateDir));
-  const id = `${tenant.name}-import-${stamp(new Date())}`;
+  const read = stamp(new Date());
+  const id = `${tenant.name}-import-${read}`;
   progress(`reading ${redactUrlCredentials(options.from)}`);
   const dump = await dumpOf(state, tenant, options.from, id);
   try {
@@ -225,7 +233,7 @@ export async function proveSource(
       `proving it on a scratch copy: restore, schema, ${tenant.product.name} started with the key, its data read`,
     );
     const proven = await proveOnScratch(model, state, tenant, dump, key, options);
-    return { tenant, id, key, dump, ...proven };
+    return { tenant, id, stamp: read, key, dump, ...proven };
   } catch (error) {
     rmSync(dump, { force: true });
     throw error;
