@@ -21,15 +21,10 @@ interface Flags {
   readonly dryRun?: boolean;
 }
 
-function tenantOf(model: Model, name: string): TenantModel {
-  const tenant = model.tenants.find((t) => t.name === name);
-  if (tenant === undefined)
-    throw failure(
-      "hibernate/unknown-tenant",
-      `${name} is not a tenant of this spec (on this cluster)`,
-      "name a tenant under tenants:",
-    );
-  return tenant;
+/** The tenant by name (an unknown name: the list of tenants and a suggestion, as backup and restore say it). */
+async function tenantOf(model: Model, name: string): Promise<TenantModel> {
+  const { selectTenant } = await import("../../runtime/local/up.js");
+  return selectTenant(model, name);
 }
 
 type Reasons = readonly { name: string; why: string }[];
@@ -93,7 +88,7 @@ export function hibernationCommands(program: Command, io: Io): void {
     .option("--dry-run", "show the change to platform.yaml, write nothing, stop nothing")
     .action(async (file: string, name: string, flags: Flags & { force?: boolean; databaseUrl?: string }) => {
       const { model } = await loadForCommand(file, io, flags.cluster);
-      const tenant = tenantOf(model, name);
+      const tenant = await tenantOf(model, name);
       const force = flags.force === true;
       const { control } = await hibernation();
       const { StateDir } = await import("../../runtime/local/state.js");
@@ -140,7 +135,7 @@ export function hibernationCommands(program: Command, io: Io): void {
     .option("--dry-run", "show the change to platform.yaml, write nothing, start nothing")
     .action(async (file: string, name: string, flags: Flags) => {
       const { model } = await loadForCommand(file, io, flags.cluster);
-      tenantOf(model, name);
+      await tenantOf(model, name);
       if (flags.dryRun !== true) {
         const { control } = await hibernation();
         const { StateDir } = await import("../../runtime/local/state.js");

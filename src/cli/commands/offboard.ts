@@ -44,13 +44,7 @@ export function offboardCommand(program: Command, io: Io): void {
           "a number and d (days), w (weeks), m (months) or y (years), such as 90d",
         );
       const { model } = await loadForCommand(file, io, flags.cluster);
-      const tenant = model.tenants.find((t) => t.name === name);
-      if (tenant === undefined)
-        throw failure(
-          "offboard/unknown-tenant",
-          `${name} is not a tenant of this spec`,
-          "name a tenant under tenants:",
-        );
+      const tenant = (await import("../../runtime/local/up.js")).selectTenant(model, name);
       const until = retainedThrough(flags.retain, new Date());
       const progress = (line: string) => io.err(`${line}\n`);
       const inCluster = flags.kubeconfig !== undefined || flags.context !== undefined;

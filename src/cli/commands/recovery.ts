@@ -327,9 +327,8 @@ async function clusterBackup(
   flags: KubeFlags & { wait?: boolean },
   io: Io,
 ): Promise<void> {
-  const { selectTenants } = await import("../../runtime/local/up.js");
-  const [target] = selectTenants(model, [tenant]);
-  if (target === undefined) return;
+  const { selectTenant } = await import("../../runtime/local/up.js");
+  const target = selectTenant(model, tenant);
   const { requestClusterBackup, waitForClusterBackup } = await import("../../deploy/backup.js");
   const { KubeApiError } = await import("../../deploy/kube-client.js");
   await withCluster(flags, async (client) => {

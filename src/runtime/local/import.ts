@@ -33,7 +33,7 @@ import { withSuperuser } from "./postgres.js";
 import { probeTenant, type RecoveryOptions, upOptions, withDataOnly, withScratch } from "./recovery.js";
 import { recordRelease } from "./releases.js";
 import { StateDir, tenantSecrets } from "./state.js";
-import { selectTenants, stateRoot, up } from "./up.js";
+import { selectTenant, stateRoot, up } from "./up.js";
 
 const run = promisify(execFile);
 
@@ -219,8 +219,7 @@ export async function proveSource(
   options: ImportOptions,
 ): Promise<ProvenSource> {
   const progress = options.progress ?? (() => undefined);
-  const [tenant] = selectTenants(model, [tenantName]);
-  if (tenant === undefined) throw new Error(`no tenant ${tenantName}`);
+  const tenant = selectTenant(model, tenantName);
   const key = readKey(options.keyFile, keyLabel(tenant));
   // Created traversable for the postgres user, as up creates it: the scratch copy's server lives below.
   const state = new StateDir(stateRoot(options.stateDir));

@@ -24,7 +24,7 @@ import { ofProcess, type Plan } from "./plan.js";
 import { StateDir } from "./state.js";
 import { recordRelease } from "./releases.js";
 import { runningTenants, stopSupervisor } from "./run-plan.js";
-import { purge, selectTenants, stateRoot, up } from "./up.js";
+import { purge, selectTenant, stateRoot, up } from "./up.js";
 
 export interface RecoveryOptions {
   readonly stateDir: string;
@@ -33,19 +33,13 @@ export interface RecoveryOptions {
   readonly progress?: (line: string) => void;
 }
 
-function tenantOf(model: Model, name: string): TenantModel {
-  const [tenant] = selectTenants(model, [name]);
-  if (tenant === undefined) throw new Error(`no tenant ${name}`);
-  return tenant;
-}
-
 /** A backup of a tenant's database now (its PostgreSQL must run: `up`, or `up --data-only`). */
 export async function backup(
   model: Model,
   tenantName: string,
   options: RecoveryOptions & { readonly reason?: string },
 ): Promise<BackupManifest> {
-  const tenant = tenantOf(model, tenantName);
+  const tenant = selectTenant(model, tenantName);
   return backupTenant(
     new StateDir(options.stateDir),
     tenant,
@@ -77,8 +71,8 @@ export async function restore(
 ): Promise<RestoreReport> {
   const progress = options.progress ?? (() => undefined);
   const state = new StateDir(options.stateDir);
-  tenantOf(model, tenantName);
-  const target = tenantOf(model, options.as ?? tenantName);
+  selectTenant(model, tenantName);
+  const target = selectTenant(model, options.as ?? tenantName);
   const found = findBackup(state, tenantName, from);
   const plan = await checkRestore(state, state, found, target, target.product.release, newerThan(target));
   progress(`restoring ${found.id} (${found.createdAt}, ${releaseText(found.release)}) into ${target.name}`);
@@ -191,7 +185,7 @@ export async function drill(
   const started = Date.now();
   const progress = options.progress ?? (() => undefined);
   const state = new StateDir(options.stateDir);
-  const tenant = tenantOf(model, tenantName);
+  const tenant = selectTenant(model, tenantName);
   const found = findBackup(state, tenant.name, options.from ?? "latest");
   try {
     return await withScratch(state, "drills", tenant, async (scratch) => {

@@ -58,6 +58,13 @@ export function selectTenants(model: Model, names: readonly string[] | undefined
   return model.tenants.filter((t) => names.includes(t.name));
 }
 
+/** One tenant of the model by name; unknown, the same clear error as selectTenants. */
+export function selectTenant(model: Model, name: string): TenantModel {
+  const [tenant] = selectTenants(model, [name]);
+  if (tenant === undefined) throw new Error(`no tenant ${name}`);
+  return tenant;
+}
+
 function suggestionFor(unknown: readonly string[], model: Model): string | undefined {
   const [first] = unknown;
   const near =
