@@ -114,10 +114,7 @@ export class Supervisor {
   private async park(tenant: string): Promise<void> {
     const services = this.plan.services.filter((s) => s.tenant === tenant);
     for (const s of services) this.parked.add(s.name);
-    // The processes and their sidecars together (a runner waits for its broker otherwise), then the servers.
-    await Promise.all(services.filter(isProcess).map((s) => this.stopOne(s)));
-    for (const kind of STOP_ORDER)
-      await Promise.all(services.filter((s) => s.kind === kind).map((s) => this.stopOne(s)));
+    await this.stopInOrder(services);
     for (const s of services)
       if (this.status.get(s.name)?.state !== "done") this.set(s.name, { state: "asleep", pid: undefined });
     this.write();
@@ -171,10 +168,14 @@ export class Supervisor {
     this.keeper.stop();
     this.control?.close();
     for (const r of this.routers) r.close();
-    for (const kind of STOP_ORDER) {
-      await Promise.all(this.plan.services.filter((s) => s.kind === kind).map((s) => this.stopOne(s)));
-    }
+    await this.stopInOrder(this.plan.services);
     this.write();
+  }
+
+  /** Stops services group by group (STOP_ORDER), each group's at once. */
+  private async stopInOrder(services: readonly ServiceSpec[]): Promise<void> {
+    for (const kinds of STOP_ORDER)
+      await Promise.all(services.filter((s) => kinds.includes(s.kind)).map((s) => this.stopOne(s)));
   }
 
   private async startWhenReady(spec: ServiceSpec): Promise<void> {
@@ -312,14 +313,14 @@ export class Supervisor {
 const STARTED = new Date().toISOString();
 
 /** Stopping order: the products' processes first, the databases last. */
-const STOP_ORDER: readonly ServiceSpec["kind"][] = [
-  "sidecar",
-  "app",
-  "provision",
-  "rabbitmq",
-  "epmd",
-  "redis",
-  "postgres",
+const STOP_ORDER: readonly (readonly ServiceSpec["kind"][])[] = [
+  // The products' processes with their sidecars: a runner stopped alone waits on its broker (≈ 10 s).
+  ["sidecar", "app"],
+  ["provision"],
+  ["rabbitmq"],
+  ["epmd"],
+  ["redis"],
+  ["postgres"],
 ];
 
 /** A product's process or its sidecar (not a data server nor a provisioning job). */
