@@ -566,28 +566,19 @@ async function whyKeepNamespace(
   deleted: ReadonlySet<string>,
   options: { allowDataLoss: boolean; now: Date },
 ): Promise<{ data: boolean; text: string; until?: string } | undefined> {
-  for (const info of await client.listableResources()) {
-    if (!info.namespaced) continue;
-    let items: LiveObject[];
-    try {
-      items = (await client.listMetadata(info, namespace)) as LiveObject[];
-    } catch (error) {
-      if (error instanceof KubeApiError) continue; // an aggregated API that is down: its objects are not data we keep
-      throw error;
-    }
-    for (const item of items) {
-      if (deleted.has(keyOf(refOf(item))) || isSystemGenerated(item)) continue;
-      const until = isDataBearing(item) ? retainedThroughNow(model, item, options.now) : undefined;
-      if (until !== undefined)
-        return { data: true, text: `${describeRef(refOf(item))} is kept through ${until}`, until };
-      if (isDataBearing(item) && !options.allowDataLoss)
-        return { data: true, text: `${describeRef(refOf(item))} holds data` };
-      if (ownershipOf(item, model) !== "ours")
-        return {
-          data: false,
-          text: `it holds ${describeRef(refOf(item))}, which this platform did not create`,
-        };
-    }
+  for await (const listed of client.namespacedMetadata(namespace)) {
+    const item = listed as LiveObject;
+    if (deleted.has(keyOf(refOf(item))) || isSystemGenerated(item)) continue;
+    const until = isDataBearing(item) ? retainedThroughNow(model, item, options.now) : undefined;
+    if (until !== undefined)
+      return { data: true, text: `${describeRef(refOf(item))} is kept through ${until}`, until };
+    if (isDataBearing(item) && !options.allowDataLoss)
+      return { data: true, text: `${describeRef(refOf(item))} holds data` };
+    if (ownershipOf(item, model) !== "ours")
+      return {
+        data: false,
+        text: `it holds ${describeRef(refOf(item))}, which this platform did not create`,
+      };
   }
   return undefined;
 }

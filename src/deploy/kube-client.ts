@@ -253,6 +253,25 @@ export class KubeClient {
   }
 
   /**
+   * The metadata of every object in a namespace, kind by kind (every listable namespaced
+   * resource the cluster serves). An aggregated API that does not answer is passed over: what
+   * it serves is nothing tenantctl made or keeps.
+   */
+  async *namespacedMetadata(namespace: string, labelSelector?: string): AsyncGenerator<KubeListedMetadata> {
+    for (const info of await this.listableResources()) {
+      if (!info.namespaced) continue;
+      let items: KubeListedMetadata[];
+      try {
+        items = await this.listMetadata(info, namespace, labelSelector);
+      } catch (error) {
+        if (error instanceof KubeApiError) continue;
+        throw error;
+      }
+      yield* items;
+    }
+  }
+
+  /**
    * The metadata of every object of a resource (in one namespace, or everywhere), page by
    * page: the API server's PartialObjectMetadataList, so Secrets' values are never fetched.
    */

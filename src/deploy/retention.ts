@@ -17,24 +17,14 @@ export interface RetainedObject {
   readonly until: string;
 }
 
-/** The data-bearing objects of one tenant (of this platform) and its namespace, as listed now. */
+/** The data-bearing objects of this platform (or one tenant of it) in a namespace, as listed now. */
 async function dataOf(
   client: KubeClient,
   selector: string,
   namespace: string,
 ): Promise<KubeListedMetadata[]> {
   const out: KubeListedMetadata[] = [];
-  for (const info of await client.listableResources()) {
-    if (!info.namespaced) continue;
-    let items: KubeListedMetadata[];
-    try {
-      items = await client.listMetadata(info, namespace, selector);
-    } catch (error) {
-      if (error instanceof KubeApiError) continue; // an aggregated API that is down holds nothing of ours
-      throw error;
-    }
-    out.push(...items.filter((o) => isDataBearing(o)));
-  }
+  for await (const o of client.namespacedMetadata(namespace, selector)) if (isDataBearing(o)) out.push(o);
   return out;
 }
 
