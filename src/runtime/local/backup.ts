@@ -61,13 +61,18 @@ export async function tenantDatabase(
   return { database, instance: entry.instance };
 }
 
-/** The tenant's keys its data needs, by name, as fingerprints (empty when its product has none). */
-function keyFingerprints(state: StateDir, tenant: TenantModel): Record<string, string> {
+/** The tenant's keys its data needs, by name, from its secrets (empty when its product has none). */
+export function tenantDataKeys(state: StateDir, tenant: TenantModel): Record<string, string> {
   const keys = productLocal(tenant.product.kind).dataKeys ?? [];
   if (keys.length === 0) return {};
   const secrets = state.readSecrets(tenantSecrets(tenant.name));
+  return Object.fromEntries(keys.flatMap((k) => (secrets[k] === undefined ? [] : [[k, secrets[k]]])));
+}
+
+/** Those keys as fingerprints: what a backup's manifest records. */
+function keyFingerprints(state: StateDir, tenant: TenantModel): Record<string, string> {
   return Object.fromEntries(
-    keys.flatMap((k) => (secrets[k] === undefined ? [] : [[k, keyFingerprint(secrets[k])]])),
+    Object.entries(tenantDataKeys(state, tenant)).map(([k, key]) => [k, keyFingerprint(key)]),
   );
 }
 

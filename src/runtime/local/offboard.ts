@@ -9,8 +9,7 @@ import { existsSync } from "node:fs";
 import type { TenantModel } from "../../model/resolve.js";
 import { stillRetained } from "../../model/offboarding.js";
 import { failure } from "../../diagnostics/diagnostic.js";
-import { productLocal } from "../../products/local.js";
-import { type BackupManifest, backupTenant } from "./backup.js";
+import { type BackupManifest, backupTenant, tenantDataKeys } from "./backup.js";
 import { control } from "./hibernation.js";
 import { StateDir, tenantSecrets } from "./state.js";
 
@@ -53,14 +52,8 @@ export async function offboardLocal(
       error,
     );
   });
-  const keys = productLocal(tenant.product.kind).dataKeys ?? [];
-  const secrets = state.readSecrets(tenantSecrets(tenant.name));
   const escrow = `escrow/${tenant.name}/${backup.id}.json`;
-  state.writeJson(escrow, {
-    tenant: tenant.name,
-    backup: backup.id,
-    keys: Object.fromEntries(keys.flatMap((k) => (secrets[k] === undefined ? [] : [[k, secrets[k]]]))),
-  });
+  state.writeJson(escrow, { tenant: tenant.name, backup: backup.id, keys: tenantDataKeys(state, tenant) });
   const retained: RetainedTenant = {
     tenant: tenant.name,
     until: options.until,
