@@ -144,7 +144,7 @@ function ingressHosts(objects: readonly KubernetesObject[]): string[] {
 }
 
 /** The request rate to the tenant's hosts, as ingress-nginx counts it (503s while asleep included). */
-export function requestQuery(hosts: readonly string[]): string {
+function requestQuery(hosts: readonly string[]): string {
   const pattern = hosts.map((h) => h.replaceAll(".", "\\\\.")).join("|");
   return `sum(rate(nginx_ingress_controller_requests{host=~"${pattern}"}[2m]))`;
 }
