@@ -20,7 +20,13 @@ import type { KubernetesObject } from "../manifest/object.js";
 import { tenantMeta } from "../manifest/metadata.js";
 import { kubernetesConnections } from "../model/connections.js";
 import { DATA_BEARING_ANNOTATION, LABEL } from "../model/names.js";
-import { kubernetesEnv, RESTRICTED_CONTAINER_SECURITY, restrictedPodSecurity } from "../manifest/pod.js";
+import {
+  kubernetesEnv,
+  placementFields,
+  RESTRICTED_CONTAINER_SECURITY,
+  restrictedPodSecurity,
+} from "../manifest/pod.js";
+import { placement } from "../model/scheduling.js";
 import type { Model, TenantModel } from "../model/resolve.js";
 import { tenantSecrets } from "../model/secrets.js";
 import { productStack } from "../products/stacks.js";
@@ -154,6 +160,14 @@ export function importJob(
         spec: {
           restartPolicy: "Never",
           serviceAccountName: template.spec.serviceAccountName,
+          // On the migrator's pool: a dedicated tenant's data stays on its own nodes.
+          ...placementFields(
+            placement(
+              tenant,
+              "app",
+              tenant.product.workloads.find((w) => w.component === tenant.product.migrator)?.nodeClass,
+            ),
+          ),
           automountServiceAccountToken: false,
           // The uid of PostgreSQL's image (its postgres user).
           securityContext: restrictedPodSecurity(26),

@@ -73,6 +73,15 @@ const importSources = async () =>
     .map((s) => s.metadata.name)
     .filter((n) => n.includes("import-source"));
 
+async function cordon(unschedulable: boolean): Promise<void> {
+  const nodes = await get<{ items: { metadata: { name: string } }[] }>("/api/v1/nodes");
+  for (const n of nodes.body.items)
+    await admin.call("PATCH", `/api/v1/nodes/${n.metadata.name}`, {
+      body: { spec: { unschedulable } },
+      contentType: "application/merge-patch+json",
+    });
+}
+
 /** Plays the kubelet: once the import Job's pod exists, says it ended as told. */
 async function kubelet(phase: "Succeeded" | "Failed"): Promise<Record<string, unknown>> {
   // The proof on this machine comes first (n8n started on a scratch copy): minutes on a busy machine.
@@ -147,9 +156,12 @@ beforeAll(async () => {
   sourceUrl = `postgres://${database.user}:${encodeURIComponent(secrets.dbPassword ?? "")}@127.0.0.1:${instance.port}/${database.name}`;
   const applied = await run("apply", specFile, "--kubeconfig", kubeconfig);
   expect(applied.code, applied.err).toBe(0);
+  // KWOK runs pods on the fake nodes other files made: no node takes the import's pod, the test plays its kubelet.
+  await cordon(true);
 }, 600_000);
 
 afterAll(async () => {
+  await cordon(false);
   legacy?.kill("SIGKILL");
   await stopSupervisor(new StateDir(legacyDir));
   admin.close();
@@ -173,7 +185,10 @@ describe.sequential("tenantctl import into the cluster", () => {
     const r = await importWith(keyFile);
     const pod = (await played) as {
       metadata: { labels: Record<string, string> };
-      spec: { containers: { env: { name: string; value?: string }[] }[] };
+      spec: {
+        nodeSelector?: Record<string, string>;
+        containers: { env: { name: string; value?: string }[] }[];
+      };
     };
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(
@@ -188,6 +203,8 @@ describe.sequential("tenantctl import into the cluster", () => {
     expect(pod.metadata.labels["app.kubernetes.io/component"]).toBe("main");
     expect(JSON.stringify(pod.spec)).not.toContain(sourceUrl);
     expect(pod.spec.containers[0]?.env.find((e) => e.name === "PGSSLMODE")?.value).toBe("verify-full");
+    // On the tenant's own pool, as its migrator.
+    expect(pod.spec.nodeSelector).toEqual({ "tenantctl.io/node-pool": "general" });
     expect(await secretKey()).toBe(sourceKey);
     const kept = await get<{ data: Record<string, string> }>(
       `/api/v1/namespaces/${NS}/secrets/${/previous one is kept in Secret (\S+)/.exec(r.err)?.[1] ?? /kept in Secret (\S+)/.exec(r.out)?.[1]}`,
