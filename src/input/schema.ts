@@ -376,6 +376,44 @@ export const Hibernation = z
   .meta({ description: "When the tenant sleeps (tenantctl hibernate, wake)." });
 
 const Groups = z.array(z.string().min(1)).meta({ description: "Identity-provider groups." });
+
+export const ALERT_RECEIVER_TYPES = ["webhook", "slack", "email"] as const;
+const MailAddress = z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, { error: "an e-mail address" });
+export const AlertReceiver = z
+  .strictObject({
+    name: z.string().max(40, { error: "at most 40 characters" }).pipe(DnsLabel),
+    type: z.enum(ALERT_RECEIVER_TYPES),
+    to: MailAddress.optional().meta({ description: "email: where the alerts go." }),
+    from: MailAddress.optional().meta({ description: "email: the sender." }),
+    smarthost: z
+      .string()
+      .regex(/^[a-z0-9.-]+:\d{1,5}$/, { error: "host:port of the SMTP server, such as smtp.example.com:587" })
+      .optional()
+      .meta({ description: "email: the SMTP server, host:port." }),
+    channel: z.string().min(1).optional().meta({ description: "slack: the channel, such as #alerts." }),
+  })
+  .superRefine((receiver, ctx) => {
+    const needs: Record<(typeof ALERT_RECEIVER_TYPES)[number], readonly string[]> = {
+      webhook: [],
+      slack: ["channel"],
+      email: ["to", "from", "smarthost"],
+    };
+    const own = needs[receiver.type];
+    for (const key of ["to", "from", "smarthost", "channel"] as const) {
+      if (own.includes(key) && receiver[key] === undefined)
+        ctx.addIssue({ code: "custom", path: [key], message: `a ${receiver.type} receiver needs ${key}` });
+      if (!own.includes(key) && receiver[key] !== undefined)
+        ctx.addIssue({ code: "custom", path: [key], message: `${key} is for ${key === "channel" ? "slack" : "email"} receivers, not ${receiver.type}` });
+    }
+  })
+  .meta({
+    description:
+      "Where the tenant's alerts go. Credentials (a webhook's or Slack's URL, key `url`; the SMTP password, key `password`) come from AWS Secrets Manager at <zone>/<tenant>/alerts-<name>, through External Secrets.",
+  });
+export type AlertReceiverSettings = z.infer<typeof AlertReceiver>;
+export const Alerts = z
+  .strictObject({ receivers: z.array(AlertReceiver).optional() })
+  .meta({ description: "The tenant's alerts and where they go (its own namespace's alerts only)." });
 const Labels = z.record(LabelKey, LabelValue);
 
 const settings = {
@@ -392,6 +430,7 @@ const settings = {
   viewers: Groups.optional(),
   labels: Labels.optional(),
   hibernation: Hibernation.optional(),
+  alerts: Alerts.optional(),
   images: z.record(ComponentName, Image).optional().meta({
     description:
       "The image of each named component, in place of the product's (what `tenantctl set-image` edits).",
@@ -687,6 +726,7 @@ export const ADDON_NAMES = [
   "policyReporter",
   "kubePrometheusStack",
   "loki",
+  "fluentBit",
   "rabbitmqClusterOperator",
   "rabbitmqTopologyOperator",
 ] as const;
@@ -767,6 +807,30 @@ export const Cost = z.strictObject({
   }),
 });
 
+const HttpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, { error: "an https:// URL" });
+export const Observability = z
+  .strictObject({
+    platformGroups: z.array(z.string().min(1)).min(1).default(["platform-team"]).meta({
+      description: "Groups that administer every tenant's Grafana (the platform team); tenants' own groups see only their own.",
+    }),
+    oidc: z
+      .strictObject({
+        authUrl: HttpsUrl,
+        tokenUrl: HttpsUrl,
+        apiUrl: HttpsUrl.meta({ description: "The userinfo endpoint, whose `groups` claim names the user's groups." }),
+        clientId: z.string().min(1),
+      })
+      .optional()
+      .meta({
+        description:
+          "The identity provider each tenant's Grafana signs in with; its client secret is the Secret grafana-oidc (key clientSecret) in the tenant-observability namespace. Without it nobody can sign in: Grafana has no local accounts.",
+      }),
+  })
+  .meta({
+    description:
+      "Per-tenant dashboards, logs and alerts (with the kubePrometheusStack, loki and fluentBit add-ons): a Grafana per tenant that reads only its own metrics and logs.",
+  });
+
 export const Platform = z.strictObject({
   apiVersion: z.literal("tenantctl/v1alpha1"),
   kind: z.literal("Platform"),
@@ -806,6 +870,7 @@ export const Platform = z.strictObject({
   cost: Cost.prefault({}).meta({
     description: "Assumptions of `tenantctl cost` (prices are in its price tables).",
   }),
+  observability: Observability.prefault({}),
 });
 
 export type Platform = z.output<typeof Platform>;

@@ -5,7 +5,13 @@
  * the workers to scale to their maximum.
  */
 import { PINNED } from "../versions.js";
-import type { DatabaseIsolation, RabbitmqIsolation, RedisIsolation, Tier } from "../input/schema.js";
+import type {
+  AlertReceiverSettings,
+  DatabaseIsolation,
+  RabbitmqIsolation,
+  RedisIsolation,
+  Tier,
+} from "../input/schema.js";
 
 export const DEFAULT_N8N_VERSION = PINNED.n8n;
 
@@ -93,6 +99,9 @@ export interface EffectiveSettings {
   readonly labels: Readonly<Record<string, string>>;
   /** Component → image, in place of the product's. */
   readonly images: Readonly<Record<string, string>>;
+  readonly alerts: {
+    readonly receivers: readonly AlertReceiverSettings[];
+  };
   readonly hibernation: {
     readonly asleep: boolean;
     /** "30m", "2h"; undefined: it sleeps only when told to. */
@@ -165,4 +174,5 @@ export const BUILTIN_SETTINGS: EffectiveSettings = {
   labels: {},
   images: {},
   hibernation: { asleep: false, idleAfter: undefined },
+  alerts: { receivers: [] },
 };

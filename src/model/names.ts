@@ -342,7 +342,41 @@ export const ADDON_NAMESPACE = {
   rabbitmq: "rabbitmq-system",
   monitoring: "monitoring",
   ingressNginx: "ingress-nginx",
+  /** The log agent (Fluent Bit), one pod per node. */
+  logging: "logging",
 } as const;
+
+/**
+ * Per-tenant observability: each tenant's Grafana and the proxy that confines its metrics run in
+ * a platform namespace, not the tenant's own, where its admins could edit their datasources.
+ * A tenant's Loki tenant (X-Scope-OrgID) is its namespace's name: the log agent stamps it from
+ * the log file's path, which the kubelet names, never from anything a tenant writes.
+ */
+export const OBSERVABILITY = {
+  namespace: "tenant-observability",
+  orgHeader: "X-Scope-OrgID",
+  /** The Loki tenant of every log line outside tenants' namespaces. */
+  platformLogTenant: "platform",
+  lokiGateway: { host: "loki-gateway.monitoring.svc.cluster.local", port: 80 },
+  grafanaPort: 3000,
+  labelProxyPort: 8080,
+  oidcSecret: "grafana-oidc",
+} as const;
+
+/** A tenant's Grafana (Deployment, Service, provisioning ConfigMaps): `grafana-<tenant>`. */
+export function tenantGrafana(tenant: string): string {
+  return `grafana-${tenant}`;
+}
+
+/** The label-enforcing proxy in front of Prometheus for one tenant: `prometheus-<tenant>`. */
+export function tenantMetricsProxy(tenant: string): string {
+  return `prometheus-${tenant}`;
+}
+
+/** The log agent's path pattern of one namespace's container logs (the kubelet's `<pod>_<namespace>_<container>-<id>.log`). */
+export function containerLogPattern(namespace: string): string {
+  return `/var/log/containers/*_${namespace}_*.log`;
+}
 
 /** Where KEDA queries Prometheus (the kubePrometheusStack add-on's service). */
 export const PROMETHEUS_SERVER = `http://kube-prometheus-stack-prometheus.${ADDON_NAMESPACE.monitoring}.svc.cluster.local:9090`;

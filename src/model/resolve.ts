@@ -122,7 +122,12 @@ export interface Model {
   readonly cost: Platform["cost"];
   /** Tenants that left, whose data is kept until their date. */
   readonly offboarded: Platform["offboarded"];
+  /** Per-tenant Grafana, metrics proxy and log routing: on with the metrics, Loki and log agent add-ons. */
+  readonly observability: Platform["observability"] & { readonly enabled: boolean };
 }
+
+/** The add-ons a tenant's own Grafana reads from and its logs go through. */
+export const OBSERVABILITY_ADDONS = ["kubePrometheusStack", "loki", "fluentBit"] as const;
 
 /** Where a cluster sits among several: its tree's directory, and whether its account holds the registry. */
 export interface Placement {
@@ -136,6 +141,7 @@ export function resolve(spec: Platform, placement?: Placement): Model {
   const zones = resolveZones(spec);
   const key = platformKey(spec.metadata.name, spec.cluster.name, spec.cluster.awsAccountId);
   const tenants = spec.tenants.map((_, i) => resolveTenant(spec, i, zones, key));
+  const addons = resolveAddons(spec, tenants);
   return {
     platform: spec.metadata.name,
     cluster: spec.cluster,
@@ -152,9 +158,13 @@ export function resolve(spec: Platform, placement?: Placement): Model {
     zones: [...zones.values()],
     tenants,
     nodePools: nodePoolPlan([...zones.values()], tenants),
-    addons: resolveAddons(spec, tenants),
+    addons,
     cost: spec.cost,
     offboarded: spec.offboarded,
+    observability: {
+      ...spec.observability,
+      enabled: OBSERVABILITY_ADDONS.every((name) => addons.some((a) => a.name === name)),
+    },
   };
 }
 

@@ -98,7 +98,23 @@ export function tenantSecrets(tenant: TenantModel): TenantSecret[] {
           dataBearing: true,
         },
       ];
-  return [...own, ...redis, ...rabbitmq, ...database];
+  return [...own, ...redis, ...rabbitmq, ...database, ...alertReceiverSecrets(tenant, path)];
+}
+
+/** A receiver's credentials: a webhook's or Slack's URL, an SMTP password; only the user knows them. */
+function alertReceiverSecrets(tenant: TenantModel, path: (item: string) => string): TenantSecret[] {
+  return tenant.settings.alerts.receivers.map((receiver) => ({
+    purpose: `alerts-${receiver.name}`,
+    name: alertReceiverSecret(receiver.name),
+    keys: [{ key: receiver.type === "email" ? "password" : "url", source: { kind: "external" } }],
+    remotePath: path(alertReceiverSecret(receiver.name)),
+    dataBearing: false,
+  }));
+}
+
+/** The Secret (and Secrets Manager item) of a tenant's alert receiver's credentials. */
+export function alertReceiverSecret(receiver: string): string {
+  return `alerts-${receiver}`;
 }
 
 /** The database role (and, for shared servers, the database name) of a tenant. */

@@ -20,6 +20,7 @@ import { manifestUnreadable } from "./rules/manifest-unreadable.js";
 import { metadataServiceEgress } from "./rules/metadata-service-egress.js";
 import { networkNotModelled } from "./rules/network-not-modelled.js";
 import { networkPolicyInvalid } from "./rules/network-policy-invalid.js";
+import { observabilityAccess } from "./rules/observability-access.js";
 import { podSecurityRestricted } from "./rules/pod-security-restricted.js";
 import { quotaExceedsCapacity } from "./rules/quota-exceeds-capacity.js";
 import { rbacAdminBinding } from "./rules/rbac-admin-binding.js";
@@ -41,6 +42,7 @@ export const RULES: readonly VerifyRule[] = [
   dataServiceExposed,
   undeclaredDataAccess,
   internalZoneEgress,
+  observabilityAccess,
   metadataServiceEgress,
   rbacOutsideNamespace,
   rbacSubjectScope,

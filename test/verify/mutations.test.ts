@@ -19,6 +19,7 @@ function mutated(name: PlatformName, change: Change, remove?: string) {
 }
 
 const NP = (tenant: string, name: string) => `tenants/${tenant}/platform/networkpolicy-${name}.yaml`;
+const OBS = (file: string) => `clusters/acme-prod/observability/${file}.yaml`;
 const N8N = (tenant: string, file: string) => `tenants/${tenant}/n8n/${file}.yaml`;
 const n8nPods = { matchLabels: { "app.kubernetes.io/name": "n8n" } };
 
@@ -39,7 +40,6 @@ const MUTATIONS: {
   {
     name: "delete a tenant's default deny",
     rule: "default-deny-missing",
-    alsoRules: ["cross-tenant-traffic", "internal-zone-egress"],
     file: "tenants/initech/platform/namespace-tenant-initech.yaml",
     change: () => undefined,
     remove: NP("initech", "default-deny-all"),
@@ -224,6 +224,62 @@ const MUTATIONS: {
       push(find("zones/internal/networkpolicy-allow-rabbitmq.yaml"), "spec.ingress.0.from", {
         namespaceSelector: {},
       });
+    },
+  },
+  {
+    name: "a doctored datasource: the internal tenant's Grafana reads a customer tenant's logs too",
+    rule: "observability-access",
+    file: OBS("configmap-grafana-ops-provisioning"),
+    change: (find) => {
+      const cm = find(OBS("configmap-grafana-ops-provisioning")) as { data: Record<string, string> };
+      cm.data["datasources.yaml"] = (cm.data["datasources.yaml"] ?? "").replace(
+        "httpHeaderValue1: tenant-ops",
+        "httpHeaderValue1: tenant-ops|tenant-initech",
+      );
+    },
+  },
+  {
+    name: "a Grafana's metrics datasource straight to Prometheus (every namespace's series)",
+    rule: "observability-access",
+    file: OBS("configmap-grafana-initech-provisioning"),
+    change: (find) => {
+      const cm = find(OBS("configmap-grafana-initech-provisioning")) as { data: Record<string, string> };
+      cm.data["datasources.yaml"] = (cm.data["datasources.yaml"] ?? "").replace(
+        "http://prometheus-initech.tenant-observability.svc.cluster.local:8080",
+        "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090",
+      );
+    },
+  },
+  {
+    name: "a tenant's metrics proxy fixed to another tenant's namespace",
+    rule: "observability-access",
+    file: OBS("deployment-prometheus-umbrella"),
+    change: (find) => {
+      set(find(OBS("deployment-prometheus-umbrella")), "spec.template.spec.containers.0.args.3", "-label-value=tenant-initech");
+    },
+  },
+  {
+    name: "another tenant's admins let into a Grafana",
+    rule: "observability-access",
+    file: OBS("deployment-grafana-initech"),
+    change: (find) => {
+      const d = find(OBS("deployment-grafana-initech")) as {
+        spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+      };
+      const env = d.spec.template.spec.containers[0]?.env.find((e) => e.name === "GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_PATH");
+      if (env) env.value = `${env.value ?? ""} || contains(groups[*], 'ops-automation') && 'Viewer'`;
+    },
+  },
+  {
+    name: "the log agent ships a customer tenant's logs as the platform's Loki tenant",
+    rule: "observability-access",
+    file: "clusters/acme-prod/addons/application-addon-fluent-bit.yaml",
+    change: (find) => {
+      const app = find("clusters/acme-prod/addons/application-addon-fluent-bit.yaml") as {
+        spec: { source: { helm: { valuesObject: { config: { outputs: string } } } } };
+      };
+      const config = app.spec.source.helm.valuesObject.config;
+      config.outputs = config.outputs.replace("tenant_id tenant-initech", "tenant_id platform");
     },
   },
 ];

@@ -11,8 +11,37 @@ import type { DataConnections, EnvVar, SecretRef } from "./environment.js";
 export interface ProductStack {
   /** Its workloads, services and disruption budgets (sync wave `app`). */
   renderWorkloads(model: Model, tenant: TenantModel): readonly KubernetesObject[];
-  /** Autoscaling, ingress and monitoring (sync wave `scaling`). */
+  /** Autoscaling, ingress and how Prometheus scrapes it (sync wave `scaling`). */
   renderScaling(model: Model, tenant: TenantModel): readonly KubernetesObject[];
+  /** Its own alerts, beside those every tenant gets (quota, database, backups, certificate). */
+  alertRules(model: Model, tenant: TenantModel): readonly AlertRule[];
+  /** Its dashboard's rows, each panel a PromQL query of the tenant's namespace. */
+  dashboardRows(model: Model, tenant: TenantModel): readonly DashboardRow[];
+}
+
+/** A Prometheus alerting rule of one tenant; the generic layer adds its tenant, zone and namespace labels. */
+export interface AlertRule {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly severity: "warning" | "critical";
+  readonly summary: string;
+  readonly description: string;
+}
+
+/** A row of a tenant's dashboard. */
+export interface DashboardRow {
+  readonly title: string;
+  readonly panels: readonly DashboardPanel[];
+}
+
+/** A time series panel: one line per target (`legend` as Grafana's legendFormat). */
+export interface DashboardPanel {
+  readonly title: string;
+  /** Grafana's unit id: "short", "percentunit", "bytes", "s", "reqps", "ops". */
+  readonly unit: string;
+  readonly targets: readonly { readonly expr: string; readonly legend: string }[];
+  readonly description?: string;
 }
 
 /** When a local process counts as started. */

@@ -69,7 +69,7 @@ export const n8nDeclaration: ProductDeclaration = {
       workload("worker", workers.min, workers.max, [workers.resources, RUNNER_RESOURCES], {
         public: false,
         internet: true,
-        metrics: false,
+        metrics: true,
       }),
     ];
     if (webhook.enabled) {

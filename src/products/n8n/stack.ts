@@ -6,7 +6,7 @@ import {
   renderWorkerTriggerAuthentication,
 } from "./kubernetes/autoscaling.js";
 import { renderIngress } from "./kubernetes/ingress.js";
-import { renderPrometheusRule, renderServiceMonitor } from "./kubernetes/monitoring.js";
+import { n8nAlertRules, n8nDashboardRows } from "./kubernetes/monitoring.js";
 import {
   n8nRoles,
   renderN8nDeployment,
@@ -30,8 +30,8 @@ export const n8nStack: ProductStack = {
       renderWorkerScaledObject(tenant),
       renderWorkerTriggerAuthentication(tenant),
       renderIngress(model, tenant),
-      renderServiceMonitor(tenant),
-      renderPrometheusRule(tenant),
     ];
   },
+  alertRules: (_model, tenant) => n8nAlertRules(tenant),
+  dashboardRows: n8nDashboardRows,
 };

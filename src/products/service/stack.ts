@@ -6,6 +6,7 @@ import {
   renderRabbitmqTriggerAuthentication,
 } from "./kubernetes/autoscaling.js";
 import { renderComponentIngress } from "./kubernetes/ingress.js";
+import { serviceAlertRules, serviceDashboardRows } from "./observability.js";
 import {
   renderComponentDeployment,
   renderComponentDisruptionBudget,
@@ -30,4 +31,6 @@ export const serviceStack: ProductStack = {
       renderComponentIngress(model, tenant),
     ]);
   },
+  alertRules: serviceAlertRules,
+  dashboardRows: serviceDashboardRows,
 };

@@ -22,6 +22,7 @@ import { PINNED } from "../../versions.js";
 import type { KubernetesObject } from "../../manifest/object.js";
 import { clusterMeta } from "./meta.js";
 import { syncPolicy } from "./argocd.js";
+import { logAgentConfig } from "./observability/log-agent.js";
 
 type Values = Record<string, unknown>;
 
@@ -63,6 +64,16 @@ function defaultValues(model: Model, name: AddonName): Values {
       return { ui: { enabled: true } };
     case "kubePrometheusStack":
       return {
+        // Every tenant's AlertmanagerConfig, each confined to its own namespace's alerts.
+        alertmanager: {
+          alertmanagerSpec: {
+            alertmanagerConfigMatcherStrategy: { type: "OnNamespace" },
+            alertmanagerConfigNamespaceSelector: {},
+            alertmanagerConfigSelector: {},
+          },
+        },
+        // Each tenant has a Grafana of its own (tenantctl renders it); the chart's would read everything.
+        grafana: { enabled: false },
         prometheus: {
           prometheusSpec: {
             // Pick up every tenant's ServiceMonitor and PrometheusRule, not only the chart's.
@@ -77,6 +88,8 @@ function defaultValues(model: Model, name: AddonName): Values {
         deploymentMode: "SingleBinary",
         loki: { auth_enabled: true, commonConfig: { replication_factor: 1 } },
       };
+    case "fluentBit":
+      return { config: logAgentConfig(model) };
     // Kustomize bases from the release tags (no chart of their own): nothing to set.
     case "rabbitmqClusterOperator":
     case "rabbitmqTopologyOperator":

@@ -12,6 +12,8 @@ import {
 } from "./argocd.js";
 import { renderKarpenter } from "./karpenter.js";
 import { renderSecretStores } from "./secret-stores.js";
+import { renderObservability } from "./observability/tenant-grafana.js";
+import { productStack } from "../../products/stacks.js";
 
 /** The cluster layer, by the subdirectory of clusters/<cluster>/ it is written to. */
 export function renderCluster(model: Model): Record<string, KubernetesObject[]> {
@@ -20,6 +22,10 @@ export function renderCluster(model: Model): Record<string, KubernetesObject[]> 
     admission: inWave(WAVE.admission, renderAdmissionPolicies(model)),
     karpenter: inWave(WAVE.clusterServices, renderKarpenter(model)),
     "secret-stores": inWave(WAVE.clusterServices, renderSecretStores(model)),
+    observability: inWave(
+      WAVE.clusterServices,
+      renderObservability(model, (tenant) => productStack(tenant.product.kind).dashboardRows(model, tenant)),
+    ),
     argocd: [
       ...inWave(WAVE.projects, [
         renderPlatformProject(model),

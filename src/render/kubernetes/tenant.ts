@@ -26,6 +26,7 @@ import { renderSecurityGroupPolicy } from "./security-group-policy.js";
 import { renderStackNetworkPolicies } from "./stack-network.js";
 import { renderUpgradeBackup, stageUpgrade } from "./upgrade-stage.js";
 import { hibernateData, hibernateWorkloads } from "./hibernation.js";
+import { renderTenantMonitoring } from "./observability.js";
 
 export interface TenantParts {
   readonly platform: KubernetesObject[];
@@ -60,7 +61,10 @@ export function renderTenant(
         tenant,
         hibernateWorkloads(model, tenant, [
           ...inWave(WAVE.app, stack.renderWorkloads(model, tenant)),
-          ...inWave(WAVE.scaling, stack.renderScaling(model, tenant)),
+          ...inWave(WAVE.scaling, [
+            ...stack.renderScaling(model, tenant),
+            ...renderTenantMonitoring(model, tenant, stack.alertRules(model, tenant)),
+          ]),
         ]),
       ),
     ],

@@ -1,80 +1,113 @@
-import { LABEL, N8N } from "../../../model/names.js";
-import type { TenantModel } from "../../../model/resolve.js";
-import type { KubernetesObject } from "../../../manifest/object.js";
-import { tenantMeta } from "../../../manifest/metadata.js";
-import { n8nLabels } from "./workloads.js";
+import { N8N } from "../../../model/names.js";
+import type { Model, TenantModel } from "../../../model/resolve.js";
+import type { AlertRule, DashboardRow } from "../../contract/builders.js";
+import { reportsExecutionDuration } from "../release.js";
 
 /**
- * Per-tenant metrics and alerts. Prometheus scrapes main's /metrics (queue metrics on);
- * the rules use n8n's own queue gauges, kube-state-metrics and the tenant's quota.
+ * n8n's metrics, alerts and dashboard. Prometheus scrapes main (queue gauges) and every worker
+ * (executions run there: their counters and durations); every name used here is checked against
+ * the /metrics of real n8n, main and worker, on each supported release (test/e2e/up.test.ts).
  */
 export const QUEUE_BACKLOG_THRESHOLD = 100;
+/** Share of executions failing over 15 minutes, with at least this many failures, that pages. */
+export const FAILING_SHARE = 0.25;
+export const FAILING_MIN_COUNT = 5;
 
-export function renderServiceMonitor(tenant: TenantModel): KubernetesObject {
-  return {
-    apiVersion: "monitoring.coreos.com/v1",
-    kind: "ServiceMonitor",
-    metadata: tenantMeta(tenant, N8N.roles.main),
-    spec: {
-      endpoints: [{ interval: "30s", path: "/metrics", port: "http" }],
-      namespaceSelector: { matchNames: [tenant.namespace] },
-      selector: { matchLabels: { ...n8nLabels("main"), [LABEL.tenant]: tenant.name } },
-    },
-  };
-}
+const sel = (tenant: TenantModel, extra = "") => `{namespace="${tenant.namespace}"${extra}}`;
 
-export function renderPrometheusRule(tenant: TenantModel): KubernetesObject {
-  const ns = tenant.namespace;
-  const labels = { severity: "warning", tenant: tenant.name, zone: tenant.zone.name };
-  const rules: Record<string, unknown>[] = [
+export function n8nAlertRules(tenant: TenantModel): AlertRule[] {
+  const ns = sel(tenant);
+  const worker = sel(tenant, `,deployment="${N8N.roles.worker}"`);
+  const failed = `sum(increase(n8n_workflow_failed_total${ns}[15m]))`;
+  const started = `sum(increase(n8n_workflow_started_total${ns}[15m]))`;
+  return [
     {
       alert: "N8nQueueBacklog",
-      annotations: {
-        description: `More than ${QUEUE_BACKLOG_THRESHOLD} executions of tenant ${tenant.name} have waited in the queue for 10 minutes; workers are at their maximum or failing.`,
-        summary: "n8n jobs are waiting in the queue",
-      },
-      expr: `sum(n8n_scaling_mode_queue_jobs_waiting{namespace="${ns}"}) > ${QUEUE_BACKLOG_THRESHOLD}`,
+      description: `More than ${QUEUE_BACKLOG_THRESHOLD} executions of tenant ${tenant.name} have waited in the queue for 10 minutes; workers are at their maximum or failing.`,
+      summary: "n8n jobs are waiting in the queue",
+      expr: `sum(n8n_scaling_mode_queue_jobs_waiting${ns}) > ${QUEUE_BACKLOG_THRESHOLD}`,
       for: "10m",
-      labels,
+      severity: "warning",
+    },
+    {
+      alert: "N8nQueueStuck",
+      description: `Executions of tenant ${tenant.name} wait in the queue and none has finished for 15 minutes: workers are stuck or cannot reach Redis or the database.`,
+      summary: "the n8n queue does not move",
+      expr: `sum(n8n_scaling_mode_queue_jobs_waiting${ns}) > 0 and sum(increase(n8n_scaling_mode_queue_jobs_completed${ns}[15m])) + sum(increase(n8n_scaling_mode_queue_jobs_failed${ns}[15m])) == 0`,
+      for: "15m",
+      severity: "critical",
+    },
+    {
+      alert: "N8nExecutionsFailing",
+      description: `More than ${FAILING_SHARE * 100} % of tenant ${tenant.name}'s executions failed over 15 minutes ({{ $value | humanizePercentage }}).`,
+      summary: "many n8n executions fail",
+      expr: `${failed} >= ${FAILING_MIN_COUNT} and ${failed} / ${started} > ${FAILING_SHARE}`,
+      for: "5m",
+      severity: "warning",
     },
     {
       alert: "N8nNoWorkerReady",
-      annotations: {
-        description: `Tenant ${tenant.name} wants workers but none is ready: queued executions do not run.`,
-        summary: "no n8n worker is ready",
-      },
-      expr: `kube_deployment_status_replicas_available{namespace="${ns}",deployment="${N8N.roles.worker}"} == 0 and kube_deployment_spec_replicas{namespace="${ns}",deployment="${N8N.roles.worker}"} > 0`,
+      description: `Tenant ${tenant.name} wants workers but none is ready: queued executions do not run.`,
+      summary: "no n8n worker is ready",
+      expr: `kube_deployment_status_replicas_available${worker} == 0 and kube_deployment_spec_replicas${worker} > 0`,
       for: "5m",
-      labels: { ...labels, severity: "critical" },
-    },
-    {
-      alert: "N8nQuotaUsageHigh",
-      annotations: {
-        description: `Tenant ${tenant.name} uses more than 80 % of {{ $labels.resource }} in its quota; autoscaling will stop at the quota.`,
-        summary: "tenant quota almost used up",
-      },
-      expr: `kube_resourcequota{namespace="${ns}",type="used"} / ignoring(type) kube_resourcequota{namespace="${ns}",type="hard"} > 0.8`,
-      for: "15m",
-      labels,
+      severity: "critical",
     },
   ];
-  // Asleep, its server is hibernated on purpose: not a page for anyone.
-  if (tenant.settings.database.isolation === "cluster" && !tenant.settings.hibernation.asleep) {
-    rules.splice(2, 0, {
-      alert: "N8nDatabaseNotReady",
-      annotations: {
-        description: `No PostgreSQL instance of tenant ${tenant.name} has been ready for 5 minutes.`,
-        summary: "tenant database not ready",
-      },
-      expr: `sum(kube_pod_status_ready{namespace="${ns}",pod=~"${tenant.data.databaseCluster}-[0-9]+",condition="true"}) < 1 or absent(kube_pod_status_ready{namespace="${ns}",pod=~"${tenant.data.databaseCluster}-[0-9]+",condition="true"})`,
-      for: "5m",
-      labels: { ...labels, severity: "critical" },
-    });
-  }
-  return {
-    apiVersion: "monitoring.coreos.com/v1",
-    kind: "PrometheusRule",
-    metadata: tenantMeta(tenant, N8N.alerts),
-    spec: { groups: [{ name: `tenant-${tenant.name}`, rules }] },
-  };
+}
+
+export function n8nDashboardRows(_model: Model, tenant: TenantModel): DashboardRow[] {
+  const ns = sel(tenant);
+  const perMinute = (metric: string) => `sum(rate(${metric}${ns}[5m])) * 60`;
+  const duration = reportsExecutionDuration(tenant.settings.n8n.version)
+    ? [
+        {
+          title: "Execution duration",
+          unit: "s",
+          targets: [0.5, 0.95].map((q) => ({
+            expr: `histogram_quantile(${q}, sum by (le) (rate(n8n_workflow_execution_duration_seconds_bucket${ns}[5m])))`,
+            legend: `p${q * 100}`,
+          })),
+        },
+      ]
+    : [];
+  const deployment = (role: string) => sel(tenant, `,deployment="${role}"`);
+  return [
+    {
+      title: "Executions",
+      panels: [
+        {
+          title: "Executions per minute",
+          unit: "short",
+          targets: [
+            { expr: perMinute("n8n_workflow_started_total"), legend: "started" },
+            { expr: perMinute("n8n_workflow_success_total"), legend: "succeeded" },
+            { expr: perMinute("n8n_workflow_failed_total"), legend: "failed" },
+          ],
+        },
+        ...duration,
+      ],
+    },
+    {
+      title: "Queue and workers",
+      panels: [
+        {
+          title: "Queue",
+          unit: "short",
+          targets: [
+            { expr: `sum(n8n_scaling_mode_queue_jobs_waiting${ns})`, legend: "waiting" },
+            { expr: `sum(n8n_scaling_mode_queue_jobs_active${ns})`, legend: "active" },
+          ],
+        },
+        {
+          title: "Workers",
+          unit: "short",
+          targets: [
+            { expr: `sum(kube_deployment_status_replicas_available${deployment(N8N.roles.worker)})`, legend: "ready" },
+            { expr: `sum(kube_deployment_spec_replicas${deployment(N8N.roles.worker)})`, legend: "desired" },
+          ],
+        },
+      ],
+    },
+  ];
 }

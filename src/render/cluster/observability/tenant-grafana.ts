@@ -1,0 +1,359 @@
+/**
+ * A Grafana per tenant, in the platform's namespace `tenant-observability`: its dashboards in one
+ * folder named after the tenant, and two datasources that can only read the tenant's own data:
+ * - metrics through a prom-label-proxy of its own, fixed to `namespace="<tenant's>"` (every
+ *   query, series and label lookup is rewritten to that matcher: the proxy takes no value from
+ *   the request);
+ * - logs from Loki as the tenant's Loki tenant (X-Scope-OrgID: its namespace).
+ *
+ * Why an instance per tenant and not folder permissions or orgs: Grafana OSS grants datasources
+ * to a whole org (datasource permissions are Enterprise), so one shared org with per-tenant
+ * folders lets any viewer query every tenant's datasource from Explore; orgs cannot be
+ * provisioned from Git, and the Grafana operator declines to manage them. Sign-in is the
+ * identity provider's only (no local accounts, no admin user): the tenant's admins get
+ * Editor, its viewers Viewer, the platform groups Admin, anyone else is refused. Nobody in a
+ * tenant's groups can edit a datasource (that takes Admin), and the datasources live in
+ * ConfigMaps of a namespace the tenant's RBAC does not reach.
+ */
+import {
+  LABEL,
+  OBSERVABILITY,
+  PROMETHEUS_SERVER,
+  tenantGrafana,
+  tenantMetricsProxy,
+} from "../../../model/names.js";
+import type { Model, TenantModel } from "../../../model/resolve.js";
+import { PINNED } from "../../../versions.js";
+import type { KubernetesObject, ObjectMeta } from "../../../manifest/object.js";
+import {
+  emptyDir,
+  placementFields,
+  RESTRICTED_CONTAINER_SECURITY,
+  restrictedPodSecurity,
+} from "../../../manifest/pod.js";
+import { placement } from "../../../model/scheduling.js";
+import { managedLabels } from "../../../manifest/metadata.js";
+import { emitYaml } from "../../../manifest/yaml-emitter.js";
+import { restrictedNamespace } from "../../kubernetes/namespace.js";
+import { renderAllowDns, renderDefaultDeny } from "../../kubernetes/network-policy.js";
+import { allowFromNamespace } from "../../kubernetes/stack-network.js";
+import { publicInternet } from "../../kubernetes/cidr.js";
+import { ADDON_NAMESPACE } from "../../../model/names.js";
+import { DATASOURCE, tenantDashboard } from "./dashboard.js";
+import type { DashboardRow } from "../../../products/contract/builders.js";
+
+const NS = OBSERVABILITY.namespace;
+const GRAFANA_UID = 472;
+const PROXY_UID = 65534;
+/** The Loki gateway's pods listen on 8080 behind its Service's port 80. */
+const LOKI_GATEWAY_POD_PORT = 8080;
+const PROMETHEUS_POD_PORT = 9090;
+export const COMPONENT = { grafana: "grafana", metricsProxy: "metrics-proxy" } as const;
+
+function meta(model: Model, name: string, tenant?: TenantModel): ObjectMeta {
+  return {
+    name,
+    namespace: NS,
+    labels: {
+      ...managedLabels(model.platform),
+      ...(tenant === undefined ? {} : { [LABEL.tenant]: tenant.name, [LABEL.zone]: tenant.zone.name }),
+    },
+  };
+}
+
+/** The provisioning file of a tenant's datasources, as Grafana reads it. */
+export function datasourcesFile(tenant: TenantModel): Record<string, unknown> {
+  return {
+    apiVersion: 1,
+    prune: true,
+    datasources: [
+      {
+        access: "proxy",
+        editable: false,
+        isDefault: true,
+        name: "Metrics",
+        type: DATASOURCE.metrics.type,
+        uid: DATASOURCE.metrics.uid,
+        url: `http://${tenantMetricsProxy(tenant.name)}.${NS}.svc.cluster.local:${OBSERVABILITY.labelProxyPort}`,
+      },
+      {
+        access: "proxy",
+        editable: false,
+        jsonData: { httpHeaderName1: OBSERVABILITY.orgHeader },
+        name: "Logs",
+        secureJsonData: { httpHeaderValue1: tenant.namespace },
+        type: DATASOURCE.logs.type,
+        uid: DATASOURCE.logs.uid,
+        url: `http://${OBSERVABILITY.lokiGateway.host}:${OBSERVABILITY.lokiGateway.port}`,
+      },
+    ],
+  };
+}
+
+/** JMESPath over the identity provider's groups: Admin, Editor, Viewer, or nothing (refused). */
+export function roleAttributePath(platformGroups: readonly string[], tenant: TenantModel): string {
+  const quote = (g: string) => `'${g.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
+  const grant = (groups: readonly string[], role: string) =>
+    groups.map((g) => `contains(groups[*], ${quote(g)}) && '${role}'`);
+  return [
+    ...grant(platformGroups, "Admin"),
+    ...grant(tenant.settings.admins, "Editor"),
+    ...grant(tenant.settings.viewers, "Viewer"),
+  ].join(" || ");
+}
+
+export function grafanaHost(model: Model, tenant: TenantModel): string {
+  return `${tenantGrafana(tenant.name)}.${model.cluster.domain}`;
+}
+
+export function renderObservability(
+  model: Model,
+  rowsOf: (tenant: TenantModel) => readonly DashboardRow[],
+): KubernetesObject[] {
+  if (!model.observability.enabled) return [];
+  return [
+    restrictedNamespace(model, NS, managedLabels(model.platform)),
+    renderDefaultDeny((name) => meta(model, name)),
+    renderAllowDns((name) => meta(model, name)),
+    ...renderNamespacePolicies(model),
+    ...model.tenants.flatMap((tenant) => renderTenantGrafana(model, tenant, rowsOf(tenant))),
+  ];
+}
+
+function renderTenantGrafana(model: Model, tenant: TenantModel, rows: readonly DashboardRow[]): KubernetesObject[] {
+  const name = tenantGrafana(tenant.name);
+  const proxy = tenantMetricsProxy(tenant.name);
+  const dashboard = tenantDashboard(model, tenant, rows);
+  const provider = {
+    apiVersion: 1,
+    providers: [
+      {
+        allowUiUpdates: false,
+        disableDeletion: true,
+        folder: tenant.name,
+        folderUid: `t-${tenant.name}`.slice(0, 40),
+        name: "tenantctl",
+        options: { path: "/var/lib/grafana-dashboards" },
+        type: "file",
+      },
+    ],
+  };
+  const grafanaLabels = { [LABEL.component]: COMPONENT.grafana, [LABEL.tenant]: tenant.name };
+  const proxyLabels = { [LABEL.component]: COMPONENT.metricsProxy, [LABEL.tenant]: tenant.name };
+  return [
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(model, `${name}-provisioning`, tenant),
+      data: {
+        "dashboards.yaml": emitYaml(provider),
+        "datasources.yaml": emitYaml(datasourcesFile(tenant)),
+      },
+    },
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: meta(model, `${name}-dashboards`, tenant),
+      data: { [`${tenant.name}.json`]: `${JSON.stringify(dashboard, null, 2)}\n` },
+    },
+    deployment(model, tenant, name, grafanaLabels, {
+      containers: [
+        {
+          env: grafanaEnv(model, tenant),
+          image: PINNED.grafanaImage,
+          name: "grafana",
+          ports: [{ containerPort: OBSERVABILITY.grafanaPort, name: "http", protocol: "TCP" }],
+          readinessProbe: { httpGet: { path: "/api/health", port: "http" }, periodSeconds: 10 },
+          resources: { limits: { memory: "256Mi" }, requests: { cpu: "50m", memory: "128Mi" } },
+          securityContext: RESTRICTED_CONTAINER_SECURITY,
+          volumeMounts: [
+            { mountPath: "/etc/grafana/provisioning/datasources/datasources.yaml", name: "provisioning", subPath: "datasources.yaml" },
+            { mountPath: "/etc/grafana/provisioning/dashboards/dashboards.yaml", name: "provisioning", subPath: "dashboards.yaml" },
+            { mountPath: "/var/lib/grafana-dashboards", name: "dashboards" },
+            { mountPath: "/var/lib/grafana", name: "data" },
+            { mountPath: "/tmp", name: "tmp" },
+          ],
+        },
+      ],
+      securityContext: restrictedPodSecurity(GRAFANA_UID),
+      volumes: [
+        { configMap: { name: `${name}-provisioning` }, name: "provisioning" },
+        { configMap: { name: `${name}-dashboards` }, name: "dashboards" },
+        emptyDir("data", "1Gi"),
+        emptyDir("tmp", "64Mi"),
+      ],
+    }),
+    service(model, tenant, name, grafanaLabels, OBSERVABILITY.grafanaPort),
+    deployment(model, tenant, proxy, proxyLabels, {
+      containers: [
+        {
+          args: [
+            `-insecure-listen-address=0.0.0.0:${OBSERVABILITY.labelProxyPort}`,
+            `-upstream=${PROMETHEUS_SERVER}`,
+            "-label=namespace",
+            `-label-value=${tenant.namespace}`,
+            "-enable-label-apis",
+          ],
+          image: PINNED.promLabelProxyImage,
+          name: "prom-label-proxy",
+          ports: [{ containerPort: OBSERVABILITY.labelProxyPort, name: "http", protocol: "TCP" }],
+          resources: { limits: { memory: "64Mi" }, requests: { cpu: "10m", memory: "32Mi" } },
+          securityContext: RESTRICTED_CONTAINER_SECURITY,
+        },
+      ],
+      securityContext: restrictedPodSecurity(PROXY_UID),
+    }),
+    service(model, tenant, proxy, proxyLabels, OBSERVABILITY.labelProxyPort),
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "Ingress",
+      metadata: meta(model, name, tenant),
+      spec: {
+        ingressClassName: model.ingress.className,
+        rules: [
+          {
+            host: grafanaHost(model, tenant),
+            http: {
+              paths: [{ backend: { service: { name, port: { name: "http" } } }, path: "/", pathType: "Prefix" }],
+            },
+          },
+        ],
+      },
+    },
+  ];
+}
+
+function grafanaEnv(model: Model, tenant: TenantModel): Record<string, unknown>[] {
+  const oidc = model.observability.oidc;
+  const plain: [string, string][] = [
+    ["GF_SERVER_ROOT_URL", `https://${grafanaHost(model, tenant)}/`],
+    ["GF_SECURITY_DISABLE_INITIAL_ADMIN_CREATION", "true"],
+    ["GF_AUTH_ANONYMOUS_ENABLED", "false"],
+    ["GF_AUTH_BASIC_ENABLED", "false"],
+    ["GF_AUTH_DISABLE_LOGIN_FORM", "true"],
+    ["GF_USERS_ALLOW_SIGN_UP", "false"],
+    ["GF_ANALYTICS_REPORTING_ENABLED", "false"],
+    ["GF_ANALYTICS_CHECK_FOR_UPDATES", "false"],
+    ["GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", "false"],
+    ["GF_AUTH_GENERIC_OAUTH_ENABLED", oidc === undefined ? "false" : "true"],
+    ["GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_PATH", roleAttributePath(model.observability.platformGroups, tenant)],
+    ["GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_STRICT", "true"],
+    ["GF_AUTH_GENERIC_OAUTH_ALLOW_ASSIGN_GRAFANA_ADMIN", "false"],
+    ["GF_AUTH_GENERIC_OAUTH_GROUPS_ATTRIBUTE_PATH", "groups"],
+  ];
+  if (oidc !== undefined)
+    plain.push(
+      ["GF_AUTH_GENERIC_OAUTH_NAME", "Single sign-on"],
+      ["GF_AUTH_GENERIC_OAUTH_CLIENT_ID", oidc.clientId],
+      ["GF_AUTH_GENERIC_OAUTH_SCOPES", "openid profile email groups"],
+      ["GF_AUTH_GENERIC_OAUTH_AUTH_URL", oidc.authUrl],
+      ["GF_AUTH_GENERIC_OAUTH_TOKEN_URL", oidc.tokenUrl],
+      ["GF_AUTH_GENERIC_OAUTH_API_URL", oidc.apiUrl],
+    );
+  return [
+    ...plain.map(([name, value]) => ({ name, value })),
+    ...(oidc === undefined
+      ? []
+      : [
+          {
+            name: "GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET",
+            valueFrom: { secretKeyRef: { key: "clientSecret", name: OBSERVABILITY.oidcSecret } },
+          },
+        ]),
+  ];
+}
+
+function deployment(
+  model: Model,
+  tenant: TenantModel,
+  name: string,
+  labels: Record<string, string>,
+  pod: Record<string, unknown>,
+): KubernetesObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: meta(model, name, tenant),
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels: { ...labels, [LABEL.zone]: tenant.zone.name } },
+        // A dedicated tenant's logs and metrics pass through here: on its own pool, as its pods.
+        spec: {
+          automountServiceAccountToken: false,
+          enableServiceLinks: false,
+          ...placementFields(placement(tenant, "app")),
+          ...pod,
+        },
+      },
+    },
+  };
+}
+
+function service(model: Model, tenant: TenantModel, name: string, selector: Record<string, string>, port: number): KubernetesObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: meta(model, name, tenant),
+    spec: { ports: [{ name: "http", port, protocol: "TCP", targetPort: "http" }], selector },
+  };
+}
+
+/**
+ * Who reaches what in the namespace: users (through the load balancer) each Grafana; a Grafana
+ * only its own tenant's metrics proxy, Loki's gateway and the identity provider; a proxy only
+ * Prometheus.
+ */
+function renderNamespacePolicies(model: Model): KubernetesObject[] {
+  const policy = (name: string, spec: Record<string, unknown>): KubernetesObject => ({
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: meta(model, name),
+    spec,
+  });
+  const ingressSources =
+    model.ingress.className === "alb"
+      ? (model.cluster.loadBalancerSubnets ?? [model.cluster.vpcCidr]).map((cidr) => ({ ipBlock: { cidr } }))
+      : [allowFromNamespace(model.ingress.controllerNamespace)];
+  const grafanaPods = { matchLabels: { [LABEL.component]: COMPONENT.grafana } };
+  return [
+    policy("grafana", {
+      egress: [
+        { ports: [{ port: LOKI_GATEWAY_POD_PORT, protocol: "TCP" }], to: [allowFromNamespace(ADDON_NAMESPACE.monitoring, { "app.kubernetes.io/component": "gateway" })] },
+        // The identity provider's token and userinfo endpoints, on the internet.
+        { ports: [{ port: 443, protocol: "TCP" }], to: publicInternet([]) },
+      ],
+      ingress: [{ from: ingressSources, ports: [{ port: OBSERVABILITY.grafanaPort, protocol: "TCP" }] }],
+      podSelector: grafanaPods,
+      policyTypes: ["Ingress", "Egress"],
+    }),
+    // Each tenant's Grafana to its own proxy only: one policy per tenant.
+    ...model.tenants.map((tenant) =>
+      policy(`${tenantMetricsProxy(tenant.name)}`, {
+        egress: [{ ports: [{ port: PROMETHEUS_POD_PORT, protocol: "TCP" }], to: [allowFromNamespace(ADDON_NAMESPACE.monitoring, { "app.kubernetes.io/name": "prometheus" })] }],
+        ingress: [
+          {
+            from: [{ podSelector: { matchLabels: { [LABEL.component]: COMPONENT.grafana, [LABEL.tenant]: tenant.name } } }],
+            ports: [{ port: OBSERVABILITY.labelProxyPort, protocol: "TCP" }],
+          },
+        ],
+        podSelector: { matchLabels: { [LABEL.component]: COMPONENT.metricsProxy, [LABEL.tenant]: tenant.name } },
+        policyTypes: ["Ingress", "Egress"],
+      }),
+    ),
+    // And each Grafana's egress to its own proxy (egress is per source).
+    ...model.tenants.map((tenant) =>
+      policy(`${tenantGrafana(tenant.name)}-to-proxy`, {
+        egress: [
+          {
+            ports: [{ port: OBSERVABILITY.labelProxyPort, protocol: "TCP" }],
+            to: [{ podSelector: { matchLabels: { [LABEL.component]: COMPONENT.metricsProxy, [LABEL.tenant]: tenant.name } } }],
+          },
+        ],
+        podSelector: { matchLabels: { [LABEL.component]: COMPONENT.grafana, [LABEL.tenant]: tenant.name } },
+        policyTypes: ["Egress"],
+      }),
+    ),
+  ];
+}
