@@ -20,6 +20,7 @@ const INTEGRATION = [
   "test/aws/ci.test.ts",
   "test/ci/delivery-flow.test.ts",
   "test/cost/report-html.test.ts",
+  "test/observability/alert-rules.test.ts",
 ];
 const E2E = ["test/e2e/**/*.test.ts"];
 

@@ -403,7 +403,11 @@ export const AlertReceiver = z
       if (own.includes(key) && receiver[key] === undefined)
         ctx.addIssue({ code: "custom", path: [key], message: `a ${receiver.type} receiver needs ${key}` });
       if (!own.includes(key) && receiver[key] !== undefined)
-        ctx.addIssue({ code: "custom", path: [key], message: `${key} is for ${key === "channel" ? "slack" : "email"} receivers, not ${receiver.type}` });
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `${key} is for ${key === "channel" ? "slack" : "email"} receivers, not ${receiver.type}`,
+        });
     }
   })
   .meta({
@@ -811,13 +815,16 @@ const HttpsUrl = z.string().regex(/^https:\/\/[^\s/]+(\/\S*)?$/, { error: "an ht
 export const Observability = z
   .strictObject({
     platformGroups: z.array(z.string().min(1)).min(1).default(["platform-team"]).meta({
-      description: "Groups that administer every tenant's Grafana (the platform team); tenants' own groups see only their own.",
+      description:
+        "Groups that administer every tenant's Grafana (the platform team); tenants' own groups see only their own.",
     }),
     oidc: z
       .strictObject({
         authUrl: HttpsUrl,
         tokenUrl: HttpsUrl,
-        apiUrl: HttpsUrl.meta({ description: "The userinfo endpoint, whose `groups` claim names the user's groups." }),
+        apiUrl: HttpsUrl.meta({
+          description: "The userinfo endpoint, whose `groups` claim names the user's groups.",
+        }),
         clientId: z.string().min(1),
       })
       .optional()

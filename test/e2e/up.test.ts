@@ -5,10 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { exposedNames, metricNames } from "../../src/lib/promql.js";
-import { renderPrometheusRule } from "../../src/products/n8n/kubernetes/monitoring.js";
+import { productStack } from "../../src/products/stacks.js";
+import { renderTenantMonitoring } from "../../src/render/kubernetes/observability.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolve } from "../../src/model/resolve.js";
-import { logFileName, type Status } from "../../src/runtime/local/plan.js";
+import { logFileName, type Plan, type Status } from "../../src/runtime/local/plan.js";
 import { StateDir } from "../../src/runtime/local/state.js";
 import { readStatus, stopSupervisor, type UpReport, up } from "../../src/runtime/local/up.js";
 import { PINNED } from "../../src/versions.js";
@@ -117,25 +118,6 @@ describe.sequential("tenantctl up", () => {
     expect(PINNED.n8n.startsWith("2.")).toBe(true);
   });
 
-  it("exposes every n8n metric its alerts use, on both releases (main's /metrics through the front door)", async () => {
-    for (const name of ["alpha", "gamma"]) {
-      const t = tenantOf(name);
-      const rule = renderPrometheusRule(t.tenant).spec as { groups: { rules: { expr: string }[] }[] };
-      const used = rule.groups
-        .flatMap((g) => g.rules.map((r) => r.expr))
-        .flatMap(metricNames)
-        .filter((n) => n.startsWith("n8n_"));
-      expect(used.length, name).toBeGreaterThan(0);
-      const page = await (await fetch(`${t.url}metrics`)).text();
-      const exposed = exposedNames(page);
-      expect(exposed.size, name).toBeGreaterThan(10);
-      expect(
-        used.filter((n) => !exposed.has(n)),
-        `${name}: not on its /metrics`,
-      ).toEqual([]);
-    }
-  });
-
   it("keeps idle task runners running: an idle runner is not a crash", async () => {
     // Runners once shut down after 15 s idle; with no launcher in external mode that was a
     // restart every 15 s (locally the supervisor's, in the cluster the kubelet's, with backoff).
@@ -183,6 +165,43 @@ describe.sequential("tenantctl up", () => {
       expect(log(`n8n:${tenant}:webhook`)).not.toContain("Worker started execution");
     });
   }
+
+  it("exposes every n8n metric its alerts and dashboard use, on both releases, on main and on a worker", async () => {
+    const plan = state.readJson<Plan>("plan.json", { platform: "", services: [], routers: [] });
+    for (const name of ["alpha", "gamma"]) {
+      const t = tenantOf(name);
+      const tenant = t.tenant;
+      const stack = productStack(tenant.product.kind);
+      const exprs = [
+        ...renderTenantMonitoring(model, tenant, stack.alertRules(model, tenant)).flatMap((o) =>
+          o.kind === "PrometheusRule"
+            ? (o.spec as { groups: { rules: { expr: string }[] }[] }).groups.flatMap((g) =>
+                g.rules.map((r) => r.expr),
+              )
+            : [],
+        ),
+        ...stack
+          .dashboardRows(model, tenant)
+          .flatMap((r) => r.panels.flatMap((p) => p.targets.map((x) => x.expr))),
+      ];
+      const used = [...new Set(exprs.flatMap(metricNames).filter((n) => n.startsWith("n8n_")))];
+      expect(used.length, name).toBeGreaterThan(3);
+      const worker = plan.services.find((x) => x.name === `n8n:${name}:worker-1`);
+      const workerPort = worker?.env.QUEUE_HEALTH_CHECK_PORT;
+      expect(workerPort, name).toBeDefined();
+      const exposed = new Set<string>();
+      for (const url of [`${t.url}metrics`, `http://127.0.0.1:${workerPort}/metrics`]) {
+        const page = await (await fetch(url)).text();
+        const names = exposedNames(page);
+        expect(names.size, url).toBeGreaterThan(10);
+        for (const n of names) exposed.add(n);
+      }
+      expect(
+        used.filter((n) => !exposed.has(n)),
+        `${name} (n8n ${tenant.settings.n8n.version}): not on main's nor the worker's /metrics`,
+      ).toEqual([]);
+    }
+  });
 
   it("shows a tenant none of the other's workflows through its API", async () => {
     const alphaWorkflows = await (clients.alpha as N8nClient).rest<{ id: string; name: string }[]>(

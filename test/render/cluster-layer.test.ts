@@ -254,7 +254,7 @@ describe("Karpenter node pools", () => {
         const owners = new Set(
           tolerating.map((o) =>
             taint.value.startsWith("tenant-")
-              ? `tenant-${o.tenant}`
+              ? `tenant-${o.tenant ?? o.object.metadata.labels?.["tenantctl.io/tenant"]}`
               : `zone-${o.object.metadata.labels?.["tenantctl.io/zone"]}`,
           ),
         );

@@ -29,8 +29,8 @@ describe("a tenant asleep in the cluster (hibernation.asleep)", () => {
 
   it("pages nobody for the database it hibernated, nor for workers it holds at zero", () => {
     const alerts = (tenant: string) => JSON.stringify(find(of(tenant), "PrometheusRule", "n8n-alerts").spec);
-    expect(alerts("hib-busy")).toContain("N8nDatabaseNotReady");
-    expect(alerts("hib-dormant")).not.toContain("N8nDatabaseNotReady");
+    expect(alerts("hib-busy")).toContain("TenantDatabaseNotReady");
+    expect(alerts("hib-dormant")).not.toContain("TenantDatabaseNotReady");
     // Workers at zero on purpose: the alert requires spec replicas above zero.
     expect(alerts("hib-dormant")).toContain("kube_deployment_spec_replicas");
   });

@@ -117,11 +117,12 @@ describe("n8n in queue mode", () => {
     ).toBe("true");
   });
 
-  it("turns on queue metrics on main only, and keeps production webhooks off main when processors exist", () => {
+  it("turns on metrics on main and workers, queue metrics on main only, and keeps production webhooks off main when processors exist", () => {
     const [main, worker] = deployments.map((d) => envOf(containers(d)[0] as Container));
     expect(main?.get("N8N_METRICS_INCLUDE_QUEUE_METRICS")?.value).toBe("true");
     expect(main?.get("N8N_DISABLE_PRODUCTION_MAIN_PROCESS")?.value).toBe("true");
-    expect(worker?.has("N8N_METRICS")).toBe(false);
+    expect(worker?.get("N8N_METRICS")?.value).toBe("true");
+    expect(worker?.has("N8N_METRICS_INCLUDE_QUEUE_METRICS")).toBe(false);
   });
 
   it("pins the default n8n image once and lets a tenant override it", () => {
@@ -367,18 +368,25 @@ describe("autoscaling, ingress and monitoring", () => {
     expect(ann("umbrella")["external-dns.alpha.kubernetes.io/hostname"]).toBe("automation.umbrella.example");
   });
 
-  it("alerts per tenant on backlog, no ready worker, database not ready and quota above 80 %", () => {
+  it("alerts per tenant on backlog, a stuck queue, failing executions, no ready worker, quota, database not ready or nearly full, and failing backups", () => {
     const rule = find(objectsOf(example.objects, "initech"), "PrometheusRule", "n8n-alerts").spec as {
       groups: { rules: { alert: string; expr: string }[] }[];
     };
     const alerts = rule.groups[0]?.rules ?? [];
     expect(alerts.map((r) => r.alert)).toEqual([
       "N8nQueueBacklog",
+      "N8nQueueStuck",
+      "N8nExecutionsFailing",
       "N8nNoWorkerReady",
-      "N8nDatabaseNotReady",
-      "N8nQuotaUsageHigh",
+      "TenantQuotaUsageHigh",
+      "TenantDatabaseNotReady",
+      "TenantDatabaseNearlyFull",
+      "TenantBackupFailing",
     ]);
     for (const a of alerts) expect(a.expr).toContain('namespace="tenant-initech"');
+    // Alertmanager routes by namespace: every alert carries the tenant's.
+    for (const a of alerts as { labels?: Record<string, string> }[])
+      expect(a.labels?.namespace).toBe("tenant-initech");
   });
 });
 

@@ -231,7 +231,9 @@ const MUTATIONS: {
     rule: "observability-access",
     file: OBS("configmap-grafana-ops-provisioning"),
     change: (find) => {
-      const cm = find(OBS("configmap-grafana-ops-provisioning")) as { data: Record<string, string> };
+      const cm = find(OBS("configmap-grafana-ops-provisioning")) as unknown as {
+        data: Record<string, string>;
+      };
       cm.data["datasources.yaml"] = (cm.data["datasources.yaml"] ?? "").replace(
         "httpHeaderValue1: tenant-ops",
         "httpHeaderValue1: tenant-ops|tenant-initech",
@@ -243,7 +245,9 @@ const MUTATIONS: {
     rule: "observability-access",
     file: OBS("configmap-grafana-initech-provisioning"),
     change: (find) => {
-      const cm = find(OBS("configmap-grafana-initech-provisioning")) as { data: Record<string, string> };
+      const cm = find(OBS("configmap-grafana-initech-provisioning")) as unknown as {
+        data: Record<string, string>;
+      };
       cm.data["datasources.yaml"] = (cm.data["datasources.yaml"] ?? "").replace(
         "http://prometheus-initech.tenant-observability.svc.cluster.local:8080",
         "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090",
@@ -255,7 +259,11 @@ const MUTATIONS: {
     rule: "observability-access",
     file: OBS("deployment-prometheus-umbrella"),
     change: (find) => {
-      set(find(OBS("deployment-prometheus-umbrella")), "spec.template.spec.containers.0.args.3", "-label-value=tenant-initech");
+      set(
+        find(OBS("deployment-prometheus-umbrella")),
+        "spec.template.spec.containers.0.args.3",
+        "-label-value=tenant-initech",
+      );
     },
   },
   {
@@ -263,10 +271,12 @@ const MUTATIONS: {
     rule: "observability-access",
     file: OBS("deployment-grafana-initech"),
     change: (find) => {
-      const d = find(OBS("deployment-grafana-initech")) as {
+      const d = find(OBS("deployment-grafana-initech")) as unknown as {
         spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
       };
-      const env = d.spec.template.spec.containers[0]?.env.find((e) => e.name === "GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_PATH");
+      const env = d.spec.template.spec.containers[0]?.env.find(
+        (e) => e.name === "GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_PATH",
+      );
       if (env) env.value = `${env.value ?? ""} || contains(groups[*], 'ops-automation') && 'Viewer'`;
     },
   },
@@ -275,7 +285,7 @@ const MUTATIONS: {
     rule: "observability-access",
     file: "clusters/acme-prod/addons/application-addon-fluent-bit.yaml",
     change: (find) => {
-      const app = find("clusters/acme-prod/addons/application-addon-fluent-bit.yaml") as {
+      const app = find("clusters/acme-prod/addons/application-addon-fluent-bit.yaml") as unknown as {
         spec: { source: { helm: { valuesObject: { config: { outputs: string } } } } };
       };
       const config = app.spec.source.helm.valuesObject.config;

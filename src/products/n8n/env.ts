@@ -6,7 +6,7 @@
 import type { EffectiveSettings } from "../../model/defaults.js";
 import { N8N, type N8nRole } from "../../model/names.js";
 import { type ExpressionEngine, expressionEngineEnv } from "./expressions.js";
-import { reportsExecutionDuration, runnersNeedEnabling } from "./release.js";
+import { runnersNeedEnabling } from "./release.js";
 import type { DatabaseTls, DataConnections, EnvValue, EnvVar, SecretRef } from "../contract/environment.js";
 
 export interface N8nEnvInput {
@@ -96,27 +96,20 @@ export function buildN8nEnv(role: N8nRole, input: N8nEnvInput): EnvVar[] {
     ...expressionEngineEnv(input.expressions).map(([name, value]): [string, EnvValue] => [name, lit(value)]),
     ...executionsEnv(input.executions),
   ];
-  if (role === "main" || role === "worker") env.push(...metricsEnv(role, input.version));
-  if (role === "main" && input.webhookProcessors) env.push(["N8N_DISABLE_PRODUCTION_MAIN_PROCESS", lit(true)]);
+  if (role === "main" || role === "worker") env.push(...metricsEnv(role));
+  if (role === "main" && input.webhookProcessors)
+    env.push(["N8N_DISABLE_PRODUCTION_MAIN_PROCESS", lit(true)]);
   if (role === "worker") {
     env.push(["QUEUE_HEALTH_CHECK_ACTIVE", lit(true)], ["QUEUE_HEALTH_CHECK_PORT", lit(input.listenPort)]);
   }
   return env.map(([name, from]) => ({ name, from }));
 }
 
-/**
- * /metrics on main and on each worker (a worker serves it beside its health check). Executions
- * run on workers, so their counters (event-bus metrics: n8n_workflow_started_total, …_success_,
- * …_failed_) and durations come from there; the queue's gauges only from main.
- */
-function metricsEnv(role: "main" | "worker", version: string): [string, EnvValue][] {
+/** /metrics on main (with the queue's gauges and job counters) and on each worker (beside its health check). */
+function metricsEnv(role: "main" | "worker"): [string, EnvValue][] {
   return [
     ["N8N_METRICS", lit(true)],
-    ["N8N_METRICS_INCLUDE_MESSAGE_EVENT_BUS_METRICS", lit(true)],
     ...(role === "main" ? [["N8N_METRICS_INCLUDE_QUEUE_METRICS", lit(true)] as [string, EnvValue]] : []),
-    ...(reportsExecutionDuration(version)
-      ? [["N8N_METRICS_INCLUDE_WORKFLOW_EXECUTION_DURATION", lit(true)] as [string, EnvValue]]
-      : []),
   ];
 }
 

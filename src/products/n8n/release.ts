@@ -24,15 +24,6 @@ export function runnersNeedEnabling(n8nVersion: string): boolean {
   return compareVersions(n8nVersion, "2.0.0") < 0;
 }
 
-/**
- * Whether n8n can report each execution's duration (N8N_METRICS_INCLUDE_WORKFLOW_EXECUTION_DURATION,
- * `n8n_workflow_execution_duration_seconds`). Read off the supported releases' @n8n/config:
- * 1.123.81 has no such setting, 2.41.1 has it; the metric test scrapes both.
- */
-export function reportsExecutionDuration(n8nVersion: string): boolean {
-  return compareVersions(n8nVersion, "2.0.0") >= 0;
-}
-
 /** Where a release is installed: the cache, outside the project. */
 export function n8nDirectory(cache: string, version: string): string {
   return join(cache, "n8n", version);

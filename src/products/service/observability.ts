@@ -39,7 +39,10 @@ export function serviceDashboardRows(model: Model, tenant: TenantModel): Dashboa
           title: "Requests per second",
           unit: "reqps",
           targets: [
-            { expr: `sum by (service) (rate(nginx_ingress_controller_requests${ingress}[5m]))`, legend: "{{service}}" },
+            {
+              expr: `sum by (service) (rate(nginx_ingress_controller_requests${ingress}[5m]))`,
+              legend: "{{service}}",
+            },
           ],
         },
         {
@@ -65,7 +68,9 @@ export function serviceDashboardRows(model: Model, tenant: TenantModel): Dashboa
       ],
     });
   }
-  const queued = tenant.product.workloads.filter((w) => componentSpec(tenant, w.component).autoscaling?.rabbitmq);
+  const queued = tenant.product.workloads.filter(
+    (w) => componentSpec(tenant, w.component).autoscaling?.rabbitmq,
+  );
   if (queued.length > 0) {
     rows.push({
       title: "Queues",
@@ -93,7 +98,10 @@ export function serviceDashboardRows(model: Model, tenant: TenantModel): Dashboa
         targets: tenant.product.workloads.flatMap((w) => {
           const deployment = sel(tenant, `,deployment="${componentWorkload(product, w.component)}"`);
           return [
-            { expr: `sum(kube_deployment_status_replicas_available${deployment})`, legend: `${w.component} ready` },
+            {
+              expr: `sum(kube_deployment_status_replicas_available${deployment})`,
+              legend: `${w.component} ready`,
+            },
             { expr: `sum(kube_deployment_spec_replicas${deployment})`, legend: `${w.component} desired` },
           ];
         }),

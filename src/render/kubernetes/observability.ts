@@ -53,7 +53,12 @@ function renderMetricsMonitors(tenant: TenantModel): KubernetesObject[] {
   return out;
 }
 
-function podMonitor(tenant: TenantModel, name: string, port: string, selector: Record<string, unknown>): KubernetesObject {
+function podMonitor(
+  tenant: TenantModel,
+  name: string,
+  port: string,
+  selector: Record<string, unknown>,
+): KubernetesObject {
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "PodMonitor",

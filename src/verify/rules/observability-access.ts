@@ -44,7 +44,9 @@ export const observabilityAccess: VerifyRule = {
       const spec = (podTemplateOf(grafana.object)?.spec ?? {}) as Record<string, unknown>;
       const container = list<Container>(spec.containers).find((c) => c.name === "grafana");
       const env = new Map(
-        (container?.env ?? []).flatMap((e) => (typeof e.value === "string" && e.name ? [[e.name, e.value]] : [])),
+        (container?.env ?? []).flatMap((e) =>
+          typeof e.value === "string" && e.name ? [[e.name, e.value]] : [],
+        ),
       );
       // Who signs in.
       const allowed = new Set([
@@ -53,37 +55,67 @@ export const observabilityAccess: VerifyRule = {
         ...tenant.settings.viewers,
       ]);
       const path = env.get("GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_PATH") ?? "";
-      const named = [...path.matchAll(/contains\(\s*groups\[\*\]\s*,\s*'((?:[^'\\]|\\.)*)'\s*\)/g)].map((m) => m[1] ?? "");
+      const named = [...path.matchAll(/contains\(\s*groups\[\*\]\s*,\s*'((?:[^'\\]|\\.)*)'\s*\)/g)].map(
+        (m) => m[1] ?? "",
+      );
       const stranger = named.filter((g) => !allowed.has(g.replaceAll("\\'", "'")));
       if (stranger.length > 0)
-        report(grafana, `Grafana of tenant ${tenant.name} lets in groups that are not the tenant's: ${stranger.join(", ")}`, "grant roles only to the tenant's admins and viewers and the platform groups (render again)");
+        report(
+          grafana,
+          `Grafana of tenant ${tenant.name} lets in groups that are not the tenant's: ${stranger.join(", ")}`,
+          "grant roles only to the tenant's admins and viewers and the platform groups (render again)",
+        );
       if (env.get("GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_STRICT") !== "true")
-        report(grafana, `Grafana of tenant ${tenant.name} lets in users of any group (GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_STRICT is not true): they get the Viewer role`, "set GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_STRICT=true");
+        report(
+          grafana,
+          `Grafana of tenant ${tenant.name} lets in users of any group (GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_STRICT is not true): they get the Viewer role`,
+          "set GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_STRICT=true",
+        );
       if (env.get("GF_AUTH_ANONYMOUS_ENABLED") !== "false" || env.get("GF_AUTH_BASIC_ENABLED") !== "false")
-        report(grafana, `Grafana of tenant ${tenant.name} accepts anonymous or password sign-in`, "set GF_AUTH_ANONYMOUS_ENABLED=false and GF_AUTH_BASIC_ENABLED=false");
+        report(
+          grafana,
+          `Grafana of tenant ${tenant.name} accepts anonymous or password sign-in`,
+          "set GF_AUTH_ANONYMOUS_ENABLED=false and GF_AUTH_BASIC_ENABLED=false",
+        );
       // What its datasources read.
       for (const { source, file } of datasourceFiles(objects, spec, container)) {
         let datasources: Record<string, unknown>[];
         try {
-          datasources = list<Record<string, unknown>>((parse(file) as Record<string, unknown> | null)?.datasources);
+          datasources = list<Record<string, unknown>>(
+            (parse(file) as Record<string, unknown> | null)?.datasources,
+          );
         } catch (e) {
-          report(source, `Grafana of tenant ${tenant.name}: its datasources file does not parse (${(e as Error).message})`, "render again");
+          report(
+            source,
+            `Grafana of tenant ${tenant.name}: its datasources file does not parse (${(e as Error).message})`,
+            "render again",
+          );
           continue;
         }
         for (const ds of datasources) {
           const name = String(ds.name ?? ds.uid ?? "?");
           const expand = (v: unknown) =>
-            typeof v === "string" ? v.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a, b) => env.get(a ?? b) ?? "") : "";
+            typeof v === "string"
+              ? v.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a, b) => env.get(a ?? b) ?? "")
+              : "";
           if (ds.type === "loki") {
             const jsonData = (ds.jsonData ?? {}) as Record<string, unknown>;
             const secure = (ds.secureJsonData ?? {}) as Record<string, unknown>;
             const orgs = Object.entries(jsonData)
-              .filter(([k, v]) => /^httpHeaderName\d+$/.test(k) && String(v).toLowerCase() === OBSERVABILITY.orgHeader.toLowerCase())
+              .filter(
+                ([k, v]) =>
+                  /^httpHeaderName\d+$/.test(k) &&
+                  String(v).toLowerCase() === OBSERVABILITY.orgHeader.toLowerCase(),
+              )
               .flatMap(([k]) => expand(secure[k.replace("Name", "Value")]).split("|"))
               .map((o) => o.trim());
             const foreign = orgs.filter((o) => o !== tenant.namespace);
             if (orgs.length === 0)
-              report(source, `Grafana of tenant ${tenant.name}: datasource ${name} sends no ${OBSERVABILITY.orgHeader}: Loki answers for no tenant or a default one`, `set jsonData.httpHeaderName1: ${OBSERVABILITY.orgHeader} and secureJsonData.httpHeaderValue1: ${tenant.namespace}`);
+              report(
+                source,
+                `Grafana of tenant ${tenant.name}: datasource ${name} sends no ${OBSERVABILITY.orgHeader}: Loki answers for no tenant or a default one`,
+                `set jsonData.httpHeaderName1: ${OBSERVABILITY.orgHeader} and secureJsonData.httpHeaderValue1: ${tenant.namespace}`,
+              );
             for (const org of foreign) {
               const owner = ownerOf.get(org);
               const crossZone = owner !== undefined && owner.zone.customerData && !tenant.zone.customerData;
@@ -96,9 +128,17 @@ export const observabilityAccess: VerifyRule = {
           } else if (ds.type === "prometheus") {
             const want = `http://${tenantMetricsProxy(tenant.name)}.${OBSERVABILITY.namespace}.svc.cluster.local:${OBSERVABILITY.labelProxyPort}`;
             if (expand(ds.url).replace(/\/+$/, "") !== want)
-              report(source, `Grafana of tenant ${tenant.name}: datasource ${name} reads metrics from ${expand(ds.url)}, not through the tenant's proxy: every namespace's series`, `set its url to ${want}`);
+              report(
+                source,
+                `Grafana of tenant ${tenant.name}: datasource ${name} reads metrics from ${expand(ds.url)}, not through the tenant's proxy: every namespace's series`,
+                `set its url to ${want}`,
+              );
           } else {
-            report(source, `Grafana of tenant ${tenant.name}: datasource ${name} of type ${String(ds.type)} reads data tenantctl cannot confine to the tenant`, "remove it");
+            report(
+              source,
+              `Grafana of tenant ${tenant.name}: datasource ${name} of type ${String(ds.type)} reads data tenantctl cannot confine to the tenant`,
+              "remove it",
+            );
           }
         }
       }
@@ -113,8 +153,16 @@ export const observabilityAccess: VerifyRule = {
           });
         const label = flag("label");
         const values = flag("label-value");
-        if (label.join() !== "namespace" || values.join() !== tenant.namespace || flag("regex-match").length > 0)
-          report(proxy, `the metrics proxy of tenant ${tenant.name} is not fixed to namespace="${tenant.namespace}" (label ${label.join(",") || "unset"}, values ${values.join(",") || "unset"})`, `run it with -label=namespace -label-value=${tenant.namespace} only`);
+        if (
+          label.join() !== "namespace" ||
+          values.join() !== tenant.namespace ||
+          flag("regex-match").length > 0
+        )
+          report(
+            proxy,
+            `the metrics proxy of tenant ${tenant.name} is not fixed to namespace="${tenant.namespace}" (label ${label.join(",") || "unset"}, values ${values.join(",") || "unset"})`,
+            `run it with -label=namespace -label-value=${tenant.namespace} only`,
+          );
       }
     }
     out.push(...checkLogAgent(this, ctx.input.objects, [...ownerOf.values()]));
@@ -144,7 +192,12 @@ function datasourceFiles(
 
 /** Fluent Bit's `Match` glob against a tag: `*` is any run of characters. */
 function globMatches(glob: string, tag: string): boolean {
-  const re = new RegExp(`^${glob.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const re = new RegExp(
+    `^${glob
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
   return re.test(tag);
 }
 
@@ -169,17 +222,26 @@ export function classicSections(text: string, kind: string): Section[] {
   return out;
 }
 
-function checkLogAgent(rule: VerifyRule, objects: readonly SourcedObject[], tenants: readonly TenantModel[]): Finding[] {
+function checkLogAgent(
+  rule: VerifyRule,
+  objects: readonly SourcedObject[],
+  tenants: readonly TenantModel[],
+): Finding[] {
   const app = objects.find(
     (o) =>
       o.object.kind === "Application" &&
       ((o.object.spec as { source?: { chart?: string } } | undefined)?.source?.chart ?? "") === "fluent-bit",
   );
   if (app === undefined) return [];
-  const config = ((app.object.spec as { source?: { helm?: { valuesObject?: { config?: Record<string, unknown> } } } })
-    .source?.helm?.valuesObject?.config ?? {}) as Record<string, unknown>;
-  const inputs = classicSections(String(config.inputs ?? ""), "INPUT").filter((s) => s.get("name") === "tail");
-  const outputs = classicSections(String(config.outputs ?? ""), "OUTPUT").filter((s) => s.get("name") === "loki");
+  const config = ((
+    app.object.spec as { source?: { helm?: { valuesObject?: { config?: Record<string, unknown> } } } }
+  ).source?.helm?.valuesObject?.config ?? {}) as Record<string, unknown>;
+  const inputs = classicSections(String(config.inputs ?? ""), "INPUT").filter(
+    (s) => s.get("name") === "tail",
+  );
+  const outputs = classicSections(String(config.outputs ?? ""), "OUTPUT").filter(
+    (s) => s.get("name") === "loki",
+  );
   const out: Finding[] = [];
   const report = (tenant: TenantModel, message: string, fix: string) =>
     out.push(findingOf(rule, { message, objects: [refOf(app)], fix, tenant: tenant.name }));
@@ -189,16 +251,23 @@ function checkLogAgent(rule: VerifyRule, objects: readonly SourcedObject[], tena
     const reading = inputs.filter((i) => {
       const paths = (i.get("path") ?? "").split(",").map((p) => p.trim());
       const excluded = (i.get("exclude_path") ?? "").split(",").map((p) => p.trim());
-      return paths.some((p) => p === pattern || p === "/var/log/containers/*.log") && !excluded.includes(pattern);
+      return (
+        paths.some((p) => p === pattern || p === "/var/log/containers/*.log") && !excluded.includes(pattern)
+      );
     });
-    if (reading.length === 0) report(tenant, `the log agent reads no logs of tenant ${tenant.name}`, "render again");
+    if (reading.length === 0)
+      report(tenant, `the log agent reads no logs of tenant ${tenant.name}`, "render again");
     for (const input of reading) {
       const tag = (input.get("tag") ?? "").replace(/\*$/, "var.log.containers.x.log");
       for (const output of outputs) {
         if (!globMatches(output.get("match") ?? "", tag)) continue;
         const org = output.get("tenant_id");
         if (org !== tenant.namespace)
-          report(tenant, `the log agent ships the logs of tenant ${tenant.name} as Loki tenant ${org ?? "(none)"}${org === undefined ? "" : ", where others read them"}`, `ship ${pattern} only with tenant_id ${tenant.namespace}`);
+          report(
+            tenant,
+            `the log agent ships the logs of tenant ${tenant.name} as Loki tenant ${org ?? "(none)"}${org === undefined ? "" : ", where others read them"}`,
+            `ship ${pattern} only with tenant_id ${tenant.namespace}`,
+          );
       }
     }
   }

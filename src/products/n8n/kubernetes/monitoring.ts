@@ -1,7 +1,6 @@
 import { N8N } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import type { AlertRule, DashboardRow } from "../../contract/builders.js";
-import { reportsExecutionDuration } from "../release.js";
 
 /**
  * n8n's metrics, alerts and dashboard. Prometheus scrapes main (queue gauges) and every worker
@@ -18,8 +17,11 @@ const sel = (tenant: TenantModel, extra = "") => `{namespace="${tenant.namespace
 export function n8nAlertRules(tenant: TenantModel): AlertRule[] {
   const ns = sel(tenant);
   const worker = sel(tenant, `,deployment="${N8N.roles.worker}"`);
-  const failed = `sum(increase(n8n_workflow_failed_total${ns}[15m]))`;
-  const started = `sum(increase(n8n_workflow_started_total${ns}[15m]))`;
+  // Jobs main counts across all workers: a failed job is an execution that crashed (not one
+  // that ended in a workflow error). n8n's per-execution counters (event-bus metrics) did not
+  // appear on a real 2.41.1 main or worker here, so nothing here depends on them.
+  const failed = `sum(increase(n8n_scaling_mode_queue_jobs_failed${ns}[15m]))`;
+  const completed = `sum(increase(n8n_scaling_mode_queue_jobs_completed${ns}[15m]))`;
   return [
     {
       alert: "N8nQueueBacklog",
@@ -39,9 +41,10 @@ export function n8nAlertRules(tenant: TenantModel): AlertRule[] {
     },
     {
       alert: "N8nExecutionsFailing",
-      description: `More than ${FAILING_SHARE * 100} % of tenant ${tenant.name}'s executions failed over 15 minutes ({{ $value | humanizePercentage }}).`,
+      description: `More than ${FAILING_SHARE * 100} % of tenant ${tenant.name}'s queued executions failed over 15 minutes ({{ $value | humanizePercentage }}): crashed, timed out or ran out of memory on a worker.`,
       summary: "many n8n executions fail",
-      expr: `${failed} >= ${FAILING_MIN_COUNT} and ${failed} / ${started} > ${FAILING_SHARE}`,
+      // The share first: an alert's value is its left side's, and the description prints it.
+      expr: `${failed} / (${completed} + ${failed}) > ${FAILING_SHARE} and ${failed} >= ${FAILING_MIN_COUNT}`,
       for: "5m",
       severity: "warning",
     },
@@ -59,18 +62,6 @@ export function n8nAlertRules(tenant: TenantModel): AlertRule[] {
 export function n8nDashboardRows(_model: Model, tenant: TenantModel): DashboardRow[] {
   const ns = sel(tenant);
   const perMinute = (metric: string) => `sum(rate(${metric}${ns}[5m])) * 60`;
-  const duration = reportsExecutionDuration(tenant.settings.n8n.version)
-    ? [
-        {
-          title: "Execution duration",
-          unit: "s",
-          targets: [0.5, 0.95].map((q) => ({
-            expr: `histogram_quantile(${q}, sum by (le) (rate(n8n_workflow_execution_duration_seconds_bucket${ns}[5m])))`,
-            legend: `p${q * 100}`,
-          })),
-        },
-      ]
-    : [];
   const deployment = (role: string) => sel(tenant, `,deployment="${role}"`);
   return [
     {
@@ -80,12 +71,10 @@ export function n8nDashboardRows(_model: Model, tenant: TenantModel): DashboardR
           title: "Executions per minute",
           unit: "short",
           targets: [
-            { expr: perMinute("n8n_workflow_started_total"), legend: "started" },
-            { expr: perMinute("n8n_workflow_success_total"), legend: "succeeded" },
-            { expr: perMinute("n8n_workflow_failed_total"), legend: "failed" },
+            { expr: perMinute("n8n_scaling_mode_queue_jobs_completed"), legend: "completed" },
+            { expr: perMinute("n8n_scaling_mode_queue_jobs_failed"), legend: "failed" },
           ],
         },
-        ...duration,
       ],
     },
     {
@@ -103,7 +92,10 @@ export function n8nDashboardRows(_model: Model, tenant: TenantModel): DashboardR
           title: "Workers",
           unit: "short",
           targets: [
-            { expr: `sum(kube_deployment_status_replicas_available${deployment(N8N.roles.worker)})`, legend: "ready" },
+            {
+              expr: `sum(kube_deployment_status_replicas_available${deployment(N8N.roles.worker)})`,
+              legend: "ready",
+            },
             { expr: `sum(kube_deployment_spec_replicas${deployment(N8N.roles.worker)})`, legend: "desired" },
           ],
         },

@@ -26,13 +26,24 @@ export function dashboardUid(tenant: TenantModel): string {
   return `t-${tenant.name}`.slice(0, 40);
 }
 
-export function tenantDashboard(model: Model, tenant: TenantModel, productRows: readonly DashboardRow[]): Record<string, unknown> {
+export function tenantDashboard(
+  model: Model,
+  tenant: TenantModel,
+  productRows: readonly DashboardRow[],
+): Record<string, unknown> {
   const rows = [...productRows, ...platformRows(model, tenant)];
   const panels: Record<string, unknown>[] = [];
   let id = 1;
   let y = 0;
   for (const row of rows) {
-    panels.push({ collapsed: false, gridPos: { h: 1, w: 24, x: 0, y }, id: id++, panels: [], title: row.title, type: "row" });
+    panels.push({
+      collapsed: false,
+      gridPos: { h: 1, w: 24, x: 0, y },
+      id: id++,
+      panels: [],
+      title: row.title,
+      type: "row",
+    });
     y += 1;
     row.panels.forEach((panel, i) => {
       const x = (i % (24 / PANEL_WIDTH)) * PANEL_WIDTH;
@@ -41,12 +52,25 @@ export function tenantDashboard(model: Model, tenant: TenantModel, productRows: 
     });
     y += PANEL_HEIGHT;
   }
-  panels.push({ collapsed: false, gridPos: { h: 1, w: 24, x: 0, y }, id: id++, panels: [], title: "Logs", type: "row" });
+  panels.push({
+    collapsed: false,
+    gridPos: { h: 1, w: 24, x: 0, y },
+    id: id++,
+    panels: [],
+    title: "Logs",
+    type: "row",
+  });
   panels.push({
     datasource: DATASOURCE.logs,
     gridPos: { h: 12, w: 24, x: 0, y: y + 1 },
     id: id++,
-    options: { dedupStrategy: "none", enableLogDetails: true, showTime: true, sortOrder: "Descending", wrapLogMessage: true },
+    options: {
+      dedupStrategy: "none",
+      enableLogDetails: true,
+      showTime: true,
+      sortOrder: "Descending",
+      wrapLogMessage: true,
+    },
     targets: [{ datasource: DATASOURCE.logs, expr: `{namespace="${tenant.namespace}"}`, refId: "A" }],
     title: "Logs of the tenant's pods",
     type: "logs",
@@ -67,7 +91,11 @@ export function tenantDashboard(model: Model, tenant: TenantModel, productRows: 
   };
 }
 
-function timeSeries(panel: DashboardPanel, id: number, gridPos: Record<string, number>): Record<string, unknown> {
+function timeSeries(
+  panel: DashboardPanel,
+  id: number,
+  gridPos: Record<string, number>,
+): Record<string, unknown> {
   return {
     datasource: DATASOURCE.metrics,
     ...(panel.description === undefined ? {} : { description: panel.description }),
@@ -106,7 +134,10 @@ export function platformRows(model: Model, tenant: TenantModel): DashboardRow[] 
         title: "Database size",
         unit: "bytes",
         targets: [
-          { expr: `max(cnpg_pg_database_size_bytes{${pods},datname="${databaseName(tenant)}"})`, legend: "database" },
+          {
+            expr: `max(cnpg_pg_database_size_bytes{${pods},datname="${databaseName(tenant)}"})`,
+            legend: "database",
+          },
           {
             expr: `max(kubelet_volume_stats_used_bytes{${ns},persistentvolumeclaim=~"${tenant.data.databaseCluster}-[0-9]+"})`,
             legend: "volume used",
@@ -136,7 +167,10 @@ export function platformRows(model: Model, tenant: TenantModel): DashboardRow[] 
       title: "Container restarts (1 h)",
       unit: "short",
       targets: [
-        { expr: `sum by (pod) (increase(kube_pod_container_status_restarts_total{${ns}}[1h]))`, legend: "{{pod}}" },
+        {
+          expr: `sum by (pod) (increase(kube_pod_container_status_restarts_total{${ns}}[1h]))`,
+          legend: "{{pod}}",
+        },
       ],
     },
     {
@@ -155,7 +189,9 @@ export function platformRows(model: Model, tenant: TenantModel): DashboardRow[] 
       title: "Policy violations",
       unit: "short",
       description: "Kyverno's policy report results that failed, from Policy Reporter.",
-      targets: [{ expr: `sum by (policy) (policy_report_result{${ns},status="fail"})`, legend: "{{policy}}" }],
+      targets: [
+        { expr: `sum by (policy) (policy_report_result{${ns},status="fail"})`, legend: "{{policy}}" },
+      ],
     });
   rows.push({ title: "Pods and quota", panels: pods });
   return rows;

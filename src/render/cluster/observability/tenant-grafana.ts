@@ -120,7 +120,11 @@ export function renderObservability(
   ];
 }
 
-function renderTenantGrafana(model: Model, tenant: TenantModel, rows: readonly DashboardRow[]): KubernetesObject[] {
+function renderTenantGrafana(
+  model: Model,
+  tenant: TenantModel,
+  rows: readonly DashboardRow[],
+): KubernetesObject[] {
   const name = tenantGrafana(tenant.name);
   const proxy = tenantMetricsProxy(tenant.name);
   const dashboard = tenantDashboard(model, tenant, rows);
@@ -164,11 +168,19 @@ function renderTenantGrafana(model: Model, tenant: TenantModel, rows: readonly D
           name: "grafana",
           ports: [{ containerPort: OBSERVABILITY.grafanaPort, name: "http", protocol: "TCP" }],
           readinessProbe: { httpGet: { path: "/api/health", port: "http" }, periodSeconds: 10 },
-          resources: { limits: { memory: "256Mi" }, requests: { cpu: "50m", memory: "128Mi" } },
+          resources: { limits: { cpu: "500m", memory: "256Mi" }, requests: { cpu: "50m", memory: "128Mi" } },
           securityContext: RESTRICTED_CONTAINER_SECURITY,
           volumeMounts: [
-            { mountPath: "/etc/grafana/provisioning/datasources/datasources.yaml", name: "provisioning", subPath: "datasources.yaml" },
-            { mountPath: "/etc/grafana/provisioning/dashboards/dashboards.yaml", name: "provisioning", subPath: "dashboards.yaml" },
+            {
+              mountPath: "/etc/grafana/provisioning/datasources/datasources.yaml",
+              name: "provisioning",
+              subPath: "datasources.yaml",
+            },
+            {
+              mountPath: "/etc/grafana/provisioning/dashboards/dashboards.yaml",
+              name: "provisioning",
+              subPath: "dashboards.yaml",
+            },
             { mountPath: "/var/lib/grafana-dashboards", name: "dashboards" },
             { mountPath: "/var/lib/grafana", name: "data" },
             { mountPath: "/tmp", name: "tmp" },
@@ -197,7 +209,7 @@ function renderTenantGrafana(model: Model, tenant: TenantModel, rows: readonly D
           image: PINNED.promLabelProxyImage,
           name: "prom-label-proxy",
           ports: [{ containerPort: OBSERVABILITY.labelProxyPort, name: "http", protocol: "TCP" }],
-          resources: { limits: { memory: "64Mi" }, requests: { cpu: "10m", memory: "32Mi" } },
+          resources: { limits: { cpu: "100m", memory: "64Mi" }, requests: { cpu: "10m", memory: "32Mi" } },
           securityContext: RESTRICTED_CONTAINER_SECURITY,
         },
       ],
@@ -214,7 +226,9 @@ function renderTenantGrafana(model: Model, tenant: TenantModel, rows: readonly D
           {
             host: grafanaHost(model, tenant),
             http: {
-              paths: [{ backend: { service: { name, port: { name: "http" } } }, path: "/", pathType: "Prefix" }],
+              paths: [
+                { backend: { service: { name, port: { name: "http" } } }, path: "/", pathType: "Prefix" },
+              ],
             },
           },
         ],
@@ -236,7 +250,10 @@ function grafanaEnv(model: Model, tenant: TenantModel): Record<string, unknown>[
     ["GF_ANALYTICS_CHECK_FOR_UPDATES", "false"],
     ["GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES", "false"],
     ["GF_AUTH_GENERIC_OAUTH_ENABLED", oidc === undefined ? "false" : "true"],
-    ["GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_PATH", roleAttributePath(model.observability.platformGroups, tenant)],
+    [
+      "GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_PATH",
+      roleAttributePath(model.observability.platformGroups, tenant),
+    ],
     ["GF_AUTH_GENERIC_OAUTH_ROLE_ATTRIBUTE_STRICT", "true"],
     ["GF_AUTH_GENERIC_OAUTH_ALLOW_ASSIGN_GRAFANA_ADMIN", "false"],
     ["GF_AUTH_GENERIC_OAUTH_GROUPS_ATTRIBUTE_PATH", "groups"],
@@ -291,7 +308,13 @@ function deployment(
   };
 }
 
-function service(model: Model, tenant: TenantModel, name: string, selector: Record<string, string>, port: number): KubernetesObject {
+function service(
+  model: Model,
+  tenant: TenantModel,
+  name: string,
+  selector: Record<string, string>,
+  port: number,
+): KubernetesObject {
   return {
     apiVersion: "v1",
     kind: "Service",
@@ -320,7 +343,10 @@ function renderNamespacePolicies(model: Model): KubernetesObject[] {
   return [
     policy("grafana", {
       egress: [
-        { ports: [{ port: LOKI_GATEWAY_POD_PORT, protocol: "TCP" }], to: [allowFromNamespace(ADDON_NAMESPACE.monitoring, { "app.kubernetes.io/component": "gateway" })] },
+        {
+          ports: [{ port: LOKI_GATEWAY_POD_PORT, protocol: "TCP" }],
+          to: [allowFromNamespace(ADDON_NAMESPACE.monitoring, { "app.kubernetes.io/component": "gateway" })],
+        },
         // The identity provider's token and userinfo endpoints, on the internet.
         { ports: [{ port: 443, protocol: "TCP" }], to: publicInternet([]) },
       ],
@@ -331,14 +357,27 @@ function renderNamespacePolicies(model: Model): KubernetesObject[] {
     // Each tenant's Grafana to its own proxy only: one policy per tenant.
     ...model.tenants.map((tenant) =>
       policy(`${tenantMetricsProxy(tenant.name)}`, {
-        egress: [{ ports: [{ port: PROMETHEUS_POD_PORT, protocol: "TCP" }], to: [allowFromNamespace(ADDON_NAMESPACE.monitoring, { "app.kubernetes.io/name": "prometheus" })] }],
+        egress: [
+          {
+            ports: [{ port: PROMETHEUS_POD_PORT, protocol: "TCP" }],
+            to: [allowFromNamespace(ADDON_NAMESPACE.monitoring, { "app.kubernetes.io/name": "prometheus" })],
+          },
+        ],
         ingress: [
           {
-            from: [{ podSelector: { matchLabels: { [LABEL.component]: COMPONENT.grafana, [LABEL.tenant]: tenant.name } } }],
+            from: [
+              {
+                podSelector: {
+                  matchLabels: { [LABEL.component]: COMPONENT.grafana, [LABEL.tenant]: tenant.name },
+                },
+              },
+            ],
             ports: [{ port: OBSERVABILITY.labelProxyPort, protocol: "TCP" }],
           },
         ],
-        podSelector: { matchLabels: { [LABEL.component]: COMPONENT.metricsProxy, [LABEL.tenant]: tenant.name } },
+        podSelector: {
+          matchLabels: { [LABEL.component]: COMPONENT.metricsProxy, [LABEL.tenant]: tenant.name },
+        },
         policyTypes: ["Ingress", "Egress"],
       }),
     ),
@@ -348,7 +387,13 @@ function renderNamespacePolicies(model: Model): KubernetesObject[] {
         egress: [
           {
             ports: [{ port: OBSERVABILITY.labelProxyPort, protocol: "TCP" }],
-            to: [{ podSelector: { matchLabels: { [LABEL.component]: COMPONENT.metricsProxy, [LABEL.tenant]: tenant.name } } }],
+            to: [
+              {
+                podSelector: {
+                  matchLabels: { [LABEL.component]: COMPONENT.metricsProxy, [LABEL.tenant]: tenant.name },
+                },
+              },
+            ],
           },
         ],
         podSelector: { matchLabels: { [LABEL.component]: COMPONENT.grafana, [LABEL.tenant]: tenant.name } },
