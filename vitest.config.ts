@@ -21,6 +21,7 @@ const INTEGRATION = [
   "test/ci/delivery-flow.test.ts",
   "test/cost/report-html.test.ts",
   "test/observability/alert-rules.test.ts",
+  "test/observability/tenant-dashboards.test.ts",
 ];
 const E2E = ["test/e2e/**/*.test.ts"];
 

@@ -82,6 +82,16 @@ ensure_promtool() {
   export TENANTCTL_PROMTOOL
 }
 
+# Grafana's dashboard model (Grafana Foundation SDK, strict decoding) for the rendered dashboards,
+# and Prometheus with prom-label-proxy, which the tenants' metrics datasources go through.
+ensure_observability_tools() {
+  step "grafana-dashboard (Grafana's dashboard model), Prometheus and prom-label-proxy"
+  TENANTCTL_GRAFANA_DASHBOARD="$(bash scripts/grafana-dashboard/build.sh)"
+  TENANTCTL_PROMETHEUS="$(bash scripts/go-install.sh prometheus github.com/prometheus/prometheus/cmd/prometheus v0.316.0)"
+  TENANTCTL_PROM_LABEL_PROXY="$(bash scripts/go-install.sh prom-label-proxy github.com/prometheus-community/prom-label-proxy v0.11.1)"
+  export TENANTCTL_GRAFANA_DASHBOARD TENANTCTL_PROMETHEUS TENANTCTL_PROM_LABEL_PROXY
+}
+
 # Argo CD's manifest decoding as a tiny Go command: verify's YAML reader is checked against it.
 ensure_yaml_oracle() {
   step "yaml-oracle (apimachinery's YAML decoding) for verify's reader"

@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import { exposedNames, metricNames } from "../../src/lib/promql.js";
 import { productStack } from "../../src/products/stacks.js";
 import { renderTenantMonitoring } from "../../src/render/kubernetes/observability.js";
+import { EXECUTIONS_QUERY, executionCountsSql } from "../../src/products/n8n/database-metrics.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolve } from "../../src/model/resolve.js";
 import { logFileName, type Plan, type Status } from "../../src/runtime/local/plan.js";
@@ -18,6 +19,7 @@ import { validSpec } from "../support/example.js";
 import { localSpec } from "../support/local-spec.js";
 import { connectAs } from "../support/postgres.js";
 import {
+  stopAndErrorNode,
   connectNodes,
   credentialCallNode,
   echoNode,
@@ -203,6 +205,52 @@ describe.sequential("tenantctl up", () => {
     }
   });
 
+  it("reads the executions of the last 15 minutes by status from the database, as the exporter's pg_monitor, on both releases", async () => {
+    for (const name of ["alpha", "gamma"]) {
+      const t = tenantOf(name);
+      const client = clients[name] as N8nClient;
+      const failing = await client.activeWorkflow(
+        `fail ${name}`,
+        [webhookNode(`${name}-fail`, "onReceived"), stopAndErrorNode()],
+        connectNodes("Webhook", "Stop"),
+      );
+      expect((await post(`${t.url}webhook/${name}-fail`, "x")).status).toBe(200);
+      let status = "";
+      for (let i = 0; i < 100 && status !== "error"; i++) {
+        status = (await client.executions(failing.id))[0]?.status ?? "";
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(status, name).toBe("error");
+      await client.rest("POST", `/workflows/${failing.id}/deactivate`, {});
+      const superuser = state.secrets(`postgres-${t.database.instance}`, ["superuser"]).superuser ?? "";
+      const admin = await connectAs(t.database.port, "postgres", superuser, t.database.name);
+      try {
+        // What CloudNativePG's postInitApplicationSQL runs as the server's superuser.
+        for (const sql of executionCountsSql(t.database.user)) await admin.query(sql);
+        // What its exporter does for each custom query: SET ROLE pg_monitor, then the query.
+        await admin.query("BEGIN");
+        await admin.query("SET LOCAL ROLE pg_monitor");
+        const rows = (await admin.query(EXECUTIONS_QUERY)).rows as {
+          status: string;
+          finished: string;
+          duration_p95_seconds: number;
+        }[];
+        // pg_monitor reads nothing else of the tenant's.
+        await expect(admin.query("SELECT count(*) FROM public.execution_entity")).rejects.toThrow(
+          /permission denied/,
+        );
+        await admin.query("ROLLBACK");
+        const by = Object.fromEntries(rows.map((r) => [r.status, Number(r.finished)]));
+        expect(by.error, `${name}: ${JSON.stringify(rows)}`).toBe(1);
+        expect(by.success, name).toBeGreaterThanOrEqual(1);
+        for (const r of rows) expect(r.duration_p95_seconds, name).toBeGreaterThanOrEqual(0);
+      } finally {
+        await admin.query("ROLLBACK").catch(() => undefined);
+        await admin.end();
+      }
+    }
+  });
+
   it("shows a tenant none of the other's workflows through its API", async () => {
     const alphaWorkflows = await (clients.alpha as N8nClient).rest<{ id: string; name: string }[]>(
       "GET",
@@ -212,9 +260,13 @@ describe.sequential("tenantctl up", () => {
       "GET",
       "/workflows",
     );
-    expect(alphaWorkflows.map((w) => w.name)).toEqual(["webhook alpha-hello"]);
+    // alpha also has the failing workflow of the database-metrics test; beta none of them.
+    expect(alphaWorkflows.map((w) => w.name).sort()).toEqual(["fail alpha", "webhook alpha-hello"]);
     expect(betaWorkflows.map((w) => w.name)).toEqual(["webhook beta-hello"]);
-    const peek = await (clients.beta as N8nClient).request("GET", `/rest/workflows/${alphaWorkflows[0]?.id}`);
+    const peek = await (clients.beta as N8nClient).request(
+      "GET",
+      `/rest/workflows/${alphaWorkflows.find((w) => w.name === "webhook alpha-hello")?.id}`,
+    );
     expect(peek.status).toBe(404);
   });
 });
@@ -374,6 +426,7 @@ describe.sequential("durability", () => {
     echo.close();
     const workflows = await again.rest<{ name: string; active: boolean }[]>("GET", "/workflows");
     expect(workflows.map((w) => [w.name, w.active]).sort()).toEqual([
+      ["fail alpha", false],
       ["uses the credential", true],
       ["webhook alpha-hello", true],
     ]);

@@ -98,25 +98,6 @@ const CASES: { fires: Case; silent: Case }[] = [
   },
   {
     fires: {
-      alert: "N8nExecutionsFailing",
-      series: {
-        [s("n8n_scaling_mode_queue_jobs_completed")]: "0+5x40",
-        [s("n8n_scaling_mode_queue_jobs_failed")]: "0+5x40",
-      },
-      at: "30m",
-      value: "50%",
-    },
-    silent: {
-      alert: "N8nExecutionsFailing",
-      series: {
-        [s("n8n_scaling_mode_queue_jobs_completed")]: "0+10x40",
-        [s("n8n_scaling_mode_queue_jobs_failed")]: "0+1x40",
-      },
-      at: "30m",
-    },
-  },
-  {
-    fires: {
       alert: "N8nNoWorkerReady",
       series: {
         [s("kube_deployment_status_replicas_available", worker)]: "0x30",
@@ -130,6 +111,26 @@ const CASES: { fires: Case; silent: Case }[] = [
       series: {
         [s("kube_deployment_status_replicas_available", worker)]: "0x30",
         [s("kube_deployment_spec_replicas", worker)]: "0x30",
+      },
+      at: "10m",
+    },
+  },
+  {
+    fires: {
+      alert: "N8nExecutionsFailing",
+      series: {
+        [s("cnpg_n8n_executions_finished", { ...db, status: "success" })]: "10x40",
+        [s("cnpg_n8n_executions_finished", { ...db, status: "error" })]: "8x40",
+        [s("cnpg_n8n_executions_finished", { ...db, status: "crashed" })]: "2x40",
+      },
+      at: "10m",
+      value: "50%",
+    },
+    silent: {
+      alert: "N8nExecutionsFailing",
+      series: {
+        [s("cnpg_n8n_executions_finished", { ...db, status: "success" })]: "40x40",
+        [s("cnpg_n8n_executions_finished", { ...db, status: "error" })]: "4x40",
       },
       at: "10m",
     },

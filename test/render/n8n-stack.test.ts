@@ -376,8 +376,8 @@ describe("autoscaling, ingress and monitoring", () => {
     expect(alerts.map((r) => r.alert)).toEqual([
       "N8nQueueBacklog",
       "N8nQueueStuck",
-      "N8nExecutionsFailing",
       "N8nNoWorkerReady",
+      "N8nExecutionsFailing",
       "TenantQuotaUsageHigh",
       "TenantDatabaseNotReady",
       "TenantDatabaseNearlyFull",

@@ -161,3 +161,15 @@ export function credentialCallNode(
     credentials: { httpHeaderAuth: credential },
   };
 }
+
+/** A Stop and Error node named Stop: the execution ends in an error. */
+export function stopAndErrorNode(): Record<string, unknown> {
+  return {
+    id: "stop",
+    name: "Stop",
+    type: "n8n-nodes-base.stopAndError",
+    typeVersion: 1,
+    position: [200, 0],
+    parameters: { errorMessage: "failing on purpose" },
+  };
+}

@@ -17,6 +17,16 @@ export interface ProductStack {
   alertRules(model: Model, tenant: TenantModel): readonly AlertRule[];
   /** Its dashboard's rows, each panel a PromQL query of the tenant's namespace. */
   dashboardRows(model: Model, tenant: TenantModel): readonly DashboardRow[];
+  /** Metrics its own database server's exporter reads from its data (a tenant's own CloudNativePG server only). */
+  databaseMetrics?(tenant: TenantModel): DatabaseMetrics;
+}
+
+/** Queries the tenant's PostgreSQL exporter runs on the product's database. */
+export interface DatabaseMetrics {
+  /** Run once in the new database, as the server's superuser (CloudNativePG's postInitApplicationSQL). */
+  readonly setupSql: readonly string[];
+  /** CloudNativePG custom queries (postgres_exporter's format): column `c` of query `q` is `cnpg_q_c`. */
+  readonly queries: Readonly<Record<string, unknown>>;
 }
 
 /** A Prometheus alerting rule of one tenant; the generic layer adds its tenant, zone and namespace labels. */

@@ -7,6 +7,7 @@ import {
 } from "./kubernetes/autoscaling.js";
 import { renderIngress } from "./kubernetes/ingress.js";
 import { n8nAlertRules, n8nDashboardRows } from "./kubernetes/monitoring.js";
+import { n8nDatabaseMetrics } from "./database-metrics.js";
 import {
   n8nRoles,
   renderN8nDeployment,
@@ -34,4 +35,5 @@ export const n8nStack: ProductStack = {
   },
   alertRules: (_model, tenant) => n8nAlertRules(tenant),
   dashboardRows: n8nDashboardRows,
+  databaseMetrics: (tenant) => n8nDatabaseMetrics(tenant, tenant.data.databaseName),
 };

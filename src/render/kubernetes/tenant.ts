@@ -12,7 +12,12 @@ import { inWave, WAVE } from "../../manifest/waves.js";
 import { productServiceAccount } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { productStack } from "../../products/stacks.js";
-import { renderPooler, renderPostgresCluster, renderScheduledBackup } from "./data/postgres.js";
+import {
+  renderMonitoringQueries,
+  renderPooler,
+  renderPostgresCluster,
+  renderScheduledBackup,
+} from "./data/postgres.js";
 import { renderRedis } from "./data/redis.js";
 import { renderRabbitmqCluster } from "./data/rabbitmq.js";
 import { ownsServer } from "../../model/data-services.js";
@@ -75,10 +80,23 @@ export function renderTenant(
 function renderDataServices(model: Model, tenant: TenantModel): KubernetesObject[] {
   const own = (kind: DataServiceKind) => ownsServer(tenant.settings, tenant.product.dataServices, kind);
   return [
-    ...(own("database") ? [renderPostgresCluster(model, tenant), renderScheduledBackup(model, tenant)] : []),
+    ...(own("database") ? renderOwnDatabase(model, tenant) : []),
     ...[renderPooler(tenant)].filter((o) => o !== undefined),
     ...(own("redis") ? renderRedis(tenant) : []),
     ...(own("rabbitmq") ? [renderRabbitmqCluster(model, tenant)] : []),
+  ];
+}
+
+/** The tenant's own server, its backups, and what its exporter reads of the product's data (CloudNativePG only). */
+function renderOwnDatabase(model: Model, tenant: TenantModel): KubernetesObject[] {
+  const metrics =
+    tenant.settings.database.isolation === "cluster"
+      ? productStack(tenant.product.kind).databaseMetrics?.(tenant)
+      : undefined;
+  return [
+    renderPostgresCluster(model, tenant, metrics),
+    ...(metrics === undefined ? [] : [renderMonitoringQueries(tenant, metrics)]),
+    renderScheduledBackup(model, tenant),
   ];
 }
 

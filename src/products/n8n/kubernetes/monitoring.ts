@@ -1,6 +1,7 @@
 import { N8N } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import type { AlertRule, DashboardRow } from "../../contract/builders.js";
+import { EXECUTIONS_FINISHED, EXECUTIONS_P95 } from "../database-metrics.js";
 
 /**
  * n8n's metrics, alerts and dashboard. Prometheus scrapes main (queue gauges) and every worker
@@ -17,11 +18,6 @@ const sel = (tenant: TenantModel, extra = "") => `{namespace="${tenant.namespace
 export function n8nAlertRules(tenant: TenantModel): AlertRule[] {
   const ns = sel(tenant);
   const worker = sel(tenant, `,deployment="${N8N.roles.worker}"`);
-  // Jobs main counts across all workers: a failed job is an execution that crashed (not one
-  // that ended in a workflow error). n8n's per-execution counters (event-bus metrics) did not
-  // appear on a real 2.41.1 main or worker here, so nothing here depends on them.
-  const failed = `sum(increase(n8n_scaling_mode_queue_jobs_failed${ns}[15m]))`;
-  const completed = `sum(increase(n8n_scaling_mode_queue_jobs_completed${ns}[15m]))`;
   return [
     {
       alert: "N8nQueueBacklog",
@@ -40,15 +36,6 @@ export function n8nAlertRules(tenant: TenantModel): AlertRule[] {
       severity: "critical",
     },
     {
-      alert: "N8nExecutionsFailing",
-      description: `More than ${FAILING_SHARE * 100} % of tenant ${tenant.name}'s queued executions failed over 15 minutes ({{ $value | humanizePercentage }}): crashed, timed out or ran out of memory on a worker.`,
-      summary: "many n8n executions fail",
-      // The share first: an alert's value is its left side's, and the description prints it.
-      expr: `${failed} / (${completed} + ${failed}) > ${FAILING_SHARE} and ${failed} >= ${FAILING_MIN_COUNT}`,
-      for: "5m",
-      severity: "warning",
-    },
-    {
       alert: "N8nNoWorkerReady",
       description: `Tenant ${tenant.name} wants workers but none is ready: queued executions do not run.`,
       summary: "no n8n worker is ready",
@@ -56,8 +43,35 @@ export function n8nAlertRules(tenant: TenantModel): AlertRule[] {
       for: "5m",
       severity: "critical",
     },
+    ...(readsExecutions(tenant) ? [executionsFailing(tenant)] : []),
   ];
 }
+
+/** Whether its own server's exporter reads its executions (database-metrics.ts): a CloudNativePG server of its own. */
+function readsExecutions(tenant: TenantModel): boolean {
+  return tenant.settings.database.isolation === "cluster";
+}
+
+/** Executions that ended in the last 15 minutes, by status (one instance's answer: replicas would repeat it). */
+function finished(tenant: TenantModel, status?: string): string {
+  return `sum(max by (status) (${EXECUTIONS_FINISHED}${sel(tenant, status === undefined ? "" : `,status=~"${status}"`)}))`;
+}
+
+function executionsFailing(tenant: TenantModel): AlertRule {
+  const failed = finished(tenant, FAILED_STATUSES);
+  return {
+    alert: "N8nExecutionsFailing",
+    description: `More than ${FAILING_SHARE * 100} % of tenant ${tenant.name}'s executions of the last 15 minutes failed ({{ $value | humanizePercentage }}).`,
+    summary: "many n8n executions fail",
+    // The share first: an alert's value is its left side's, and the description prints it.
+    expr: `${failed} / ${finished(tenant)} > ${FAILING_SHARE} and ${failed} >= ${FAILING_MIN_COUNT}`,
+    for: "5m",
+    severity: "warning",
+  };
+}
+
+/** Statuses of an execution that did not succeed on its own (n8n's ExecutionStatus). */
+const FAILED_STATUSES = "error|crashed";
 
 export function n8nDashboardRows(_model: Model, tenant: TenantModel): DashboardRow[] {
   const ns = sel(tenant);
@@ -68,13 +82,29 @@ export function n8nDashboardRows(_model: Model, tenant: TenantModel): DashboardR
       title: "Executions",
       panels: [
         {
-          title: "Executions per minute",
+          title: "Queue jobs per minute",
           unit: "short",
+          description:
+            "Queue jobs per minute, as main counts them: an execution that ends in a workflow error is a completed job; a failed job crashed.",
           targets: [
             { expr: perMinute("n8n_scaling_mode_queue_jobs_completed"), legend: "completed" },
             { expr: perMinute("n8n_scaling_mode_queue_jobs_failed"), legend: "failed" },
           ],
         },
+        ...(readsExecutions(tenant)
+          ? [
+              {
+                title: "Executions ended (15 min), by status",
+                unit: "short",
+                targets: [{ expr: `max by (status) (${EXECUTIONS_FINISHED}${ns})`, legend: "{{status}}" }],
+              },
+              {
+                title: "Execution duration p95 (15 min)",
+                unit: "s",
+                targets: [{ expr: `max by (status) (${EXECUTIONS_P95}${ns})`, legend: "{{status}}" }],
+              },
+            ]
+          : []),
       ],
     },
     {

@@ -67,6 +67,10 @@ export function tenantDashboard(
     options: {
       dedupStrategy: "none",
       enableLogDetails: true,
+      prettifyLogMessage: false,
+      showCommonLabels: false,
+      showLabels: false,
+      showLogContextToggle: true,
       showTime: true,
       sortOrder: "Descending",
       wrapLogMessage: true,

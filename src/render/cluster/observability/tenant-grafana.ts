@@ -205,6 +205,8 @@ function renderTenantGrafana(
             "-label=namespace",
             `-label-value=${tenant.namespace}`,
             "-enable-label-apis",
+            // A query naming another namespace is refused, not quietly answered with the tenant's.
+            "-error-on-replace",
           ],
           image: PINNED.promLabelProxyImage,
           name: "prom-label-proxy",

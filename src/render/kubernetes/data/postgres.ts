@@ -13,8 +13,14 @@ import type { KubernetesObject } from "../../../manifest/object.js";
 import { tenantIdentityLabels, tenantMeta } from "../../../manifest/metadata.js";
 import { containerResources, placementFields } from "../../../manifest/pod.js";
 import { POOLER_RESOURCES, poolerOf } from "../../../model/footprint.js";
+import { emitYaml } from "../../../manifest/yaml-emitter.js";
+import type { DatabaseMetrics } from "../../../products/contract/builders.js";
 
-export function renderPostgresCluster(model: Model, tenant: TenantModel): KubernetesObject {
+export function renderPostgresCluster(
+  model: Model,
+  tenant: TenantModel,
+  metrics?: DatabaseMetrics,
+): KubernetesObject {
   const db = tenant.settings.database;
   const place = placement(tenant, "database");
   return {
@@ -38,7 +44,7 @@ export function renderPostgresCluster(model: Model, tenant: TenantModel): Kubern
         },
         retentionPolicy: model.backups.retention,
       },
-      ...bootstrapOf(model, tenant),
+      ...bootstrapOf(model, tenant, metrics),
       enableSuperuserAccess: false,
       imageName: PINNED.postgresImage,
       inheritedMetadata: { labels: tenantIdentityLabels(tenant) },
@@ -50,6 +56,13 @@ export function renderPostgresCluster(model: Model, tenant: TenantModel): Kubern
           "host all all all reject",
         ],
       },
+      ...(metrics === undefined
+        ? {}
+        : {
+            monitoring: {
+              customQueriesConfigMap: [{ key: MONITORING_QUERIES_KEY, name: monitoringConfigMap(tenant) }],
+            },
+          }),
       resources: containerResources(db.resources),
       storage: { size: db.storage },
       // Clients verify the server's name: PgBouncer presents the server's certificate, so its Service is named in it too.
@@ -69,14 +82,27 @@ export function renderPostgresCluster(model: Model, tenant: TenantModel): Kubern
  * password, and the server archives to a path of its own (its name): the previous generation's
  * archive is only read, never written.
  */
-function bootstrapOf(model: Model, tenant: TenantModel): Record<string, unknown> {
+function bootstrapOf(
+  model: Model,
+  tenant: TenantModel,
+  metrics: DatabaseMetrics | undefined,
+): Record<string, unknown> {
   const app = {
     database: tenant.data.databaseName,
     owner: tenant.data.databaseOwner,
     secret: { name: tenant.data.databaseSecret },
   };
   const restore = tenant.settings.database.restore;
-  if (restore === undefined) return { bootstrap: { initdb: app } };
+  // A restored database brings what its first generation's setup made.
+  if (restore === undefined)
+    return {
+      bootstrap: {
+        initdb: {
+          ...app,
+          ...(metrics === undefined ? {} : { postInitApplicationSQL: [...metrics.setupSql] }),
+        },
+      },
+    };
   const previous = databaseClusterName(tenant.product.name, restore.generation - 1);
   return {
     bootstrap: {
@@ -155,5 +181,22 @@ export function renderScheduledBackup(model: Model, tenant: TenantModel): Kubern
       method: "barmanObjectStore",
       schedule: model.backups.schedule,
     },
+  };
+}
+
+const MONITORING_QUERIES_KEY = "queries";
+
+/** The ConfigMap of the exporter's custom queries: `<server>-monitoring`. */
+export function monitoringConfigMap(tenant: TenantModel): string {
+  return `${tenant.data.databaseCluster}-monitoring`;
+}
+
+/** The product's queries for its server's exporter; CloudNativePG reloads them when the ConfigMap changes. */
+export function renderMonitoringQueries(tenant: TenantModel, metrics: DatabaseMetrics): KubernetesObject {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: tenantMeta(tenant, monitoringConfigMap(tenant), { labels: { "cnpg.io/reload": "" } }),
+    data: { [MONITORING_QUERIES_KEY]: emitYaml(metrics.queries) },
   };
 }
