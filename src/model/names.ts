@@ -206,6 +206,9 @@ export const DATA = {
 export const DATA_BEARING_ANNOTATION = "tenantctl.io/data-bearing";
 /** The last day (UTC, YYYY-MM-DD) an offboarded tenant's data-bearing object is kept through (tenantctl offboard). */
 export const RETAIN_UNTIL_ANNOTATION = "tenantctl.io/retain-until";
+
+/** On an ExternalSecret whose value its user puts into Secrets Manager (an alert receiver's URL): the AWS layer makes no secret for it. */
+export const USER_SUPPLIED_ANNOTATION = "tenantctl.io/user-supplied";
 export const KEEP_DATA_ANNOTATIONS = {
   "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
   [DATA_BEARING_ANNOTATION]: "true",

@@ -238,18 +238,23 @@ function resolveTenant(
  * The enabled add-ons in a fixed order: on by default unless listed as off by default, or,
  * for the RabbitMQ operators, where some tenant has RabbitMQ.
  */
+/** Whether an add-on is on: as the spec says, else by default (the RabbitMQ operators when a tenant needs them). */
+export function addonEnabled(
+  spec: Pick<Platform, "addons">,
+  name: AddonName,
+  rabbitmqNeeded: boolean,
+): boolean {
+  const setting = spec.addons[name];
+  if (setting === undefined)
+    return ADDONS_WHEN_NEEDED.includes(name) ? rabbitmqNeeded : !ADDONS_OFF_BY_DEFAULT.includes(name);
+  return typeof setting === "boolean" ? setting : setting.enabled;
+}
+
 function resolveAddons(spec: Platform, tenants: readonly TenantModel[]): AddonModel[] {
   const rabbitmq = tenants.some((t) => t.product.dataServices.includes("rabbitmq"));
   return ADDON_NAMES.flatMap((name): AddonModel[] => {
     const setting = spec.addons[name];
-    const enabled =
-      setting === undefined
-        ? ADDONS_WHEN_NEEDED.includes(name)
-          ? rabbitmq
-          : !ADDONS_OFF_BY_DEFAULT.includes(name)
-        : typeof setting === "boolean"
-          ? setting
-          : setting.enabled;
+    const enabled = addonEnabled(spec, name, rabbitmq);
     const values = typeof setting === "object" ? (setting.values ?? {}) : {};
     return enabled ? [{ name, values }] : [];
   });

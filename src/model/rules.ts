@@ -23,6 +23,7 @@ import { checkUpgradeWaves } from "./upgrade-waves.js";
 import { problem } from "./problem.js";
 import { checkHibernation } from "./hibernation.js";
 import { checkOffboarded } from "./offboarding.js";
+import { checkAlertReceivers } from "./observability.js";
 
 /**
  * The rules that a schema cannot express: relations between tenants, zones and quotas.
@@ -52,6 +53,7 @@ export function checkRules(spec: Platform): Located[] {
     checkSystemSubjects(spec, i, s, out);
     checkDatabaseRestore(spec, i, s, out);
     checkHibernation(spec, i, s, out);
+    checkAlertReceivers(spec, i, s, out);
     const product = known[i];
     if (product === undefined) return;
     const refused = checkProduct(spec, i, s, product, out);

@@ -28,6 +28,8 @@ export interface TenantSecret {
   readonly remotePath: string;
   /** Losing it loses data (encryption key, database credentials): never pruned or overwritten. */
   readonly dataBearing: boolean;
+  /** Only its user knows the value (an alert receiver's URL): the AWS layer makes no secret for it. */
+  readonly userSupplied?: boolean;
 }
 
 const random = (bytes = 32): SecretValueSource => ({ kind: "random", bytes });
@@ -109,6 +111,7 @@ function alertReceiverSecrets(tenant: TenantModel, path: (item: string) => strin
     keys: [{ key: receiver.type === "email" ? "password" : "url", source: { kind: "external" } }],
     remotePath: path(alertReceiverSecret(receiver.name)),
     dataBearing: false,
+    userSupplied: true,
   }));
 }
 

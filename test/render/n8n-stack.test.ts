@@ -198,8 +198,16 @@ describe("data services by isolation mode", () => {
     const cluster = find(objectsOf(example.objects, "initech"), "Cluster", "n8n-db").spec as Obj;
     expect(cluster.instances).toBe(1);
     expect(cluster.enableSuperuserAccess).toBe(false);
-    expect(cluster.bootstrap).toEqual({
-      initdb: { database: "n8n", owner: "n8n", secret: { name: DATA_NAMES.databaseSecret } },
+    const initdb = (cluster.bootstrap as { initdb: Obj }).initdb;
+    expect(initdb).toMatchObject({
+      database: "n8n",
+      owner: "n8n",
+      secret: { name: DATA_NAMES.databaseSecret },
+    });
+    // The exporter's view of the executions: a function of the tenant's, for pg_monitor only.
+    expect((initdb.postInitApplicationSQL as string[]).at(-1)).toMatch(/GRANT EXECUTE .* TO pg_monitor$/);
+    expect(cluster.monitoring).toEqual({
+      customQueriesConfigMap: [{ key: "queries", name: "n8n-db-monitoring" }],
     });
     expect((cluster.backup as Obj).barmanObjectStore).toMatchObject({
       destinationPath: "s3://acme-acme-prod-db-backups/external/initech/",

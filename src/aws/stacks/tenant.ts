@@ -78,7 +78,8 @@ export class TenantStack extends Stack {
     const { model, tenant } = props;
     const keyArn = `arn:${this.partition}:kms:${this.region}:${this.account}:${zoneKeyAlias(model.cluster.name, tenant.zone.name)}`;
     if (model.secretProvider === "external-secrets") {
-      for (const secret of tenantSecrets(tenant)) {
+      // A receiver's URL is its user's to put there (aws secretsmanager create-secret, README).
+      for (const secret of tenantSecrets(tenant).filter((s) => s.userSupplied !== true)) {
         const resource = this.secret(secret, keyArn, tenant);
         if (tenant.settings.database.isolation === "rds" && secret.purpose === "database") {
           this.database(props, resource, keyArn);

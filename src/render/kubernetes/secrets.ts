@@ -5,7 +5,7 @@
  * holds data's key or credentials survives its ExternalSecret (Orphan, Retain), and Argo CD
  * never prunes it. With `secrets.provider: generated` nothing is rendered: `apply` creates them.
  */
-import { KEEP_DATA_ANNOTATIONS, zoneSecretStore } from "../../model/names.js";
+import { KEEP_DATA_ANNOTATIONS, USER_SUPPLIED_ANNOTATION, zoneSecretStore } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { type TenantSecret, tenantSecrets } from "../../model/secrets.js";
 import type { KubernetesObject } from "../../manifest/object.js";
@@ -24,11 +24,10 @@ function renderExternalSecret(tenant: TenantModel, secret: TenantSecret): Kubern
   return {
     apiVersion: "external-secrets.io/v1",
     kind: "ExternalSecret",
-    metadata: tenantMeta(
-      tenant,
-      secret.name,
-      secret.dataBearing ? { annotations: { ...KEEP_DATA_ANNOTATIONS } } : {},
-    ),
+    metadata: tenantMeta(tenant, secret.name, {
+      ...(secret.dataBearing ? { annotations: { ...KEEP_DATA_ANNOTATIONS } } : {}),
+      ...(secret.userSupplied === true ? { annotations: { [USER_SUPPLIED_ANNOTATION]: "true" } } : {}),
+    }),
     spec: {
       data: remote.map((k) => ({
         remoteRef: {

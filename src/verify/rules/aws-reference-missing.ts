@@ -7,6 +7,7 @@ import {
   AWS_IDENTITY_ADDONS,
   addonServiceAccount,
   KARPENTER_DISCOVERY_TAG,
+  USER_SUPPLIED_ANNOTATION,
   podSecurityGroupName,
   rdsInstanceId,
 } from "../../model/names.js";
@@ -138,6 +139,8 @@ function references(objects: readonly SourcedObject[], readsSecretsManager: bool
         ref("IAM role ARN", spec.provider?.aws?.role);
         break;
       case "ExternalSecret":
+        // Its user makes that secret (an alert receiver's URL); the AWS layer does not.
+        if (source.object.metadata.annotations?.[USER_SUPPLIED_ANNOTATION] === "true") break;
         for (const d of list<{ remoteRef?: { key?: string } }>(spec.data))
           ref("Secrets Manager secret", d.remoteRef?.key);
         break;

@@ -8,6 +8,20 @@ import { list, scopeOf } from "./scope.js";
 const SECRET_NAME =
   /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ENCRYPTION_?KEY|CREDENTIAL)(?!.*_FILE$)/i;
 
+/**
+ * An endpoint named after what it serves (an OAuth provider's GF_…_TOKEN_URL): a plain https
+ * address, no credentials, no query string, where a token could hide, is not a secret.
+ */
+function isEndpoint(name: string, value: string): boolean {
+  if (!name.endsWith("_URL")) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" && url.username === "" && url.password === "" && url.search === "";
+  } catch {
+    return false;
+  }
+}
+
 interface EnvVar {
   name?: string;
   value?: unknown;
@@ -52,7 +66,7 @@ export const secretLiteral: VerifyRule = {
           for (const container of list<{ name?: string; env?: EnvVar[] }>(spec[group])) {
             for (const env of container.env ?? []) {
               if (typeof env.value !== "string" || env.value === "") continue;
-              if (SECRET_NAME.test(env.name ?? "")) {
+              if (SECRET_NAME.test(env.name ?? "") && !isEndpoint(env.name ?? "", env.value)) {
                 report(
                   source,
                   `env ${env.name} of container ${container.name}`,
