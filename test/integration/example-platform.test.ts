@@ -49,6 +49,31 @@ describe.sequential("the example platform on a real kube-apiserver", () => {
     expect(report.pruneSkipped).toBe(false);
   });
 
+  it("holds each tenant's observability wiring as applied: its own Loki tenant, its own metrics proxy, its alert routing", async () => {
+    for (const tenant of model.tenants) {
+      const cm = await admin.call<{ data: Record<string, string> }>(
+        "GET",
+        `/api/v1/namespaces/tenant-observability/configmaps/grafana-${tenant.name}-provisioning`,
+      );
+      expect(cm.status).toBe(200);
+      const datasources = cm.body.data["datasources.yaml"] ?? "";
+      expect(datasources).toContain(`httpHeaderValue1: ${tenant.namespace}\n`);
+      expect(datasources).toContain(
+        `url: http://prometheus-${tenant.name}.tenant-observability.svc.cluster.local:8080`,
+      );
+      const proxy = await admin.call<{ spec: { template: { spec: { containers: { args: string[] }[] } } } }>(
+        "GET",
+        `/apis/apps/v1/namespaces/tenant-observability/deployments/prometheus-${tenant.name}`,
+      );
+      expect(proxy.body.spec.template.spec.containers[0]?.args).toContain(`-label-value=${tenant.namespace}`);
+    }
+    const routing = await admin.call<{ spec: { receivers: { name: string }[] } }>(
+      "GET",
+      "/apis/monitoring.coreos.com/v1alpha1/namespaces/tenant-globex/alertmanagerconfigs/alerts",
+    );
+    expect(routing.body.spec.receivers.map((r) => r.name)).toEqual(["oncall", "ops-mail"]);
+  });
+
   it("applies a second time as a no-op", async () => {
     const report = await applyPlatform(admin, model, objects, { withGitOps: true });
     expect(changedIn(report)).toEqual([]);

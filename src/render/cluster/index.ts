@@ -17,15 +17,19 @@ import { productStack } from "../../products/stacks.js";
 
 /** The cluster layer, by the subdirectory of clusters/<cluster>/ it is written to. */
 export function renderCluster(model: Model): Record<string, KubernetesObject[]> {
+  const observability = renderObservability(model, (tenant) =>
+    productStack(tenant.product.kind).dashboardRows(model, tenant),
+  );
   return {
     addons: inWave(WAVE.addons, renderAddons(model)),
     admission: inWave(WAVE.admission, renderAdmissionPolicies(model)),
     karpenter: inWave(WAVE.clusterServices, renderKarpenter(model)),
     "secret-stores": inWave(WAVE.clusterServices, renderSecretStores(model)),
-    observability: inWave(
-      WAVE.clusterServices,
-      renderObservability(model, (tenant) => productStack(tenant.product.kind).dashboardRows(model, tenant)),
-    ),
+    observability: [
+      // Its namespace before anything in it: a wave's objects are applied together.
+      ...inWave(WAVE.admission, observability.namespace),
+      ...inWave(WAVE.clusterServices, observability.services),
+    ],
     argocd: [
       ...inWave(WAVE.projects, [
         renderPlatformProject(model),

@@ -106,13 +106,23 @@ export function grafanaHost(model: Model, tenant: TenantModel): string {
   return `${tenantGrafana(tenant.name)}.${model.cluster.domain}`;
 }
 
+/** The namespace, then (a wave later) what runs in it. */
 export function renderObservability(
   model: Model,
   rowsOf: (tenant: TenantModel) => readonly DashboardRow[],
+): { namespace: KubernetesObject[]; services: KubernetesObject[] } {
+  if (!model.observability.enabled) return { namespace: [], services: [] };
+  return {
+    namespace: [restrictedNamespace(model, NS, managedLabels(model.platform))],
+    services: renderServices(model, rowsOf),
+  };
+}
+
+function renderServices(
+  model: Model,
+  rowsOf: (tenant: TenantModel) => readonly DashboardRow[],
 ): KubernetesObject[] {
-  if (!model.observability.enabled) return [];
   return [
-    restrictedNamespace(model, NS, managedLabels(model.platform)),
     renderDefaultDeny((name) => meta(model, name)),
     renderAllowDns((name) => meta(model, name)),
     ...renderNamespacePolicies(model),
