@@ -22,6 +22,7 @@ const INTEGRATION = [
   "test/cost/report-html.test.ts",
   "test/observability/alert-rules.test.ts",
   "test/observability/tenant-dashboards.test.ts",
+  "test/observability/metric-sources.test.ts",
 ];
 const E2E = ["test/e2e/**/*.test.ts"];
 

@@ -8,6 +8,9 @@ import type { Model, TenantModel } from "../../model/resolve.js";
 import type { AlertRule, DashboardRow } from "../contract/builders.js";
 import { componentSpec } from "./kubernetes/workloads.js";
 
+/** KEDA labels a scaler's metric with the scaler's Go type (`%T` of *scalers.rabbitMQScaler). */
+export const KEDA_RABBITMQ_SCALER = "rabbitMQScaler";
+
 const sel = (tenant: TenantModel, extra = "") => `{namespace="${tenant.namespace}"${extra}}`;
 
 export function serviceAlertRules(_model: Model, tenant: TenantModel): AlertRule[] {
@@ -81,7 +84,7 @@ export function serviceDashboardRows(model: Model, tenant: TenantModel): Dashboa
           description: "What KEDA reads from RabbitMQ for each queue consumer's autoscaler.",
           targets: [
             {
-              expr: `sum by (scaledObject) (keda_scaler_metrics_value${sel(tenant, ',scaler=~"rabbitmq.*"')})`,
+              expr: `sum by (scaledObject) (keda_scaler_metrics_value${sel(tenant, `,scaler="${KEDA_RABBITMQ_SCALER}"`)})`,
               legend: "{{scaledObject}}",
             },
           ],
