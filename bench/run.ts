@@ -1,6 +1,6 @@
 // `npm run bench`: prints the figures that go into docs/benchmarks.md. Each measurement runs
 // in a process of its own, so that its peak memory is its own. Figures, never asserts.
-// BENCH_ONLY=cli-start|validate-render|verify|hostile-inputs|apply-grouping|aws-synth|cost|apply|up|products-up|expression-engine|throughput|spec-edits|backup|upgrade|import|hibernation picks one suite; BENCH_SIZES overrides its sizes.
+// BENCH_ONLY=cli-start|validate-render|verify|hostile-inputs|apply-grouping|aws-synth|cost|apply|up|products-up|expression-engine|throughput|spec-edits|backup|upgrade|import|hibernation|observability picks one suite; BENCH_SIZES overrides its sizes.
 import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -34,6 +34,7 @@ const suites = [
   { name: "upgrade", sizes: [10, 200] },
   { name: "import", sizes: [100, 1000] },
   { name: "hibernation", sizes: [10, 200] },
+  { name: "observability", sizes: [10, 100, 1000] },
 ].filter((s) => process.env.BENCH_ONLY === undefined || s.name === process.env.BENCH_ONLY);
 
 console.log(

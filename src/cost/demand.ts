@@ -5,7 +5,7 @@
  * add-ons' own pods (paid by the platform). DaemonSets are a per-node overhead, not pods here.
  */
 import { bytes, millicores } from "../input/quantity.js";
-import { podGroups } from "../model/footprint.js";
+import { OBSERVABILITY_RESOURCES, podGroups } from "../model/footprint.js";
 import { NODE_POOL } from "../model/names.js";
 import type { NodePoolPlan } from "../model/node-pools.js";
 import type { Model, TenantModel } from "../model/resolve.js";
@@ -66,12 +66,16 @@ const ADDON_PODS: Readonly<Record<string, readonly [string, number, number][]>> 
   kubePrometheusStack: [
     ["prometheus", 500, 2048 * MIB],
     ["prometheus operator", 100, 128 * MIB],
-    ["grafana", 100, 128 * MIB],
     ["kube-state-metrics", 50, 64 * MIB],
     ["alertmanager", 50, 64 * MIB],
   ],
   loki: [["loki", 500, 1024 * MIB]],
 };
+
+/** A tenant's own Grafana and metrics proxy, at their requests. */
+const OBSERVABILITY_PODS: readonly [string, number, number][] = Object.entries(OBSERVABILITY_RESOURCES).map(
+  ([what, r]) => [what, millicores(r.requests.cpu), bytes(r.requests.memory)],
+);
 
 /** Per node: the DaemonSets every node runs (VPC CNI, kube-proxy, EBS CSI, Pod Identity agent, node exporter). */
 export function daemonSetOverhead(model: Model): { cpu: number; memory: number; pods: number } {
@@ -82,6 +86,7 @@ export function daemonSetOverhead(model: Model): { cpu: number; memory: number; 
     [25, 64 * MIB],
   ];
   if (model.addons.some((a) => a.name === "kubePrometheusStack")) sets.push([50, 64 * MIB]);
+  if (model.addons.some((a) => a.name === "fluentBit")) sets.push([50, 64 * MIB]);
   return {
     cpu: sets.reduce((n, [c]) => n + c, 0),
     memory: sets.reduce((n, [, m]) => n + m, 0),
@@ -96,7 +101,13 @@ export function demand(model: Model, load: Load): PoolDemand[] {
     if (list === undefined) pods.set(pool, (list = []));
     for (let i = 0; i < times; i++) list.push(pod);
   };
-  for (const tenant of model.tenants) tenantPods(tenant, load, add);
+  for (const tenant of model.tenants) {
+    tenantPods(tenant, load, add);
+    // Its own Grafana and metrics proxy (render/cluster/observability), on its pool: its to pay.
+    if (model.observability.enabled)
+      for (const [what, cpu, memory] of OBSERVABILITY_PODS)
+        add(poolFor(tenant, "app"), { cpu, memory, payers: [tenant.name], what }, 1);
+  }
   for (const zone of model.zones) {
     const shared = zoneSharedTenants(model, zone.name);
     const pool = zone.dedicatedNodes ? NODE_POOL.zone(zone.name) : NODE_POOL.general;

@@ -45,6 +45,12 @@ export interface PodGroup {
 /** What a PgBouncer pod asks for (CloudNativePG sets none: tenantctl does, so that the quota counts it). */
 export const POOLER_RESOURCES: EffectiveResources = res("50m", "64Mi", "500m", "256Mi");
 
+/** A tenant's own Grafana and metrics proxy (render/cluster/observability), on its pool. */
+export const OBSERVABILITY_RESOURCES = {
+  grafana: res("50m", "128Mi", "500m", "256Mi"),
+  metricsProxy: res("10m", "32Mi", "100m", "64Mi"),
+} as const satisfies Record<string, EffectiveResources>;
+
 /** The tenant's PgBouncer pooler, with its defaults filled in; undefined without one (or without a server of its own). */
 export function poolerOf(
   settings: EffectiveSettings,

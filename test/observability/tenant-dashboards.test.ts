@@ -1,14 +1,18 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import { homedir, tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OBSERVABILITY, tenantGrafana, tenantMetricsProxy } from "../../src/model/names.js";
 import type { RenderedObject } from "../../src/manifest/rendered.js";
 import { platform } from "../support/platforms.js";
-import { selectorsOf } from "../support/promql-series.js";
+import {
+  instantQuery,
+  type MetricsStack,
+  PROM_LABEL_PROXY,
+  PROMETHEUS,
+  startMetricsStack,
+} from "../support/metrics-stack.js";
 
 /**
  * The tenants' dashboards against the real consumers: Grafana's dashboard model (the Grafana
@@ -16,11 +20,9 @@ import { selectorsOf } from "../support/promql-series.js";
  * through the tenant's real prom-label-proxy, started with the arguments of its rendered
  * Deployment, beside another tenant's series that it must never return.
  */
-const tool = (variable: string, name: string, version: string) =>
-  process.env[variable] ?? join(homedir(), `.cache/tenantctl/${name}-${version}/bin/${name}`);
-const CHECKER = tool("TENANTCTL_GRAFANA_DASHBOARD", "grafana-dashboard", "v0.0.22");
-const PROMETHEUS = tool("TENANTCTL_PROMETHEUS", "prometheus", "v0.316.0");
-const PROXY = tool("TENANTCTL_PROM_LABEL_PROXY", "prom-label-proxy", "v0.11.1");
+const CHECKER =
+  process.env.TENANTCTL_GRAFANA_DASHBOARD ??
+  join(homedir(), ".cache/tenantctl/grafana-dashboard-v0.0.22/bin/grafana-dashboard");
 
 function dashboardsOf(objects: readonly RenderedObject[]): Record<string, unknown>[] {
   return objects
@@ -77,135 +79,42 @@ describe("a tenant's metrics datasource: real Prometheus behind its prom-label-p
     .flatMap((p) => p.targets ?? [])
     .filter((t) => t.datasource.type === "prometheus")
     .map((t) => t.expr);
-  const dir = mkdtempSync(join(tmpdir(), "tenantctl-prom-"));
-  const children: ChildProcess[] = [];
-  let exporter: Server;
-  let prometheus = "";
-  let proxy = "";
-  let promLog = "";
-
-  const freePort = () =>
-    new Promise<number>((ok) => {
-      const s = createServer().listen(0, "127.0.0.1", () => {
-        const { port } = s.address() as AddressInfo;
-        s.close(() => ok(port));
-      });
-    });
-  const waitFor = async (url: string) => {
-    for (let i = 0; i < 150; i++) {
-      if ((await fetch(url).catch(() => undefined))?.ok) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`${url} never answered`);
-  };
+  let stack: MetricsStack;
   const query = async (base: string, q: string, extra = "") => {
-    const body = (await (
-      await fetch(`${base}/api/v1/query?query=${encodeURIComponent(q)}${extra}`)
-    ).json()) as {
-      status: string;
-      data: { result: { metric: Record<string, string> }[] };
-    };
-    expect(body.status, q).toBe("success");
-    return body.data.result;
+    const answer = await instantQuery(base, q, extra);
+    expect(answer.status, q).toBe("success");
+    return answer.result;
   };
 
   beforeAll(async () => {
-    // An exporter offering every series the dashboard selects, for the tenant and for another one.
-    let tick = 0;
-    exporter = createServer((_req, res) => {
-      tick += 1;
-      const lines = new Set<string>();
-      for (const s of exprs.flatMap(selectorsOf))
-        for (const ns of [tenant.namespace, other.namespace]) {
-          const labels = {
-            ...s.labels,
-            namespace: ns,
-            ...(s.name.endsWith("_bucket") ? { le: "+Inf" } : {}),
-          };
-          const text = Object.entries(labels)
-            .map(([k, v]) => `${k}="${v}"`)
-            .join(",");
-          lines.add(`${s.name}{${text}} ${tick}`);
-        }
-      res.setHeader("Content-Type", "text/plain; version=0.0.4");
-      res.end(`${[...lines].join("\n")}\n`);
-    }).listen(0, "127.0.0.1");
-    await new Promise((r) => exporter.once("listening", r));
-    const exporterPort = (exporter.address() as AddressInfo).port;
-    writeFileSync(
-      join(dir, "prometheus.yml"),
-      JSON.stringify({
-        global: { scrape_interval: "1s" },
-        scrape_configs: [
-          {
-            job_name: "fake",
-            honor_labels: true,
-            static_configs: [{ targets: [`127.0.0.1:${exporterPort}`] }],
-          },
-        ],
-      }),
-    );
-    const promPort = await freePort();
-    prometheus = `http://127.0.0.1:${promPort}`;
-    children.push(
-      spawn(
-        PROMETHEUS,
-        [
-          `--config.file=${join(dir, "prometheus.yml")}`,
-          `--storage.tsdb.path=${join(dir, "data")}`,
-          `--web.listen-address=127.0.0.1:${promPort}`,
-        ],
-        { stdio: ["ignore", "ignore", "pipe"] },
-      ),
-    );
-    children[0]?.stderr?.on("data", (d: Buffer) => {
-      promLog += d.toString();
-    });
-    // The proxy exactly as rendered, but for where it listens and which Prometheus it fronts.
+    // The proxy exactly as rendered, in front of series of the tenant and of another one.
     const deployment = objects.find(
       (o) => o.object.kind === "Deployment" && o.object.metadata.name === tenantMetricsProxy(tenant.name),
     )?.object as unknown as { spec: { template: { spec: { containers: { args: string[] }[] } } } };
-    const proxyPort = await freePort();
-    proxy = `http://127.0.0.1:${proxyPort}`;
-    const args = (deployment.spec.template.spec.containers[0]?.args ?? []).map((a) =>
-      a.startsWith("-upstream=")
-        ? `-upstream=${prometheus}`
-        : a.startsWith("-insecure-listen-address=")
-          ? `-insecure-listen-address=127.0.0.1:${proxyPort}`
-          : a,
+    stack = await startMetricsStack(
+      exprs,
+      [tenant.namespace, other.namespace],
+      deployment.spec.template.spec.containers[0]?.args ?? [],
     );
-    children.push(spawn(PROXY, args, { stdio: "ignore" }));
-    await waitFor(`${prometheus}/-/ready`);
-    await waitFor(`${proxy}/api/v1/query?query=vector(1)`);
-    // Two scrapes at least, so that rate() has its samples.
-    for (let i = 0; i < 100; i++) {
-      const r = await query(prometheus, `count_over_time(kube_resourcequota[1m])`);
-      if (r.some((x) => Number((x as unknown as { value: [number, string] }).value[1]) >= 3)) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }, 60_000);
+  }, 90_000);
 
-  afterAll(() => {
-    for (const c of children) c.kill("SIGTERM");
-    exporter?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.stop());
 
   it("has Prometheus and prom-label-proxy (scripts/test builds them)", async () => {
-    const targets = (await (await fetch(`${prometheus}/api/v1/targets`)).json()) as {
+    const targets = (await (await fetch(`${stack.prometheus}/api/v1/targets`)).json()) as {
       data: { activeTargets: { health: string; lastError: string }[] };
     };
     expect(
       targets.data.activeTargets.map((t) => t.lastError),
-      promLog.slice(-2000),
+      stack.log().slice(-2000),
     ).toEqual([""]);
-    expect(existsSync(PROMETHEUS) && existsSync(PROXY)).toBe(true);
+    expect(existsSync(PROMETHEUS) && existsSync(PROM_LABEL_PROXY)).toBe(true);
     expect(exprs.length).toBeGreaterThan(8);
   });
 
   it("draws every panel of the tenant's dashboard: each query returns data, and only the tenant's", async () => {
     for (const expr of exprs) {
-      const result = await query(proxy, expr);
+      const result = await query(stack.proxy, expr);
       expect(result.length, expr).toBeGreaterThan(0);
       for (const series of result)
         if (series.metric.namespace !== undefined)
@@ -215,21 +124,21 @@ describe("a tenant's metrics datasource: real Prometheus behind its prom-label-p
 
   it("returns none of another tenant's series, whatever the query asks", async () => {
     // The control: Prometheus has them.
-    expect((await query(prometheus, `{namespace="${other.namespace}"}`)).length).toBeGreaterThan(0);
+    expect((await query(stack.prometheus, `{namespace="${other.namespace}"}`)).length).toBeGreaterThan(0);
     // Naming another namespace is refused (-error-on-replace), not answered.
     const named = await fetch(
-      `${proxy}/api/v1/query?query=${encodeURIComponent(`{namespace="${other.namespace}"}`)}`,
+      `${stack.proxy}/api/v1/query?query=${encodeURIComponent(`{namespace="${other.namespace}"}`)}`,
     );
     expect(named.status).toBe(400);
     expect(await named.text()).not.toContain(other.namespace + '"}');
-    expect(await query(proxy, `{namespace=~".+"}`, `&namespace=${other.namespace}`)).not.toEqual([]);
-    for (const s of await query(proxy, `{namespace=~".+"}`, `&namespace=${other.namespace}`))
+    expect(await query(stack.proxy, `{namespace=~".+"}`, `&namespace=${other.namespace}`)).not.toEqual([]);
+    for (const s of await query(stack.proxy, `{namespace=~".+"}`, `&namespace=${other.namespace}`))
       expect(s.metric.namespace).toBe(tenant.namespace);
     const series = (await (
-      await fetch(`${proxy}/api/v1/series?match[]=${encodeURIComponent('{__name__=~".+"}')}`)
+      await fetch(`${stack.proxy}/api/v1/series?match[]=${encodeURIComponent('{__name__=~".+"}')}`)
     ).json()) as { data: Record<string, string>[] };
     expect(new Set(series.data.map((s) => s.namespace))).toEqual(new Set([tenant.namespace]));
-    const values = (await (await fetch(`${proxy}/api/v1/label/namespace/values`)).json()) as {
+    const values = (await (await fetch(`${stack.proxy}/api/v1/label/namespace/values`)).json()) as {
       data: string[];
     };
     expect(values.data).toEqual([tenant.namespace]);

@@ -281,6 +281,21 @@ const MUTATIONS: {
     },
   },
   {
+    name: "the log agent's tenant input widened to every tenant's files (a glob)",
+    rule: "observability-access",
+    file: "clusters/acme-prod/addons/application-addon-fluent-bit.yaml",
+    change: (find) => {
+      const app = find("clusters/acme-prod/addons/application-addon-fluent-bit.yaml") as unknown as {
+        spec: { source: { helm: { valuesObject: { config: { inputs: string } } } } };
+      };
+      const config = app.spec.source.helm.valuesObject.config;
+      config.inputs = config.inputs.replace(
+        "Path /var/log/containers/*_tenant-ops_*.log",
+        "Path /var/log/containers/*_tenant-*_*.log",
+      );
+    },
+  },
+  {
     name: "the log agent ships a customer tenant's logs as the platform's Loki tenant",
     rule: "observability-access",
     file: "clusters/acme-prod/addons/application-addon-fluent-bit.yaml",

@@ -33,8 +33,8 @@ export const observabilityAccess: VerifyRule = {
     const out: Finding[] = [];
     const ns = OBSERVABILITY.namespace;
     const objects = ctx.objectsIn(ns);
-    const find = (kind: string, name: string) =>
-      objects.find((o) => o.object.kind === kind && o.object.metadata.name === name);
+    const byName = new Map(objects.map((o) => [`${o.object.kind}/${o.object.metadata.name}`, o]));
+    const find = (kind: string, name: string) => byName.get(`${kind}/${name}`);
     const ownerOf = new Map(ctx.model.tenants.map((t) => [t.namespace, t]));
     for (const tenant of ctx.model.tenants) {
       const report = (source: SourcedObject, message: string, fix: string) =>
@@ -78,7 +78,7 @@ export const observabilityAccess: VerifyRule = {
           "set GF_AUTH_ANONYMOUS_ENABLED=false and GF_AUTH_BASIC_ENABLED=false",
         );
       // What its datasources read.
-      for (const { source, file } of datasourceFiles(objects, spec, container)) {
+      for (const { source, file } of datasourceFiles(find, spec, container)) {
         let datasources: Record<string, unknown>[];
         try {
           datasources = list<Record<string, unknown>>(
@@ -172,7 +172,7 @@ export const observabilityAccess: VerifyRule = {
 
 /** The datasources files a Grafana container reads: ConfigMap keys mounted under provisioning/datasources. */
 function datasourceFiles(
-  objects: readonly SourcedObject[],
+  find: (kind: string, name: string) => SourcedObject | undefined,
   spec: Record<string, unknown>,
   container: Container | undefined,
 ): { source: SourcedObject; file: string }[] {
@@ -181,7 +181,7 @@ function datasourceFiles(
   for (const mount of container?.volumeMounts ?? []) {
     if (!mount.mountPath?.startsWith("/etc/grafana/provisioning/datasources")) continue;
     const cm = volumes.find((v) => v.name === mount.name)?.configMap?.name;
-    const source = objects.find((o) => o.object.kind === "ConfigMap" && o.object.metadata.name === cm);
+    const source = cm === undefined ? undefined : find("ConfigMap", cm);
     if (source === undefined) continue;
     const data = ((source.object as { data?: Record<string, string> }).data ?? {}) as Record<string, string>;
     for (const [key, file] of Object.entries(data))
@@ -190,15 +190,10 @@ function datasourceFiles(
   return out;
 }
 
-/** Fluent Bit's `Match` glob against a tag: `*` is any run of characters. */
-function globMatches(glob: string, tag: string): boolean {
-  const re = new RegExp(
-    `^${glob
-      .split("*")
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
-      .join(".*")}$`,
-  );
-  return re.test(tag);
+/** Fluent Bit's `Match` glob as a regex: `*` is any run of characters. */
+function globRegex(glob: string): RegExp {
+  const literal = (p: string) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${glob.split("*").map(literal).join(".*")}$`);
 }
 
 type Section = Map<string, string>;
@@ -239,29 +234,62 @@ function checkLogAgent(
   const inputs = classicSections(String(config.inputs ?? ""), "INPUT").filter(
     (s) => s.get("name") === "tail",
   );
-  const outputs = classicSections(String(config.outputs ?? ""), "OUTPUT").filter(
-    (s) => s.get("name") === "loki",
-  );
+  // Globs that are a tenant namespace's own (`*_<ns>_*.log`, `tenant.<ns>.*`) are looked up, the
+  // rest matched: a namespace name holds no `_` or `.`, so such a glob matches that namespace's
+  // files and tags alone. A thousand tenants' configuration is then checked in milliseconds.
+  const namespaceOfPattern = new Map(tenants.map((t) => [containerLogPattern(t.namespace), t.namespace]));
+  const globs = (section: Section, key: string) => {
+    const own = new Set<string>();
+    const other: RegExp[] = [];
+    for (const p of (section.get(key) ?? "").split(",").map((x) => x.trim())) {
+      if (p === "") continue;
+      const ns = namespaceOfPattern.get(p);
+      if (ns === undefined) other.push(globRegex(p));
+      else own.add(ns);
+    }
+    return { test: (ns: string, file: string) => own.has(ns) || other.some((re) => re.test(file)) };
+  };
+  // Path and Exclude_Path are comma-separated globs, as Fluent Bit's tail input reads them.
+  const tails = inputs.map((input) => ({
+    input,
+    paths: globs(input, "path"),
+    excluded: globs(input, "exclude_path"),
+  }));
+  const namespaces = new Set(tenants.map((t) => t.namespace));
+  const outputsOf = new Map<string, { match: RegExp; org: string | undefined }[]>();
+  const otherOutputs: { match: RegExp; org: string | undefined }[] = [];
+  for (const o of classicSections(String(config.outputs ?? ""), "OUTPUT")) {
+    if (o.get("name") !== "loki") continue;
+    const glob = o.get("match") ?? "";
+    const output = { match: globRegex(glob), org: o.get("tenant_id") };
+    const ns = /^tenant\.([a-z0-9-]+)\.\*$/.exec(glob)?.[1];
+    if (ns !== undefined && namespaces.has(ns)) outputsOf.set(ns, [...(outputsOf.get(ns) ?? []), output]);
+    else otherOutputs.push(output);
+  }
+  const outputsFor = (tag: string) => {
+    const ns = /^tenant\.([a-z0-9-]+)\./.exec(tag)?.[1];
+    const others = otherOutputs.filter((o) => o.match.test(tag));
+    if (ns !== undefined) return [...(outputsOf.get(ns) ?? []), ...others];
+    return [...[...outputsOf.values()].flat().filter((o) => o.match.test(tag)), ...others];
+  };
   const out: Finding[] = [];
   const report = (tenant: TenantModel, message: string, fix: string) =>
     out.push(findingOf(rule, { message, objects: [refOf(app)], fix, tenant: tenant.name }));
   for (const tenant of tenants) {
     const pattern = containerLogPattern(tenant.namespace);
-    // Each input that reads this namespace's files, by path and not excluded.
-    const reading = inputs.filter((i) => {
-      const paths = (i.get("path") ?? "").split(",").map((p) => p.trim());
-      const excluded = (i.get("exclude_path") ?? "").split(",").map((p) => p.trim());
-      return (
-        paths.some((p) => p === pattern || p === "/var/log/containers/*.log") && !excluded.includes(pattern)
-      );
-    });
+    // Each input that reads a log file of this namespace (the kubelet's name for one), not excluded.
+    const file = `/var/log/containers/pod_${tenant.namespace}_container-0123abcd.log`;
+    const reading = tails
+      .filter(
+        ({ paths, excluded }) => paths.test(tenant.namespace, file) && !excluded.test(tenant.namespace, file),
+      )
+      .map(({ input }) => input);
     if (reading.length === 0)
       report(tenant, `the log agent reads no logs of tenant ${tenant.name}`, "render again");
     for (const input of reading) {
       const tag = (input.get("tag") ?? "").replace(/\*$/, "var.log.containers.x.log");
-      for (const output of outputs) {
-        if (!globMatches(output.get("match") ?? "", tag)) continue;
-        const org = output.get("tenant_id");
+      for (const output of outputsFor(tag)) {
+        const org = output.org;
         if (org !== tenant.namespace)
           report(
             tenant,

@@ -26,12 +26,14 @@ import type { Model, TenantModel } from "../../../model/resolve.js";
 import { PINNED } from "../../../versions.js";
 import type { KubernetesObject, ObjectMeta } from "../../../manifest/object.js";
 import {
+  containerResources,
   emptyDir,
   placementFields,
   RESTRICTED_CONTAINER_SECURITY,
   restrictedPodSecurity,
 } from "../../../manifest/pod.js";
 import { placement } from "../../../model/scheduling.js";
+import { OBSERVABILITY_RESOURCES } from "../../../model/footprint.js";
 import { managedLabels } from "../../../manifest/metadata.js";
 import { emitYaml } from "../../../manifest/yaml-emitter.js";
 import { restrictedNamespace } from "../../kubernetes/namespace.js";
@@ -178,7 +180,7 @@ function renderTenantGrafana(
           name: "grafana",
           ports: [{ containerPort: OBSERVABILITY.grafanaPort, name: "http", protocol: "TCP" }],
           readinessProbe: { httpGet: { path: "/api/health", port: "http" }, periodSeconds: 10 },
-          resources: { limits: { cpu: "500m", memory: "256Mi" }, requests: { cpu: "50m", memory: "128Mi" } },
+          resources: containerResources(OBSERVABILITY_RESOURCES.grafana),
           securityContext: RESTRICTED_CONTAINER_SECURITY,
           volumeMounts: [
             {
@@ -221,7 +223,7 @@ function renderTenantGrafana(
           image: PINNED.promLabelProxyImage,
           name: "prom-label-proxy",
           ports: [{ containerPort: OBSERVABILITY.labelProxyPort, name: "http", protocol: "TCP" }],
-          resources: { limits: { cpu: "100m", memory: "64Mi" }, requests: { cpu: "10m", memory: "32Mi" } },
+          resources: containerResources(OBSERVABILITY_RESOURCES.metricsProxy),
           securityContext: RESTRICTED_CONTAINER_SECURITY,
         },
       ],
