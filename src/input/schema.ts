@@ -830,7 +830,7 @@ export const Observability = z
       .optional()
       .meta({
         description:
-          "The identity provider each tenant's Grafana signs in with; its client secret is the Secret grafana-oidc (key clientSecret) in the tenant-observability namespace. Without it nobody can sign in: Grafana has no local accounts.",
+          "The identity provider each tenant's Grafana signs in with; its client secret is the Secret grafana-oidc (key clientSecret) in the observability-<platform> namespace. Without it nobody can sign in: Grafana has no local accounts.",
       }),
   })
   .meta({

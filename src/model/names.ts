@@ -356,7 +356,6 @@ export const ADDON_NAMESPACE = {
  * the log file's path, which the kubelet names, never from anything a tenant writes.
  */
 export const OBSERVABILITY = {
-  namespace: "tenant-observability",
   orgHeader: "X-Scope-OrgID",
   /** The Loki tenant of every log line outside tenants' namespaces. */
   platformLogTenant: "platform",
@@ -366,6 +365,11 @@ export const OBSERVABILITY = {
   oidcSecret: "grafana-oidc",
 } as const;
 
+/** The platform's namespace of its tenants' Grafanas and metrics proxies: `observability-<platform>` (several platforms may share a cluster). */
+export function observabilityNamespace(platform: string): string {
+  return dnsLabel("observability", platform);
+}
+
 /** A tenant's Grafana (Deployment, Service, provisioning ConfigMaps): `grafana-<tenant>`. */
 export function tenantGrafana(tenant: string): string {
   return `grafana-${tenant}`;
@@ -374,6 +378,11 @@ export function tenantGrafana(tenant: string): string {
 /** The label-enforcing proxy in front of Prometheus for one tenant: `prometheus-<tenant>`. */
 export function tenantMetricsProxy(tenant: string): string {
   return `prometheus-${tenant}`;
+}
+
+/** Where a tenant's Grafana reads its metrics: its own proxy's Service. */
+export function metricsProxyUrl(platform: string, tenant: string): string {
+  return `http://${tenantMetricsProxy(tenant)}.${observabilityNamespace(platform)}.svc.cluster.local:${OBSERVABILITY.labelProxyPort}`;
 }
 
 /** The log agent's path pattern of one namespace's container logs (the kubelet's `<pod>_<namespace>_<container>-<id>.log`). */

@@ -53,17 +53,17 @@ describe.sequential("the example platform on a real kube-apiserver", () => {
     for (const tenant of model.tenants) {
       const cm = await admin.call<{ data: Record<string, string> }>(
         "GET",
-        `/api/v1/namespaces/tenant-observability/configmaps/grafana-${tenant.name}-provisioning`,
+        `/api/v1/namespaces/observability-acme/configmaps/grafana-${tenant.name}-provisioning`,
       );
       expect(cm.status).toBe(200);
       const datasources = cm.body.data["datasources.yaml"] ?? "";
       expect(datasources).toContain(`httpHeaderValue1: ${tenant.namespace}\n`);
       expect(datasources).toContain(
-        `url: http://prometheus-${tenant.name}.tenant-observability.svc.cluster.local:8080`,
+        `url: http://prometheus-${tenant.name}.observability-acme.svc.cluster.local:8080`,
       );
       const proxy = await admin.call<{ spec: { template: { spec: { containers: { args: string[] }[] } } } }>(
         "GET",
-        `/apis/apps/v1/namespaces/tenant-observability/deployments/prometheus-${tenant.name}`,
+        `/apis/apps/v1/namespaces/observability-acme/deployments/prometheus-${tenant.name}`,
       );
       expect(proxy.body.spec.template.spec.containers[0]?.args).toContain(`-label-value=${tenant.namespace}`);
     }

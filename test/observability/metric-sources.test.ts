@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { metricNames } from "../../src/lib/promql.js";
 import type { KubernetesObject } from "../../src/manifest/object.js";
-import { OBSERVABILITY } from "../../src/model/names.js";
+import { observabilityNamespace } from "../../src/model/names.js";
 import { platform } from "../support/platforms.js";
 import { exampleWith } from "../support/spec-text.js";
 import { validSpec } from "../support/example.js";
@@ -105,7 +105,7 @@ function expressions(objects: readonly { object: KubernetesObject }[]): string[]
     if (object.kind === "PrometheusRule")
       for (const g of (object.spec as { groups: { rules: { expr: string }[] }[] }).groups)
         for (const r of g.rules) out.push(r.expr);
-    if (object.kind === "ConfigMap" && object.metadata.namespace === OBSERVABILITY.namespace)
+    if (object.kind === "ConfigMap" && object.metadata.namespace === observabilityNamespace("acme"))
       for (const [key, text] of Object.entries((object as unknown as { data: Record<string, string> }).data))
         if (key.endsWith(".json"))
           for (const p of (JSON.parse(text) as { panels: { targets?: { expr: string }[] }[] }).panels)

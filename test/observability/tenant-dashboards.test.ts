@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OBSERVABILITY, tenantGrafana, tenantMetricsProxy } from "../../src/model/names.js";
+import { metricsProxyUrl, tenantGrafana, tenantMetricsProxy } from "../../src/model/names.js";
 import type { RenderedObject } from "../../src/manifest/rendered.js";
 import { platform } from "../support/platforms.js";
 import {
@@ -29,7 +29,7 @@ function dashboardsOf(objects: readonly RenderedObject[]): Record<string, unknow
     .filter(
       (o) =>
         o.object.kind === "ConfigMap" &&
-        o.object.metadata.namespace === OBSERVABILITY.namespace &&
+        o.object.metadata.namespace?.startsWith("observability-") &&
         o.object.metadata.name.endsWith("-dashboards"),
     )
     .flatMap((o) => Object.values((o.object as unknown as { data: Record<string, string> }).data))
@@ -150,8 +150,6 @@ describe("a tenant's metrics datasource: real Prometheus behind its prom-label-p
         o.object.kind === "ConfigMap" &&
         o.object.metadata.name === `${tenantGrafana(tenant.name)}-provisioning`,
     )?.object as unknown as { data: Record<string, string> };
-    expect(provisioning.data["datasources.yaml"]).toContain(
-      `http://${tenantMetricsProxy(tenant.name)}.${OBSERVABILITY.namespace}.svc.cluster.local:${OBSERVABILITY.labelProxyPort}`,
-    );
+    expect(provisioning.data["datasources.yaml"]).toContain(metricsProxyUrl(model.platform, tenant.name));
   });
 });

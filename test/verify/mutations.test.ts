@@ -249,7 +249,7 @@ const MUTATIONS: {
         data: Record<string, string>;
       };
       cm.data["datasources.yaml"] = (cm.data["datasources.yaml"] ?? "").replace(
-        "http://prometheus-initech.tenant-observability.svc.cluster.local:8080",
+        "http://prometheus-initech.observability-acme.svc.cluster.local:8080",
         "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090",
       );
     },

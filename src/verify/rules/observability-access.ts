@@ -7,7 +7,13 @@
  * Grafana is said as such.
  */
 import { parse } from "yaml";
-import { OBSERVABILITY, tenantGrafana, tenantMetricsProxy } from "../../model/names.js";
+import {
+  metricsProxyUrl,
+  OBSERVABILITY,
+  observabilityNamespace,
+  tenantGrafana,
+  tenantMetricsProxy,
+} from "../../model/names.js";
 import type { TenantModel } from "../../model/resolve.js";
 import { containerLogPattern } from "../../model/names.js";
 import { findingOf, type Finding, type VerifyRule } from "../finding.js";
@@ -31,7 +37,7 @@ export const observabilityAccess: VerifyRule = {
   check(ctx) {
     if (!ctx.model.observability.enabled) return [];
     const out: Finding[] = [];
-    const ns = OBSERVABILITY.namespace;
+    const ns = observabilityNamespace(ctx.model.platform);
     const objects = ctx.objectsIn(ns);
     const byName = new Map(objects.map((o) => [`${o.object.kind}/${o.object.metadata.name}`, o]));
     const find = (kind: string, name: string) => byName.get(`${kind}/${name}`);
@@ -126,7 +132,7 @@ export const observabilityAccess: VerifyRule = {
               );
             }
           } else if (ds.type === "prometheus") {
-            const want = `http://${tenantMetricsProxy(tenant.name)}.${OBSERVABILITY.namespace}.svc.cluster.local:${OBSERVABILITY.labelProxyPort}`;
+            const want = metricsProxyUrl(ctx.model.platform, tenant.name);
             if (expand(ds.url).replace(/\/+$/, "") !== want)
               report(
                 source,

@@ -5,29 +5,17 @@
  * internet-facing for a customer-data zone and internal otherwise, and the ALB finds each
  * hostname's ACM certificate. ExternalDNS publishes the hostname.
  */
-import { ingressGroupName, N8N } from "../../../model/names.js";
+import { N8N } from "../../../model/names.js";
+import { ingressAnnotations } from "../../../manifest/ingress.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import type { KubernetesObject } from "../../../manifest/object.js";
 import { tenantMeta } from "../../../manifest/metadata.js";
 
 export function renderIngress(model: Model, tenant: TenantModel): KubernetesObject {
-  const { className, tls, clusterIssuer } = model.ingress;
-  const alb = className === "alb";
-  const annotations: Record<string, string> = {
-    "external-dns.alpha.kubernetes.io/hostname": tenant.hostname,
-  };
-  if (alb) {
-    Object.assign(annotations, {
-      "alb.ingress.kubernetes.io/group.name": ingressGroupName(model.platform, tenant.zone.name),
-      "alb.ingress.kubernetes.io/healthcheck-path": "/healthz/readiness",
-      "alb.ingress.kubernetes.io/listen-ports": '[{"HTTPS":443}]',
-      "alb.ingress.kubernetes.io/scheme": tenant.zone.customerData ? "internet-facing" : "internal",
-      "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
-      "alb.ingress.kubernetes.io/target-type": "ip",
-    });
-  }
-  if (tls === "cert-manager" && clusterIssuer !== undefined)
-    annotations["cert-manager.io/cluster-issuer"] = clusterIssuer;
+  const { className, tls } = model.ingress;
+  const annotations = ingressAnnotations(model, tenant, [tenant.hostname], {
+    healthPath: "/healthz/readiness",
+  });
   const backend = (service: string) => ({ service: { name: service, port: { name: "http" } } });
   const paths = [];
   if (tenant.settings.n8n.webhook.enabled) {

@@ -3,14 +3,12 @@
  * hostname, or a label before it) and a path prefix. On the zone's shared ALB: HTTPS only
  * (port 80 answers with a redirect), TLS 1.2 or later, and ExternalDNS publishes every host.
  */
-import { componentWorkload, ingressGroupName, routeHostname } from "../../../model/names.js";
+import { componentWorkload, routeHostname } from "../../../model/names.js";
+import { ingressAnnotations } from "../../../manifest/ingress.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import type { KubernetesObject } from "../../../manifest/object.js";
 import { tenantMeta } from "../../../manifest/metadata.js";
 import { componentSpec } from "./workloads.js";
-
-/** ALB's policy for TLS 1.3 and 1.2, nothing older. */
-const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 export function renderComponentIngress(model: Model, tenant: TenantModel): KubernetesObject | undefined {
   const hosts = new Map<string, { path: string; service: string }[]>();
@@ -24,22 +22,8 @@ export function renderComponentIngress(model: Model, tenant: TenantModel): Kuber
   }
   if (hosts.size === 0) return undefined;
   const names = [...hosts.keys()].sort();
-  const { className, tls, clusterIssuer } = model.ingress;
-  const annotations: Record<string, string> = {
-    "external-dns.alpha.kubernetes.io/hostname": names.join(","),
-  };
-  if (className === "alb") {
-    Object.assign(annotations, {
-      "alb.ingress.kubernetes.io/group.name": ingressGroupName(model.platform, tenant.zone.name),
-      "alb.ingress.kubernetes.io/listen-ports": '[{"HTTP":80},{"HTTPS":443}]',
-      "alb.ingress.kubernetes.io/scheme": tenant.zone.customerData ? "internet-facing" : "internal",
-      "alb.ingress.kubernetes.io/ssl-policy": TLS_POLICY,
-      "alb.ingress.kubernetes.io/ssl-redirect": "443",
-      "alb.ingress.kubernetes.io/target-type": "ip",
-    });
-  }
-  if (tls === "cert-manager" && clusterIssuer !== undefined)
-    annotations["cert-manager.io/cluster-issuer"] = clusterIssuer;
+  const { className, tls } = model.ingress;
+  const annotations = ingressAnnotations(model, tenant, names, { redirectHttp: true });
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "Ingress",

@@ -1,5 +1,5 @@
 /**
- * A Grafana per tenant, in the platform's namespace `tenant-observability`: its dashboards in one
+ * A Grafana per tenant, in the platform's namespace `observability-<platform>`: its dashboards in one
  * folder named after the tenant, and two datasources that can only read the tenant's own data:
  * - metrics through a prom-label-proxy of its own, fixed to `namespace="<tenant's>"` (every
  *   query, series and label lookup is rewritten to that matcher: the proxy takes no value from
@@ -17,7 +17,9 @@
  */
 import {
   LABEL,
+  metricsProxyUrl,
   OBSERVABILITY,
+  observabilityNamespace,
   PROMETHEUS_SERVER,
   tenantGrafana,
   tenantMetricsProxy,
@@ -39,12 +41,12 @@ import { emitYaml } from "../../../manifest/yaml-emitter.js";
 import { restrictedNamespace } from "../../kubernetes/namespace.js";
 import { renderAllowDns, renderDefaultDeny } from "../../kubernetes/network-policy.js";
 import { allowFromNamespace } from "../../kubernetes/stack-network.js";
+import { ingressAnnotations } from "../../../manifest/ingress.js";
 import { publicInternet } from "../../kubernetes/cidr.js";
 import { ADDON_NAMESPACE } from "../../../model/names.js";
 import { DATASOURCE, tenantDashboard } from "./dashboard.js";
 import type { DashboardRow } from "../../../products/contract/builders.js";
 
-const NS = OBSERVABILITY.namespace;
 const GRAFANA_UID = 472;
 const PROXY_UID = 65534;
 /** The Loki gateway's pods listen on 8080 behind its Service's port 80. */
@@ -55,7 +57,7 @@ export const COMPONENT = { grafana: "grafana", metricsProxy: "metrics-proxy" } a
 function meta(model: Model, name: string, tenant?: TenantModel): ObjectMeta {
   return {
     name,
-    namespace: NS,
+    namespace: observabilityNamespace(model.platform),
     labels: {
       ...managedLabels(model.platform),
       ...(tenant === undefined ? {} : { [LABEL.tenant]: tenant.name, [LABEL.zone]: tenant.zone.name }),
@@ -76,7 +78,7 @@ export function datasourcesFile(tenant: TenantModel): Record<string, unknown> {
         name: "Metrics",
         type: DATASOURCE.metrics.type,
         uid: DATASOURCE.metrics.uid,
-        url: `http://${tenantMetricsProxy(tenant.name)}.${NS}.svc.cluster.local:${OBSERVABILITY.labelProxyPort}`,
+        url: metricsProxyUrl(tenant.platform, tenant.name),
       },
       {
         access: "proxy",
@@ -115,7 +117,9 @@ export function renderObservability(
 ): { namespace: KubernetesObject[]; services: KubernetesObject[] } {
   if (!model.observability.enabled) return { namespace: [], services: [] };
   return {
-    namespace: [restrictedNamespace(model, NS, managedLabels(model.platform))],
+    namespace: [
+      restrictedNamespace(model, observabilityNamespace(model.platform), managedLabels(model.platform)),
+    ],
     services: renderServices(model, rowsOf),
   };
 }
@@ -233,7 +237,13 @@ function renderTenantGrafana(
     {
       apiVersion: "networking.k8s.io/v1",
       kind: "Ingress",
-      metadata: meta(model, name, tenant),
+      // On the tenant's zone's ALB, beside its product: internet-facing only for a customer-data zone.
+      metadata: {
+        ...meta(model, name, tenant),
+        annotations: ingressAnnotations(model, tenant, [grafanaHost(model, tenant)], {
+          healthPath: "/api/health",
+        }),
+      },
       spec: {
         ingressClassName: model.ingress.className,
         rules: [
@@ -246,6 +256,9 @@ function renderTenantGrafana(
             },
           },
         ],
+        ...(model.ingress.tls === "cert-manager"
+          ? { tls: [{ hosts: [grafanaHost(model, tenant)], secretName: `${name}-tls` }] }
+          : {}),
       },
     },
   ];
