@@ -20,6 +20,20 @@ function mutated(name: PlatformName, change: Change, remove?: string) {
 
 const NP = (tenant: string, name: string) => `tenants/${tenant}/platform/networkpolicy-${name}.yaml`;
 const OBS = (file: string) => `clusters/acme-prod/observability/${file}.yaml`;
+/** Edits the text of a tenant's Grafana datasources file, as a hand in Git would. */
+function editDatasources(
+  find: (file: string) => KubernetesObject,
+  tenant: string,
+  from: string,
+  to: string,
+): void {
+  const cm = find(OBS(`configmap-grafana-${tenant}-provisioning`)) as unknown as {
+    data: Record<string, string>;
+  };
+  const text = cm.data["datasources.yaml"] ?? "";
+  if (!text.includes(from)) throw new Error(`${tenant}'s datasources hold no ${from}`);
+  cm.data["datasources.yaml"] = text.replace(from, to);
+}
 const N8N = (tenant: string, file: string) => `tenants/${tenant}/n8n/${file}.yaml`;
 const n8nPods = { matchLabels: { "app.kubernetes.io/name": "n8n" } };
 
@@ -230,29 +244,25 @@ const MUTATIONS: {
     name: "a doctored datasource: the internal tenant's Grafana reads a customer tenant's logs too",
     rule: "observability-access",
     file: OBS("configmap-grafana-ops-provisioning"),
-    change: (find) => {
-      const cm = find(OBS("configmap-grafana-ops-provisioning")) as unknown as {
-        data: Record<string, string>;
-      };
-      cm.data["datasources.yaml"] = (cm.data["datasources.yaml"] ?? "").replace(
+    change: (find) =>
+      editDatasources(
+        find,
+        "ops",
         "httpHeaderValue1: tenant-ops",
         "httpHeaderValue1: tenant-ops|tenant-initech",
-      );
-    },
+      ),
   },
   {
     name: "a Grafana's metrics datasource straight to Prometheus (every namespace's series)",
     rule: "observability-access",
     file: OBS("configmap-grafana-initech-provisioning"),
-    change: (find) => {
-      const cm = find(OBS("configmap-grafana-initech-provisioning")) as unknown as {
-        data: Record<string, string>;
-      };
-      cm.data["datasources.yaml"] = (cm.data["datasources.yaml"] ?? "").replace(
+    change: (find) =>
+      editDatasources(
+        find,
+        "initech",
         "http://prometheus-initech.observability-acme.svc.cluster.local:8080",
         "http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090",
-      );
-    },
+      ),
   },
   {
     name: "a tenant's metrics proxy fixed to another tenant's namespace",

@@ -26,7 +26,7 @@ import {
 } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import { PINNED } from "../../../versions.js";
-import type { KubernetesObject, ObjectMeta } from "../../../manifest/object.js";
+import type { KubernetesObject } from "../../../manifest/object.js";
 import {
   containerResources,
   emptyDir,
@@ -40,30 +40,14 @@ import { managedLabels } from "../../../manifest/metadata.js";
 import { emitYaml } from "../../../manifest/yaml-emitter.js";
 import { restrictedNamespace } from "../../kubernetes/namespace.js";
 import { renderAllowDns, renderDefaultDeny } from "../../kubernetes/network-policy.js";
-import { allowFromNamespace } from "../../kubernetes/stack-network.js";
+import { renderNamespacePolicies } from "./network.js";
+import { COMPONENT, observabilityMeta } from "./meta.js";
 import { ingressAnnotations } from "../../../manifest/ingress.js";
-import { publicInternet } from "../../kubernetes/cidr.js";
-import { ADDON_NAMESPACE } from "../../../model/names.js";
 import { DATASOURCE, tenantDashboard } from "./dashboard.js";
 import type { DashboardRow } from "../../../products/contract/builders.js";
 
 const GRAFANA_UID = 472;
 const PROXY_UID = 65534;
-/** The Loki gateway's pods listen on 8080 behind its Service's port 80. */
-const LOKI_GATEWAY_POD_PORT = 8080;
-const PROMETHEUS_POD_PORT = 9090;
-export const COMPONENT = { grafana: "grafana", metricsProxy: "metrics-proxy" } as const;
-
-function meta(model: Model, name: string, tenant?: TenantModel): ObjectMeta {
-  return {
-    name,
-    namespace: observabilityNamespace(model.platform),
-    labels: {
-      ...managedLabels(model.platform),
-      ...(tenant === undefined ? {} : { [LABEL.tenant]: tenant.name, [LABEL.zone]: tenant.zone.name }),
-    },
-  };
-}
 
 /** The provisioning file of a tenant's datasources, as Grafana reads it. */
 export function datasourcesFile(tenant: TenantModel): Record<string, unknown> {
@@ -129,8 +113,8 @@ function renderServices(
   rowsOf: (tenant: TenantModel) => readonly DashboardRow[],
 ): KubernetesObject[] {
   return [
-    renderDefaultDeny((name) => meta(model, name)),
-    renderAllowDns((name) => meta(model, name)),
+    renderDefaultDeny((name) => observabilityMeta(model, name)),
+    renderAllowDns((name) => observabilityMeta(model, name)),
     ...renderNamespacePolicies(model),
     ...model.tenants.flatMap((tenant) => renderTenantGrafana(model, tenant, rowsOf(tenant))),
   ];
@@ -164,7 +148,7 @@ function renderTenantGrafana(
     {
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: meta(model, `${name}-provisioning`, tenant),
+      metadata: observabilityMeta(model, `${name}-provisioning`, tenant),
       data: {
         "dashboards.yaml": emitYaml(provider),
         "datasources.yaml": emitYaml(datasourcesFile(tenant)),
@@ -173,7 +157,7 @@ function renderTenantGrafana(
     {
       apiVersion: "v1",
       kind: "ConfigMap",
-      metadata: meta(model, `${name}-dashboards`, tenant),
+      metadata: observabilityMeta(model, `${name}-dashboards`, tenant),
       data: { [`${tenant.name}.json`]: `${JSON.stringify(dashboard, null, 2)}\n` },
     },
     deployment(model, tenant, name, grafanaLabels, {
@@ -239,7 +223,7 @@ function renderTenantGrafana(
       kind: "Ingress",
       // On the tenant's zone's ALB, beside its product: internet-facing only for a customer-data zone.
       metadata: {
-        ...meta(model, name, tenant),
+        ...observabilityMeta(model, name, tenant),
         annotations: ingressAnnotations(model, tenant, [grafanaHost(model, tenant)], {
           healthPath: "/api/health",
         }),
@@ -317,7 +301,7 @@ function deployment(
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: meta(model, name, tenant),
+    metadata: observabilityMeta(model, name, tenant),
     spec: {
       replicas: 1,
       selector: { matchLabels: labels },
@@ -345,87 +329,7 @@ function service(
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: meta(model, name, tenant),
+    metadata: observabilityMeta(model, name, tenant),
     spec: { ports: [{ name: "http", port, protocol: "TCP", targetPort: "http" }], selector },
   };
-}
-
-/**
- * Who reaches what in the namespace: users (through the load balancer) each Grafana; a Grafana
- * only its own tenant's metrics proxy, Loki's gateway and the identity provider; a proxy only
- * Prometheus.
- */
-function renderNamespacePolicies(model: Model): KubernetesObject[] {
-  const policy = (name: string, spec: Record<string, unknown>): KubernetesObject => ({
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: meta(model, name),
-    spec,
-  });
-  const ingressSources =
-    model.ingress.className === "alb"
-      ? (model.cluster.loadBalancerSubnets ?? [model.cluster.vpcCidr]).map((cidr) => ({ ipBlock: { cidr } }))
-      : [allowFromNamespace(model.ingress.controllerNamespace)];
-  const grafanaPods = { matchLabels: { [LABEL.component]: COMPONENT.grafana } };
-  return [
-    policy("grafana", {
-      egress: [
-        {
-          ports: [{ port: LOKI_GATEWAY_POD_PORT, protocol: "TCP" }],
-          to: [allowFromNamespace(ADDON_NAMESPACE.monitoring, { "app.kubernetes.io/component": "gateway" })],
-        },
-        // The identity provider's token and userinfo endpoints, on the internet.
-        { ports: [{ port: 443, protocol: "TCP" }], to: publicInternet([]) },
-      ],
-      ingress: [{ from: ingressSources, ports: [{ port: OBSERVABILITY.grafanaPort, protocol: "TCP" }] }],
-      podSelector: grafanaPods,
-      policyTypes: ["Ingress", "Egress"],
-    }),
-    // Each tenant's Grafana to its own proxy only: one policy per tenant.
-    ...model.tenants.map((tenant) =>
-      policy(`${tenantMetricsProxy(tenant.name)}`, {
-        egress: [
-          {
-            ports: [{ port: PROMETHEUS_POD_PORT, protocol: "TCP" }],
-            to: [allowFromNamespace(ADDON_NAMESPACE.monitoring, { "app.kubernetes.io/name": "prometheus" })],
-          },
-        ],
-        ingress: [
-          {
-            from: [
-              {
-                podSelector: {
-                  matchLabels: { [LABEL.component]: COMPONENT.grafana, [LABEL.tenant]: tenant.name },
-                },
-              },
-            ],
-            ports: [{ port: OBSERVABILITY.labelProxyPort, protocol: "TCP" }],
-          },
-        ],
-        podSelector: {
-          matchLabels: { [LABEL.component]: COMPONENT.metricsProxy, [LABEL.tenant]: tenant.name },
-        },
-        policyTypes: ["Ingress", "Egress"],
-      }),
-    ),
-    // And each Grafana's egress to its own proxy (egress is per source).
-    ...model.tenants.map((tenant) =>
-      policy(`${tenantGrafana(tenant.name)}-to-proxy`, {
-        egress: [
-          {
-            ports: [{ port: OBSERVABILITY.labelProxyPort, protocol: "TCP" }],
-            to: [
-              {
-                podSelector: {
-                  matchLabels: { [LABEL.component]: COMPONENT.metricsProxy, [LABEL.tenant]: tenant.name },
-                },
-              },
-            ],
-          },
-        ],
-        podSelector: { matchLabels: { [LABEL.component]: COMPONENT.grafana, [LABEL.tenant]: tenant.name } },
-        policyTypes: ["Egress"],
-      }),
-    ),
-  ];
 }
