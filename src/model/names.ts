@@ -118,7 +118,6 @@ export const N8N = {
   ingress: "n8n",
   /** The certificate cert-manager issues for the tenant's hostname (ingress tls: cert-manager). */
   tlsSecret: "n8n-tls",
-  alerts: "n8n-alerts",
 } as const;
 export type N8nRole = keyof typeof N8N.roles;
 

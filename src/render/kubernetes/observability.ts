@@ -5,7 +5,7 @@
  * only to the receivers its spec names (an AlertmanagerConfig is confined to its namespace's
  * alerts); the receivers' credentials come through External Secrets, never from Git.
  */
-import { LABEL, N8N } from "../../model/names.js";
+import { LABEL } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { alertReceiverSecret } from "../../model/secrets.js";
 import { ownsServer } from "../../model/data-services.js";
@@ -141,7 +141,8 @@ function renderPrometheusRule(tenant: TenantModel, rules: readonly AlertRule[]):
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "PrometheusRule",
-    metadata: tenantMeta(tenant, N8N.alerts),
+    // `<product>-alerts`: n8n-alerts for an n8n tenant, as before.
+    metadata: tenantMeta(tenant, `${tenant.product.name}-alerts`),
     spec: {
       groups: [
         {
