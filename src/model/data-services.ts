@@ -22,6 +22,14 @@ export function ownsServer(
   return services.includes(kind) && settings[SETTING[kind]].isolation === OWN[kind];
 }
 
+/** A CloudNativePG server of the tenant's own (PostgreSQL isolation `cluster`, for a product that uses a database). */
+export function ownsDatabaseServer(tenant: {
+  readonly settings: EffectiveSettings;
+  readonly product: { readonly dataServices: readonly DataServiceKind[] };
+}): boolean {
+  return ownsServer(tenant.settings, tenant.product.dataServices, "database");
+}
+
 /** The tenant uses the zone's shared server for this service. */
 export function usesSharedServer(
   settings: EffectiveSettings,

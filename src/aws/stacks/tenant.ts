@@ -27,7 +27,7 @@ import {
   tenantBackupRole,
   zoneKeyAlias,
 } from "../../model/names.js";
-import { ownsServer } from "../../model/data-services.js";
+import { ownsDatabaseServer } from "../../model/data-services.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { type TenantSecret, tenantSecrets } from "../../model/secrets.js";
 import { PINNED } from "../../versions.js";
@@ -58,11 +58,6 @@ export function tenantNeedsAws(model: Model, tenant: TenantModel): boolean {
     ownsDatabaseServer(tenant) ||
     needsOwnCertificate(model, tenant)
   );
-}
-
-/** A CloudNativePG server of the tenant's own, which writes backups with a role of its own. */
-function ownsDatabaseServer(tenant: TenantModel): boolean {
-  return ownsServer(tenant.settings, tenant.product.dataServices, "database");
 }
 
 /** A hostname outside the platform's domain needs its own ACM certificate (the wildcard does not cover it). */

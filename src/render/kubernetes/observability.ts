@@ -8,7 +8,7 @@
 import { LABEL } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { alertReceiverSecret } from "../../model/secrets.js";
-import { ownsServer } from "../../model/data-services.js";
+import { ownsDatabaseServer } from "../../model/data-services.js";
 import type { KubernetesObject } from "../../manifest/object.js";
 import { tenantMeta } from "../../manifest/metadata.js";
 import type { AlertRule } from "../../products/contract/builders.js";
@@ -44,7 +44,7 @@ function renderMetricsMonitors(tenant: TenantModel): KubernetesObject[] {
         matchLabels: { [LABEL.name]: tenant.product.name, [LABEL.tenant]: tenant.name },
       }),
     );
-  if (ownsDatabaseCluster(tenant))
+  if (ownsDatabaseServer(tenant))
     out.push(
       podMonitor(tenant, tenant.data.databaseCluster, "metrics", {
         matchLabels: { "cnpg.io/cluster": tenant.data.databaseCluster },
@@ -71,13 +71,6 @@ function podMonitor(
   };
 }
 
-function ownsDatabaseCluster(tenant: TenantModel): boolean {
-  return (
-    tenant.settings.database.isolation === "cluster" &&
-    ownsServer(tenant.settings, tenant.product.dataServices, "database")
-  );
-}
-
 /** Alerts every tenant gets, from kube-state-metrics, the kubelet, CloudNativePG and cert-manager. */
 export function platformAlertRules(model: Model, tenant: TenantModel): AlertRule[] {
   const ns = `namespace="${tenant.namespace}"`;
@@ -91,7 +84,7 @@ export function platformAlertRules(model: Model, tenant: TenantModel): AlertRule
       severity: "warning",
     },
   ];
-  if (ownsDatabaseCluster(tenant)) {
+  if (ownsDatabaseServer(tenant)) {
     const db = tenant.data.databaseCluster;
     const pvc = `${ns},persistentvolumeclaim=~"${db}-[0-9]+"`;
     const cnpg = `{${ns},pod=~"${db}-[0-9]+"}`;

@@ -87,12 +87,9 @@ function renderDataServices(model: Model, tenant: TenantModel): KubernetesObject
   ];
 }
 
-/** The tenant's own server, its backups, and what its exporter reads of the product's data (CloudNativePG only). */
+/** The tenant's own CloudNativePG server, its backups, and what its exporter reads of the product's data. */
 function renderOwnDatabase(model: Model, tenant: TenantModel): KubernetesObject[] {
-  const metrics =
-    tenant.settings.database.isolation === "cluster"
-      ? productStack(tenant.product.kind).databaseMetrics?.(tenant)
-      : undefined;
+  const metrics = productStack(tenant.product.kind).databaseMetrics?.(tenant);
   return [
     renderPostgresCluster(model, tenant, metrics),
     ...(metrics === undefined ? [] : [renderMonitoringQueries(tenant, metrics)]),

@@ -1,3 +1,4 @@
+import { ownsDatabaseServer } from "../../../model/data-services.js";
 import { N8N } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import type { AlertRule, DashboardRow } from "../../contract/builders.js";
@@ -49,7 +50,7 @@ export function n8nAlertRules(tenant: TenantModel): AlertRule[] {
 
 /** Whether its own server's exporter reads its executions (database-metrics.ts): a CloudNativePG server of its own. */
 function readsExecutions(tenant: TenantModel): boolean {
-  return tenant.settings.database.isolation === "cluster";
+  return ownsDatabaseServer(tenant);
 }
 
 /** Executions that ended in the last 15 minutes, by status (one instance's answer: replicas would repeat it). */

@@ -5,7 +5,7 @@
  */
 import { DATA } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
-import { ownsServer } from "../../../model/data-services.js";
+import { ownsDatabaseServer, ownsServer } from "../../../model/data-services.js";
 import { databaseName } from "../../../model/secrets.js";
 import type { DashboardPanel, DashboardRow } from "../../../products/contract/builders.js";
 
@@ -124,9 +124,8 @@ function timeSeries(
 /** Rows every tenant has, whatever its product. */
 export function platformRows(model: Model, tenant: TenantModel): DashboardRow[] {
   const ns = `namespace="${tenant.namespace}"`;
-  const own = (kind: "database" | "redis") => ownsServer(tenant.settings, tenant.product.dataServices, kind);
   const data: DashboardPanel[] = [];
-  if (own("database") && tenant.settings.database.isolation === "cluster") {
+  if (ownsDatabaseServer(tenant)) {
     const pods = `${ns},pod=~"${tenant.data.databaseCluster}-[0-9]+"`;
     data.push(
       {
@@ -154,7 +153,7 @@ export function platformRows(model: Model, tenant: TenantModel): DashboardRow[] 
       },
     );
   }
-  if (own("redis"))
+  if (ownsServer(tenant.settings, tenant.product.dataServices, "redis"))
     data.push({
       title: "Redis memory",
       unit: "bytes",
