@@ -35,6 +35,11 @@ const KEYWORDS = new Set([
   "limit_ratio",
 ]);
 
+/** A selector of a namespace's series, with more matchers after it (`,deployment="x"`). */
+export function namespaceSelector(namespace: string, more = ""): string {
+  return `{namespace="${namespace}"${more}}`;
+}
+
 export function metricNames(expr: string): string[] {
   const text = expr
     .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""')

@@ -3,6 +3,7 @@
  * (kube-state-metrics), its queue autoscalers (KEDA's view of each queue) and, behind
  * ingress-nginx, its requests. An application's own /metrics are its authors' to chart.
  */
+import { namespaceSelector } from "../../lib/promql.js";
 import { componentWorkload } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import type { AlertRule, DashboardRow } from "../contract/builders.js";
@@ -11,7 +12,7 @@ import { componentSpec } from "./kubernetes/workloads.js";
 /** KEDA labels a scaler's metric with the scaler's Go type (`%T` of *scalers.rabbitMQScaler). */
 export const KEDA_RABBITMQ_SCALER = "rabbitMQScaler";
 
-const sel = (tenant: TenantModel, extra = "") => `{namespace="${tenant.namespace}"${extra}}`;
+const sel = (tenant: TenantModel, more = "") => namespaceSelector(tenant.namespace, more);
 
 export function serviceAlertRules(_model: Model, tenant: TenantModel): AlertRule[] {
   return tenant.product.workloads
@@ -34,7 +35,7 @@ export function serviceDashboardRows(model: Model, tenant: TenantModel): Dashboa
   const rows: DashboardRow[] = [];
   if (model.ingress.className === "nginx" && tenant.product.workloads.some((w) => w.public)) {
     // ingress-nginx labels a request with its Ingress's namespace (kept with honorLabels: README).
-    const ingress = `{namespace="${tenant.namespace}"}`;
+    const ingress = sel(tenant);
     rows.push({
       title: "Requests (ingress)",
       panels: [
@@ -53,7 +54,7 @@ export function serviceDashboardRows(model: Model, tenant: TenantModel): Dashboa
           unit: "percentunit",
           targets: [
             {
-              expr: `sum by (service) (rate(nginx_ingress_controller_requests{namespace="${tenant.namespace}",status=~"5.."}[5m])) / sum by (service) (rate(nginx_ingress_controller_requests${ingress}[5m]))`,
+              expr: `sum by (service) (rate(nginx_ingress_controller_requests${sel(tenant, ',status=~"5.."')}[5m])) / sum by (service) (rate(nginx_ingress_controller_requests${ingress}[5m]))`,
               legend: "{{service}}",
             },
           ],

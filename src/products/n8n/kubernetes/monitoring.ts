@@ -1,5 +1,6 @@
 import { ownsDatabaseServer } from "../../../model/data-services.js";
 import { N8N } from "../../../model/names.js";
+import { namespaceSelector } from "../../../lib/promql.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import type { AlertRule, DashboardRow } from "../../contract/builders.js";
 import { EXECUTIONS_FINISHED, EXECUTIONS_P95 } from "../database-metrics.js";
@@ -14,7 +15,7 @@ export const QUEUE_BACKLOG_THRESHOLD = 100;
 export const FAILING_SHARE = 0.25;
 export const FAILING_MIN_COUNT = 5;
 
-const sel = (tenant: TenantModel, extra = "") => `{namespace="${tenant.namespace}"${extra}}`;
+const sel = (tenant: TenantModel, more = "") => namespaceSelector(tenant.namespace, more);
 
 export function n8nAlertRules(tenant: TenantModel): AlertRule[] {
   const ns = sel(tenant);

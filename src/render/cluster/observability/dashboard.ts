@@ -21,7 +21,8 @@ export const DASHBOARD_SCHEMA_VERSION = 41;
 const PANEL_WIDTH = 8;
 const PANEL_HEIGHT = 8;
 
-export function dashboardUid(tenant: TenantModel): string {
+/** The uid of the tenant's folder and of its dashboard in its own Grafana (one of each there). */
+export function tenantUid(tenant: TenantModel): string {
   // Grafana's uids are at most 40 characters; a tenant name is at most 56.
   return `t-${tenant.name}`.slice(0, 40);
 }
@@ -90,7 +91,7 @@ export function tenantDashboard(
     time: { from: "now-6h", to: "now" },
     timezone: "browser",
     title: `${tenant.name} · ${tenant.product.name}`,
-    uid: dashboardUid(tenant),
+    uid: tenantUid(tenant),
     version: 1,
   };
 }

@@ -43,7 +43,7 @@ import { renderAllowDns, renderDefaultDeny } from "../../kubernetes/network-poli
 import { renderNamespacePolicies } from "./network.js";
 import { COMPONENT, observabilityMeta } from "./meta.js";
 import { ingressAnnotations } from "../../../manifest/ingress.js";
-import { DATASOURCE, tenantDashboard } from "./dashboard.js";
+import { DATASOURCE, tenantDashboard, tenantUid } from "./dashboard.js";
 import type { DashboardRow } from "../../../products/contract/builders.js";
 
 const GRAFANA_UID = 472;
@@ -135,7 +135,7 @@ function renderTenantGrafana(
         allowUiUpdates: false,
         disableDeletion: true,
         folder: tenant.name,
-        folderUid: `t-${tenant.name}`.slice(0, 40),
+        folderUid: tenantUid(tenant),
         name: "tenantctl",
         options: { path: "/var/lib/grafana-dashboards" },
         type: "file",
