@@ -1,13 +1,13 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parse, parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { metricNames } from "../../src/lib/promql.js";
 import type { KubernetesObject } from "../../src/manifest/object.js";
 import { observabilityNamespace } from "../../src/model/names.js";
-import { platform } from "../support/platforms.js";
-import { exampleWith } from "../support/spec-text.js";
+import { PRODUCTS_SPEC } from "../support/platforms.js";
+import { exampleSpecText, exampleWith } from "../support/spec-text.js";
 import { validSpec } from "../support/example.js";
 import { render } from "../../src/render/render.js";
 
@@ -99,13 +99,13 @@ const DOCUMENTED = new Set([
 ]);
 
 /** Every PromQL expression of the alerts and dashboards rendered for these platforms. */
-function expressions(objects: readonly { object: KubernetesObject }[]): string[] {
+function expressions(objects: readonly { object: KubernetesObject }[], namespace: string): string[] {
   const out: string[] = [];
   for (const { object } of objects) {
     if (object.kind === "PrometheusRule")
       for (const g of (object.spec as { groups: { rules: { expr: string }[] }[] }).groups)
         for (const r of g.rules) out.push(r.expr);
-    if (object.kind === "ConfigMap" && object.metadata.namespace === observabilityNamespace("acme"))
+    if (object.kind === "ConfigMap" && object.metadata.namespace === namespace)
       for (const [key, text] of Object.entries((object as unknown as { data: Record<string, string> }).data))
         if (key.endsWith(".json"))
           for (const p of (JSON.parse(text) as { panels: { targets?: { expr: string }[] }[] }).panels)
@@ -125,23 +125,29 @@ function cnpgNames(queries: Record<string, { metrics: Record<string, { usage: st
 }
 
 describe("where each metric of the alerts and dashboards comes from", () => {
-  const variants = [
-    platform("example").objects,
-    platform("products").objects,
-    render(
-      validSpec(
-        exampleWith((doc) => {
-          doc.set(
-            "ingress",
-            doc.createNode({ className: "nginx", tls: "cert-manager", clusterIssuer: "le" }),
-          );
-          doc.set("addons", doc.createNode({ kyverno: true, policyReporter: true }));
-        }),
-      ),
-    ),
+  const products = parseDocument(readFileSync(PRODUCTS_SPEC, "utf8"));
+  products.set(
+    "ingress",
+    products.createNode({ className: "nginx", tls: "cert-manager", clusterIssuer: "le" }),
+  );
+  const texts = [
+    exampleSpecText(),
+    readFileSync(PRODUCTS_SPEC, "utf8"),
+    // The generic products' request panels exist behind ingress-nginx only.
+    products.toString(),
+    exampleWith((doc) => {
+      doc.set("ingress", doc.createNode({ className: "nginx", tls: "cert-manager", clusterIssuer: "le" }));
+      doc.set("addons", doc.createNode({ kyverno: true, policyReporter: true }));
+    }),
   ];
-  const objects = variants.flat();
-  const names = [...new Set(expressions(objects).flatMap(metricNames))].sort();
+  const variants = texts.map((text) => {
+    const spec = validSpec(text);
+    return { namespace: observabilityNamespace(spec.metadata.name), objects: render(spec) };
+  });
+  const objects = variants.flatMap((v) => v.objects);
+  const names = [
+    ...new Set(variants.flatMap((v) => expressions(v.objects, v.namespace)).flatMap(metricNames)),
+  ].sort();
   const cnpg = goModule("github.com/cloudnative-pg/cloudnative-pg@v1.28.1");
   const defaultQueries = parse(
     (
@@ -159,6 +165,15 @@ describe("where each metric of the alerts and dashboards comes from", () => {
 
   it("knows every name: n8n's (scraped), CloudNativePG's queries, a source, or the documented few", () => {
     expect(names.length).toBeGreaterThan(15);
+    // Every kind of panel is among them: n8n's, a generic product's (ingress, queue), every tenant's.
+    for (const n of [
+      "n8n_scaling_mode_queue_jobs_waiting",
+      "nginx_ingress_controller_requests",
+      "keda_scaler_metrics_value",
+      "container_memory_working_set_bytes",
+      "policy_report_result",
+    ])
+      expect(names).toContain(n);
     const unknown = names.filter(
       (n) => !n.startsWith("n8n_") && !fromQueries.has(n) && !(n in FROM_SOURCE) && !DOCUMENTED.has(n),
     );
