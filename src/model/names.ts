@@ -379,6 +379,11 @@ export function tenantMetricsProxy(tenant: string): string {
   return `prometheus-${tenant}`;
 }
 
+/** CloudNativePG names each instance's pod and volume claim `<cluster>-<n>`: a PromQL regex of them. */
+export function databaseInstancesRegex(cluster: string): string {
+  return `${cluster}-[0-9]+`;
+}
+
 /** Where a tenant's Grafana reads its metrics: its own proxy's Service. */
 export function metricsProxyUrl(platform: string, tenant: string): string {
   return `http://${tenantMetricsProxy(tenant)}.${observabilityNamespace(platform)}.svc.cluster.local:${OBSERVABILITY.labelProxyPort}`;

@@ -5,7 +5,7 @@
  * only to the receivers its spec names (an AlertmanagerConfig is confined to its namespace's
  * alerts); the receivers' credentials come through External Secrets, never from Git.
  */
-import { LABEL } from "../../model/names.js";
+import { databaseInstancesRegex, LABEL } from "../../model/names.js";
 import type { Model, TenantModel } from "../../model/resolve.js";
 import { alertReceiverSecret } from "../../model/secrets.js";
 import { ownsDatabaseServer } from "../../model/data-services.js";
@@ -85,16 +85,17 @@ export function platformAlertRules(model: Model, tenant: TenantModel): AlertRule
     },
   ];
   if (ownsDatabaseServer(tenant)) {
-    const db = tenant.data.databaseCluster;
-    const pvc = `${ns},persistentvolumeclaim=~"${db}-[0-9]+"`;
-    const cnpg = `{${ns},pod=~"${db}-[0-9]+"}`;
+    const instances = databaseInstancesRegex(tenant.data.databaseCluster);
+    const pvc = `${ns},persistentvolumeclaim=~"${instances}"`;
+    const cnpg = `{${ns},pod=~"${instances}"}`;
+    const ready = `kube_pod_status_ready{${ns},pod=~"${instances}",condition="true"}`;
     // Asleep, its server is hibernated on purpose: not a page for anyone.
     if (!tenant.settings.hibernation.asleep)
       rules.push({
         alert: "TenantDatabaseNotReady",
         description: `No PostgreSQL instance of tenant ${tenant.name} has been ready for 5 minutes.`,
         summary: "tenant database not ready",
-        expr: `sum(kube_pod_status_ready{${ns},pod=~"${db}-[0-9]+",condition="true"}) < 1 or absent(kube_pod_status_ready{${ns},pod=~"${db}-[0-9]+",condition="true"})`,
+        expr: `sum(${ready}) < 1 or absent(${ready})`,
         for: "5m",
         severity: "critical",
       });

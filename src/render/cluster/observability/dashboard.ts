@@ -3,7 +3,7 @@
  * tenant has (its database, Redis, pods, quota, policy reports, logs). Every query names the
  * tenant's namespace; the tenant's datasource would confine it anyway (its metrics proxy).
  */
-import { DATA } from "../../../model/names.js";
+import { DATA, databaseInstancesRegex } from "../../../model/names.js";
 import type { Model, TenantModel } from "../../../model/resolve.js";
 import { ownsDatabaseServer, ownsServer } from "../../../model/data-services.js";
 import { databaseName } from "../../../model/secrets.js";
@@ -127,7 +127,9 @@ export function platformRows(model: Model, tenant: TenantModel): DashboardRow[] 
   const ns = `namespace="${tenant.namespace}"`;
   const data: DashboardPanel[] = [];
   if (ownsDatabaseServer(tenant)) {
-    const pods = `${ns},pod=~"${tenant.data.databaseCluster}-[0-9]+"`;
+    const instances = databaseInstancesRegex(tenant.data.databaseCluster);
+    const pods = `${ns},pod=~"${instances}"`;
+    const volumes = `${ns},persistentvolumeclaim=~"${instances}"`;
     data.push(
       {
         title: "Database connections",
@@ -143,11 +145,11 @@ export function platformRows(model: Model, tenant: TenantModel): DashboardRow[] 
             legend: "database",
           },
           {
-            expr: `max(kubelet_volume_stats_used_bytes{${ns},persistentvolumeclaim=~"${tenant.data.databaseCluster}-[0-9]+"})`,
+            expr: `max(kubelet_volume_stats_used_bytes{${volumes}})`,
             legend: "volume used",
           },
           {
-            expr: `max(kubelet_volume_stats_capacity_bytes{${ns},persistentvolumeclaim=~"${tenant.data.databaseCluster}-[0-9]+"})`,
+            expr: `max(kubelet_volume_stats_capacity_bytes{${volumes}})`,
             legend: "volume size",
           },
         ],
