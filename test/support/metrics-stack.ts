@@ -10,6 +10,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../../src/runtime/local/state.js";
 import { selectorsOf } from "./promql-series.js";
 
 const tool = (variable: string, name: string, version: string) =>
@@ -23,15 +24,6 @@ export interface MetricsStack {
   /** Prometheus's own log, for failure messages. */
   log(): string;
   stop(): void;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => ok(port));
-    });
-  });
 }
 
 async function waitFor(url: string): Promise<void> {
